@@ -1,0 +1,11 @@
+export {
+  ConfigError,
+  displayValue,
+  exitOnConfigError,
+  hostPortVar,
+  logLevelVar,
+  optionalVar,
+  parseEnv,
+  portVar,
+  postgresUrlVar,
+} from './env';

@@ -1,0 +1,21 @@
+export { createSequelize, pingDatabase, redactDatabaseUrl, type ConnectionOptions } from './connection';
+export { databaseUrlSchema, withDatabase } from './database-url';
+export {
+  createMigrator,
+  migrateDown,
+  migrateUp,
+  MigrationDefinitionError,
+  orderMigrations,
+  pendingMigrations,
+  type Migration,
+  type MigrationContext,
+  type MigrationSource,
+} from './migrations';
+export { dbMigrations } from './migrations/index';
+export { sqlStateOf, withTransaction, type IsolationLevel, type TransactionOptions } from './transaction';
+export {
+  hashRequestBody,
+  lookupIdempotencyKey,
+  saveIdempotentResponse,
+  type IdempotencyLookup,
+} from './idempotency-store';

@@ -1,0 +1,2 @@
+/** The one task queue the worker serves; api starts workflows on it. */
+export const TASK_QUEUE = 'referrals';

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type RunningPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { freePort } from './free-port';
+import { stackLog } from './log';
+import { type StackEnv } from './stack-env';
+import { type RunningTemporal, startTemporalDevServer, waitForTemporal } from './temporal-dev-server';
+
+/**
+ * `dev`: what `npm start` runs — data kept under DATA_DIR, fixed ports, Temporal with its web UI.
+ * `test`: what the test suites run — a throw-away PostgreSQL cluster (its own directory, removed at
+ * stop) on a free port and an in-memory, headless Temporal on a free port, so test runs never touch
+ * or clash with a running dev stack, nor with each other.
+ */
+export type StackMode = 'dev' | 'test';
+
+export interface DevStack {
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  temporalUiUrl?: string;
+  /** What this launcher started (and so must stop); external services are only used. */
+  started: { postgres: boolean; temporal: boolean };
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Leave out Temporal (a project whose tests need only PostgreSQL). */
+  withTemporal?: boolean;
+}
+
+/**
+ * Brings up what the environment does not already provide: PostgreSQL unless DATABASE_URL is set,
+ * Temporal unless TEMPORAL_ADDRESS is set. Stops what it started when anything fails midway.
+ */
+export async function startDevStack(env: StackEnv, mode: StackMode, options: StartOptions = {}): Promise<DevStack> {
+  const withTemporal = options.withTemporal ?? true;
+  let postgres: RunningPostgres | undefined;
+  let temporal: RunningTemporal | undefined;
+  let scratchDir: string | undefined;
+  const stop = async () => {
+    await temporal?.stop().catch((e: unknown) => stackLog(`stopping Temporal: ${String(e)}`));
+    await postgres?.stop().catch((e: unknown) => stackLog(`stopping PostgreSQL: ${String(e)}`));
+    if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
+  };
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (databaseUrl) {
+      stackLog('using PostgreSQL from DATABASE_URL');
+    } else {
+      if (mode === 'test') {
+        fs.mkdirSync(path.join(env.DATA_DIR, 'tmp'), { recursive: true });
+        scratchDir = fs.mkdtempSync(path.join(env.DATA_DIR, 'tmp', 'test-postgres-'));
+      }
+      postgres = await startEmbeddedPostgres({
+        dataDir: scratchDir ?? path.join(env.DATA_DIR, 'postgres'),
+        port: mode === 'dev' ? env.POSTGRES_PORT : await freePort(),
+        database: 'referrals',
+      });
+      databaseUrl = postgres.databaseUrl;
+      stackLog(`embedded PostgreSQL ready at ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+    }
+
+    let temporalAddress = env.TEMPORAL_ADDRESS ?? '';
+    if (!withTemporal) {
+      // not needed
+    } else if (temporalAddress) {
+      stackLog(`using Temporal at TEMPORAL_ADDRESS=${temporalAddress}`);
+      await waitForTemporal(temporalAddress, env.TEMPORAL_NAMESPACE, 30_000);
+    } else {
+      temporal = await startTemporalDevServer({
+        port: mode === 'dev' ? env.TEMPORAL_PORT : await freePort(),
+        namespace: env.TEMPORAL_NAMESPACE,
+        ...(mode === 'dev'
+          ? { uiPort: env.TEMPORAL_UI_PORT, dbFile: path.join(env.DATA_DIR, 'temporal', 'temporal.db') }
+          : {}),
+        ...(env.TEMPORAL_CLI_PATH ? { cliPath: env.TEMPORAL_CLI_PATH } : {}),
+      });
+      temporalAddress = temporal.address;
+    }
+    return {
+      databaseUrl,
+      temporalAddress,
+      temporalNamespace: env.TEMPORAL_NAMESPACE,
+      ...(temporal?.uiUrl ? { temporalUiUrl: temporal.uiUrl } : {}),
+      started: { postgres: postgres !== undefined, temporal: temporal !== undefined },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The variables a child process needs to use the stack. */
+export function stackEnvVars(stack: DevStack): Record<string, string> {
+  return {
+    DATABASE_URL: stack.databaseUrl,
+    ...(stack.temporalAddress ? { TEMPORAL_ADDRESS: stack.temporalAddress } : {}),
+    TEMPORAL_NAMESPACE: stack.temporalNamespace,
+  };
+}

