@@ -51,11 +51,11 @@ export function displayValue(raw: string): string {
 export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const variable = String(issue.path[0] ?? 'environment');
+  const [issue] = result.error.issues;
+  const variable = String(issue?.path[0] ?? 'environment');
   const raw = env[variable];
   const shown = raw === undefined ? ' (not set)' : ` (got "${displayValue(raw)}")`;
-  throw new ConfigError(variable, `${issue.message}${shown}`);
+  throw new ConfigError(variable, `${issue?.message ?? 'is invalid'}${shown}`);
 }
 
 /** For `main` files: print the one-line problem and exit non-zero; rethrow anything else. */
