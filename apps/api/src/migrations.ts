@@ -1,0 +1,7 @@
+import { dbMigrations, type MigrationSource } from '@referrals/db';
+
+/**
+ * Every lib's migrations, which `npm run migrate` applies in timestamp order and `/readyz`
+ * expects applied. A lib that owns tables adds its source here.
+ */
+export const allMigrationSources: readonly MigrationSource[] = [dbMigrations];
