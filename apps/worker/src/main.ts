@@ -1,0 +1,65 @@
+/**
+ * Starts the worker: configuration, database, Temporal connection, search attributes, workflow
+ * bundle; serves the task queue until SIGINT/SIGTERM, then drains and exits.
+ */
+import { exitOnConfigError } from '@referrals/config';
+import { createSequelize, pingDatabase, redactDatabaseUrl } from '@referrals/db';
+import { Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities } from './activities';
+import { loadWorkerConfig } from './config';
+import { ensureSearchAttributes } from './search-attributes';
+import { bundleWorkflows } from './workflow-bundle';
+import { createReferralsWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'worker' } });
+  // The SDK's own log lines go through pino too, at warn and above unless LOG_LEVEL asks for more.
+  const sdkLevel: LogLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN';
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel, (entry) => {
+      const level = entry.level === 'TRACE' || entry.level === 'DEBUG' ? 'debug' : entry.level === 'INFO' ? 'info' : entry.level === 'WARN' ? 'warn' : 'error';
+      logger[level]({ sdk: true, ...entry.meta }, entry.message);
+    }),
+  });
+  const sequelize = createSequelize({ databaseUrl: config.DATABASE_URL });
+  await pingDatabase(sequelize, 5_000).catch((error: unknown) => {
+    throw new Error(`DATABASE_URL cannot be reached (${redactDatabaseUrl(config.DATABASE_URL)}): ${(error as Error).message}`);
+  });
+
+  const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const added = await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
+  if (added.length) logger.info({ added }, 'registered search attributes');
+  await admin.close();
+
+  const started = Date.now();
+  const workflowBundle = await bundleWorkflows();
+  logger.info({ ms: Date.now() - started }, 'workflow bundle built');
+
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createReferralsWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ sequelize }),
+    workflowBundle,
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker serving');
+  // The SDK's Runtime installs SIGINT/SIGTERM handlers that shut the worker down gracefully;
+  // run() resolves once in-flight tasks finished.
+  await worker.run();
+  await connection.close();
+  await sequelize.close();
+  logger.info('worker stopped');
+}
+
+main().catch((error: unknown) => {
+  try {
+    exitOnConfigError(error);
+  } catch {
+    process.stderr.write(`worker failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+});
