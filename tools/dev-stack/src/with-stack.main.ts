@@ -4,7 +4,7 @@
  * the stack's variables, stops the stack, and exits with the command's code.
  */
 import { exitOnConfigError, parseEnv } from '@referrals/config';
-import { killAllChildrenNow, spawnTracked, stopChild } from './child-processes';
+import { killAllChildrenNow, spawnTracked, stopChild, takeOverShutdownSignals } from './child-processes';
 import { startDevStack, stackEnvVars } from './dev-stack';
 import { stackLog } from './log';
 import { stackEnvSchema, WORKSPACE_ROOT } from './stack-env';
@@ -25,9 +25,8 @@ async function main(): Promise<number> {
     cwd: WORKSPACE_ROOT,
     env: { ...process.env, ...stackEnvVars(stack), PATH: `${WORKSPACE_ROOT}/node_modules/.bin:${process.env['PATH']}` },
   });
-  const onSignal = () => void stopChild(child);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // The command gets the signal too (same process group); wait for it, then stop the stack.
+  takeOverShutdownSignals(() => void stopChild(child));
   const code = await child.exited;
   await stack.stop();
   return code;

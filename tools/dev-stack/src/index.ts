@@ -1,0 +1,4 @@
+export { startDevStack, stackEnvVars, type DevStack, type StackMode, type StartOptions } from './dev-stack';
+export { stackEnvSchema, type StackEnv, WORKSPACE_ROOT } from './stack-env';
+export { findTemporalCli, TEMPORAL_INSTALL_HINT } from './temporal-cli';
+export { acquireDataDirLock, StackAlreadyRunningError } from './data-dir-lock';
