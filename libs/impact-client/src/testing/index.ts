@@ -22,3 +22,4 @@ export {
   type SubmissionMode,
 } from './fake-impact.state';
 export { fakeSaasquatchCookie, referralCodesInCookie } from './saasquatch-cookie';
+export { type ImpactTestHarness, startImpactTestHarness } from './impact-test-harness';
