@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, isPortOpen, waitFor } from './free-port';
+import { WORKSPACE_ROOT } from './stack-env';
+
+/**
+ * `npm start` end to end, as a user runs it: in its own process group (as in a terminal), with its
+ * own data directory and ports; stopped with SIGINT to the whole group, as Ctrl-C does.
+ */
+interface Launch {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(env: Record<string, string>): Launch {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/dev-stack/src/start.main.ts'], {
+    cwd: WORKSPACE_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', LOG_LEVEL: 'warn', ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe('npm start (dev stack end to end)', () => {
+  jest.setTimeout(240_000);
+  let dataDir: string;
+  let ports: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'referrals-start-'));
+    ports = {
+      API_PORT: String(await freePort()),
+      POSTGRES_PORT: String(await freePort()),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    };
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  async function startAndWaitReady(): Promise<Launch> {
+    const run = launch({ DATA_DIR: dataDir, ...ports });
+    await waitFor('the stack', async () => run.output().includes('Referrals is running'), 90_000, 250);
+    return run;
+  }
+
+  async function stopWithCtrlC(run: Launch): Promise<void> {
+    process.kill(-run.child.pid!, 'SIGINT');
+    expect(await run.exited).toBe(0);
+    for (const port of Object.values(ports)) expect(await isPortOpen(Number(port))).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'dev.lock'))).toBe(false);
+  }
+
+  it('comes up ready (postgres, migrations, temporal) with the Temporal UI, and Ctrl-C leaves nothing running', async () => {
+    const run = await startAndWaitReady();
+    const ready = await fetch(`http://127.0.0.1:${ports['API_PORT']}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: { ok: true }, migrations: { ok: true }, temporal: { ok: true } } });
+    expect((await fetch(`http://127.0.0.1:${ports['TEMPORAL_UI_PORT']}/`)).status).toBe(200);
+    expect(run.output()).toContain(`Temporal UI  http://127.0.0.1:${ports['TEMPORAL_UI_PORT']}`);
+    expect(run.output()).toContain('initialising PostgreSQL cluster');
+    await stopWithCtrlC(run);
+  });
+
+  it('a second start reuses the data directory (no new cluster, nothing left to migrate)', async () => {
+    const run = await startAndWaitReady();
+    expect(run.output()).not.toContain('initialising PostgreSQL cluster');
+    expect(run.output()).toContain('[migrate] nothing to apply');
+    await stopWithCtrlC(run);
+  });
+
+  it('refuses to start twice on the same data directory while running', async () => {
+    const first = await startAndWaitReady();
+    const second = launch({ DATA_DIR: dataDir, ...ports });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain('is already running');
+    expect(first.child.exitCode).toBeNull();
+    await stopWithCtrlC(first);
+  });
+
+  it('exits non-zero with one line naming a malformed variable', async () => {
+    const bad = launch({ DATA_DIR: dataDir, ...ports, POSTGRES_PORT: '54x32' });
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.output().trim()).toBe('Configuration error: POSTGRES_PORT must be a port number (got "54x32")');
+  });
+});
