@@ -1,0 +1,311 @@
+import {
+  allOf,
+  andOutcome,
+  compileReader,
+  type CompiledCondition,
+  ConditionCompiler,
+  groupOutcome,
+  MATCHED,
+  NOT_MATCHED,
+  type Test,
+  traceOutcomeCode,
+  actualValue,
+} from './compile-condition';
+import { parseInstant } from './datatypes';
+import { type Decimal, decimalFromNumber, formatDecimal, parseDecimal, toDecimal } from './decimal';
+import { RuleDslError } from './errors';
+import {
+  type EligibilityCode,
+  type EligibilityEvaluation,
+  type EvaluationOptions,
+  type GrantedReward,
+  type RewardCode,
+  type RewardEvaluation,
+  type RewardGrant,
+} from './evaluation';
+import { type RewardComputationTrace, type RuleTrace, type WindowTrace } from './explain';
+import { type FactCatalog, type FactDeclarations, type FactSet, type FactSetFor, lookupFact } from './fact-catalog';
+import { CURRENCY_PATTERN, percentOfMajor, percentOfMinor } from './money';
+import { type Problem } from './problems';
+import { type ProgramDocument, type RewardRule } from './program.schema';
+import { validateProgram } from './validate-program';
+
+/** A program turned into functions, ready to evaluate fact sets. */
+export interface CompiledProgram<F extends FactDeclarations = FactDeclarations> {
+  /** The validated document it was compiled from (limits, fulfilment, identity). */
+  readonly document: ProgramDocument;
+  readonly catalog: FactCatalog<F>;
+  readonly key: string;
+  readonly trigger: string;
+  /** The schedule in epoch milliseconds: inviting in [startAtMs, frozenAtMs), rewards in [startAtMs, endAtMs). */
+  readonly window: { readonly startAtMs: number; readonly frozenAtMs: number; readonly endAtMs: number };
+  /** At referral creation: is the inviting window open at `at`, and do ALL eligibility conditions match? */
+  evaluateEligibility(facts: FactSetFor<F, 'eligibility'>, options: EvaluationOptions): EligibilityEvaluation;
+  /** At a trigger event: which reward, if any; the first rule whose conditions ALL match wins. */
+  evaluateReward(eventType: string, facts: FactSetFor<F, 'reward'>, options: EvaluationOptions): RewardEvaluation;
+}
+
+export type CompileResult<F extends FactDeclarations = FactDeclarations> =
+  | { readonly ok: true; readonly program: CompiledProgram<F> }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** Validates a document against the catalog and, when valid, compiles it. */
+export function compileProgram<F extends FactDeclarations>(document: unknown, catalog: FactCatalog<F>): CompileResult<F> {
+  const validation = validateProgram(document, catalog);
+  if (!validation.ok) return { ok: false, problems: validation.problems };
+  return { ok: true, program: compileValidated(validation.program, catalog) };
+}
+
+/**
+ * For documents that were validated when they were saved (stored program versions, fixtures): a
+ * problem now means corrupted storage or a catalog that changed under a stored program, so it
+ * throws `RuleDslError('program_invalid')` carrying the problems.
+ */
+export function compileProgramOrThrow<F extends FactDeclarations>(document: unknown, catalog: FactCatalog<F>): CompiledProgram<F> {
+  const result = compileProgram(document, catalog);
+  if (result.ok) return result.program;
+  const summary = result.problems.map((p) => `${p.code} at ${p.path || '(document)'}`).join('; ');
+  throw new RuleDslError('program_invalid', `program is invalid: ${summary}`, result.problems);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The outcome of computing a matched rule's reward: grants, or why there are none. */
+type RewardOutcome =
+  | { readonly kind: 'granted'; readonly grants: readonly RewardGrant[]; readonly trace: RewardComputationTrace }
+  | { readonly kind: 'zero' | 'invalid'; readonly trace: RewardComputationTrace };
+
+interface CompiledRule {
+  readonly index: number;
+  readonly description: string;
+  readonly conditions: readonly CompiledCondition[];
+  readonly test: Test;
+  /** Fast path: the finished evaluation (shared frozen object when the reward is a constant). */
+  readonly decide: (facts: FactSet, at: number) => RewardEvaluation;
+  /** Explaining path: the reward computation with its trace. */
+  readonly computeTraced: (facts: FactSet, at: number) => RewardOutcome;
+  readonly factsInvalid: RewardEvaluation;
+}
+
+function freeze<T extends object>(value: T): T {
+  return Object.freeze(value);
+}
+
+function atMsOf(at: Date | string): number {
+  if (at instanceof Date) return at.getTime();
+  return typeof at === 'string' ? (parseInstant(at) ?? Number.NaN) : Number.NaN;
+}
+
+function compileValidated<F extends FactDeclarations>(document: ProgramDocument, catalog: FactCatalog<F>): CompiledProgram<F> {
+  const compiler = new ConditionCompiler(document, catalog);
+  const { key: programKey, trigger, schedule } = document;
+  const startAtMs = parseInstant(schedule.startAt) ?? Number.NaN;
+  const frozenAtMs = parseInstant(schedule.frozenAt) ?? Number.NaN;
+  const endAtMs = parseInstant(schedule.endAt) ?? Number.NaN;
+
+  // Eligibility.
+  const eligibility = compiler.compileAll(document.eligibility, 'eligibility');
+  const eligibilityTest = allOf(eligibility.map((c) => c.test));
+  const eligibilityResult = (code: EligibilityCode): EligibilityEvaluation => freeze({ code, eligible: code === 'eligible', programKey });
+  const ELIGIBLE = eligibilityResult('eligible');
+  const NOT_MET = eligibilityResult('conditions_not_met');
+  const ELIGIBILITY_FACTS_INVALID = eligibilityResult('facts_invalid');
+  const OUTSIDE_INVITING = eligibilityResult('outside_inviting_window');
+  const ELIGIBILITY_TIME_INVALID = eligibilityResult('evaluation_time_invalid');
+  const byOutcome = (outcome: number): EligibilityEvaluation =>
+    outcome === MATCHED ? ELIGIBLE : outcome === NOT_MATCHED ? NOT_MET : ELIGIBILITY_FACTS_INVALID;
+
+  // Rewards.
+  const rewardResult = (code: RewardCode, rule: { index: number; description: string } | null = null): RewardEvaluation =>
+    freeze({ code, rewarded: false, programKey, rule, grants: freeze([]) });
+  const rules = document.rewardRules.map((rule, index) => compileRule(rule, index, compiler, catalog, programKey, rewardResult));
+  const ruleTests = rules.map((rule) => rule.test);
+  const ruleCount = rules.length;
+  const TRIGGER_MISMATCH = rewardResult('trigger_mismatch');
+  const OUTSIDE_REWARDS = rewardResult('outside_reward_window');
+  const NO_RULE_MATCHED = rewardResult('no_rule_matched');
+  const REWARD_TIME_INVALID = rewardResult('evaluation_time_invalid');
+
+  const windowTrace = (name: 'inviting' | 'rewards', atMs: number, open: boolean): WindowTrace => ({
+    name,
+    from: schedule.startAt,
+    until: name === 'inviting' ? schedule.frozenAt : schedule.endAt,
+    at: new Date(atMs).toISOString(),
+    open,
+  });
+
+  return freeze({
+    document,
+    catalog,
+    key: programKey,
+    trigger,
+    window: freeze({ startAtMs, frozenAtMs, endAtMs }),
+
+    evaluateEligibility(factSet: FactSetFor<F, 'eligibility'>, options: EvaluationOptions): EligibilityEvaluation {
+      const facts = factSet as unknown as FactSet;
+      const atMs = atMsOf(options.at);
+      if (atMs !== atMs) return ELIGIBILITY_TIME_INVALID;
+      const open = atMs >= startAtMs && atMs < frozenAtMs;
+      if (options.explain === false) return open ? byOutcome(eligibilityTest(facts, atMs)) : OUTSIDE_INVITING;
+      const window = windowTrace('inviting', atMs, open);
+      if (!open) return { ...OUTSIDE_INVITING, explanation: { at: window.at, window, conditions: [] } };
+      const conditions = eligibility.map((c) => c.trace(facts, atMs));
+      return { ...byOutcome(andOutcome(conditions.map(traceOutcomeCode))), explanation: { at: window.at, window, conditions } };
+    },
+
+    evaluateReward(eventType: string, factSet: FactSetFor<F, 'reward'>, options: EvaluationOptions): RewardEvaluation {
+      const facts = factSet as unknown as FactSet;
+      const atMs = atMsOf(options.at);
+      if (atMs !== atMs) return REWARD_TIME_INVALID;
+      const triggered = eventType === trigger;
+      const open = atMs >= startAtMs && atMs < endAtMs;
+      if (options.explain === false) {
+        if (!triggered) return TRIGGER_MISMATCH;
+        if (!open) return OUTSIDE_REWARDS;
+        for (let i = 0; i < ruleCount; i++) {
+          const outcome = (ruleTests[i] as Test)(facts, atMs);
+          if (outcome === NOT_MATCHED) continue;
+          const rule = rules[i] as CompiledRule;
+          return outcome === MATCHED ? rule.decide(facts, atMs) : rule.factsInvalid;
+        }
+        return NO_RULE_MATCHED;
+      }
+
+      const at = new Date(atMs).toISOString();
+      const event = { expected: trigger, actual: eventType, matched: triggered };
+      if (!triggered) return { ...TRIGGER_MISMATCH, explanation: { at, event, rules: [] } };
+      const window = windowTrace('rewards', atMs, open);
+      if (!open) return { ...OUTSIDE_REWARDS, explanation: { at, event, window, rules: [] } };
+      const traces: RuleTrace[] = [];
+      for (const rule of rules) {
+        const conditions = rule.conditions.map((c) => c.trace(facts, atMs));
+        const outcome = andOutcome(conditions.map(traceOutcomeCode));
+        traces.push({ index: rule.index, description: rule.description, outcome: groupOutcome(outcome), conditions });
+        if (outcome === NOT_MATCHED) continue;
+        if (outcome !== MATCHED) return { ...rule.factsInvalid, explanation: { at, event, window, rules: traces } };
+        const computed = rule.computeTraced(facts, atMs);
+        const explanation = { at, event, window, rules: traces, reward: computed.trace };
+        const ruleRef = { index: rule.index, description: rule.description };
+        if (computed.kind === 'granted') {
+          return { code: 'rewarded', rewarded: true, programKey, rule: ruleRef, grants: computed.grants, explanation };
+        }
+        const code: RewardCode = computed.kind === 'zero' ? 'reward_amount_zero' : 'facts_invalid';
+        return { code, rewarded: false, programKey, rule: ruleRef, grants: [], explanation };
+      }
+      return { ...NO_RULE_MATCHED, explanation: { at, event, window, rules: traces } };
+    },
+  });
+}
+
+function beneficiariesOf(rule: RewardRule): readonly ('referrer' | 'referee')[] {
+  return rule.beneficiary === 'both' ? ['referrer', 'referee'] : [rule.beneficiary];
+}
+
+function grantsOf(rule: RewardRule, reward: GrantedReward): readonly RewardGrant[] {
+  return freeze(beneficiariesOf(rule).map((beneficiary) => freeze({ beneficiary, initialStatus: rule.initialStatus, reward })));
+}
+
+function compileRule(
+  rule: RewardRule,
+  index: number,
+  compiler: ConditionCompiler,
+  catalog: FactCatalog,
+  programKey: string,
+  rewardResult: (code: RewardCode, rule: { index: number; description: string }) => RewardEvaluation,
+): CompiledRule {
+  const conditions = compiler.compileAll(rule.conditions, `rewardRules[${index}].conditions`);
+  const ruleRef = freeze({ index, description: rule.description });
+  const factsInvalid = rewardResult('facts_invalid', ruleRef);
+  const base = { index, description: rule.description, conditions, test: allOf(conditions.map((c) => c.test)), factsInvalid };
+  const spec = rule.reward;
+
+  if (spec.type !== 'percent') {
+    // A constant reward: the whole evaluation result is built once and shared (frozen).
+    const reward: GrantedReward =
+      spec.type === 'fixed'
+        ? freeze({ type: 'money', amount: freeze({ ...spec.amount }) })
+        : spec.type === 'free_period'
+          ? freeze({ type: 'free_period', count: spec.count, unit: spec.unit })
+          : freeze({ type: 'credits', credits: spec.credits });
+    const grants = grantsOf(rule, reward);
+    const rewarded: RewardEvaluation = freeze({ code: 'rewarded', rewarded: true, programKey, rule: ruleRef, grants });
+    const trace: RewardComputationTrace = freeze({
+      ruleIndex: index,
+      type: spec.type,
+      outcome: 'computed',
+      ...(reward.type === 'money' ? { amount: reward.amount } : {}),
+    });
+    return { ...base, decide: () => rewarded, computeTraced: () => ({ kind: 'granted', grants, trace }) };
+  }
+
+  const baseFact = lookupFact(catalog, spec.of);
+  const percent = toDecimal(spec.percent);
+  if (!baseFact || !percent) throw new RuleDslError('program_invalid', `cannot compile rewardRules[${index}].reward`);
+  const read = compileReader(baseFact);
+  const compute = percentComputation(baseFact.datatype, percent, spec.currency);
+  const zero = rewardResult('reward_amount_zero', ruleRef);
+  const percentText = formatDecimal(percent);
+  const beneficiaries = beneficiariesOf(rule);
+  const { initialStatus } = rule;
+  const grant = (money: { amountMinor: number; currency: string }): readonly RewardGrant[] => {
+    const reward: GrantedReward = { type: 'money', amount: money };
+    return beneficiaries.map((beneficiary) => ({ beneficiary, initialStatus, reward }));
+  };
+
+  return {
+    ...base,
+    decide: (facts, at) => {
+      const result = compute(read(facts, at));
+      if (typeof result === 'string') return factsInvalid;
+      if (result.amountMinor === 0) return zero;
+      return { code: 'rewarded', rewarded: true, programKey, rule: ruleRef, grants: grant(result) };
+    },
+    computeTraced: (facts, at) => {
+      const raw = read(facts, at);
+      const result = compute(raw);
+      const common = { ruleIndex: index, type: 'percent' as const, of: baseFact.path, base: actualValue(raw, baseFact), percent: percentText };
+      if (typeof result === 'string') return { kind: 'invalid', trace: { ...common, outcome: result } };
+      if (result.amountMinor === 0) return { kind: 'zero', trace: { ...common, outcome: 'zero', amount: result } };
+      return { kind: 'granted', grants: grant(result), trace: { ...common, outcome: 'computed', amount: result } };
+    },
+  };
+}
+
+type PercentFailure = 'fact_missing' | 'fact_wrong_type' | 'fact_out_of_range';
+
+/**
+ * percent% of the base fact's value, in minor units, rounded half-up. Money bases keep their
+ * currency; int and decimal bases are major units of the rule's currency. A negative base is out of
+ * range: a reward is never negative.
+ */
+function percentComputation(
+  datatype: string,
+  percent: Decimal,
+  currency: string | undefined,
+): (value: unknown) => { amountMinor: number; currency: string } | PercentFailure {
+  if (datatype === 'money') {
+    return (value) => {
+      if (value === undefined || value === null) return 'fact_missing';
+      if (typeof value !== 'object') return 'fact_wrong_type';
+      const money = value as { amountMinor?: unknown; currency?: unknown };
+      if (typeof money.amountMinor !== 'number' || !Number.isSafeInteger(money.amountMinor)) return 'fact_wrong_type';
+      if (typeof money.currency !== 'string' || !CURRENCY_PATTERN.test(money.currency)) return 'fact_wrong_type';
+      if (money.amountMinor < 0) return 'fact_out_of_range';
+      const amountMinor = percentOfMinor(money.amountMinor, percent);
+      return amountMinor === undefined ? 'fact_out_of_range' : { amountMinor, currency: money.currency };
+    };
+  }
+  const rewardCurrency = currency ?? 'USD';
+  return (value) => {
+    if (value === undefined || value === null) return 'fact_missing';
+    let amount: Decimal | undefined;
+    if (datatype === 'int') amount = Number.isSafeInteger(value) ? decimalFromNumber(value as number) : undefined;
+    else if (typeof value === 'number') amount = decimalFromNumber(value);
+    else if (typeof value === 'string') amount = parseDecimal(value);
+    if (!amount) return 'fact_wrong_type';
+    if (amount.units < 0n) return 'fact_out_of_range';
+    const amountMinor = percentOfMajor(amount, percent, rewardCurrency);
+    return amountMinor === undefined ? 'fact_out_of_range' : { amountMinor, currency: rewardCurrency };
+  };
+}
+
