@@ -170,7 +170,7 @@ class HttpAdvocateClient implements AdvocateClient {
     const logFields = {
       participantId: redactIdentifier(input.id),
       email: redactEmail(input.email),
-      cookies: redactOpaque(input.cookies),
+      saasquatchCookie: redactOpaque(input.cookies),
     };
     return runOperation(this.scope, 'upsertParticipant', logFields, options, async (requestId, callOptions) => {
       const parsed = upsertParticipantInputSchema.safeParse(input);
