@@ -182,8 +182,7 @@ export function impactConfigFromEnv(env: NodeJS.ProcessEnv, products: readonly s
     path === 'timeoutMs'
       ? 'IMPACT_TIMEOUT_MS'
       : (varOf.get(path) ?? `IMPACT_${String(issue?.path[1] ?? '').toUpperCase()}_${String(issue?.path[2] ?? '').toUpperCase()}`);
-  const message = issue?.message ?? 'is invalid';
-  const problem = message.includes('received undefined') ? 'must be set' : message;
+  const problem = read(variable) === undefined ? 'must be set' : (issue?.message ?? 'is invalid');
   throw new ConfigError(variable, problem);
 }
 
