@@ -1,0 +1,72 @@
+// The public API of @referrals/ledger. Everything else in src/ is internal.
+
+export { ledgerMigrations, type LedgerMigration, type LedgerMigrationSource } from './ledger.migrations';
+export { isLedgerError, LedgerError, ledgerErrorCodes, type LedgerErrorCode, type LedgerIssue } from './ledger.errors';
+export {
+  assertRewardTransition,
+  cappedStates,
+  findRewardTransition,
+  initialRewardStates,
+  restingAccountOf,
+  rewardOutcomes,
+  rewardStates,
+  rewardStatuses,
+  rewardTransitions,
+  type InitialRewardState,
+  type RewardOperation,
+  type RewardOutcome,
+  type RewardState,
+  type RewardStatus,
+  type RewardTransition,
+} from './reward-states';
+export { accountKinds, accountPolicies, type AccountKind, type AccountRef, type SystemAccountKind } from './accounts';
+export { rewardKinds, type Reward, type RewardEvent, type RewardKind, type RewardRole } from './reward-rows';
+export {
+  postTransaction,
+  type EntrySide,
+  type PostedEntry,
+  type PostedTransaction,
+  type PostTransactionInput,
+} from './post-transactions';
+export { grantRewards, type GrantRewardsInput, type GrantRewardsResult, type RoleOutcome } from './grant-rewards';
+export { applyRewardToIssuance, type ApplyRewardInput, type ApplyRewardResult } from './apply-reward';
+export {
+  bonusLikeItemKinds,
+  claimableItemKinds,
+  claimIssuanceBonusSlot,
+  getIssuanceBonusItem,
+  type BonusLikeItemKind,
+  type ClaimableItemKind,
+  type ClaimBonusSlotInput,
+  type ClaimBonusSlotResult,
+  type IssuanceBonusItem,
+} from './bonus-slot';
+export { expireRewards, type ExpireRewardsInput, type ExpireRewardsResult } from './expire-rewards';
+export {
+  adversePaymentKinds,
+  recordAdversePayment,
+  type AdverseChange,
+  type AdversePaymentInput,
+  type AdversePaymentKind,
+  type AdversePaymentResult,
+} from './adverse-payments';
+export {
+  releaseReward,
+  resolveReview,
+  type ReleaseRewardInput,
+  type ResolveReviewInput,
+  type SingleRewardResult,
+} from './review-rewards';
+export {
+  countRewardsByStatus,
+  explainPendingRewards,
+  getBeneficiaryBalances,
+  getRewardHistory,
+  listRewards,
+  type BeneficiaryBalance,
+  type ListRewardsFilter,
+  type PendingExplanation,
+  type PendingReport,
+  type RewardHistory,
+} from './read-models';
+export { verifyLedger, type LedgerViolation, type LedgerViolationCode } from './verify-ledger';

@@ -1,0 +1,84 @@
+/**
+ * Every way a ledger call can fail, as exact snake_case codes (TigerBeetle style: the code is the
+ * sentence). Each says whether retrying the SAME call can succeed, so the api can map codes to
+ * HTTP statuses and the worker can map non-retryable ones to non-retryable Temporal failures.
+ *
+ * Answers that are part of normal business (a cap reached, a bonus slot already taken, nothing to
+ * apply) are NOT errors: operations return them as outcomes, so "why was nothing granted?" is data.
+ */
+export const ledgerErrorCodes = {
+  input_invalid: {
+    retryable: false,
+    meaning: 'the input does not satisfy its schema (see `issues`); fix the call',
+  },
+  exists_with_different_content: {
+    retryable: false,
+    meaning:
+      'the idempotency key (or natural key: conversion+role, issuance, notice, claim) was first used with other content; the first content stands',
+  },
+  transaction_must_have_two_entries: {
+    retryable: false,
+    meaning: 'a ledger transaction needs at least one debit and one credit',
+  },
+  debits_must_equal_credits: {
+    retryable: false,
+    meaning: 'the entries of a transaction do not balance',
+  },
+  idempotency_key_reserved: {
+    retryable: false,
+    meaning: 'keys starting with `reward:` belong to reward operations; choose another key',
+  },
+  exceeds_credits: {
+    retryable: true,
+    meaning:
+      'the debit would take an account with `debits_must_not_exceed_credits` below zero; may succeed after the account is credited',
+  },
+  exceeds_debits: {
+    retryable: true,
+    meaning: 'the credit would break `credits_must_not_exceed_debits`; may succeed after the account is debited',
+  },
+  reward_not_found: {
+    retryable: false,
+    meaning: 'no reward has this id',
+  },
+  reward_transition_illegal: {
+    retryable: false,
+    meaning: 'the transition table does not allow moving the reward from its current state to the requested one',
+  },
+  transaction_conflict: {
+    retryable: true,
+    meaning: 'the database kept aborting the transaction (deadlock or serialization failure) after several retries',
+  },
+  ledger_invariant_broken: {
+    retryable: false,
+    meaning: 'the database refused a write that would break a ledger invariant; this is a bug, nothing was written',
+  },
+} as const satisfies Record<string, { retryable: boolean; meaning: string }>;
+
+export type LedgerErrorCode = keyof typeof ledgerErrorCodes;
+
+/** One problem with an input, located by a path into it (`outcomes.0.amountMinor`). */
+export interface LedgerIssue {
+  path: string;
+  message: string;
+}
+
+/** The single error type of the ledger: a stable code, whether retrying can help, and details. */
+export class LedgerError extends Error {
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: LedgerErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    readonly issues: readonly LedgerIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'LedgerError';
+    this.retryable = ledgerErrorCodes[code].retryable;
+  }
+}
+
+export function isLedgerError(error: unknown, code?: LedgerErrorCode): error is LedgerError {
+  return error instanceof LedgerError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,390 @@
+import { type QueryInterface, type Sequelize } from 'sequelize';
+
+/**
+ * The ledger's tables. These objects match `@referrals/db`'s `MigrationSource` structurally (a
+ * domain lib may not import the infra lib), so an app passes `ledgerMigrations` to `migrateUp`.
+ *
+ * Each migration is one multi-statement SQL string: PostgreSQL runs such a string in one implicit
+ * transaction, so a failing migration leaves nothing half-created. Invariants live in the schema
+ * as well as in code, so that no code path (or hand-written SQL) can break them:
+ * - a deferred constraint trigger checks that every ledger transaction balances at commit;
+ * - entries, transactions, audit rows, notices and issuance items are immutable (triggers);
+ * - beneficiary balances carry CHECK floors on their running totals;
+ * - a reward's identity is immutable and its status may only follow the transition table;
+ * - at most one bonus-like item per issuance and one consumed reward per issuance (unique indexes);
+ * - at most one adverse notice per payment acts (unique partial index).
+ */
+export interface LedgerMigrationContext {
+  queryInterface: QueryInterface;
+  sequelize: Sequelize;
+}
+
+export interface LedgerMigration {
+  name: string;
+  up(context: LedgerMigrationContext): Promise<void>;
+  down(context: LedgerMigrationContext): Promise<void>;
+}
+
+export interface LedgerMigrationSource {
+  owner: string;
+  migrations: readonly LedgerMigration[];
+}
+
+const UNIT_PATTERN = `'^([A-Z]{3}|[a-z][a-z0-9_]{0,31})$'`;
+
+const createBooks: LedgerMigration = {
+  name: '202611211000-create-ledger-books',
+  async up({ sequelize }) {
+    await sequelize.query(`
+      -- Refuses any change to rows that are history (entries, transactions, audit rows, ...).
+      CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '% rows are immutable: record a new row (a correcting transaction) instead', TG_TABLE_NAME
+          USING ERRCODE = 'restrict_violation';
+      END $$;
+
+      -- kind: beneficiary (owed to one user in one program) or a program's system accounts:
+      -- program_liability (source of every grant), applied, expired, reversed (where amounts rest
+      -- once consumed, expired, or canceled/reversed). Balances are derived from entries; the
+      -- posted totals are stored only where a floor is enforced at write time (beneficiary
+      -- accounts), because a stored total on a system account would be one hot row that every
+      -- grant of a program queues on. verifyLedger checks every floor from the entries.
+      CREATE TABLE ledger_accounts (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('beneficiary', 'program_liability', 'applied', 'expired', 'reversed')),
+        program_key text NOT NULL,
+        owner_id text NOT NULL DEFAULT '',
+        unit text NOT NULL CHECK (unit ~ ${UNIT_PATTERN}),
+        debits_must_not_exceed_credits boolean NOT NULL DEFAULT false,
+        credits_must_not_exceed_debits boolean NOT NULL DEFAULT false,
+        debits_posted_minor bigint,
+        credits_posted_minor bigint,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT ledger_accounts_identity UNIQUE (kind, program_key, owner_id, unit),
+        CONSTRAINT ledger_accounts_id_unit UNIQUE (id, unit),
+        CONSTRAINT ledger_accounts_owner CHECK ((kind = 'beneficiary') = (owner_id <> '')),
+        CONSTRAINT ledger_accounts_totals_together CHECK ((debits_posted_minor IS NULL) = (credits_posted_minor IS NULL)),
+        CONSTRAINT ledger_accounts_totals_non_negative CHECK (debits_posted_minor >= 0 AND credits_posted_minor >= 0),
+        CONSTRAINT ledger_accounts_debits_must_not_exceed_credits
+          CHECK (NOT debits_must_not_exceed_credits OR debits_posted_minor <= credits_posted_minor),
+        CONSTRAINT ledger_accounts_credits_must_not_exceed_debits
+          CHECK (NOT credits_must_not_exceed_debits OR credits_posted_minor <= debits_posted_minor)
+      );
+
+      -- An account's identity and flags never change; its stored totals only grow.
+      CREATE FUNCTION ledger_accounts_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          RAISE EXCEPTION 'ledger_accounts rows are never deleted' USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF ROW(NEW.id, NEW.kind, NEW.program_key, NEW.owner_id, NEW.unit, NEW.debits_must_not_exceed_credits,
+               NEW.credits_must_not_exceed_debits, NEW.created_at)
+           IS DISTINCT FROM ROW(OLD.id, OLD.kind, OLD.program_key, OLD.owner_id, OLD.unit, OLD.debits_must_not_exceed_credits,
+               OLD.credits_must_not_exceed_debits, OLD.created_at)
+           OR (OLD.debits_posted_minor IS NULL) <> (NEW.debits_posted_minor IS NULL)
+           OR NEW.debits_posted_minor < OLD.debits_posted_minor
+           OR NEW.credits_posted_minor < OLD.credits_posted_minor THEN
+          RAISE EXCEPTION 'ledger account %: only its posted totals may change, and only upwards', OLD.id
+            USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER ledger_accounts_guard BEFORE UPDATE OR DELETE ON ledger_accounts
+        FOR EACH ROW EXECUTE FUNCTION ledger_accounts_guard();
+      CREATE TRIGGER ledger_accounts_no_truncate BEFORE TRUNCATE ON ledger_accounts
+        FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+
+      -- One immutable movement. idempotency_key is chosen by the caller (or derived from a reward
+      -- and a step); content_hash is what a replay with the same key must match.
+      CREATE TABLE ledger_transactions (
+        id bigserial PRIMARY KEY,
+        idempotency_key text NOT NULL CONSTRAINT ledger_transactions_idempotency_key UNIQUE,
+        content_hash text NOT NULL,
+        kind text NOT NULL,
+        unit text NOT NULL CHECK (unit ~ ${UNIT_PATTERN}),
+        reward_id bigint,
+        reason text NOT NULL DEFAULT '',
+        external_ids jsonb NOT NULL DEFAULT '{}'::jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT ledger_transactions_id_unit UNIQUE (id, unit)
+      );
+      CREATE INDEX ledger_transactions_reward ON ledger_transactions (reward_id) WHERE reward_id IS NOT NULL;
+
+      -- The composite foreign keys make every entry's unit equal both to its transaction's unit and
+      -- to its account's unit: a transaction can never mix currencies.
+      CREATE TABLE ledger_entries (
+        id bigserial PRIMARY KEY,
+        transaction_id bigint NOT NULL,
+        account_id bigint NOT NULL,
+        unit text NOT NULL,
+        side text NOT NULL CHECK (side IN ('debit', 'credit')),
+        amount_minor bigint NOT NULL CHECK (amount_minor > 0),
+        CONSTRAINT ledger_entries_transaction FOREIGN KEY (transaction_id, unit) REFERENCES ledger_transactions (id, unit),
+        CONSTRAINT ledger_entries_account FOREIGN KEY (account_id, unit) REFERENCES ledger_accounts (id, unit)
+      );
+      CREATE INDEX ledger_entries_transaction ON ledger_entries (transaction_id);
+      CREATE INDEX ledger_entries_account ON ledger_entries (account_id);
+
+      CREATE FUNCTION ledger_assert_transaction_balanced(tx_id bigint) RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE
+        debits numeric;
+        credits numeric;
+        entry_count bigint;
+      BEGIN
+        SELECT coalesce(sum(amount_minor) FILTER (WHERE side = 'debit'), 0),
+               coalesce(sum(amount_minor) FILTER (WHERE side = 'credit'), 0),
+               count(*)
+          INTO debits, credits, entry_count
+          FROM ledger_entries WHERE transaction_id = tx_id;
+        IF entry_count < 2 THEN
+          RAISE EXCEPTION 'ledger transaction % has % entries; it needs a debit and a credit', tx_id, entry_count
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transaction_has_two_entries';
+        END IF;
+        IF debits <> credits THEN
+          RAISE EXCEPTION 'ledger transaction % is unbalanced: debits % <> credits %', tx_id, debits, credits
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transaction_debits_equal_credits';
+        END IF;
+      END $$;
+
+      CREATE FUNCTION ledger_transactions_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM ledger_assert_transaction_balanced(NEW.id);
+        RETURN NULL;
+      END $$;
+      CREATE FUNCTION ledger_entries_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM ledger_assert_transaction_balanced(NEW.transaction_id);
+        RETURN NULL;
+      END $$;
+      -- Checked at COMMIT (deferred), when all of a transaction's entries are in: one trigger per
+      -- new transaction (it must have balanced entries) and one per new entry (an entry added to an
+      -- old transaction must not unbalance it).
+      CREATE CONSTRAINT TRIGGER ledger_transactions_balanced AFTER INSERT ON ledger_transactions
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_transactions_balanced();
+      CREATE CONSTRAINT TRIGGER ledger_entries_balanced AFTER INSERT ON ledger_entries
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_entries_balanced();
+
+      CREATE TRIGGER ledger_transactions_immutable BEFORE UPDATE OR DELETE ON ledger_transactions
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+      CREATE TRIGGER ledger_transactions_no_truncate BEFORE TRUNCATE ON ledger_transactions
+        FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+      CREATE TRIGGER ledger_entries_immutable BEFORE UPDATE OR DELETE ON ledger_entries
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+      CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON ledger_entries
+        FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+    `);
+  },
+  async down({ sequelize }) {
+    await sequelize.query(`
+      DROP TABLE ledger_entries;
+      DROP TABLE ledger_transactions;
+      DROP TABLE ledger_accounts;
+      DROP FUNCTION ledger_entries_balanced();
+      DROP FUNCTION ledger_transactions_balanced();
+      DROP FUNCTION ledger_assert_transaction_balanced(bigint);
+      DROP FUNCTION ledger_accounts_guard();
+      DROP FUNCTION ledger_refuse_change();
+    `);
+  },
+};
+
+const REWARD_STATUSES = `'pending', 'earned', 'applied', 'reversed', 'expired', 'canceled', 'review_required', 'cap_limited', 'disqualified'`;
+const BONUS_LIKE_KINDS = `'bonus', 'promo_first_month_50pct', 'referral_bonus'`;
+
+const createRewards: LedgerMigration = {
+  name: '202611211010-create-ledger-rewards',
+  async up({ sequelize }) {
+    await sequelize.query(`
+      -- One row per (program, source conversion, role): a granted reward, or a decision that
+      -- granted nothing (cap_limited, disqualified) kept so that a replay returns it.
+      CREATE TABLE ledger_rewards (
+        id bigserial PRIMARY KEY,
+        program_key text NOT NULL,
+        program_version integer NOT NULL CHECK (program_version >= 1),
+        product text NOT NULL,
+        source_conversion_id text NOT NULL,
+        source_referral_id text NOT NULL,
+        referrer_id text NOT NULL,
+        referee_id text NOT NULL,
+        role text NOT NULL CHECK (role IN ('referrer', 'referee')),
+        beneficiary_id text NOT NULL,
+        status text NOT NULL CHECK (status IN (${REWARD_STATUSES})),
+        kind text CHECK (kind IN ('fixed', 'percent', 'free_period', 'credits')),
+        amount_minor bigint CHECK (amount_minor > 0),
+        percent numeric(12, 6) CHECK (percent > 0),
+        base_minor bigint CHECK (base_minor >= 0),
+        unit text CHECK (unit ~ ${UNIT_PATTERN}),
+        earned_at timestamptz NOT NULL,
+        expires_at timestamptz,
+        decision_reason text NOT NULL,
+        referrer_cap integer CHECK (referrer_cap >= 0),
+        content_hash text NOT NULL,
+        consumed_by_issuance_id text,
+        applied_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        status_changed_at timestamptz NOT NULL DEFAULT now(),
+        -- Leading with the conversion lets adverse payments find a payment's rewards by this index.
+        CONSTRAINT ledger_rewards_one_per_conversion_role UNIQUE (source_conversion_id, program_key, role),
+        CONSTRAINT ledger_rewards_beneficiary_of_role
+          CHECK (beneficiary_id = CASE role WHEN 'referrer' THEN referrer_id ELSE referee_id END),
+        CONSTRAINT ledger_rewards_granted_have_amount
+          CHECK (status IN ('cap_limited', 'disqualified') OR (kind IS NOT NULL AND amount_minor IS NOT NULL AND unit IS NOT NULL)),
+        CONSTRAINT ledger_rewards_percent_fields
+          CHECK ((kind IS NOT DISTINCT FROM 'percent') = (percent IS NOT NULL AND base_minor IS NOT NULL)),
+        CONSTRAINT ledger_rewards_consumption
+          CHECK ((status IN ('applied', 'review_required', 'reversed')) = (consumed_by_issuance_id IS NOT NULL AND applied_at IS NOT NULL)),
+        CONSTRAINT ledger_rewards_expiry_after_earning CHECK (expires_at IS NULL OR expires_at > earned_at)
+      );
+      -- At most one reward per issuance, whatever the code does.
+      CREATE UNIQUE INDEX ledger_rewards_one_per_issuance ON ledger_rewards (consumed_by_issuance_id)
+        WHERE consumed_by_issuance_id IS NOT NULL;
+      -- The application queue (oldest first) and the expiry scan touch pending rows only.
+      CREATE INDEX ledger_rewards_queue ON ledger_rewards (beneficiary_id, product, earned_at, id) WHERE status = 'pending';
+      CREATE INDEX ledger_rewards_expiry ON ledger_rewards (expires_at, id) WHERE status = 'pending' AND expires_at IS NOT NULL;
+      CREATE INDEX ledger_rewards_status ON ledger_rewards (status, id);
+      CREATE INDEX ledger_rewards_beneficiary ON ledger_rewards (beneficiary_id, id);
+
+      ALTER TABLE ledger_transactions
+        ADD CONSTRAINT ledger_transactions_reward FOREIGN KEY (reward_id) REFERENCES ledger_rewards (id);
+
+      -- The transition table, frozen here; reward-states.spec.ts checks it equals rewardTransitions.
+      CREATE FUNCTION ledger_reward_transition_allowed(from_status text, to_status text) RETURNS boolean
+        LANGUAGE sql IMMUTABLE AS $$
+          SELECT (from_status, to_status) IN (
+            ('earned', 'pending'), ('earned', 'canceled'),
+            ('pending', 'applied'), ('pending', 'expired'), ('pending', 'canceled'),
+            ('applied', 'review_required'),
+            ('review_required', 'applied'), ('review_required', 'reversed'))
+        $$;
+
+      CREATE FUNCTION ledger_rewards_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          RAISE EXCEPTION 'ledger_rewards rows are never deleted' USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF ROW(NEW.id, NEW.program_key, NEW.program_version, NEW.product, NEW.source_conversion_id, NEW.source_referral_id,
+               NEW.referrer_id, NEW.referee_id, NEW.role, NEW.beneficiary_id, NEW.kind, NEW.amount_minor, NEW.percent,
+               NEW.base_minor, NEW.unit, NEW.earned_at, NEW.expires_at, NEW.decision_reason, NEW.referrer_cap,
+               NEW.content_hash, NEW.created_at)
+           IS DISTINCT FROM
+           ROW(OLD.id, OLD.program_key, OLD.program_version, OLD.product, OLD.source_conversion_id, OLD.source_referral_id,
+               OLD.referrer_id, OLD.referee_id, OLD.role, OLD.beneficiary_id, OLD.kind, OLD.amount_minor, OLD.percent,
+               OLD.base_minor, OLD.unit, OLD.earned_at, OLD.expires_at, OLD.decision_reason, OLD.referrer_cap,
+               OLD.content_hash, OLD.created_at) THEN
+          RAISE EXCEPTION 'reward %: only its status and consumption may change', OLD.id USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF OLD.consumed_by_issuance_id IS NOT NULL
+           AND ROW(NEW.consumed_by_issuance_id, NEW.applied_at) IS DISTINCT FROM ROW(OLD.consumed_by_issuance_id, OLD.applied_at) THEN
+          RAISE EXCEPTION 'reward %: what consumed it is permanent', OLD.id USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF NEW.status IS DISTINCT FROM OLD.status AND NOT ledger_reward_transition_allowed(OLD.status, NEW.status) THEN
+          RAISE EXCEPTION 'reward %: % -> % is not in the transition table', OLD.id, OLD.status, NEW.status
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_reward_transition_allowed';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER ledger_rewards_guard BEFORE UPDATE OR DELETE ON ledger_rewards
+        FOR EACH ROW EXECUTE FUNCTION ledger_rewards_guard();
+      CREATE TRIGGER ledger_rewards_no_truncate BEFORE TRUNCATE ON ledger_rewards
+        FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+
+      -- The audit trail: one row per creation and per transition, never changed.
+      CREATE TABLE ledger_reward_events (
+        id bigserial PRIMARY KEY,
+        reward_id bigint NOT NULL REFERENCES ledger_rewards (id),
+        from_status text CHECK (from_status IN (${REWARD_STATUSES})),
+        to_status text NOT NULL CHECK (to_status IN (${REWARD_STATUSES})),
+        operation text NOT NULL,
+        actor text NOT NULL,
+        reason text NOT NULL,
+        external_ids jsonb NOT NULL DEFAULT '{}'::jsonb,
+        occurred_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ledger_reward_events_reward ON ledger_reward_events (reward_id, id);
+      CREATE TRIGGER ledger_reward_events_immutable BEFORE UPDATE OR DELETE ON ledger_reward_events
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+      CREATE TRIGGER ledger_reward_events_no_truncate BEFORE TRUNCATE ON ledger_reward_events
+        FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+
+      -- How many capped slots a referrer holds in a program (rewards in a capped state). Grants
+      -- take a slot with one conditional upsert that locks this row; see grant-rewards.ts.
+      CREATE TABLE ledger_referrer_caps (
+        program_key text NOT NULL,
+        referrer_id text NOT NULL,
+        granted_count integer NOT NULL CHECK (granted_count >= 0),
+        PRIMARY KEY (program_key, referrer_id)
+      );
+
+      -- Issuances rewards were applied to (or looked for): who, which product, created when.
+      CREATE TABLE ledger_issuances (
+        issuance_id text PRIMARY KEY,
+        beneficiary_id text NOT NULL,
+        product text NOT NULL,
+        issued_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TRIGGER ledger_issuances_immutable BEFORE UPDATE OR DELETE ON ledger_issuances
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+
+      -- Items on an issuance. The partial unique index IS the bonus slot: at most one bonus-like
+      -- item per issuance, so two concurrent claims end with one row and one conflict.
+      CREATE TABLE ledger_issuance_items (
+        id bigserial PRIMARY KEY,
+        issuance_id text NOT NULL,
+        item_kind text NOT NULL CHECK (item_kind IN (${BONUS_LIKE_KINDS})),
+        reward_id bigint REFERENCES ledger_rewards (id),
+        claim_key text NOT NULL,
+        content_hash text NOT NULL,
+        actor text NOT NULL,
+        reason text NOT NULL,
+        claimed_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT ledger_issuance_items_claim_key UNIQUE (claim_key),
+        CONSTRAINT ledger_issuance_items_reward_iff_referral_bonus CHECK ((item_kind = 'referral_bonus') = (reward_id IS NOT NULL))
+      );
+      CREATE UNIQUE INDEX ledger_issuance_items_one_bonus_like ON ledger_issuance_items (issuance_id)
+        WHERE item_kind IN (${BONUS_LIKE_KINDS});
+      CREATE TRIGGER ledger_issuance_items_immutable BEFORE UPDATE OR DELETE ON ledger_issuance_items
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+      CREATE TRIGGER ledger_issuance_items_no_truncate BEFORE TRUNCATE ON ledger_issuance_items
+        FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+
+      -- Adverse notices about payments. Only the first notice for a payment acts (the partial
+      -- unique index makes that a database rule); later ones are recorded and change nothing.
+      CREATE TABLE ledger_adverse_notices (
+        notice_id text PRIMARY KEY,
+        payment_id text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('refund', 'chargeback', 'fraud_mark', 'early_fraud_warning_refund')),
+        occurred_at timestamptz NOT NULL,
+        content_hash text NOT NULL,
+        first_for_payment boolean NOT NULL,
+        changes jsonb NOT NULL,
+        actor text NOT NULL,
+        reason text NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ledger_adverse_notices_payment ON ledger_adverse_notices (payment_id);
+      CREATE UNIQUE INDEX ledger_adverse_notices_first ON ledger_adverse_notices (payment_id) WHERE first_for_payment;
+      CREATE TRIGGER ledger_adverse_notices_immutable BEFORE UPDATE OR DELETE ON ledger_adverse_notices
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+    `);
+  },
+  async down({ sequelize }) {
+    await sequelize.query(`
+      DROP TABLE ledger_adverse_notices;
+      DROP TABLE ledger_issuance_items;
+      DROP TABLE ledger_issuances;
+      DROP TABLE ledger_referrer_caps;
+      DROP TABLE ledger_reward_events;
+      ALTER TABLE ledger_transactions DROP CONSTRAINT ledger_transactions_reward;
+      DROP TABLE ledger_rewards;
+      DROP FUNCTION ledger_rewards_guard();
+      DROP FUNCTION ledger_reward_transition_allowed(text, text);
+    `);
+  },
+};
+
+/** Pass to `migrateUp(sequelize, [..., ledgerMigrations])` (from `@referrals/db`). */
+export const ledgerMigrations: LedgerMigrationSource = {
+  owner: 'ledger',
+  migrations: [createBooks, createRewards],
+};
