@@ -31,7 +31,7 @@ describe('AdvocateClient.createVerifiedAccessToken', () => {
       user: { id: 'ada@example.com', accountId: 'ada@example.com', email: 'ada@example.com', referable: false },
       exp: NOW_MS / 1000 + 3600,
     });
-    expect(outcome.value.expiresAt).toEqual(new Date(NOW_MS + 3600 * 1000));
+    expect(outcome.value.expiresAt).toBe(new Date(NOW_MS + 3600 * 1000).toISOString());
   });
 
   it('carries the widget of its own program: p/{programId}/w/referrerWidget', () => {

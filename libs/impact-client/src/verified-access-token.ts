@@ -17,8 +17,8 @@ export interface ServerSideIdentity {
 
 export interface VerifiedAccessToken {
   token: string;
-  /** When Advocate stops accepting the token. */
-  expiresAt: Date;
+  /** When Advocate stops accepting the token (ISO 8601; outcomes stay JSON-safe). */
+  expiresAt: string;
   tenantAlias: string;
   programId: string;
   widgetId: string;
@@ -41,7 +41,7 @@ export function signVerifiedAccessToken(params: {
   authToken: string;
   identity: ServerSideIdentity;
   nowMs: number;
-}): { token: string; expiresAt: Date; payload: VerifiedAccessTokenPayload } {
+}): { token: string; expiresAt: string; payload: VerifiedAccessTokenPayload } {
   const email = params.identity.email.trim();
   const exp = Math.floor(params.nowMs / 1000) + VERIFIED_ACCESS_TOKEN_TTL_SECONDS;
   const payload: VerifiedAccessTokenPayload = {
@@ -55,5 +55,5 @@ export function signVerifiedAccessToken(params: {
   };
   const signingInput = `${base64UrlJson({ alg: 'HS256', kid: params.accountSid })}.${base64UrlJson(payload)}`;
   const signature = createHmac('sha256', params.authToken).update(signingInput).digest('base64url');
-  return { token: `${signingInput}.${signature}`, expiresAt: new Date(exp * 1000), payload };
+  return { token: `${signingInput}.${signature}`, expiresAt: new Date(exp * 1000).toISOString(), payload };
 }
