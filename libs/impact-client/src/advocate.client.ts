@@ -154,6 +154,7 @@ class HttpAdvocateClient implements AdvocateClient {
     options: CallOptions,
   ): Promise<{ kind: 'response'; response: HttpResponse } | ImpactTransient> {
     return sendRequest(this.deps, {
+      product: this.product,
       api: 'advocate',
       operation,
       route: `${request.method} /api/v1/{tenant}${route}`,

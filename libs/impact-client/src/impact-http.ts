@@ -21,6 +21,7 @@ export interface HttpDeps {
 }
 
 export interface HttpCall {
+  product: string;
   api: 'advocate' | 'performance';
   operation: string;
   /** Route template for logs: the real URL holds emails (participant ids) and must not be logged. */
@@ -88,7 +89,7 @@ export async function sendRequest(deps: HttpDeps, call: HttpCall): Promise<HttpR
   }
 
   const started = deps.now();
-  const log = { requestId: call.requestId, api: call.api, operation: call.operation, route: call.route };
+  const log = { requestId: call.requestId, product: call.product, api: call.api, operation: call.operation, route: call.route };
   try {
     // Redirects are not followed: a redirect would resend credentials somewhere we did not choose.
     const res = await deps.fetch(call.url, { method: call.method, headers, body, signal, redirect: 'manual' });

@@ -102,6 +102,7 @@ class HttpPerformanceClient implements PerformanceClient {
     options: CallOptions,
   ): Promise<{ kind: 'response'; response: HttpResponse } | ImpactTransient> {
     return sendRequest(this.deps, {
+      product: this.product,
       api: 'performance',
       operation,
       route: `${request.method} /Advertisers/{AccountSID}${route}`,
