@@ -1,4 +1,4 @@
-import { type Datatype, instantMs, type LiteralValue, type ParsedLiteral, parseLiteral } from './datatypes';
+import { type Datatype, instantMs, type ParsedLiteral, parseLiteral } from './datatypes';
 import { compareDecimals, type Decimal, decimalFromNumber, parseDecimal } from './decimal';
 import { RuleDslError } from './errors';
 import { type BranchTrace, CONDITION_OUTCOMES, type ConditionTrace, type GroupOutcome } from './explain';
@@ -8,6 +8,7 @@ import {
   type Comparison,
   type Condition,
   isPredicateRef,
+  type Literal,
   isScheduleTerm,
   type PredicateTerm,
   type ProgramDocument,
@@ -403,7 +404,7 @@ export class ConditionCompiler {
     if (!fact) throw invalid(`${path}: unknown subject ${condition.subject}`);
     const { operator } = condition;
     const expectedType = valueDatatypeFor(operator, fact.datatype);
-    let expected: LiteralValue | undefined;
+    let expected: Literal | undefined;
     if (condition.term !== undefined) expected = this.valueOfTerm(condition.term);
     else expected = condition.value;
     const literal = expectedType === undefined ? undefined : parseLiteral(expectedType, expected);
@@ -431,7 +432,7 @@ export class ConditionCompiler {
     };
   }
 
-  private valueOfTerm(name: string): LiteralValue {
+  private valueOfTerm(name: string): Literal {
     if (isScheduleTerm(name)) return this.program.schedule[SCHEDULE_TERMS[name]];
     const entry = this.terms.get(name);
     if (!entry || entry.term.kind !== 'value') throw invalid(`no value term ${name}`);

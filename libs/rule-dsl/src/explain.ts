@@ -1,7 +1,7 @@
-import { type LiteralValue } from './datatypes';
 import { formatDecimal, toDecimal } from './decimal';
 import { formatMoney, type Money } from './money';
 import { type Operator } from './operators';
+import { type Literal } from './program.schema';
 
 /*
  * Explanations: why a decision came out the way it did. Plain JSON-compatible data, so the admin
@@ -28,7 +28,7 @@ export interface ComparisonTrace {
   readonly subject: string;
   readonly operator: Operator;
   /** The expected value, resolved from the term when the condition names one; absent for unary operators. */
-  readonly expected?: LiteralValue;
+  readonly expected?: Literal;
   readonly term?: string;
   /** The fact's value as found (instants as ISO strings); null when absent. */
   readonly actual: unknown;

@@ -32,6 +32,7 @@ export {
   type Fulfilment,
   type InitialRewardStatus,
   type Limits,
+  type Literal,
   type PredicateRef,
   type PredicateTerm,
   type ProgramDocument,

@@ -28,14 +28,17 @@ export const moneySchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD'),
 });
 
-/** A literal as written in a document; `validateProgram` checks it against the datatype it must have. */
+/**
+ * A literal as written in a document. Deliberately loose (any number, any money-shaped object):
+ * `validateProgram` parses it as the datatype the condition needs and reports `literal_invalid`
+ * with that datatype, which says more than "invalid union".
+ */
 export const literalSchema = z.union([
   z.boolean(),
   z.number(),
   z.string(),
-  z.array(z.number()),
-  z.array(z.string()),
-  moneySchema,
+  z.array(z.union([z.number(), z.string()])),
+  z.strictObject({ amountMinor: z.number(), currency: z.string() }),
 ]);
 
 /** `subject operator value`, the value a literal (`value`) or a value term (`term`), or absent for unary operators. */
@@ -139,6 +142,8 @@ export const programDocumentSchema = z.strictObject({
 });
 
 export type ProgramDocument = z.infer<typeof programDocumentSchema>;
+/** A literal as a document holds it (before it is parsed as the datatype its condition needs). */
+export type Literal = z.infer<typeof literalSchema>;
 export type ProgramStatus = ProgramDocument['status'];
 export type Schedule = ProgramDocument['schedule'];
 export type Term = z.infer<typeof termSchema>;

@@ -6,7 +6,6 @@ import { isMoney } from './money';
 import { isOperator, isPresenceOperator, isUnary, operatorAccepts, valueDatatypeFor } from './operators';
 import { formatPath, type PathSegment, type Problem, ProblemList } from './problems';
 import {
-  isScheduleTerm,
   programDocumentSchema,
   type ProgramDocument,
   SCHEDULE_TERMS,
