@@ -117,7 +117,7 @@ export async function postTransactions(
     external_ids: p.externalIds,
   }));
   const legs = postings.flatMap((p) =>
-    p.legs.map((l) => ({ idempotency_key: p.idempotencyKey, ...l.account, side: l.side, amount_minor: l.amountMinor })),
+    p.legs.map((l, ord) => ({ idempotency_key: p.idempotencyKey, ...l.account, side: l.side, amount_minor: l.amountMinor, ord })),
   );
   const written = await queryRows<{ id: string; idempotency_key: string; entry_count: string }>(
     sequelize,
@@ -127,7 +127,7 @@ export async function postTransactions(
          AS p(idempotency_key text, content_hash text, kind text, unit text, reward_id bigint, reason text, external_ids jsonb)
      ), l AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb)
-         AS l(idempotency_key text, kind text, program_key text, owner_id text, unit text, side text, amount_minor bigint)
+         AS l(idempotency_key text, kind text, program_key text, owner_id text, unit text, side text, amount_minor bigint, ord int)
      ), txs AS (
        INSERT INTO ledger_transactions (idempotency_key, content_hash, kind, unit, reward_id, reason, external_ids)
        SELECT idempotency_key, content_hash, kind, unit, reward_id, reason, external_ids FROM p
@@ -140,6 +140,7 @@ export async function postTransactions(
          JOIN txs ON txs.idempotency_key = l.idempotency_key
          JOIN ledger_accounts a
            ON a.kind = l.kind AND a.program_key = l.program_key AND a.owner_id = l.owner_id AND a.unit = l.unit
+        ORDER BY txs.id, l.ord
        RETURNING transaction_id, account_id, side, amount_minor
      ), totals AS (
        -- Ordered by account id, so two transactions updating the same accounts lock them in the
