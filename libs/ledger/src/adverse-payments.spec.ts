@@ -5,7 +5,7 @@ import { grantRewards } from './grant-rewards';
 import { ledgerMigrations } from './ledger.migrations';
 import { getBeneficiaryBalances, getRewardHistory, listRewards } from './read-models';
 import { resolveReview } from './review-rewards';
-import { daysAfter, expectLedgerSound, fixedOutcome, grantInput, T0, tableCounts, uniqueId, widePool } from './testing/ledger-fixtures';
+import { daysAfter, expectLedgerSound, fixedOutcome, grantInput, T0, tableCounts, uniqueId, widePool, defined } from './testing/ledger-fixtures';
 
 describe('recordAdversePayment', () => {
   const db = useTestDatabase([ledgerMigrations]);
@@ -34,13 +34,13 @@ describe('recordAdversePayment', () => {
       const result = await recordAdversePayment(db.sequelize, notice(input.conversionId, kind));
       expect(result).toMatchObject({ effect: 'acted', replayed: false, kind });
       expect(result.changes).toEqual([
-        { rewardId: rewards[0]!.id, from: 'earned', to: 'canceled' },
-        { rewardId: rewards[1]!.id, from: 'pending', to: 'canceled' },
+        { rewardId: defined(rewards[0]).id, from: 'earned', to: 'canceled' },
+        { rewardId: defined(rewards[1]).id, from: 'pending', to: 'canceled' },
       ]);
       expect(await getBeneficiaryBalances(db.sequelize, input.refereeId)).toEqual([
         { programKey: 'kilo-pass', unit: 'USD', balanceMinor: 0, openRewards: 0 },
       ]);
-      const history = await getRewardHistory(db.sequelize, rewards[1]!.id);
+      const history = await getRewardHistory(db.sequelize, defined(rewards[1]).id);
       expect(history.events.at(-1)).toMatchObject({
         operation: 'adverse_payment',
         actor: 'billing-webhook',
@@ -56,8 +56,8 @@ describe('recordAdversePayment', () => {
       await applyTo(applied.refereeId);
       const second = await recordAdversePayment(db.sequelize, notice(applied.conversionId, kind));
       expect(second.changes).toEqual([
-        { rewardId: granted.rewards[0]!.id, from: 'pending', to: 'canceled' },
-        { rewardId: granted.rewards[1]!.id, from: 'applied', to: 'review_required' },
+        { rewardId: defined(granted.rewards[0]).id, from: 'pending', to: 'canceled' },
+        { rewardId: defined(granted.rewards[1]).id, from: 'applied', to: 'review_required' },
       ]);
     });
 
@@ -85,7 +85,7 @@ describe('recordAdversePayment', () => {
     await recordAdversePayment(db.sequelize, notice(input.conversionId, 'early_fraud_warning_refund'));
     const [reviewed] = await listRewards(db.sequelize, { beneficiaryId: input.refereeId });
     expect(reviewed?.status).toBe('review_required');
-    await resolveReview(db.sequelize, { rewardId: reviewed!.id, decision: 'keep', actor: 'operator:alice', reason: 'refund was a mistake' });
+    await resolveReview(db.sequelize, { rewardId: defined(reviewed).id, decision: 'keep', actor: 'operator:alice', reason: 'refund was a mistake' });
     expect(await recordAdversePayment(db.sequelize, notice(input.conversionId, 'chargeback'))).toMatchObject({ effect: 'already_handled' });
     expect((await listRewards(db.sequelize, { beneficiaryId: input.refereeId }))[0]?.status).toBe('applied');
   });

@@ -12,8 +12,7 @@ import {
   T0,
   tableCounts,
   uniqueId,
-  widePool,
-} from './testing/ledger-fixtures';
+  widePool, defined } from './testing/ledger-fixtures';
 
 describe('applyRewardToIssuance', () => {
   const db = useTestDatabase([ledgerMigrations]);
@@ -27,7 +26,7 @@ describe('applyRewardToIssuance', () => {
         db.sequelize,
         grantInput({ refereeId, earnedAt: daysAfter(from, i), outcomes: [fixedOutcome('referee', { expiresAt: daysAfter(from, 365 + i) })] }),
       );
-      ids.push(rewards[0]!.id);
+      ids.push(defined(rewards[0]).id);
     }
     return ids;
   }
@@ -57,7 +56,7 @@ describe('applyRewardToIssuance', () => {
     expect(await getBeneficiaryBalances(db.sequelize, user)).toEqual([
       { programKey: 'kilo-pass', unit: 'USD', balanceMinor: 2450, openRewards: 1 },
     ]);
-    const history = await getRewardHistory(db.sequelize, oldest!);
+    const history = await getRewardHistory(db.sequelize, defined(oldest));
     expect(history.events.at(-1)).toMatchObject({
       fromStatus: 'pending',
       toStatus: 'applied',

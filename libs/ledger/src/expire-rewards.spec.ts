@@ -4,7 +4,7 @@ import { expireRewards } from './expire-rewards';
 import { grantRewards } from './grant-rewards';
 import { ledgerMigrations } from './ledger.migrations';
 import { getRewardHistory, listRewards } from './read-models';
-import { daysAfter, expectLedgerSound, fixedOutcome, grantInput, T0, tableCounts, uniqueId, widePool } from './testing/ledger-fixtures';
+import { daysAfter, expectLedgerSound, fixedOutcome, grantInput, T0, tableCounts, uniqueId, widePool, defined } from './testing/ledger-fixtures';
 
 describe('expireRewards', () => {
   const db = useTestDatabase([ledgerMigrations]);
@@ -17,7 +17,7 @@ describe('expireRewards', () => {
       db.sequelize,
       grantInput({ programKey: program, refereeId: user, outcomes: [fixedOutcome('referee', { expiresAt: daysAfter(T0, expiresInDays) })] }),
     );
-    return { id: rewards[0]!.id, user };
+    return { id: defined(rewards[0]).id, user };
   }
 
   it('expires pending rewards past their expiry (at the instant included), booking them to the expired account', async () => {
@@ -70,7 +70,7 @@ describe('expireRewards', () => {
   it('races application safely: every reward ends either applied or expired, never both, never lost', async () => {
     const pool = widePool(db.databaseUrl, 8);
     try {
-      const rewards = [];
+      const rewards: { id: string; user: string }[] = [];
       for (let i = 0; i < 24; i++) rewards.push(await pendingReward(30));
       const at = daysAfter(T0, 30);
       const appliers = rewards.map((r) =>

@@ -12,8 +12,7 @@ import {
   T0,
   tableCounts,
   uniqueId,
-  widePool,
-} from './testing/ledger-fixtures';
+  widePool, defined } from './testing/ledger-fixtures';
 
 describe('grantRewards', () => {
   const db = useTestDatabase([ledgerMigrations]);
@@ -45,7 +44,7 @@ describe('grantRewards', () => {
     expect(await getBeneficiaryBalances(db.sequelize, input.referrerId)).toEqual([
       { programKey: 'kilo-pass', unit: 'USD', balanceMinor: 2450, openRewards: 1 },
     ]);
-    const history = await getRewardHistory(db.sequelize, result.rewards[1]!.id);
+    const history = await getRewardHistory(db.sequelize, defined(result.rewards[1]).id);
     expect(history.events).toEqual([
       expect.objectContaining({
         fromStatus: null,

@@ -3,7 +3,7 @@ import { isLedgerError, type LedgerErrorCode } from './ledger.errors';
 import { ledgerMigrations } from './ledger.migrations';
 import { postTransaction, type PostTransactionInput } from './post-transactions';
 import { getBeneficiaryBalances } from './read-models';
-import { expectLedgerSound, tableCounts, uniqueId } from './testing/ledger-fixtures';
+import { expectLedgerSound, tableCounts, uniqueId, defined } from './testing/ledger-fixtures';
 
 async function codeOf(promise: Promise<unknown>): Promise<LedgerErrorCode | 'no error'> {
   try {
@@ -68,7 +68,7 @@ describe('postTransaction', () => {
   it('refuses entries that do not balance: debits_must_equal_credits', async () => {
     const input = credit(uniqueId('user'), 100);
     const [debit] = input.entries;
-    expect(await codeOf(postTransaction(db.sequelize, { ...input, entries: [debit!, { ...input.entries[1]!, amountMinor: 99 }] }))).toBe(
+    expect(await codeOf(postTransaction(db.sequelize, { ...input, entries: [defined(debit), { ...defined(input.entries[1]), amountMinor: 99 }] }))).toBe(
       'debits_must_equal_credits',
     );
   });

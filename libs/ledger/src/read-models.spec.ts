@@ -3,7 +3,7 @@ import { grantRewards } from './grant-rewards';
 import { ledgerMigrations } from './ledger.migrations';
 import { countRewardsByStatus, explainPendingRewards, getBeneficiaryBalances, getRewardHistory, listRewards } from './read-models';
 import { releaseReward } from './review-rewards';
-import { daysAfter, expectLedgerSound, fixedOutcome, grantInput, T0, uniqueId } from './testing/ledger-fixtures';
+import { daysAfter, expectLedgerSound, fixedOutcome, grantInput, T0, uniqueId, defined } from './testing/ledger-fixtures';
 
 describe('read models', () => {
   const db = useTestDatabase([ledgerMigrations]);
@@ -70,7 +70,7 @@ describe('read models', () => {
     ]);
     expect(report.waiting[0]?.why).toMatch(/2450 USD from conversion .*waits for the next kilo-pass issuance.*expires/);
     expect(report.notGranted).toEqual([expect.objectContaining({ status: 'cap_limited', decisionReason: expect.stringMatching(/cap reached/) })]);
-    await releaseReward(db.sequelize, { rewardId: rewards[0]!.id, actor: 'op', reason: 'hold over' });
+    await releaseReward(db.sequelize, { rewardId: defined(rewards[0]).id, actor: 'op', reason: 'hold over' });
     expect((await explainPendingRewards(db.sequelize, { beneficiaryId: user })).waiting.map((w) => w.waitingFor)).toEqual([
       'next_issuance',
       'next_issuance',
@@ -79,7 +79,7 @@ describe('read models', () => {
 
   it('shows a reward history: audit trail and bookings', async () => {
     const { rewards } = await grantRewards(db.sequelize, grantInput());
-    const history = await getRewardHistory(db.sequelize, rewards[0]!.id);
+    const history = await getRewardHistory(db.sequelize, defined(rewards[0]).id);
     expect(history.reward).toEqual(rewards[0]);
     expect(history.events).toHaveLength(1);
     expect(history.transactions).toHaveLength(1);

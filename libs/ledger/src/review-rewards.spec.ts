@@ -5,7 +5,7 @@ import { grantRewards } from './grant-rewards';
 import { ledgerMigrations } from './ledger.migrations';
 import { getRewardHistory } from './read-models';
 import { releaseReward, resolveReview } from './review-rewards';
-import { daysAfter, expectLedgerSound, fixedOutcome, grantInput, T0, tableCounts, uniqueId } from './testing/ledger-fixtures';
+import { daysAfter, expectLedgerSound, fixedOutcome, grantInput, T0, tableCounts, uniqueId, defined } from './testing/ledger-fixtures';
 
 describe('resolveReview and releaseReward', () => {
   const db = useTestDatabase([ledgerMigrations]);
@@ -24,7 +24,7 @@ describe('resolveReview and releaseReward', () => {
       actor: 'workflow',
     });
     await recordAdversePayment(db.sequelize, { noticeId: uniqueId('n'), paymentId: input.conversionId, kind: 'chargeback', occurredAt: T0, actor: 'billing' });
-    return { rewardId: rewards[0]!.id, referrerId: input.referrerId };
+    return { rewardId: defined(rewards[0]).id, referrerId: input.referrerId };
   }
 
   it('keeps a reviewed reward: back to applied, audited with the operator and reason, no booking', async () => {
@@ -79,7 +79,7 @@ describe('resolveReview and releaseReward', () => {
   it('refuses to resolve a reward that is not under review, and an unknown reward', async () => {
     const { rewards } = await grantRewards(db.sequelize, grantInput());
     await expect(
-      resolveReview(db.sequelize, { rewardId: rewards[0]!.id, decision: 'keep', actor: 'op', reason: 'x' }),
+      resolveReview(db.sequelize, { rewardId: defined(rewards[0]).id, decision: 'keep', actor: 'op', reason: 'x' }),
     ).rejects.toMatchObject({ code: 'reward_transition_illegal', details: { from: 'pending' } });
     await expect(resolveReview(db.sequelize, { rewardId: '999999999', decision: 'keep', actor: 'op', reason: 'x' })).rejects.toMatchObject({
       code: 'reward_not_found',
@@ -94,7 +94,7 @@ describe('resolveReview and releaseReward', () => {
       db.sequelize,
       grantInput({ outcomes: [fixedOutcome('referee', { initialStatus: 'earned' })] }),
     );
-    const input = { rewardId: rewards[0]!.id, actor: 'system:hold-period', reason: 'refund window passed' };
+    const input = { rewardId: defined(rewards[0]).id, actor: 'system:hold-period', reason: 'refund window passed' };
     expect(await releaseReward(db.sequelize, input)).toMatchObject({ replayed: false, reward: { status: 'pending' } });
     expect(await releaseReward(db.sequelize, input)).toMatchObject({ replayed: true, reward: { status: 'pending' } });
   });

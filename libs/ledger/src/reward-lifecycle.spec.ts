@@ -8,7 +8,7 @@ import { ledgerMigrations } from './ledger.migrations';
 import { getRewardHistory } from './read-models';
 import { releaseReward, resolveReview } from './review-rewards';
 import { rewardStatuses, rewardTransitions, type RewardOperation, type RewardStatus } from './reward-states';
-import { daysAfter, expectLedgerSound, fixedOutcome, grantInput, T0, uniqueId } from './testing/ledger-fixtures';
+import { daysAfter, defined, expectLedgerSound, fixedOutcome, grantInput, T0, uniqueId } from './testing/ledger-fixtures';
 
 /**
  * Every (state, operation) pair, on the real database: the operation moves the reward exactly as
@@ -52,7 +52,7 @@ describe('reward lifecycle', () => {
           ? grantInput({ refereeId, outcomes: [{ role: 'referee', decision: 'disqualified', reason: 'not the first payment' }] })
           : grantInput({ refereeId, outcomes: [fixedOutcome('referee', { initialStatus, expiresAt })] });
     const { rewards } = await grantRewards(db.sequelize, input);
-    const reward = rewards[0]!;
+    const reward = defined(rewards[0]);
     const subject = { rewardId: reward.id, input, beneficiaryId: reward.beneficiaryId };
     if (['applied', 'review_required', 'reversed'].includes(status)) expect((await apply(refereeId)).outcome).toBe('applied');
     if (['review_required', 'reversed'].includes(status)) await adverse(input.conversionId);
@@ -99,7 +99,7 @@ describe('reward lifecycle', () => {
 
   it.each(cases)('%s + %s -> %s', async (from, name, expected) => {
     const subject = await rewardIn(from);
-    const op = operations[name]!;
+    const op = defined(operations[name]);
     if (expected === 'illegal') {
       const error = await op.run(subject).then(
         () => undefined,

@@ -5,7 +5,7 @@ import { grantRewards } from './grant-rewards';
 import { ledgerMigrations } from './ledger.migrations';
 import { postTransaction } from './post-transactions';
 import { verifyLedger, type LedgerViolationCode } from './verify-ledger';
-import { daysAfter, grantInput, T0, uniqueId } from './testing/ledger-fixtures';
+import { daysAfter, grantInput, T0, uniqueId, defined } from './testing/ledger-fixtures';
 
 /**
  * verifyLedger must notice every kind of damage. The damage is done by hand, as a superuser with
@@ -79,7 +79,7 @@ describe('verifyLedger', () => {
   it('finds bookings on a decision that granted nothing', async () => {
     const input = grantInput({ referrerCap: 0 });
     const { rewards } = await grantRewards(db.sequelize, input);
-    await tamper(db.sequelize, `UPDATE ledger_transactions SET reward_id = ${rewards[0]!.id} WHERE reward_id = ${rewards[1]!.id}`);
+    await tamper(db.sequelize, `UPDATE ledger_transactions SET reward_id = ${defined(rewards[0]).id} WHERE reward_id = ${defined(rewards[1]).id}`);
     expect(await codes()).toEqual(['reward_bookings_disagree_with_state']);
   });
 

@@ -78,3 +78,9 @@ export async function tableCounts(sequelize: Sequelize): Promise<Record<string, 
   })) as Record<string, number>[];
   return row ?? {};
 }
+
+/** The value, or a failed test when it is missing (instead of a non-null assertion). */
+export function defined<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) throw new Error(`expected a ${what}`);
+  return value;
+}
