@@ -1,0 +1,177 @@
+/**
+ * `npm run bench:ledger`: ledger grants per second with 8 concurrent clients, against a baseline
+ * of bare single-row INSERT transactions with 8 clients, in the same run, on the same database,
+ * through the same Sequelize pool. Goal: one grant (both roles, referrer cap, audit rows, double
+ * entries, deferred balance checks) costs no more than 4 bare insert transactions: ratio >= 0.25.
+ *
+ * The two workloads alternate in rounds (grants, inserts, grants, inserts, ...) so that noise from
+ * other work on the machine lands on both. A fresh database is created, migrated, measured,
+ * checked with verifyLedger, and dropped. PostgreSQL comes from DATABASE_URL when set, otherwise
+ * an embedded one is started (and stopped) by the dev-stack launcher.
+ *
+ * BENCH_LEDGER_MS sets the measuring time per round and workload (default 3000 ms), and
+ * BENCH_LEDGER_ROUNDS the number of rounds (default 3). Timings are printed, never asserted.
+ */
+import pg from 'pg';
+import { type Sequelize } from 'sequelize';
+import { exitOnConfigError, parseEnv } from '@referrals/config';
+import { createSequelize, migrateUp, redactDatabaseUrl, withDatabase } from '@referrals/db';
+import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput } from '@referrals/ledger';
+import { startDevStack, type DevStack } from '../../dev-stack/src/dev-stack';
+import { stackEnvSchema } from '../../dev-stack/src/stack-env';
+
+const CLIENTS = 8;
+const MEASURE_MS = Number(process.env['BENCH_LEDGER_MS'] ?? 3000);
+const ROUNDS = Number(process.env['BENCH_LEDGER_ROUNDS'] ?? 3);
+const WARMUP_MS = Math.min(1000, MEASURE_MS / 3);
+const GOAL_RATIO = 0.25;
+
+const EARNED_AT = new Date('2026-01-15T10:00:00.000Z');
+const EXPIRES_AT = new Date('2027-01-15T10:00:00.000Z');
+
+let sequence = 0;
+
+/** One qualifying Kilo Pass conversion: both roles earn half of tier_49, the referrer is capped. */
+function conversion(client: number): GrantRewardsInput {
+  sequence += 1;
+  const outcome = {
+    decision: 'grant' as const,
+    kind: 'fixed' as const,
+    amountMinor: 2450,
+    unit: 'USD',
+    initialStatus: 'pending' as const,
+    expiresAt: EXPIRES_AT,
+    reason: 'first paid monthly tier_49 payment',
+  };
+  return {
+    programKey: 'kilo-pass',
+    programVersion: 1,
+    product: 'kilo-pass',
+    conversionId: `bench-pay-${sequence}`,
+    referralId: `bench-referral-${sequence}`,
+    // One referrer per client: every grant takes a cap slot (the counter row is locked and
+    // incremented) without the clients queueing on one referrer's row.
+    referrerId: `bench-referrer-${client}`,
+    refereeId: `bench-referee-${sequence}`,
+    earnedAt: EARNED_AT,
+    referrerCap: 1_000_000_000,
+    outcomes: [
+      { role: 'referrer', ...outcome },
+      { role: 'referee', ...outcome },
+    ],
+    actor: 'bench',
+  };
+}
+
+async function grantOnce(sequelize: Sequelize, client: number): Promise<void> {
+  const result = await grantRewards(sequelize, conversion(client));
+  if (result.rewards.some((r) => r.status !== 'pending')) throw new Error('bench grant was not granted');
+}
+
+async function insertOnce(sequelize: Sequelize, client: number): Promise<void> {
+  await sequelize.transaction(async (t) => {
+    await sequelize.query('INSERT INTO bench_bare_inserts (client, payload) VALUES ($1, $2)', {
+      bind: [client, `payload-${client}-${Date.now()}`],
+      transaction: t,
+    });
+  });
+}
+
+/** Runs `work` in CLIENTS concurrent loops for `ms` and returns operations per second. */
+async function measure(ms: number, sequelize: Sequelize, work: (sequelize: Sequelize, client: number) => Promise<void>): Promise<number> {
+  const deadline = Date.now() + ms;
+  const started = process.hrtime.bigint();
+  const counts = await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      let done = 0;
+      while (Date.now() < deadline) {
+        await work(sequelize, client);
+        done += 1;
+      }
+      return done;
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return counts.reduce((a, b) => a + b, 0) / seconds;
+}
+
+async function onServer<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function fmt(n: number): string {
+  return n.toFixed(0).padStart(7);
+}
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = parseEnv(stackEnvSchema, process.env);
+  } catch (error) {
+    exitOnConfigError(error);
+  }
+  const stack: DevStack = await startDevStack(env, 'test', { withTemporal: false });
+  const databaseName = `bench_ledger_${Date.now().toString(36)}`;
+  let sequelize: Sequelize | undefined;
+  try {
+    await onServer(stack.databaseUrl, (c) => c.query(`CREATE DATABASE "${databaseName}"`));
+    const databaseUrl = withDatabase(stack.databaseUrl, databaseName);
+    sequelize = createSequelize({ databaseUrl, poolMax: CLIENTS });
+    await migrateUp(sequelize, [ledgerMigrations]);
+    await sequelize.query(
+      'CREATE TABLE bench_bare_inserts (id bigserial PRIMARY KEY, client int NOT NULL, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const [settings] = await sequelize.query<{ version: string; fsync: string; synchronous_commit: string }>(
+      "SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit",
+      { type: 'SELECT' },
+    );
+    console.log(`ledger bench on ${redactDatabaseUrl(databaseUrl)} (${stack.started.postgres ? 'embedded' : 'DATABASE_URL'})`);
+    console.log(
+      `PostgreSQL ${settings?.version}, fsync=${settings?.fsync}, synchronous_commit=${settings?.synchronous_commit}; ` +
+        `${CLIENTS} clients, ${ROUNDS} rounds x ${MEASURE_MS} ms per workload`,
+    );
+
+    await measure(WARMUP_MS, sequelize, grantOnce);
+    await measure(WARMUP_MS, sequelize, insertOnce);
+
+    const grants: number[] = [];
+    const inserts: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      grants.push(await measure(MEASURE_MS, sequelize, grantOnce));
+      inserts.push(await measure(MEASURE_MS, sequelize, insertOnce));
+      console.log(`  round ${round}: grants/s ${fmt(grants.at(-1) ?? 0)}   bare inserts/s ${fmt(inserts.at(-1) ?? 0)}`);
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const grantRate = mean(grants);
+    const insertRate = mean(inserts);
+    const ratio = grantRate / insertRate;
+
+    const violations = await verifyLedger(sequelize);
+    console.log('');
+    console.log(`grants/s (both roles, cap, audit, entries), ${CLIENTS} clients:  ${fmt(grantRate)}`);
+    console.log(`bare single-row INSERT transactions/s, ${CLIENTS} clients:     ${fmt(insertRate)}`);
+    console.log(`ratio grants / bare inserts: ${ratio.toFixed(3)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
+    console.log(`verifyLedger after the run: ${violations.length === 0 ? 'sound' : `${violations.length} violations`}`);
+    if (violations.length > 0) {
+      console.log(violations.slice(0, 5));
+      process.exitCode = 1;
+    }
+  } finally {
+    await sequelize?.close();
+    await onServer(stack.databaseUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`)).catch((e: unknown) =>
+      console.error(`could not drop ${databaseName}: ${String(e)}`),
+    );
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
