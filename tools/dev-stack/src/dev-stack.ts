@@ -56,6 +56,7 @@ export async function startDevStack(env: StackEnv, mode: StackMode, options: Sta
         dataDir: scratchDir ?? path.join(env.DATA_DIR, 'postgres'),
         port: mode === 'dev' ? env.POSTGRES_PORT : await freePort(),
         database: 'referrals',
+        durable: mode === 'dev',
       });
       databaseUrl = postgres.databaseUrl;
       stackLog(`embedded PostgreSQL ready at ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);

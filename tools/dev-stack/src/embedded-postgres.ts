@@ -11,6 +11,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Database the apps use; created on first start. */
   database: string;
+  /** false for throw-away test clusters: skipping fsync makes them faster, and they die anyway. */
+  durable: boolean;
 }
 
 export interface RunningPostgres {
@@ -31,14 +33,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     recent.push(String(chunk).trim());
     if (recent.length > 20) recent.shift();
   };
+  const runAsPostgresUser = process.getuid?.() === 0;
+  if (runAsPostgresUser) {
+    // The `postgres` user must be able to reach the cluster directory through its parent
+    // (DATA_DIR, ours); a private temp directory (0700, root) would make initdb fail.
+    const parent = path.dirname(options.dataDir);
+    fs.mkdirSync(parent, { recursive: true });
+    fs.chmodSync(parent, fs.statSync(parent).mode | 0o711);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=off'],
+    createPostgresUser: runAsPostgresUser,
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    ],
     onLog: remember,
     onError: remember,
   });

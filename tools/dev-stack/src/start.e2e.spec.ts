@@ -47,7 +47,11 @@ describe('npm start (dev stack end to end)', () => {
 
   async function startAndWaitReady(): Promise<Launch> {
     const run = launch({ DATA_DIR: dataDir, ...ports });
-    await waitFor('the stack', async () => run.output().includes('Referrals is running'), 90_000, 250);
+    const exitedEarly = run.exited.then((code) => {
+      throw new Error(`npm start exited (${code}) before it was ready:\n${run.output()}`);
+    });
+    await Promise.race([waitFor('the stack', async () => run.output().includes('Referrals is running'), 90_000, 250), exitedEarly]);
+    exitedEarly.catch(() => undefined);
     return run;
   }
 
