@@ -1,5 +1,5 @@
-import { type Datatype, instantMs, type ParsedLiteral, parseLiteral } from './datatypes';
-import { compareDecimals, type Decimal, decimalFromNumber, parseDecimal } from './decimal';
+import { type Datatype, instantMs, type ParsedLiteral, parseInstant, parseLiteral } from './datatypes';
+import { compareDecimals, type Decimal, decimalFromNumber, exactNumberFromText, parseDecimal } from './decimal';
 import { RuleDslError } from './errors';
 import { type BranchTrace, CONDITION_OUTCOMES, type ConditionTrace, type GroupOutcome } from './explain';
 import { type FactCatalog, type FactDefinition, type FactSet, lookupFact } from './fact-catalog';
@@ -40,13 +40,15 @@ export type Reader = (facts: FactSet, at: number) => unknown;
 export type Test = (facts: FactSet, at: number) => number;
 /** A fact value's outcome code against the condition's operator and expected value. */
 type Check = (value: unknown) => number;
-/** -1, 0, 1 against the expected value; NaN for a value of the wrong type; 2 for another currency. */
-type Compare = (value: unknown) => number;
-
-const INCOMPARABLE = 2;
 
 export interface CompiledCondition {
   readonly test: Test;
+  /**
+   * Tests whose AND is this condition: itself, or for a plain reference to a one-branch predicate,
+   * that branch's conditions. AND is associative in three-valued logic too, so parents splice these
+   * in and evaluate one flat conjunction instead of a tree of calls.
+   */
+  readonly conjuncts: readonly Test[];
   readonly trace: (facts: FactSet, at: number) => ConditionTrace;
 }
 
@@ -81,6 +83,35 @@ export function compileReader(fact: FactDefinition): Reader {
         }
         return node;
       };
+  }
+}
+
+/**
+ * A condition's test: read the fact and check it, in one closure for the usual depths (one call
+ * less per condition than composing a reader and a check).
+ */
+export function compileTest(fact: FactDefinition, check: Check): Test {
+  if (fact.clock) return (_facts, at) => check(at);
+  const segments = fact.path.split('.');
+  const [a = '', b = '', c = ''] = segments;
+  switch (segments.length) {
+    case 1:
+      return (facts) => check(facts[a]);
+    case 2:
+      return (facts) => {
+        const o = facts[a];
+        return check(typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[b] : undefined);
+      };
+    case 3:
+      return (facts) => {
+        const o = facts[a];
+        const p = typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[b] : undefined;
+        return check(typeof p === 'object' && p !== null ? (p as Record<string, unknown>)[c] : undefined);
+      };
+    default: {
+      const read = compileReader(fact);
+      return (facts, at) => check(read(facts, at));
+    }
   }
 }
 
@@ -124,142 +155,107 @@ export function conformsTo(datatype: Datatype, clock: boolean): (value: unknown)
   }
 }
 
-function sign(difference: number): number {
-  return difference < 0 ? -1 : difference > 0 ? 1 : 0;
+/*
+ * Equality and ordering share one closure per datatype: the operator only decides which outcome
+ * "less", "equal", "greater" and "other currency" map to. Fewer distinct closures keep the engine's
+ * call sites monomorphic, which is most of the speed of compiled closures.
+ */
+interface SignOutcomes {
+  readonly less: number;
+  readonly equal: number;
+  readonly greater: number;
+  /** Money in another currency than the expected value: unequal, and not comparable. */
+  readonly otherCurrency: number;
 }
 
-function intCompare(expected: number): Compare {
-  return (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? (v < expected ? -1 : v > expected ? 1 : 0) : NaN);
+const SIGN_OUTCOMES: Partial<Record<Operator, SignOutcomes>> = {
+  eq: { less: NOT_MATCHED, equal: MATCHED, greater: NOT_MATCHED, otherCurrency: NOT_MATCHED },
+  neq: { less: MATCHED, equal: NOT_MATCHED, greater: MATCHED, otherCurrency: MATCHED },
+  lt: { less: MATCHED, equal: NOT_MATCHED, greater: NOT_MATCHED, otherCurrency: CURRENCY_MISMATCH },
+  lte: { less: MATCHED, equal: MATCHED, greater: NOT_MATCHED, otherCurrency: CURRENCY_MISMATCH },
+  gt: { less: NOT_MATCHED, equal: NOT_MATCHED, greater: MATCHED, otherCurrency: CURRENCY_MISMATCH },
+  gte: { less: NOT_MATCHED, equal: MATCHED, greater: MATCHED, otherCurrency: CURRENCY_MISMATCH },
+};
+
+/** The outcome for a value that is not usable: absent (missing) or present with the wrong shape. */
+function unusable(v: unknown): number {
+  return v === undefined || v === null ? FACT_MISSING : FACT_WRONG_TYPE;
 }
 
-function decimalCompare(expected: Decimal, fast: number | undefined): Compare {
+function intCheck(expected: number, { less, equal, greater }: SignOutcomes): Check {
+  return (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? (v < expected ? less : v > expected ? greater : equal) : unusable(v));
+}
+
+function datetimeCheck(expectedMs: number, { less, equal, greater }: SignOutcomes, clock: boolean): Check {
+  // A clock fact is the evaluation instant, already epoch milliseconds.
+  if (clock) return (v) => ((v as number) < expectedMs ? less : (v as number) > expectedMs ? greater : equal);
+  return (v) => {
+    const ms = v instanceof Date ? v.getTime() : typeof v === 'string' ? parseInstant(v) : undefined;
+    if (ms === undefined || ms !== ms) return unusable(v);
+    return ms < expectedMs ? less : ms > expectedMs ? greater : equal;
+  };
+}
+
+function decimalCheck(expected: Decimal, fast: number | undefined, { less, equal, greater }: SignOutcomes): Check {
+  const bySign = (sign: number): number => (sign < 0 ? less : sign > 0 ? greater : equal);
   return (v) => {
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return NaN;
-      // Exact: the expected decimal is this number's shortest form, and shortest forms order like doubles.
-      if (fast !== undefined) return v < fast ? -1 : v > fast ? 1 : 0;
+      if (!Number.isFinite(v)) return FACT_WRONG_TYPE;
+      // Exact: the expected decimal is this double's shortest form, and shortest forms order like doubles.
+      if (fast !== undefined) return v < fast ? less : v > fast ? greater : equal;
       const d = decimalFromNumber(v);
-      return d ? compareDecimals(d, expected) : NaN;
+      return d ? bySign(compareDecimals(d, expected)) : FACT_WRONG_TYPE;
     }
     if (typeof v === 'string') {
+      if (fast !== undefined) {
+        const n = exactNumberFromText(v);
+        if (n !== undefined) return n < fast ? less : n > fast ? greater : equal;
+      }
       const d = parseDecimal(v);
-      return d ? compareDecimals(d, expected) : NaN;
+      return d ? bySign(compareDecimals(d, expected)) : FACT_WRONG_TYPE;
     }
-    return NaN;
+    return unusable(v);
   };
 }
 
-function moneyCompare(expected: { amountMinor: number; currency: string }): Compare {
+function moneyCheck(expected: { amountMinor: number; currency: string }, outcomes: SignOutcomes): Check {
+  const { less, equal, greater, otherCurrency } = outcomes;
+  const { amountMinor: expectedMinor, currency: expectedCurrency } = expected;
   return (v) => {
-    if (typeof v !== 'object' || v === null) return NaN;
+    if (typeof v !== 'object' || v === null) return unusable(v);
     const { amountMinor, currency } = v as { amountMinor?: unknown; currency?: unknown };
-    if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor) || typeof currency !== 'string') return NaN;
-    if (currency !== expected.currency) return INCOMPARABLE;
-    return sign(amountMinor - expected.amountMinor);
+    if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor) || typeof currency !== 'string') return FACT_WRONG_TYPE;
+    if (currency !== expectedCurrency) return otherCurrency;
+    return amountMinor < expectedMinor ? less : amountMinor > expectedMinor ? greater : equal;
   };
 }
 
-function datetimeCompare(expectedMs: number, clock: boolean): Compare {
-  if (clock) return (v) => ((v as number) < expectedMs ? -1 : (v as number) > expectedMs ? 1 : 0);
+function scalarEqualityCheck(expected: string | boolean, { less, equal }: SignOutcomes): Check {
+  // For eq/neq only: "less" stands for "different".
+  const type = typeof expected;
+  return (v) => (typeof v === type ? (v === expected ? equal : less) : unusable(v));
+}
+
+function listEqualityCheck(expected: readonly unknown[], isElement: (v: unknown) => boolean, { less, equal }: SignOutcomes): Check {
   return (v) => {
-    const ms = instantMs(v);
-    return ms === undefined ? NaN : ms < expectedMs ? -1 : ms > expectedMs ? 1 : 0;
+    if (!Array.isArray(v) || !v.every(isElement)) return unusable(v);
+    if (v.length !== expected.length) return less;
+    for (let i = 0; i < v.length; i++) if (v[i] !== expected[i]) return less;
+    return equal;
   };
 }
 
-function equalityCompare(expected: unknown, isType: (v: unknown) => boolean): Compare {
-  return (v) => (isType(v) ? (v === expected ? 0 : 1) : NaN);
-}
-
-function listCompare(expected: readonly unknown[], isElement: (v: unknown) => boolean): Compare {
-  return (v) => {
-    if (!Array.isArray(v) || !v.every(isElement)) return NaN;
-    if (v.length !== expected.length) return 1;
-    for (let i = 0; i < v.length; i++) if (v[i] !== expected[i]) return 1;
-    return 0;
-  };
-}
-
-/** eq, neq and the orderings, from a comparison against the expected value. */
-function bySign(operator: Operator, compare: Compare): Check {
-  switch (operator) {
-    case 'eq':
-      return (v) => {
-        if (v === undefined || v === null) return FACT_MISSING;
-        const c = compare(v);
-        return c === 0 ? MATCHED : c !== c ? FACT_WRONG_TYPE : NOT_MATCHED;
-      };
-    case 'neq':
-      return (v) => {
-        if (v === undefined || v === null) return FACT_MISSING;
-        const c = compare(v);
-        return c === 0 ? NOT_MATCHED : c !== c ? FACT_WRONG_TYPE : MATCHED;
-      };
-    case 'lt':
-      return (v) => {
-        if (v === undefined || v === null) return FACT_MISSING;
-        const c = compare(v);
-        return c !== c ? FACT_WRONG_TYPE : c === INCOMPARABLE ? CURRENCY_MISMATCH : c < 0 ? MATCHED : NOT_MATCHED;
-      };
-    case 'lte':
-      return (v) => {
-        if (v === undefined || v === null) return FACT_MISSING;
-        const c = compare(v);
-        return c !== c ? FACT_WRONG_TYPE : c === INCOMPARABLE ? CURRENCY_MISMATCH : c <= 0 ? MATCHED : NOT_MATCHED;
-      };
-    case 'gt':
-      return (v) => {
-        if (v === undefined || v === null) return FACT_MISSING;
-        const c = compare(v);
-        return c !== c ? FACT_WRONG_TYPE : c === INCOMPARABLE ? CURRENCY_MISMATCH : c > 0 ? MATCHED : NOT_MATCHED;
-      };
-    case 'gte':
-      return (v) => {
-        if (v === undefined || v === null) return FACT_MISSING;
-        const c = compare(v);
-        return c !== c ? FACT_WRONG_TYPE : c === INCOMPARABLE ? CURRENCY_MISMATCH : c >= 0 ? MATCHED : NOT_MATCHED;
-      };
-    default:
-      throw new RuleDslError('program_invalid', `operator ${operator} is not an equality or ordering`);
-  }
-}
-
-function membership(negate: boolean, members: readonly unknown[], isType: (v: unknown) => boolean): Check {
+function membershipCheck(negate: boolean, members: readonly unknown[], isType: (v: unknown) => boolean): Check {
   const set = new Set(members);
   const hit = negate ? NOT_MATCHED : MATCHED;
   const miss = negate ? MATCHED : NOT_MATCHED;
-  return (v) => (v === undefined || v === null ? FACT_MISSING : !isType(v) ? FACT_WRONG_TYPE : set.has(v) ? hit : miss);
+  return (v) => (isType(v) ? (set.has(v) ? hit : miss) : unusable(v));
 }
 
-function containment(negate: boolean, element: unknown, isElement: (v: unknown) => boolean): Check {
+function containmentCheck(negate: boolean, element: unknown, isElement: (v: unknown) => boolean): Check {
   const hit = negate ? NOT_MATCHED : MATCHED;
   const miss = negate ? MATCHED : NOT_MATCHED;
-  return (v) => {
-    if (v === undefined || v === null) return FACT_MISSING;
-    if (!Array.isArray(v) || !v.every(isElement)) return FACT_WRONG_TYPE;
-    return v.includes(element) ? hit : miss;
-  };
-}
-
-function compareFor(literal: ParsedLiteral, clock: boolean): Compare {
-  switch (literal.datatype) {
-    case 'bool':
-      return equalityCompare(literal.value, (v) => typeof v === 'boolean');
-    case 'int':
-      return intCompare(literal.value);
-    case 'decimal':
-      return decimalCompare(literal.value.decimal, literal.value.fast);
-    case 'money':
-      return moneyCompare(literal.value);
-    case 'string':
-      return equalityCompare(literal.value, isString);
-    case 'datetime':
-      return datetimeCompare(literal.value, clock);
-    case 'list[int]':
-      return listCompare(literal.value, isSafeInteger);
-    case 'list[string]':
-      return listCompare(literal.value, isString);
-  }
+  return (v) => (Array.isArray(v) && v.every(isElement) ? (v.includes(element) ? hit : miss) : unusable(v));
 }
 
 /** The check for `fact operator literal` (literal undefined for unary operators). */
@@ -274,22 +270,43 @@ export function compileCheck(fact: FactDefinition, operator: Operator, literal: 
       return (v) => (v === undefined || v === null ? unset : conforms(v) ? set : FACT_WRONG_TYPE);
     }
     case 'is_true':
-      return (v) => (typeof v === 'boolean' ? (v ? MATCHED : NOT_MATCHED) : v === undefined || v === null ? FACT_MISSING : FACT_WRONG_TYPE);
-    case 'is_false':
-      return (v) => (typeof v === 'boolean' ? (v ? NOT_MATCHED : MATCHED) : v === undefined || v === null ? FACT_MISSING : FACT_WRONG_TYPE);
+    case 'is_false': {
+      const whenTrue = operator === 'is_true' ? MATCHED : NOT_MATCHED;
+      const whenFalse = operator === 'is_true' ? NOT_MATCHED : MATCHED;
+      return (v) => (typeof v === 'boolean' ? (v ? whenTrue : whenFalse) : unusable(v));
+    }
   }
   if (!literal) throw new RuleDslError('program_invalid', `${fact.path} ${operator} needs a value`);
   switch (operator) {
     case 'in':
     case 'not_in':
       if (literal.datatype !== 'list[int]' && literal.datatype !== 'list[string]') break;
-      return membership(operator === 'not_in', literal.value, fact.datatype === 'int' ? isSafeInteger : isString);
+      return membershipCheck(operator === 'not_in', literal.value, fact.datatype === 'int' ? isSafeInteger : isString);
     case 'contains':
     case 'not_contains':
       if (literal.datatype !== 'int' && literal.datatype !== 'string') break;
-      return containment(operator === 'not_contains', literal.value, fact.datatype === 'list[int]' ? isSafeInteger : isString);
-    default:
-      return bySign(operator, compareFor(literal, clock));
+      return containmentCheck(operator === 'not_contains', literal.value, fact.datatype === 'list[int]' ? isSafeInteger : isString);
+    default: {
+      const outcomes = SIGN_OUTCOMES[operator];
+      if (!outcomes) break;
+      switch (literal.datatype) {
+        case 'bool':
+        case 'string':
+          return scalarEqualityCheck(literal.value, outcomes);
+        case 'int':
+          return intCheck(literal.value, outcomes);
+        case 'decimal':
+          return decimalCheck(literal.value.decimal, literal.value.fast, outcomes);
+        case 'money':
+          return moneyCheck(literal.value, outcomes);
+        case 'datetime':
+          return datetimeCheck(literal.value, outcomes, clock);
+        case 'list[int]':
+          return listEqualityCheck(literal.value, isSafeInteger, outcomes);
+        case 'list[string]':
+          return listEqualityCheck(literal.value, isString, outcomes);
+      }
+    }
   }
   throw new RuleDslError('program_invalid', `${fact.path} ${operator} cannot take a ${literal.datatype}`);
 }
@@ -373,6 +390,8 @@ export function traceOutcomeCode(trace: ConditionTrace): number {
 
 interface CompiledPredicate {
   readonly test: Test;
+  /** For a one-branch predicate, the flattened conjuncts of its branch. */
+  readonly branchConjuncts: readonly Test[] | undefined;
   readonly trace: (facts: FactSet, at: number) => { branches: BranchTrace[]; matchedBranch: number | null; outcome: number };
 }
 
@@ -411,11 +430,12 @@ export class ConditionCompiler {
     if (expectedType !== undefined && !literal) throw invalid(`${path}: value does not parse as ${expectedType}`);
     const read = compileReader(fact);
     const check = compileCheck(fact, operator, literal);
-    const test: Test = (facts, at) => check(read(facts, at));
+    const test = compileTest(fact, check);
     const term = condition.term;
     const subject = fact.path;
     return {
       test,
+      conjuncts: [test],
       trace: (facts, at) => {
         const raw = read(facts, at);
         return {
@@ -449,6 +469,7 @@ export class ConditionCompiler {
       : predicate.test;
     return {
       test,
+      conjuncts: negate || predicate.branchConjuncts === undefined ? [test] : predicate.branchConjuncts,
       trace: (facts, at) => {
         const { branches, matchedBranch, outcome } = predicate.trace(facts, at);
         const negated = !negate ? outcome : outcome === MATCHED ? NOT_MATCHED : outcome === NOT_MATCHED ? MATCHED : UNKNOWN;
@@ -467,9 +488,11 @@ export class ConditionCompiler {
     const term: PredicateTerm = entry.term;
     const branches = term.branches.map((branch, b) => this.compileAll(branch, `terms[${entry.index}].branches[${b}]`));
     this.compiling.delete(name);
-    const test = anyOf(branches.map((branch) => allOf(branch.map((condition) => condition.test))));
+    const conjunctions = branches.map((branch) => branch.flatMap((condition) => condition.conjuncts));
+    const test = anyOf(conjunctions.map(allOf));
     const compiled: CompiledPredicate = {
       test,
+      branchConjuncts: conjunctions.length === 1 ? conjunctions[0] : undefined,
       trace: (facts, at) => {
         let matchedBranch: number | null = null;
         let outcome = NOT_MATCHED;

@@ -5,14 +5,14 @@ import {
   type CompiledCondition,
   ConditionCompiler,
   groupOutcome,
-  MATCHED,
-  NOT_MATCHED,
+  MATCHED as MATCHED_CODE,
+  NOT_MATCHED as NOT_MATCHED_CODE,
   type Test,
   traceOutcomeCode,
   actualValue,
 } from './compile-condition';
 import { parseInstant } from './datatypes';
-import { type Decimal, decimalFromNumber, formatDecimal, parseDecimal, toDecimal } from './decimal';
+import { type Decimal, exactNumberFromText, formatDecimal, parseDecimal, toDecimal } from './decimal';
 import { RuleDslError } from './errors';
 import {
   type EligibilityCode,
@@ -25,10 +25,15 @@ import {
 } from './evaluation';
 import { type RewardComputationTrace, type RuleTrace, type WindowTrace } from './explain';
 import { type FactCatalog, type FactDeclarations, type FactSet, type FactSetFor, lookupFact } from './fact-catalog';
-import { CURRENCY_PATTERN, percentOfMajor, percentOfMinor } from './money';
+import { CURRENCY_PATTERN, minorUnitDigits, percentRate } from './money';
 import { type Problem } from './problems';
 import { type ProgramDocument, type RewardRule } from './program.schema';
 import { validateProgram } from './validate-program';
+
+// Module-local copies of values read on every evaluation: some module transforms (esbuild, SWC)
+// turn imported bindings into getter calls, which would cost more than the comparison itself.
+const MATCHED = MATCHED_CODE;
+const NOT_MATCHED = NOT_MATCHED_CODE;
 
 /** A program turned into functions, ready to evaluate fact sets. */
 export interface CompiledProgram<F extends FactDeclarations = FactDeclarations> {
@@ -105,7 +110,7 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
 
   // Eligibility.
   const eligibility = compiler.compileAll(document.eligibility, 'eligibility');
-  const eligibilityTest = allOf(eligibility.map((c) => c.test));
+  const eligibilityTest = allOf(eligibility.flatMap((c) => c.conjuncts));
   const eligibilityResult = (code: EligibilityCode): EligibilityEvaluation => freeze({ code, eligible: code === 'eligible', programKey });
   const ELIGIBLE = eligibilityResult('eligible');
   const NOT_MET = eligibilityResult('conditions_not_met');
@@ -216,7 +221,7 @@ function compileRule(
   const conditions = compiler.compileAll(rule.conditions, `rewardRules[${index}].conditions`);
   const ruleRef = freeze({ index, description: rule.description });
   const factsInvalid = rewardResult('facts_invalid', ruleRef);
-  const base = { index, description: rule.description, conditions, test: allOf(conditions.map((c) => c.test)), factsInvalid };
+  const base = { index, description: rule.description, conditions, test: allOf(conditions.flatMap((c) => c.conjuncts)), factsInvalid };
   const spec = rule.reward;
 
   if (spec.type !== 'percent') {
@@ -247,9 +252,12 @@ function compileRule(
   const percentText = formatDecimal(percent);
   const beneficiaries = beneficiariesOf(rule);
   const { initialStatus } = rule;
+  const [first = 'referrer', second] = beneficiaries;
   const grant = (money: { amountMinor: number; currency: string }): readonly RewardGrant[] => {
     const reward: GrantedReward = { type: 'money', amount: money };
-    return beneficiaries.map((beneficiary) => ({ beneficiary, initialStatus, reward }));
+    const grants: RewardGrant[] = [{ beneficiary: first, initialStatus, reward }];
+    if (second) grants.push({ beneficiary: second, initialStatus, reward });
+    return grants;
   };
 
   return {
@@ -283,29 +291,45 @@ function percentComputation(
   percent: Decimal,
   currency: string | undefined,
 ): (value: unknown) => { amountMinor: number; currency: string } | PercentFailure {
+  const rate = percentRate(percent);
   if (datatype === 'money') {
+    // The last currency code that passed the pattern: the same few codes recur, the regex need not.
+    let knownCurrency = '';
     return (value) => {
       if (value === undefined || value === null) return 'fact_missing';
       if (typeof value !== 'object') return 'fact_wrong_type';
-      const money = value as { amountMinor?: unknown; currency?: unknown };
-      if (typeof money.amountMinor !== 'number' || !Number.isSafeInteger(money.amountMinor)) return 'fact_wrong_type';
-      if (typeof money.currency !== 'string' || !CURRENCY_PATTERN.test(money.currency)) return 'fact_wrong_type';
-      if (money.amountMinor < 0) return 'fact_out_of_range';
-      const amountMinor = percentOfMinor(money.amountMinor, percent);
-      return amountMinor === undefined ? 'fact_out_of_range' : { amountMinor, currency: money.currency };
+      const { amountMinor, currency: baseCurrency } = value as { amountMinor?: unknown; currency?: unknown };
+      if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor) || typeof baseCurrency !== 'string') return 'fact_wrong_type';
+      if (baseCurrency !== knownCurrency) {
+        if (!CURRENCY_PATTERN.test(baseCurrency)) return 'fact_wrong_type';
+        knownCurrency = baseCurrency;
+      }
+      if (amountMinor < 0) return 'fact_out_of_range';
+      const rewardMinor = rate.ofMinor(amountMinor);
+      return rewardMinor === undefined ? 'fact_out_of_range' : { amountMinor: rewardMinor, currency: baseCurrency };
     };
   }
   const rewardCurrency = currency ?? 'USD';
+  const digits = minorUnitDigits(rewardCurrency);
   return (value) => {
-    if (value === undefined || value === null) return 'fact_missing';
-    let amount: Decimal | undefined;
-    if (datatype === 'int') amount = Number.isSafeInteger(value) ? decimalFromNumber(value as number) : undefined;
-    else if (typeof value === 'number') amount = decimalFromNumber(value);
-    else if (typeof value === 'string') amount = parseDecimal(value);
-    if (!amount) return 'fact_wrong_type';
-    if (amount.units < 0n) return 'fact_out_of_range';
-    const amountMinor = percentOfMajor(amount, percent, rewardCurrency);
+    let amountMinor: number | undefined;
+    if (typeof value === 'number' && (datatype === 'int' ? Number.isSafeInteger(value) : Number.isFinite(value))) {
+      if (value < 0) return 'fact_out_of_range';
+      amountMinor = rate.ofMajorNumber(value, digits);
+    } else if (typeof value === 'string' && datatype === 'decimal') {
+      const short = exactNumberFromText(value);
+      if (short !== undefined) {
+        if (short < 0) return 'fact_out_of_range';
+        amountMinor = rate.ofMajorNumber(short, digits);
+        return amountMinor === undefined ? 'fact_out_of_range' : { amountMinor, currency: rewardCurrency };
+      }
+      const amount = parseDecimal(value);
+      if (!amount) return 'fact_wrong_type';
+      if (amount.units < 0n) return 'fact_out_of_range';
+      amountMinor = rate.ofMajor(amount, digits);
+    } else {
+      return value === undefined || value === null ? 'fact_missing' : 'fact_wrong_type';
+    }
     return amountMinor === undefined ? 'fact_out_of_range' : { amountMinor, currency: rewardCurrency };
   };
 }
-

@@ -62,6 +62,21 @@ export function decimalFromNumber(value: number): Decimal | undefined {
   return parseDecimal(String(value));
 }
 
+// At most 15 significant digits: every such decimal survives decimal -> double -> shortest decimal
+// unchanged (IEEE 754 doubles carry 15 decimal digits), so its double stands for it exactly.
+const SHORT_DECIMAL_PATTERN = /^-?\d{1,15}(?:\.\d{1,15})?$/;
+
+/**
+ * The JS number whose shortest form is exactly this decimal text, when the text is a plain decimal
+ * of at most 15 digits (`"45.30"` -> 45.3): lets decimal strings take the float fast paths without
+ * BigInt. Undefined otherwise (longer or exponent forms go through `parseDecimal`).
+ */
+export function exactNumberFromText(text: string): number | undefined {
+  if (!SHORT_DECIMAL_PATTERN.test(text)) return undefined;
+  const digits = text.length - (text.charCodeAt(0) === 45 ? 1 : 0) - (text.includes('.') ? 1 : 0);
+  return digits <= 15 ? Number(text) : undefined;
+}
+
 /** A decimal from a document literal or a fact: a decimal string or a finite number. */
 export function toDecimal(value: unknown): Decimal | undefined {
   if (typeof value === 'string') return parseDecimal(value);

@@ -1,4 +1,4 @@
-import { type Decimal, divideRoundHalfUp, pow10 } from './decimal';
+import { type Decimal, decimalFromNumber, divideRoundHalfUp, pow10 } from './decimal';
 
 /** An amount of money: integer minor units (cents) plus an ISO 4217 currency code. Never a float. */
 export interface Money {
@@ -38,31 +38,85 @@ export function formatMoney(money: Money): string {
 }
 
 /**
- * `percent`% of an amount in minor units, rounded half-up (away from zero) to a whole minor unit.
- * Integer arithmetic throughout: plain numbers while every intermediate is a safe integer (the
- * common case: 50% of 4900 cents), BigInt otherwise. Undefined when the result is not a safe integer.
+ * numerator / denominator rounded half-up (away from zero), in plain numbers; undefined unless both
+ * are safe integers (then every step is exact). `denominator` must be positive.
  */
-export function percentOfMinor(amountMinor: number, percent: Decimal): number | undefined {
-  const percentUnits = Number(percent.units);
-  const denominator = 100 * 10 ** percent.scale;
-  const product = amountMinor * percentUnits;
-  if (Number.isSafeInteger(percentUnits) && Number.isSafeInteger(denominator) && Number.isSafeInteger(product)) {
-    const remainder = product % denominator;
-    const quotient = (product - remainder) / denominator;
-    if (2 * Math.abs(remainder) < denominator) return quotient;
-    return product < 0 ? quotient - 1 : quotient + 1;
-  }
-  return toSafeNumber(divideRoundHalfUp(BigInt(amountMinor) * percent.units, 100n * pow10(percent.scale)));
+function divideRoundHalfUpSafe(numerator: number, denominator: number): number | undefined {
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator)) return undefined;
+  const remainder = numerator % denominator;
+  const quotient = (numerator - remainder) / denominator;
+  if (2 * Math.abs(remainder) < denominator) return quotient;
+  return numerator < 0 ? quotient - 1 : quotient + 1;
+}
+
+/** A percent rate prepared once (at compile time), applied per evaluation. */
+export interface PercentRate {
+  /** percent% of an amount in minor units, rounded half-up to a whole minor unit. */
+  ofMinor(amountMinor: number): number | undefined;
+  /** percent% of an exact decimal amount in major units, as minor units with `digits` decimals. */
+  ofMajor(amount: Decimal, digits: number): number | undefined;
+  /** Like `ofMajor` for a JS number amount, read as its shortest decimal form. */
+  ofMajorNumber(amount: number, digits: number): number | undefined;
 }
 
 /**
- * `percent`% of an exact decimal amount in major units (`45.30` dollars), as minor units of
- * `currency`, rounded half-up (away from zero). Undefined when the result is not a safe integer.
+ * Prepares `percent`% for repeated use. Integer arithmetic throughout, rounded half-up (away from
+ * zero): plain numbers while every intermediate is a safe integer (the common case: 50% of 4900
+ * cents), BigInt otherwise. Results that are not safe integers are undefined.
  */
+export function percentRate(percent: Decimal): PercentRate {
+  const units = Number(percent.units);
+  const unitsAreSafe = Number.isSafeInteger(units);
+  const minorDenominator = 100 * 10 ** percent.scale;
+
+  const ofMajor = (amount: Decimal, digits: number): number | undefined => {
+    const amountUnits = Number(amount.units);
+    if (unitsAreSafe && Number.isSafeInteger(amountUnits)) {
+      const fast = divideRoundHalfUpSafe(amountUnits * units * 10 ** digits, minorDenominator * 10 ** amount.scale);
+      if (fast !== undefined) return fast;
+    }
+    return toSafeNumber(divideRoundHalfUp(amount.units * percent.units * pow10(digits), 100n * pow10(amount.scale + percent.scale)));
+  };
+
+  return {
+    ofMinor(amountMinor) {
+      const fast = unitsAreSafe ? divideRoundHalfUpSafe(amountMinor * units, minorDenominator) : undefined;
+      if (fast !== undefined) return fast;
+      return toSafeNumber(divideRoundHalfUp(BigInt(amountMinor) * percent.units, 100n * pow10(percent.scale)));
+    },
+    ofMajor,
+    ofMajorNumber(amount, digits) {
+      // The number's decimal digits without string work: scale by powers of ten until the scaled
+      // value is an integer that divides back to exactly the number. Below 2^51 / 10^scale two
+      // decimals with that many fraction digits cannot round to the same double, so that integer
+      // is the digits of the number's shortest form.
+      for (let scale = 0, power = 1; scale <= 12; scale++, power *= 10) {
+        const amountUnits = Math.round(amount * power);
+        if (Math.abs(amountUnits) >= 2 ** 51) break;
+        if (amountUnits / power !== amount) continue;
+        const fast = unitsAreSafe ? divideRoundHalfUpSafe(amountUnits * units * 10 ** digits, minorDenominator * power) : undefined;
+        if (fast !== undefined) return fast;
+        break;
+      }
+      const exact = decimalFromNumber(amount);
+      return exact ? ofMajor(exact, digits) : undefined;
+    },
+  };
+}
+
+/** `percent`% of an amount in minor units, rounded half-up (away from zero) to a whole minor unit. */
+export function percentOfMinor(amountMinor: number, percent: Decimal): number | undefined {
+  return percentRate(percent).ofMinor(amountMinor);
+}
+
+/** `percent`% of an exact decimal amount in major units, as minor units of `currency`, rounded half-up. */
 export function percentOfMajor(amount: Decimal, percent: Decimal, currency: string): number | undefined {
-  const numerator = amount.units * percent.units * pow10(minorUnitDigits(currency));
-  const denominator = 100n * pow10(amount.scale + percent.scale);
-  return toSafeNumber(divideRoundHalfUp(numerator, denominator));
+  return percentRate(percent).ofMajor(amount, minorUnitDigits(currency));
+}
+
+/** `percent`% of a number amount in major units (its shortest decimal form), as minor units of `currency`. */
+export function percentOfMajorNumber(amount: number, percent: Decimal, currency: string): number | undefined {
+  return percentRate(percent).ofMajorNumber(amount, minorUnitDigits(currency));
 }
 
 function toSafeNumber(value: bigint): number | undefined {
