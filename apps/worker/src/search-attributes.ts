@@ -2,9 +2,8 @@ import { SEARCH_ATTRIBUTES } from '@referrals/workflows';
 import { type Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
-const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+const TYPES: Record<(typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES], temporal.api.enums.v1.IndexedValueType> = {
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  Text: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
 };
 
 /**
@@ -19,7 +18,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   if (missing.length === 0) return [];
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, TYPES[type]!])),
+    searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, TYPES[type]])),
   });
   return missing.map(([name]) => name);
 }

@@ -1,5 +1,5 @@
 import { type WorkerActivities } from '@referrals/workflows';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 export interface ReferralsWorkerOptions {
   connection: NativeConnection;

@@ -4,9 +4,21 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 
 const WORKSPACE_ROOT = path.resolve(__dirname, '../../..');
 
-/** The workflow entry point (`@referrals/workflows/workflows`), resolved like any package. */
+/** Workspace package names and their TypeScript entry files, from tsconfig paths. */
+function workspaceEntries(): [string, string][] {
+  const base = JSON.parse(fs.readFileSync(path.join(WORKSPACE_ROOT, 'tsconfig.base.json'), 'utf8')) as {
+    compilerOptions: { paths: Record<string, string[]> };
+  };
+  return Object.entries(base.compilerOptions.paths).flatMap(([name, [target]]) =>
+    target ? [[name, path.join(WORKSPACE_ROOT, target)] as [string, string]] : [],
+  );
+}
+
+/** The workflow entry point: the file behind `@referrals/workflows/workflows`. */
 export function defaultWorkflowsPath(): string {
-  return require.resolve('@referrals/workflows/workflows');
+  const entry = workspaceEntries().find(([name]) => name === '@referrals/workflows/workflows');
+  if (!entry) throw new Error('tsconfig.base.json maps no @referrals/workflows/workflows');
+  return entry[1];
 }
 
 /**
@@ -15,15 +27,10 @@ export function defaultWorkflowsPath(): string {
  * may not exist.
  */
 export function workspaceAliases(): Record<string, string> {
-  const base = JSON.parse(fs.readFileSync(path.join(WORKSPACE_ROOT, 'tsconfig.base.json'), 'utf8')) as {
-    compilerOptions: { paths: Record<string, string[]> };
-  };
-  return Object.fromEntries(
-    Object.entries(base.compilerOptions.paths).flatMap(([name, [target]]) =>
-      target ? [[`${name}$`, path.join(WORKSPACE_ROOT, target)]] : [],
-    ),
-  );
+  return Object.fromEntries(workspaceEntries().map(([name, file]) => [`${name}$`, file]));
 }
+
+const ignore = (): void => undefined;
 
 /** Bundles the workflows once at start-up (the sandbox runs the bundle, not the source files). */
 export async function bundleWorkflows(workflowsPath = defaultWorkflowsPath()): Promise<WorkflowBundleWithSourceMap> {
@@ -33,6 +40,6 @@ export async function bundleWorkflows(workflowsPath = defaultWorkflowsPath()): P
       ...config,
       resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as object), ...workspaceAliases() } },
     }),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m) => process.stderr.write(`${m}\n`), log() {} },
+    logger: { trace: ignore, debug: ignore, info: ignore, warn: ignore, log: ignore, error: (m) => void process.stderr.write(`${m}\n`) },
   });
 }

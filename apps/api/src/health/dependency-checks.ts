@@ -33,9 +33,9 @@ export class TemporalProbe implements ReadinessCheck {
 
   async check(): Promise<void> {
     try {
-      this.connection ??= await Connection.connect({ address: this.address, connectTimeout: 2_000 });
-      await this.connection.withDeadline(Date.now() + 2_000, () =>
-        this.connection!.workflowService.describeNamespace({ namespace: this.namespace }),
+      const connection = (this.connection ??= await Connection.connect({ address: this.address, connectTimeout: 2_000 }));
+      await connection.withDeadline(Date.now() + 2_000, () =>
+        connection.workflowService.describeNamespace({ namespace: this.namespace }),
       );
     } catch (error) {
       await this.close();
