@@ -13,7 +13,7 @@ export interface FactDeclaration {
   readonly optional?: boolean;
   /**
    * A clock fact is the evaluation instant itself (`now`): the evaluator fills it from the `at`
-   * option, so evaluation stays deterministic (no hidden `Date.now()`, safe in Temporal workflows).
+   * option, so evaluation stays deterministic (no hidden clock read; safe in Temporal workflows).
    */
   readonly clock?: boolean;
   readonly description: string;

@@ -1,0 +1,119 @@
+import { lessonsFactCatalog } from './catalogs/lessons.catalog';
+import { paymentsFactCatalog } from './catalogs/payments.catalog';
+import { compileProgram, compileProgramOrThrow } from './compile-program';
+import { RuleDslError } from './errors';
+import { type FactCatalog, type FactSet } from './fact-catalog';
+import { deepFreeze } from './fixtures/deep-freeze';
+import { examplePrograms } from './fixtures';
+
+// Loose catalogs: these tests feed deliberately malformed fact sets.
+const kiloPass = compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog);
+const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog as FactCatalog);
+
+const kiloFacts = (overrides: Record<string, unknown> = {}): FactSet => ({
+  subscription: { tier: 'tier_49', interval: 'monthly', kind: 'personal', monthly_price: { amountMinor: 4900, currency: 'USD' } },
+  payment: { sequence: 1, amount: { amountMinor: 2450, currency: 'USD' } },
+  ...overrides,
+});
+
+describe('compileProgram', () => {
+  it('returns the problems of an invalid document instead of throwing', () => {
+    const result = compileProgram({ ...examplePrograms.kiloPass, trigger: 'lesson.completed' }, paymentsFactCatalog);
+    expect(result).toEqual({ ok: false, problems: [expect.objectContaining({ code: 'trigger_unknown', path: 'trigger' })] });
+  });
+
+  it('exposes the validated document and the schedule in milliseconds', () => {
+    expect(kiloPass.document).toEqual(examplePrograms.kiloPass);
+    expect(kiloPass.window).toEqual({ startAtMs: Date.UTC(2025, 0, 1), frozenAtMs: Date.UTC(2027, 0, 1), endAtMs: Date.UTC(2028, 0, 1) });
+    expect(kiloPass.trigger).toBe('payment.succeeded');
+  });
+});
+
+describe('compileProgramOrThrow', () => {
+  it('throws a RuleDslError carrying every problem', () => {
+    const broken = { ...examplePrograms.kiloPass, eligibility: [{ subject: 'nope', operator: 'eq', value: 1 }], priority: 1.5 };
+    expect(() => compileProgramOrThrow(broken, paymentsFactCatalog)).toThrow(RuleDslError);
+    try {
+      compileProgramOrThrow(broken, paymentsFactCatalog);
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'program_invalid', problems: [{ path: 'priority' }, { path: 'eligibility[0].subject' }] });
+    }
+  });
+});
+
+describe('evaluateReward', () => {
+  it('accepts the evaluation instant as a Date or an ISO string alike', () => {
+    const fromString = kiloPass.evaluateReward('payment.succeeded', kiloFacts(), { at: '2025-06-01T00:00:00Z' });
+    const fromDate = kiloPass.evaluateReward('payment.succeeded', kiloFacts(), { at: new Date('2025-06-01T00:00:00Z') });
+    expect(fromDate).toEqual(fromString);
+    expect(kiloPass.evaluateReward('payment.succeeded', kiloFacts(), { at: new Date(Number.NaN) }).code).toBe('evaluation_time_invalid');
+  });
+
+  it('never mutates the fact set', () => {
+    const facts = deepFreeze(kiloFacts());
+    expect(() => kiloPass.evaluateReward('payment.succeeded', facts, { at: '2025-06-01T00:00:00Z' })).not.toThrow();
+  });
+
+  it('returns plain, serializable data', () => {
+    const result = kiloPass.evaluateReward('payment.succeeded', kiloFacts(), { at: '2025-06-01T00:00:00Z' });
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it('shares one frozen result for constant outcomes on the fast path', () => {
+    const a = kiloPass.evaluateReward('payment.refunded', kiloFacts(), { at: '2025-06-01T00:00:00Z', explain: false });
+    const b = kiloPass.evaluateReward('payment.refunded', {}, { at: '2026-06-01T00:00:00Z', explain: false });
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(a.explanation).toBeUndefined();
+  });
+
+  it('reads the clock fact from the evaluation instant, not from the fact set', () => {
+    const facts = { lesson: { usd_amount: 45.3 }, now: '2030-01-01T00:00:00Z' };
+    const result = challenge.evaluateReward('lesson.completed', facts, { at: '2025-10-01T00:00:00Z' });
+    expect(result.code).toBe('rewarded');
+    const nowTrace = result.explanation?.rules[0]?.conditions[0];
+    expect(nowTrace?.kind === 'predicate' && nowTrace.branches[0]?.conditions[0]).toMatchObject({ subject: 'now', actual: '2025-10-01T00:00:00.000Z' });
+  });
+});
+
+describe('fast and explaining paths', () => {
+  /** Deterministic pseudo-random choices. */
+  function chooser(seed: number) {
+    let state = seed;
+    const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    return (...options: unknown[]): unknown => options[Math.floor(next() * options.length)];
+  }
+
+  it('reach the same decision on thousands of varied, partly malformed fact sets', () => {
+    const pick = chooser(2025);
+    const maybe = (value: unknown) => pick(value, value, value, value, undefined, null, 'x', 1.5, []);
+    for (let i = 0; i < 3000; i++) {
+      const at = pick('2024-12-31T23:59:59Z', '2025-09-15T00:00:00Z', '2025-12-01T00:00:00Z', '2025-12-31T00:00:00Z', '2026-01-01T00:00:00Z') as string;
+      const lessonFacts: FactSet = {
+        advocate: pick({ user_id: maybe(pick(7, 1001)), toggles: maybe(pick(['student_challenge_2025'], ['x'])) }, undefined),
+        invitee: { user_id: maybe(pick(8, 4242)), country: maybe(pick('US', 'FR')) },
+        referral: { created_at: maybe(pick('2025-09-10T00:00:00Z', new Date('2025-12-01T00:00:00Z'))) },
+        lesson: { usd_amount: maybe(pick(45.3, '40.00', 39.99, '8.04', -3)) },
+      };
+      const kiloFactSet: FactSet = {
+        referee: { is_new_account: maybe(pick(true, false)) },
+        subscription: {
+          tier: maybe(pick('tier_19', 'tier_49', 'tier_9')),
+          interval: maybe(pick('monthly', 'yearly')),
+          kind: maybe(pick('personal', 'team')),
+          monthly_price: maybe(pick({ amountMinor: 4901, currency: 'USD' }, { amountMinor: 1, currency: 'USD' }, { amountMinor: -5, currency: 'USD' })),
+        },
+        payment: { sequence: maybe(pick(1, 2)) },
+      };
+      for (const [program, facts, event] of [
+        [challenge, lessonFacts, pick('lesson.completed', 'lesson.booked') as string],
+        [kiloPass, kiloFactSet, 'payment.succeeded'],
+      ] as const) {
+        const explained = program.evaluateReward(event, facts, { at });
+        const fast = program.evaluateReward(event, facts, { at, explain: false });
+        expect({ code: fast.code, rule: fast.rule, grants: fast.grants }).toEqual({ code: explained.code, rule: explained.rule, grants: explained.grants });
+        expect(program.evaluateEligibility(facts, { at, explain: false }).code).toBe(program.evaluateEligibility(facts, { at }).code);
+      }
+    }
+  });
+});
