@@ -62,14 +62,15 @@ interface NoticeRow {
  * notice id again is a replay; with other content, `exists_with_different_content`.
  *
  * It takes the same conversion lock as grantRewards, so a grant racing the notice either
- * committed first (and is canceled here) or runs after it (and is recorded as disqualified).
+ * committed first (and is canceled here) or runs after it (and, reading the notice from the
+ * conversion row, is recorded as disqualified).
  */
 export async function recordAdversePayment(sequelize: Sequelize, input: AdversePaymentInput): Promise<AdversePaymentResult> {
   const n = parseInput(adverseSchema, input, 'recordAdversePayment');
   const hash = contentHash({ noticeId: n.noticeId, paymentId: n.paymentId, kind: n.kind, occurredAt: n.occurredAt });
   const reason = n.reason ?? `source payment: ${n.kind.replace(/_/g, ' ')}`;
   return inLedgerTransaction(sequelize, async (t) => {
-    await lockConversion(sequelize, t, n.paymentId);
+    const adverseKind = await lockConversion(sequelize, t, n.paymentId);
     const notices = await queryRows<NoticeRow>(
       sequelize,
       t,
@@ -93,7 +94,7 @@ export async function recordAdversePayment(sequelize: Sequelize, input: AdverseP
       };
     }
 
-    const first = !notices.some((row) => row.first_for_payment);
+    const first = adverseKind === null && !notices.some((row) => row.first_for_payment);
     const changes: AdverseChange[] = [];
     if (first) {
       const externalIds = { payment_id: n.paymentId, notice_id: n.noticeId, adverse_kind: n.kind };
@@ -118,12 +119,21 @@ export async function recordAdversePayment(sequelize: Sequelize, input: AdverseP
       for (const { row, from } of [...canceled, ...toReview]) changes.push({ rewardId: String(row.id), from, to: row.status as RewardState });
     }
 
+    // The notice, and on the conversion row (which we hold locked) the first one that acted.
     await queryRows(
       sequelize,
       t,
-      `INSERT INTO ledger_adverse_notices
-         (notice_id, payment_id, kind, occurred_at, content_hash, first_for_payment, changes, actor, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)`,
+      `WITH notice AS (
+         INSERT INTO ledger_adverse_notices
+           (notice_id, payment_id, kind, occurred_at, content_hash, first_for_payment, changes, actor, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
+         RETURNING notice_id
+       ), marked AS (
+         UPDATE ledger_conversions SET adverse_notice_id = $1, adverse_kind = $3
+          WHERE conversion_id = $2 AND $6::boolean AND adverse_kind IS NULL
+         RETURNING conversion_id
+       )
+       SELECT (SELECT count(*) FROM notice) AS notices, (SELECT count(*) FROM marked) AS marked`,
       [n.noticeId, n.paymentId, n.kind, n.occurredAt, hash, first, JSON.stringify(changes), n.actor, reason],
     );
     return { noticeId: n.noticeId, paymentId: n.paymentId, kind: n.kind, effect: first ? 'acted' : 'already_handled', changes, replayed: false };

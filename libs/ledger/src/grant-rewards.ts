@@ -1,7 +1,7 @@
 import { type Sequelize, type Transaction } from 'sequelize';
 import { z } from 'zod';
-import { lockConversion } from './conversion-lock';
-import { ENSURE_ACCOUNTS_CTE, withPolicies, type AccountKey } from './accounts';
+import { LOCK_CONVERSION_CTE } from './conversion-lock';
+import { ensureAccountsCte, withPolicies } from './accounts';
 import { LedgerError } from './ledger.errors';
 import {
   actorSchema,
@@ -15,9 +15,9 @@ import {
   validDate,
 } from './ledger.schemas';
 import { contentHash, inLedgerTransaction, queryRows } from './ledger-sql';
-import { postTransactions } from './post-transactions';
+import { assertBalanced, entriesCtes, legRows, postingHash, type Posting } from './post-transactions';
 import { initialRewardStates } from './reward-states';
-import { movePosting, rewardKinds, toReward, type Reward, type RewardRole, type RewardRow } from './reward-rows';
+import { rewardKinds, toReward, type Reward, type RewardRole, type RewardRow } from './reward-rows';
 
 const roleSchema = z.enum(['referrer', 'referee']);
 
@@ -126,36 +126,53 @@ function roleContentHash(g: ParsedGrant, outcome: ParsedOutcome): string {
 
 /**
  * Grants (or records as not granted) the rewards of ONE qualifying conversion, for both roles, in
- * ONE database transaction. Idempotent per (program, conversion, role): a role decided before
- * with the same content is returned as it was; with other content it is
- * `exists_with_different_content`.
+ * ONE database transaction of two statements. Idempotent per (program, conversion, role): a role
+ * decided before with the same content is returned as it was (and nothing is written); with other
+ * content it is `exists_with_different_content`.
  *
- * Races. An advisory lock on the conversion id serializes every grant and adverse notice of the
- * conversion, so duplicates wait and then see the first grant (read committed: each statement
- * sees what committed before it). The referrer cap is one row per (program, referrer) whose
- * counter is incremented by a single conditional upsert (`... DO UPDATE ... WHERE granted_count <
- * cap`): the upsert locks the row until commit, so concurrent grants for one referrer take slots
- * strictly one after another, and a grant that finds the cap reached records `cap_limited`. We
- * chose a counter row over counting rewards under a lock because it is O(1), needs no extra lock
- * row, and verifyLedger can recount it from the rewards at any time. A conversion whose payment
- * already has an adverse notice (it arrived first) is recorded as `disqualified`.
+ * Races. The first statement locks the conversion's row (see conversion-lock.ts), so grants and
+ * adverse notices of one conversion run one after the other: a grant after a notice is recorded
+ * as `disqualified`; a notice after a grant cancels it. A duplicate grant that waited for the lock
+ * cannot see the first grant's rewards in that statement's snapshot; it then collides with them
+ * on the unique (conversion, program, role) index, restarts, and answers as a replay.
+ *
+ * Referrer cap: one counter row per (program, referrer), taken by a single conditional upsert
+ * (`... DO UPDATE SET granted_count = granted_count + 1 WHERE granted_count < cap`). The upsert
+ * locks the row until commit, so concurrent grants for one referrer take slots strictly one after
+ * another and none can exceed the cap; a grant finding no slot records the referrer's reward as
+ * `cap_limited` (the referee's reward does not depend on it). We chose a counter row over counting
+ * the referrer's rewards under a lock because it is O(1) and needs no separate lock row; canceled
+ * and reversed rewards give their slot back, and verifyLedger recounts the counter from the rewards.
  */
 export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInput): Promise<GrantRewardsResult> {
   const g = parseInput(grantRewardsSchema, input, 'grantRewards');
   const planned = g.outcomes.map((outcome) => ({ outcome, hash: roleContentHash(g, outcome) }));
+  const accounts = planned.flatMap(({ outcome }) =>
+    outcome.decision === 'grant'
+      ? [
+          { role: outcome.role, kind: 'beneficiary' as const, program_key: g.programKey, owner_id: beneficiaryOf(g, outcome.role), unit: outcome.unit },
+          { role: outcome.role, kind: 'program_liability' as const, program_key: g.programKey, owner_id: '', unit: outcome.unit },
+        ]
+      : [],
+  );
 
   return inLedgerTransaction(sequelize, async (t) => {
-    await lockConversion(sequelize, t, g.conversionId);
+    // Statement 1: lock the conversion, create the accounts the new roles need (none on a replay),
+    // and read what was decided before.
     const existing = await queryRows<RewardRow & { adverse_kind: string | null }>(
       sequelize,
       t,
-      `SELECT n.kind AS adverse_kind, r.*
-         FROM (SELECT (SELECT kind FROM ledger_adverse_notices WHERE payment_id = $1 AND first_for_payment) AS kind) n
+      `WITH ${LOCK_CONVERSION_CTE}, ${ensureAccountsCte(3, `EXISTS (SELECT 1 FROM ledger_rewards r
+           WHERE r.source_conversion_id = $1 AND r.program_key = $2 AND r.role = w.role)`)}
+       SELECT (SELECT adverse_kind FROM conversion) AS adverse_kind, r.*
+         FROM (SELECT 1) AS one
          LEFT JOIN ledger_rewards r ON r.source_conversion_id = $1 AND r.program_key = $2`,
-      [g.conversionId, g.programKey],
+      [g.conversionId, g.programKey, JSON.stringify(withPolicies(accounts))],
     );
     const adverseKind = existing[0]?.adverse_kind ?? null;
-    const byRole = new Map<RewardRole, RewardRow>(existing.filter((r) => r.id !== null).map(({ adverse_kind: _, ...r }) => [r.role, r]));
+    const byRole = new Map<RewardRole, RewardRow>(
+      existing.filter((r) => r.id !== null).map(({ adverse_kind: _, ...r }) => [r.role, r]),
+    );
 
     for (const { outcome, hash } of planned) {
       const row = byRole.get(outcome.role);
@@ -168,39 +185,23 @@ export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInpu
       }
     }
     const toCreate = planned.filter(({ outcome }) => !byRole.has(outcome.role));
-    if (toCreate.length === 0) {
-      return {
-        programKey: g.programKey,
-        conversionId: g.conversionId,
-        rewards: planned.map(({ outcome }) => toReward(byRole.get(outcome.role) as RewardRow)),
-        replayed: true,
-      };
+    if (toCreate.length > 0) {
+      // Statement 2: everything else.
+      for (const row of await insertDecisions(sequelize, t, g, toCreate, adverseKind)) byRole.set(row.role, row);
     }
-
-    const created = await insertDecisions(sequelize, t, g, toCreate, adverseKind);
-    for (const row of created) byRole.set(row.role, row);
-    const postings = created.flatMap((row) => {
-      if (row.status !== 'pending' && row.status !== 'earned') return [];
-      const posting = movePosting(row, null, row.status, row.decision_reason, {
-        conversion_id: g.conversionId,
-        referral_id: g.referralId,
-      });
-      return posting ? [posting] : [];
-    });
-    await postTransactions(sequelize, t, postings);
-
     return {
       programKey: g.programKey,
       conversionId: g.conversionId,
       rewards: planned.map(({ outcome }) => toReward(byRole.get(outcome.role) as RewardRow)),
-      replayed: false,
+      replayed: toCreate.length === 0,
     };
   });
 }
 
 /**
- * One statement: create the accounts the grants need, take the referrer's cap slot, insert the
- * reward rows (the referrer's becomes `cap_limited` when no slot was free) and their audit rows.
+ * One statement: take the referrer's cap slot, insert the reward rows (the referrer's becomes
+ * `cap_limited` when no slot was free) with their audit rows, and post the grants of the rewards
+ * that were granted: liability -> beneficiary, in a transaction keyed `reward:<id>:grant`.
  */
 async function insertDecisions(
   sequelize: Sequelize,
@@ -209,8 +210,9 @@ async function insertDecisions(
   toCreate: readonly { outcome: ParsedOutcome; hash: string }[],
   adverseKind: string | null,
 ): Promise<RewardRow[]> {
-  const accounts: AccountKey[] = [];
   let wantsSlot = false;
+  const postings: object[] = [];
+  const legs: object[] = [];
   const rows = toCreate.map(({ outcome, hash }) => {
     const beneficiaryId = beneficiaryOf(g, outcome.role);
     const common = { role: outcome.role, beneficiary_id: beneficiaryId, content_hash: hash, needs_slot: false };
@@ -223,10 +225,21 @@ async function insertDecisions(
     if (cap === 0) {
       return { ...common, status: 'cap_limited', decision_reason: capReason(0), referrer_cap: cap, ...amountFields(outcome) };
     }
-    accounts.push(
-      { kind: 'beneficiary', program_key: g.programKey, owner_id: beneficiaryId, unit: outcome.unit },
-      { kind: 'program_liability', program_key: g.programKey, owner_id: '', unit: outcome.unit },
-    );
+    const posting: Posting = {
+      idempotencyKey: `reward:(new ${outcome.role}):grant`,
+      kind: 'reward_grant',
+      unit: outcome.unit,
+      rewardId: null,
+      reason: outcome.reason,
+      externalIds: { conversion_id: g.conversionId, referral_id: g.referralId },
+      legs: [
+        { account: { kind: 'program_liability', program_key: g.programKey, owner_id: '', unit: outcome.unit }, side: 'debit', amountMinor: outcome.amountMinor },
+        { account: { kind: 'beneficiary', program_key: g.programKey, owner_id: beneficiaryId, unit: outcome.unit }, side: 'credit', amountMinor: outcome.amountMinor },
+      ],
+    };
+    assertBalanced(posting);
+    postings.push({ ref: outcome.role, content_hash: postingHash(posting), kind: posting.kind, unit: posting.unit, reason: posting.reason, external_ids: posting.externalIds });
+    legs.push(...legRows(outcome.role, posting.legs));
     const needsSlot = outcome.role === 'referrer';
     wantsSlot ||= needsSlot;
     return {
@@ -239,20 +252,19 @@ async function insertDecisions(
     };
   });
 
-  return queryRows<RewardRow>(
+  const inserted = await queryRows<RewardRow & { entry_count: string }>(
     sequelize,
     t,
-    `${ENSURE_ACCOUNTS_CTE},
-     slot AS (
+    `WITH slot AS (
        -- Takes one capped slot of the referrer; returns no row when the cap is reached.
        INSERT INTO ledger_referrer_caps AS c (program_key, referrer_id, granted_count)
-       SELECT $2, $3, 1 WHERE $4::boolean
+       SELECT $3, $4, 1 WHERE $5::boolean
        ON CONFLICT (program_key, referrer_id) DO UPDATE SET granted_count = c.granted_count + 1
-         WHERE $5::int IS NULL OR c.granted_count < $5::int
+         WHERE $6::int IS NULL OR c.granted_count < $6::int
        RETURNING granted_count
      ), decided AS (
        SELECT i.*, (i.needs_slot AND NOT EXISTS (SELECT 1 FROM slot)) AS capped
-         FROM jsonb_to_recordset($6::jsonb) AS i(
+         FROM jsonb_to_recordset($7::jsonb) AS i(
            role text, beneficiary_id text, status text, needs_slot boolean, kind text, amount_minor bigint, percent numeric,
            base_minor bigint, unit text, expires_at timestamptz, decision_reason text, referrer_cap int, content_hash text)
      ), inserted AS (
@@ -260,23 +272,33 @@ async function insertDecisions(
          (program_key, program_version, product, source_conversion_id, source_referral_id, referrer_id, referee_id, role,
           beneficiary_id, status, kind, amount_minor, percent, base_minor, unit, earned_at, expires_at, decision_reason,
           referrer_cap, content_hash)
-       SELECT $2, $7, $8, $9, $10, $3, $11, d.role, d.beneficiary_id,
+       SELECT $3, $8, $9, $10, $11, $4, $12, d.role, d.beneficiary_id,
               CASE WHEN d.capped THEN 'cap_limited' ELSE d.status END,
-              d.kind, d.amount_minor, d.percent, d.base_minor, d.unit, $12, d.expires_at,
-              CASE WHEN d.capped THEN $13 ELSE d.decision_reason END,
+              d.kind, d.amount_minor, d.percent, d.base_minor, d.unit, $13, d.expires_at,
+              CASE WHEN d.capped THEN $14 ELSE d.decision_reason END,
               d.referrer_cap, d.content_hash
          FROM decided d
        RETURNING *
      ), audit AS (
        INSERT INTO ledger_reward_events (reward_id, from_status, to_status, operation, actor, reason, external_ids)
-       SELECT id, NULL, status, 'grant', $14, decision_reason,
+       SELECT id, NULL, status, 'grant', $15, decision_reason,
               jsonb_build_object('conversion_id', source_conversion_id, 'referral_id', source_referral_id,
                                  'program_version', program_version::text)
          FROM inserted
-     )
-     SELECT * FROM inserted`,
+     ), txs AS (
+       INSERT INTO ledger_transactions (idempotency_key, content_hash, kind, unit, reward_id, reason, external_ids)
+       SELECT 'reward:' || r.id || ':grant', p.content_hash, p.kind, p.unit, r.id, p.reason, p.external_ids
+         FROM jsonb_to_recordset($1::jsonb) AS p(ref text, content_hash text, kind text, unit text, reason text, external_ids jsonb)
+         JOIN inserted r ON r.role = p.ref
+        WHERE r.status IN ('pending', 'earned')
+       RETURNING id, reward_id
+     ), new_txs AS (
+       SELECT t.id, r.role AS ref FROM txs t JOIN inserted r ON r.id = t.reward_id
+     ), ${entriesCtes(2)}
+     SELECT i.*, (SELECT count(*) FROM entries) AS entry_count FROM inserted i`,
     [
-      JSON.stringify(withPolicies(accounts)),
+      JSON.stringify(postings),
+      JSON.stringify(legs),
       g.programKey,
       g.referrerId,
       wantsSlot,
@@ -292,8 +314,12 @@ async function insertDecisions(
       g.actor,
     ],
   );
+  const booked = inserted.filter((r) => r.status === 'pending' || r.status === 'earned').length;
+  if (inserted.length !== toCreate.length || Number(inserted[0]?.entry_count ?? 0) !== 2 * booked) {
+    throw new LedgerError('ledger_invariant_broken', `grant of conversion ${g.conversionId}: rewards or entries missing`);
+  }
+  return inserted.map(({ entry_count: _, ...row }) => row);
 }
-
 function capReason(cap: number): string {
   return `referrer cap reached: the referrer already holds ${cap} reward${cap === 1 ? '' : 's'} of this program`;
 }

@@ -66,11 +66,16 @@ export function pgErrorOf(error: unknown): { code?: string; constraint?: string 
 
 const RETRYABLE_SQLSTATES = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
 /**
- * Unique keys on which two concurrent first-time requests can collide (a claim key, a notice id,
- * an issuance id): the loser restarts, and its second run finds the winner's row and answers as a
+ * Unique keys on which two concurrent first-time requests can collide (a conversion's role, a
+ * claim key, a notice id, an issuance id): the loser restarts, and its second run finds the winner's row and answers as a
  * replay, a conflict or `slot_taken`.
  */
-const RESTART_ON_UNIQUE = new Set(['ledger_issuance_items_claim_key', 'ledger_adverse_notices_pkey', 'ledger_issuances_pkey']);
+const RESTART_ON_UNIQUE = new Set([
+  'ledger_rewards_one_per_conversion_role',
+  'ledger_issuance_items_claim_key',
+  'ledger_adverse_notices_pkey',
+  'ledger_issuances_pkey',
+]);
 const MAX_ATTEMPTS = 6;
 
 /** Thrown inside a ledger transaction to roll it back and run the whole work again. */

@@ -42,7 +42,7 @@ describe('ledger migrations', () => {
       'ledger/202611211000-create-ledger-books',
       'ledger/202611211010-create-ledger-rewards',
     ]);
-    expect(await tables(db.sequelize)).toHaveLength(9);
+    expect(await tables(db.sequelize)).toHaveLength(10);
     expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202611211010-create-ledger-rewards']);
     expect(await tables(db.sequelize)).toEqual(['ledger_accounts', 'ledger_entries', 'ledger_transactions']);
     expect(await migrateDown(db.sequelize, [ledgerMigrations], { to: 0 })).toHaveLength(1);

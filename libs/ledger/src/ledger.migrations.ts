@@ -306,6 +306,18 @@ const createRewards: LedgerMigration = {
       CREATE TRIGGER ledger_reward_events_no_truncate BEFORE TRUNCATE ON ledger_reward_events
         FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
 
+      -- One row per conversion (= source payment) the ledger has heard of: its grants and its
+      -- adverse notices lock this row first, so they happen one after the other; and the first
+      -- acting adverse notice is recorded ON the row, where a grant waiting for the lock reads
+      -- the latest version (a statement snapshot taken before the wait could not see it).
+      CREATE TABLE ledger_conversions (
+        conversion_id text PRIMARY KEY,
+        adverse_notice_id text,
+        adverse_kind text CHECK (adverse_kind IN ('refund', 'chargeback', 'fraud_mark', 'early_fraud_warning_refund')),
+        first_seen_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT ledger_conversions_adverse_together CHECK ((adverse_notice_id IS NULL) = (adverse_kind IS NULL))
+      );
+
       -- How many capped slots a referrer holds in a program (rewards in a capped state). Grants
       -- take a slot with one conditional upsert that locks this row; see grant-rewards.ts.
       CREATE TABLE ledger_referrer_caps (
@@ -374,6 +386,7 @@ const createRewards: LedgerMigration = {
       DROP TABLE ledger_issuance_items;
       DROP TABLE ledger_issuances;
       DROP TABLE ledger_referrer_caps;
+      DROP TABLE ledger_conversions;
       DROP TABLE ledger_reward_events;
       ALTER TABLE ledger_transactions DROP CONSTRAINT ledger_transactions_reward;
       DROP TABLE ledger_rewards;

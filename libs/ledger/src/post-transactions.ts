@@ -81,7 +81,7 @@ export function assertBalanced(posting: Posting): void {
   }
 }
 
-function postingHash(posting: Posting): string {
+export function postingHash(posting: Pick<Posting, 'kind' | 'unit' | 'rewardId' | 'reason' | 'externalIds' | 'legs'>): string {
   return contentHash({
     kind: posting.kind,
     unit: posting.unit,
@@ -91,6 +91,44 @@ function postingHash(posting: Posting): string {
     legs: posting.legs.map((l) => [l.account.kind, l.account.program_key, l.account.owner_id, l.side, l.amountMinor]),
   });
 }
+
+/** Legs as the `legs` CTE of entriesCtes reads them, tied to their transaction by `ref`. */
+export function legRows(ref: string, legs: readonly Leg[]): object[] {
+  return legs.map((l, ord) => ({ ref, ...l.account, side: l.side, amount_minor: l.amountMinor, ord }));
+}
+
+/**
+ * CTEs shared by every statement that posts: given `new_txs(id, ref)` (the transactions just
+ * inserted) and the legs as JSON in parameter `$legsParam` (rows of legRows, `ref` naming their
+ * transaction), insert the entries in leg order and add them to the posted totals of tracked
+ * accounts, whose CHECK floors then apply under the row lock. Accounts are joined by their natural
+ * key, so they must exist before the statement starts (a statement does not see its own inserts).
+ */
+export const entriesCtes = (legsParam: number): string => `legs AS (
+       SELECT * FROM jsonb_to_recordset($${legsParam}::jsonb)
+         AS l(ref text, kind text, program_key text, owner_id text, unit text, side text, amount_minor bigint, ord int)
+     ), entries AS (
+       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
+       SELECT n.id, a.id, l.unit, l.side, l.amount_minor
+         FROM legs l
+         JOIN new_txs n ON n.ref = l.ref
+         JOIN ledger_accounts a
+           ON a.kind = l.kind AND a.program_key = l.program_key AND a.owner_id = l.owner_id AND a.unit = l.unit
+        ORDER BY n.id, l.ord
+       RETURNING transaction_id, account_id, side, amount_minor
+     ), totals AS (
+       -- Ordered by account id, so two transactions updating the same accounts lock them in the
+       -- same order (no deadlock in the usual plans; a deadlock would be retried anyway).
+       UPDATE ledger_accounts a
+          SET debits_posted_minor = a.debits_posted_minor + s.debits,
+              credits_posted_minor = a.credits_posted_minor + s.credits
+         FROM (SELECT account_id,
+                      coalesce(sum(amount_minor) FILTER (WHERE side = 'debit'), 0) AS debits,
+                      coalesce(sum(amount_minor) FILTER (WHERE side = 'credit'), 0) AS credits
+                 FROM entries GROUP BY account_id ORDER BY account_id) s
+        WHERE a.id = s.account_id AND a.debits_posted_minor IS NOT NULL
+       RETURNING a.id
+     )`;
 
 /**
  * Writes postings in ONE statement: transactions (skipping keys that exist), their entries, and
@@ -116,48 +154,22 @@ export async function postTransactions(
     reason: p.reason,
     external_ids: p.externalIds,
   }));
-  const legs = postings.flatMap((p) =>
-    p.legs.map((l, ord) => ({ idempotency_key: p.idempotencyKey, ...l.account, side: l.side, amount_minor: l.amountMinor, ord })),
-  );
+  const legs = postings.flatMap((p) => legRows(p.idempotencyKey, p.legs));
   const written = await queryRows<{ id: string; idempotency_key: string; entry_count: string }>(
     sequelize,
     t,
     `WITH p AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb)
          AS p(idempotency_key text, content_hash text, kind text, unit text, reward_id bigint, reason text, external_ids jsonb)
-     ), l AS (
-       SELECT * FROM jsonb_to_recordset($2::jsonb)
-         AS l(idempotency_key text, kind text, program_key text, owner_id text, unit text, side text, amount_minor bigint, ord int)
      ), txs AS (
        INSERT INTO ledger_transactions (idempotency_key, content_hash, kind, unit, reward_id, reason, external_ids)
        SELECT idempotency_key, content_hash, kind, unit, reward_id, reason, external_ids FROM p
        ON CONFLICT ON CONSTRAINT ledger_transactions_idempotency_key DO NOTHING
        RETURNING id, idempotency_key
-     ), entries AS (
-       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
-       SELECT txs.id, a.id, l.unit, l.side, l.amount_minor
-         FROM l
-         JOIN txs ON txs.idempotency_key = l.idempotency_key
-         JOIN ledger_accounts a
-           ON a.kind = l.kind AND a.program_key = l.program_key AND a.owner_id = l.owner_id AND a.unit = l.unit
-        ORDER BY txs.id, l.ord
-       RETURNING transaction_id, account_id, side, amount_minor
-     ), totals AS (
-       -- Ordered by account id, so two transactions updating the same accounts lock them in the
-       -- same order (no deadlock in the common plans; a deadlock would be retried anyway).
-       UPDATE ledger_accounts a
-          SET debits_posted_minor = a.debits_posted_minor + s.debits,
-              credits_posted_minor = a.credits_posted_minor + s.credits
-         FROM (SELECT account_id,
-                      coalesce(sum(amount_minor) FILTER (WHERE side = 'debit'), 0) AS debits,
-                      coalesce(sum(amount_minor) FILTER (WHERE side = 'credit'), 0) AS credits
-                 FROM entries GROUP BY account_id ORDER BY account_id) s
-        WHERE a.id = s.account_id AND a.debits_posted_minor IS NOT NULL
-       RETURNING a.id
-     )
-     SELECT txs.id, txs.idempotency_key,
-            (SELECT count(*) FROM entries e WHERE e.transaction_id = txs.id) AS entry_count,
-            (SELECT count(*) FROM totals) AS accounts_updated
+     ), new_txs AS (
+       SELECT id, idempotency_key AS ref FROM txs
+     ), ${entriesCtes(2)}
+     SELECT txs.id, txs.idempotency_key, (SELECT count(*) FROM entries e WHERE e.transaction_id = txs.id) AS entry_count
        FROM txs`,
     [JSON.stringify(header), JSON.stringify(legs)],
   );

@@ -113,6 +113,6 @@ describe('verifyLedger', () => {
        VALUES ('n-1', $1, 'refund', now(), 'h', true, '[]', 'hand', 'inserted by hand')`,
       { bind: [conversionId] },
     );
-    expect(await codes()).toEqual(['adverse_payment_left_reward_open']);
+    expect(await codes()).toEqual(['adverse_notice_disagrees_with_conversion', 'adverse_payment_left_reward_open']);
   });
 });

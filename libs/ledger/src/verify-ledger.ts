@@ -20,7 +20,9 @@ export type LedgerViolationCode =
   /** A consumed reward and its issuance disagree (no item, other beneficiary, earned after issuance, applied after expiry). */
   | 'reward_consumption_disagrees_with_issuance'
   /** A payment's adverse notice acted, yet a reward from that payment is still pending or earned. */
-  | 'adverse_payment_left_reward_open';
+  | 'adverse_payment_left_reward_open'
+  /** The conversion row and the notices disagree on which adverse notice acted for a payment. */
+  | 'adverse_notice_disagrees_with_conversion';
 
 export interface LedgerViolation {
   code: LedgerViolationCode;
@@ -305,9 +307,25 @@ const adverseLeftOpen: Check = async (sequelize, t) => {
       WHERE n.first_for_payment AND r.status IN ('pending', 'earned')
       ORDER BY r.id LIMIT ${LIMIT}`,
   );
-  return rows.map((r) => ({
-    code: 'adverse_payment_left_reward_open',
+  const mismatched = await queryRows<{ payment_id: string; notice_id: string | null; recorded: string | null }>(
+    sequelize,
+    t,
+    `SELECT coalesce(n.payment_id, c.conversion_id) AS payment_id, n.notice_id, c.adverse_notice_id AS recorded
+       FROM (SELECT * FROM ledger_adverse_notices WHERE first_for_payment) n
+       FULL JOIN (SELECT * FROM ledger_conversions WHERE adverse_notice_id IS NOT NULL) c ON c.conversion_id = n.payment_id
+      WHERE n.notice_id IS DISTINCT FROM c.adverse_notice_id OR n.kind IS DISTINCT FROM c.adverse_kind
+      ORDER BY 1 LIMIT ${LIMIT}`,
+  );
+  return [
+    ...mismatched.map((r) => ({
+      code: 'adverse_notice_disagrees_with_conversion' as const,
+      message: `payment ${r.payment_id}: acting notice ${r.notice_id ?? 'none'}, conversion records ${r.recorded ?? 'none'}`,
+      details: { paymentId: r.payment_id, noticeId: r.notice_id, recordedNoticeId: r.recorded },
+    })),
+    ...rows.map((r) => ({
+    code: 'adverse_payment_left_reward_open' as const,
     message: `reward ${r.reward_id} is ${r.status} although payment ${r.payment_id} had adverse notice ${r.notice_id}`,
     details: { rewardId: String(r.reward_id), status: r.status, paymentId: r.payment_id, noticeId: r.notice_id },
-  }));
+    })),
+  ];
 };

@@ -72,6 +72,7 @@ export async function tableCounts(sequelize: Sequelize): Promise<Record<string, 
     'ledger_issuances',
     'ledger_issuance_items',
     'ledger_adverse_notices',
+    'ledger_conversions',
   ];
   const [row] = (await sequelize.query(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(', ')}`, {
     type: 'SELECT',
