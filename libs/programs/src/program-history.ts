@@ -1,0 +1,88 @@
+import { type Sequelize } from 'sequelize';
+import {
+  type ProgramVersion,
+  type ProgramVersionRow,
+  type ProgramVersionSummary,
+  toProgramVersion,
+  toVersionSummary,
+  VERSION_COLUMNS,
+} from './program-rows';
+import { ProgramError } from './programs.errors';
+import { type ListProgramsFilter, listProgramsSchema, parseInput, programKeySchema, versionNumberSchema } from './programs.schemas';
+import { queryRows } from './programs-sql';
+
+/** The current version of a program, or null when no program has this key. */
+export async function findProgram(sequelize: Sequelize, key: string): Promise<ProgramVersion | null> {
+  const programKey = parseInput(programKeySchema, key, 'findProgram');
+  const [row] = await queryRows<ProgramVersionRow>(
+    sequelize,
+    undefined,
+    `SELECT ${VERSION_COLUMNS} FROM programs p JOIN program_versions v ON v.program_key = p.key AND v.version = p.current_version
+     WHERE p.key = $1`,
+    [programKey],
+  );
+  return row ? toProgramVersion(row) : null;
+}
+
+/** The current version of a program; `program_not_found` when there is none. */
+export async function getProgram(sequelize: Sequelize, key: string): Promise<ProgramVersion> {
+  const program = await findProgram(sequelize, key);
+  if (!program) throw notFound(key);
+  return program;
+}
+
+/** Any stored version of a program (versions are immutable, so the answer never changes). */
+export async function getProgramVersion(sequelize: Sequelize, key: string, version: number): Promise<ProgramVersion> {
+  const programKey = parseInput(programKeySchema, key, 'getProgramVersion');
+  const number = parseInput(versionNumberSchema, version, 'getProgramVersion');
+  const [row] = await queryRows<ProgramVersionRow>(
+    sequelize,
+    undefined,
+    `SELECT ${VERSION_COLUMNS} FROM program_versions v WHERE v.program_key = $1 AND v.version = $2`,
+    [programKey, number],
+  );
+  if (row) return toProgramVersion(row);
+  if (!(await findProgram(sequelize, programKey))) throw notFound(programKey);
+  throw new ProgramError('program_version_not_found', `program "${programKey}" has no version ${number}`, [], {
+    programKey,
+    version: number,
+  });
+}
+
+/** The History view: every version of a program, newest first, without documents. */
+export async function listProgramVersions(sequelize: Sequelize, key: string): Promise<ProgramVersionSummary[]> {
+  const programKey = parseInput(programKeySchema, key, 'listProgramVersions');
+  const rows = await queryRows<Omit<ProgramVersionRow, 'document'> & { current: boolean }>(
+    sequelize,
+    undefined,
+    `SELECT v.program_key, v.version, v.product, v.status, v.priority, v.name, v.content_hash, v.author, v.change_note,
+            v.created_at, v.version = p.current_version AS current
+       FROM program_versions v JOIN programs p ON p.key = v.program_key
+      WHERE v.program_key = $1
+      ORDER BY v.version DESC`,
+    [programKey],
+  );
+  if (rows.length === 0) throw notFound(programKey);
+  return rows.map(toVersionSummary);
+}
+
+/**
+ * The current version of every program, optionally of one product and/or status, in selection
+ * order: product, then priority (lower number first), then key.
+ */
+export async function listPrograms(sequelize: Sequelize, filter: ListProgramsFilter = {}): Promise<ProgramVersion[]> {
+  const { product, status } = parseInput(listProgramsSchema, filter, 'listPrograms');
+  const rows = await queryRows<ProgramVersionRow>(
+    sequelize,
+    undefined,
+    `SELECT ${VERSION_COLUMNS} FROM programs p JOIN program_versions v ON v.program_key = p.key AND v.version = p.current_version
+      WHERE ($1::text IS NULL OR p.product = $1) AND ($2::text IS NULL OR p.status = $2)
+      ORDER BY p.product, p.priority, p.key`,
+    [product ?? null, status ?? null],
+  );
+  return rows.map(toProgramVersion);
+}
+
+function notFound(key: string): ProgramError {
+  return new ProgramError('program_not_found', `no program has key "${key}"`, [], { programKey: key });
+}

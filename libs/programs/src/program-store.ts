@@ -1,0 +1,96 @@
+import { type CompiledProgram, compileProgram } from '@referrals/rule-dsl';
+import { type Sequelize } from 'sequelize';
+import { type CatalogRegistry, createCatalogRegistry } from './catalog-registry';
+import { diffProgramDocuments, type ProgramDiff } from './program-diff';
+import { findProgram, getProgram, getProgramVersion, listPrograms, listProgramVersions } from './program-history';
+import { type ProgramVersion, type ProgramVersionSummary } from './program-rows';
+import { ProgramError } from './programs.errors';
+import { type ListProgramsFilter, type SaveProgramInput } from './programs.schemas';
+import { saveProgram, type SaveProgramResult } from './save-program';
+import { checkProgram, type SaveCheck } from './validate-for-save';
+
+export interface ProgramStoreDeps {
+  readonly sequelize: Sequelize;
+  /** Product -> fact catalog; defaults to the shipped products (kilo-pass: payments, tutoring: lessons). */
+  readonly catalogs?: CatalogRegistry;
+  /** The server's clock (UTC instants); injectable so tests pin time. */
+  readonly clock?: () => Date;
+}
+
+/** A stored version compiled against its product's catalog, ready to evaluate. */
+export interface PinnedProgram extends ProgramVersion {
+  readonly compiled: CompiledProgram;
+}
+
+export interface ProgramStore {
+  readonly catalogs: CatalogRegistry;
+  /** Dry run of a save: every problem, nothing stored. */
+  check(document: unknown): SaveCheck;
+  save(input: SaveProgramInput): Promise<SaveProgramResult>;
+  /** The current version; `program_not_found` when there is none. */
+  get(key: string): Promise<ProgramVersion>;
+  find(key: string): Promise<ProgramVersion | null>;
+  getVersion(key: string, version: number): Promise<ProgramVersion>;
+  listVersions(key: string): Promise<ProgramVersionSummary[]>;
+  /** Current versions, in selection order (product, priority, key). */
+  list(filter?: ListProgramsFilter): Promise<ProgramVersion[]>;
+  /** What changed from one version to another (either order). */
+  diff(key: string, fromVersion: number, toVersion: number): Promise<ProgramDiff>;
+  /** A version compiled for evaluation (referral creation, reward evaluation with a pinned version). */
+  load(key: string, version: number): Promise<PinnedProgram>;
+  /** `load` for a version already fetched (saves a query when the caller has it). */
+  compile(version: ProgramVersion): PinnedProgram;
+}
+
+/**
+ * The programs service: storage, history and compiled versions over one database and one catalog
+ * registry. Compiled versions are cached by (key, version): versions are immutable and the
+ * registry is fixed for the store's life, so a cached compilation can never be stale.
+ */
+export function createProgramStore(deps: ProgramStoreDeps): ProgramStore {
+  const { sequelize } = deps;
+  const catalogs = deps.catalogs ?? createCatalogRegistry();
+  const clock = deps.clock ?? (() => new Date());
+  const compiledCache = new Map<string, PinnedProgram>();
+
+  const compile = (version: ProgramVersion): PinnedProgram => {
+    const cacheKey = `${version.key}@${version.version}`;
+    const cached = compiledCache.get(cacheKey);
+    if (cached) return cached;
+    const catalog = catalogs.get(version.product);
+    const result = catalog ? compileProgram(version.document, catalog) : undefined;
+    if (!result?.ok) {
+      // Saved versions passed validation; failing now means the registry or a catalog changed
+      // under stored programs, which must be fixed there rather than papered over here.
+      throw new ProgramError(
+        'stored_program_invalid',
+        `program "${version.key}" v${version.version} no longer compiles against the catalog of "${version.product}"`,
+        result && !result.ok ? result.problems.map((p) => ({ code: p.code, path: p.path, message: p.message })) : [],
+        { programKey: version.key, version: version.version, product: version.product },
+      );
+    }
+    const pinned: PinnedProgram = Object.freeze({ ...version, compiled: result.program });
+    compiledCache.set(cacheKey, pinned);
+    return pinned;
+  };
+
+  return {
+    catalogs,
+    check: (document) => checkProgram(catalogs, document),
+    save: (input) => saveProgram({ sequelize, catalogs, clock }, input),
+    get: (key) => getProgram(sequelize, key),
+    find: (key) => findProgram(sequelize, key),
+    getVersion: (key, version) => getProgramVersion(sequelize, key, version),
+    listVersions: (key) => listProgramVersions(sequelize, key),
+    list: (filter) => listPrograms(sequelize, filter),
+    async diff(key, fromVersion, toVersion) {
+      const [from, to] = await Promise.all([getProgramVersion(sequelize, key, fromVersion), getProgramVersion(sequelize, key, toVersion)]);
+      return { programKey: from.key, fromVersion: from.version, toVersion: to.version, changes: diffProgramDocuments(from.document, to.document) };
+    },
+    async load(key, version) {
+      const cached = compiledCache.get(`${key}@${version}`);
+      return cached ?? compile(await getProgramVersion(sequelize, key, version));
+    },
+    compile,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Every way a programs call can fail, as exact snake_case codes. Each says whether retrying the
+ * SAME call can succeed and which kind of failure it is, so the api can map kinds to HTTP statuses
+ * (validation 400, not_found 404, conflict 409, rule_violation 422) without a table of its own.
+ */
+export const programErrorCodes = {
+  input_invalid: {
+    kind: 'validation',
+    retryable: false,
+    meaning: 'the call itself is malformed (author, change note, expected version, key, version): see `issues`',
+  },
+  product_unknown: {
+    kind: 'validation',
+    retryable: false,
+    meaning: 'the document names a product that has no fact catalog in the registry, so it cannot be validated',
+  },
+  program_invalid: {
+    kind: 'rule_violation',
+    retryable: false,
+    meaning: 'the document fails save-time validation; `problems` lists every problem with its code and path; nothing was stored',
+  },
+  program_not_found: {
+    kind: 'not_found',
+    retryable: false,
+    meaning: 'no program has this key',
+  },
+  program_version_not_found: {
+    kind: 'not_found',
+    retryable: false,
+    meaning: 'the program exists but has no such version',
+  },
+  version_conflict: {
+    kind: 'conflict',
+    retryable: false,
+    meaning:
+      'the expected current version is stale (someone saved in between, or the program already exists); reload, merge and save again',
+  },
+  priority_conflict: {
+    kind: 'conflict',
+    retryable: false,
+    meaning: 'another active program of the same product has the same priority; change the priority or the status of one of them',
+  },
+  program_product_changed: {
+    kind: 'rule_violation',
+    retryable: false,
+    meaning: 'a program keeps its product for life (its referral codes and referrals belong to it); create a program with a new key',
+  },
+  stored_program_invalid: {
+    kind: 'internal',
+    retryable: false,
+    meaning: 'a stored version no longer compiles against the current catalog (the catalog changed under it); a bug to fix in the catalog',
+  },
+  catalog_registry_invalid: {
+    kind: 'internal',
+    retryable: false,
+    meaning: 'the product -> catalog mapping given at startup is malformed',
+  },
+} as const satisfies Record<string, { kind: ProgramErrorKind; retryable: boolean; meaning: string }>;
+
+export type ProgramErrorKind = 'validation' | 'not_found' | 'conflict' | 'rule_violation' | 'internal';
+export type ProgramErrorCode = keyof typeof programErrorCodes;
+
+/** One problem with the input, located by a path into it (`expectedVersion`, `document.product`). */
+export interface ProgramIssue {
+  readonly code: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The single error type of the lib: a stable code, its kind, whether retrying helps, and details. */
+export class ProgramError extends Error {
+  readonly kind: ProgramErrorKind;
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: ProgramErrorCode,
+    message: string,
+    /** Field problems: input issues, or every save-time problem of the document (`program_invalid`). */
+    readonly issues: readonly ProgramIssue[] = [],
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = 'ProgramError';
+    this.kind = programErrorCodes[code].kind;
+    this.retryable = programErrorCodes[code].retryable;
+  }
+}
+
+export function isProgramError(error: unknown, code?: ProgramErrorCode): error is ProgramError {
+  return error instanceof ProgramError && (code === undefined || error.code === code);
+}
