@@ -70,28 +70,37 @@ describe('ledger schema invariants (enforced by the database, not only by code)'
     await db.sequelize.query(accounts);
   });
 
-  it('refuses at commit a transaction whose debits and credits differ', async () => {
+  it('refuses a transaction whose debits and credits differ', async () => {
     const message = await refusal(
       db.sequelize,
-      `INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (1, 'k1', 'h', 'x', 'USD');
-       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor) VALUES (1, 9002, 'USD', 'debit', 100), (1, 9001, 'USD', 'credit', 99);`,
+      `WITH tx AS (INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (1, 'k1', 'h', 'x', 'USD') RETURNING id, unit)
+       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
+       SELECT tx.id, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100), ('credit', 9001, 99)) AS v(side, account, amount)`,
     );
     expect(message).toMatch(/unbalanced/);
   });
 
-  it('refuses at commit a transaction without entries', async () => {
+  it('refuses a transaction without entries, or whose entries come in a later statement', async () => {
     const message = await refusal(
       db.sequelize,
       `INSERT INTO ledger_transactions (idempotency_key, content_hash, kind, unit) VALUES ('k2', 'h', 'x', 'USD')`,
     );
     expect(message).toMatch(/needs a debit and a credit/);
+    expect(
+      await refusal(
+        db.sequelize,
+        `INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (2, 'k2b', 'h', 'x', 'USD');
+         INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor) VALUES (2, 9002, 'USD', 'debit', 1), (2, 9001, 'USD', 'credit', 1);`,
+      ),
+    ).toMatch(/needs a debit and a credit/);
   });
 
   it('refuses an entry whose unit differs from its account or transaction', async () => {
     const message = await refusal(
       db.sequelize,
-      `INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (3, 'k3', 'h', 'x', 'EUR');
-       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor) VALUES (3, 9002, 'EUR', 'debit', 100), (3, 9001, 'EUR', 'credit', 100);`,
+      `WITH tx AS (INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (3, 'k3', 'h', 'x', 'EUR') RETURNING id, unit)
+       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
+       SELECT tx.id, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100), ('credit', 9001, 100)) AS v(side, account, amount)`,
     );
     expect(message).toMatch(/foreign key/);
   });
@@ -100,8 +109,9 @@ describe('ledger schema invariants (enforced by the database, not only by code)'
     expect(
       await refusal(
         db.sequelize,
-        `INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (4, 'k4', 'h', 'x', 'USD');
-         INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor) VALUES (4, 9002, 'USD', 'debit', 100), (4, 9001, 'USD', 'credit', 100);
+        `WITH tx AS (INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (4, 'k4', 'h', 'x', 'USD') RETURNING id, unit)
+       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
+       SELECT tx.id, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100), ('credit', 9001, 100)) AS v(side, account, amount);
          UPDATE ledger_accounts SET credits_posted_minor = 100 WHERE id = 9001;`,
       ),
     ).toBeUndefined();

@@ -7,7 +7,8 @@ import { type QueryInterface, type Sequelize } from 'sequelize';
  * Each migration is one multi-statement SQL string: PostgreSQL runs such a string in one implicit
  * transaction, so a failing migration leaves nothing half-created. Invariants live in the schema
  * as well as in code, so that no code path (or hand-written SQL) can break them:
- * - a deferred constraint trigger checks that every ledger transaction balances at commit;
+ * - statement-level triggers check that every ledger transaction balances (at least one debit
+ *   and one credit, debits equal to credits) at the end of the statement that writes it;
  * - entries, transactions, audit rows, notices and issuance items are immutable (triggers);
  * - beneficiary balances carry CHECK floors on their running totals;
  * - a reward's identity is immutable and its status may only follow the transition table;
@@ -125,44 +126,53 @@ const createBooks: LedgerMigration = {
       CREATE INDEX ledger_entries_transaction ON ledger_entries (transaction_id);
       CREATE INDEX ledger_entries_account ON ledger_entries (account_id);
 
-      CREATE FUNCTION ledger_assert_transaction_balanced(tx_id bigint) RETURNS void LANGUAGE plpgsql AS $$
+      -- Double entry, enforced by the database: at the end of every statement that inserts
+      -- transactions or entries, each transaction involved must have at least two entries and
+      -- debits equal to credits. One statement-level trigger per table and statement (it reads the
+      -- statement's new rows as a transition table), so a grant pays two checks, not one per row.
+      -- Consequence: a transaction and its entries are written by ONE statement (the ledger's code
+      -- always does; CTEs make it one statement), and entries added later to an old transaction
+      -- are checked against all of its entries.
+      CREATE FUNCTION ledger_assert_balanced(transaction_ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
       DECLARE
-        debits numeric;
-        credits numeric;
-        entry_count bigint;
+        bad record;
       BEGIN
-        SELECT coalesce(sum(amount_minor) FILTER (WHERE side = 'debit'), 0),
-               coalesce(sum(amount_minor) FILTER (WHERE side = 'credit'), 0),
-               count(*)
-          INTO debits, credits, entry_count
-          FROM ledger_entries WHERE transaction_id = tx_id;
-        IF entry_count < 2 THEN
-          RAISE EXCEPTION 'ledger transaction % has % entries; it needs a debit and a credit', tx_id, entry_count
+        SELECT ids.id, count(e.id) AS entry_count,
+               coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'debit'), 0) AS debits,
+               coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'credit'), 0) AS credits
+          INTO bad
+          FROM unnest(transaction_ids) AS ids(id)
+          LEFT JOIN ledger_entries e ON e.transaction_id = ids.id
+         GROUP BY ids.id
+        HAVING count(e.id) < 2
+            OR coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'debit'), 0)
+               <> coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'credit'), 0)
+         LIMIT 1;
+        IF NOT FOUND THEN
+          RETURN;
+        END IF;
+        IF bad.entry_count < 2 THEN
+          RAISE EXCEPTION 'ledger transaction % has % entries; it needs a debit and a credit', bad.id, bad.entry_count
             USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transaction_has_two_entries';
         END IF;
-        IF debits <> credits THEN
-          RAISE EXCEPTION 'ledger transaction % is unbalanced: debits % <> credits %', tx_id, debits, credits
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transaction_debits_equal_credits';
-        END IF;
+        RAISE EXCEPTION 'ledger transaction % is unbalanced: debits % <> credits %', bad.id, bad.debits, bad.credits
+          USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transaction_debits_equal_credits';
       END $$;
 
-      CREATE FUNCTION ledger_transactions_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION ledger_new_transactions_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM ledger_assert_transaction_balanced(NEW.id);
+        PERFORM ledger_assert_balanced(ARRAY(SELECT id FROM new_transactions));
         RETURN NULL;
       END $$;
-      CREATE FUNCTION ledger_entries_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION ledger_new_entries_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM ledger_assert_transaction_balanced(NEW.transaction_id);
+        PERFORM ledger_assert_balanced(ARRAY(SELECT DISTINCT transaction_id FROM new_entries));
         RETURN NULL;
       END $$;
-      -- Checked at COMMIT (deferred), when all of a transaction's entries are in: one trigger per
-      -- new transaction (it must have balanced entries) and one per new entry (an entry added to an
-      -- old transaction must not unbalance it).
-      CREATE CONSTRAINT TRIGGER ledger_transactions_balanced AFTER INSERT ON ledger_transactions
-        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_transactions_balanced();
-      CREATE CONSTRAINT TRIGGER ledger_entries_balanced AFTER INSERT ON ledger_entries
-        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_entries_balanced();
+      CREATE TRIGGER ledger_transactions_balanced AFTER INSERT ON ledger_transactions
+        REFERENCING NEW TABLE AS new_transactions FOR EACH STATEMENT EXECUTE FUNCTION ledger_new_transactions_balanced();
+      CREATE TRIGGER ledger_entries_balanced AFTER INSERT ON ledger_entries
+        REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION ledger_new_entries_balanced();
 
       CREATE TRIGGER ledger_transactions_immutable BEFORE UPDATE OR DELETE ON ledger_transactions
         FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
@@ -179,9 +189,9 @@ const createBooks: LedgerMigration = {
       DROP TABLE ledger_entries;
       DROP TABLE ledger_transactions;
       DROP TABLE ledger_accounts;
-      DROP FUNCTION ledger_entries_balanced();
-      DROP FUNCTION ledger_transactions_balanced();
-      DROP FUNCTION ledger_assert_transaction_balanced(bigint);
+      DROP FUNCTION ledger_new_entries_balanced();
+      DROP FUNCTION ledger_new_transactions_balanced();
+      DROP FUNCTION ledger_assert_balanced(bigint[]);
       DROP FUNCTION ledger_accounts_guard();
       DROP FUNCTION ledger_refuse_change();
     `);
