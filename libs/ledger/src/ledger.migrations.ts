@@ -159,14 +159,30 @@ const createBooks: LedgerMigration = {
           USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transaction_debits_equal_credits';
       END $$;
 
+      -- The triggers run one cheap EXISTS over the statement's transactions (index scans on the
+      -- entries) and compute the details only when something is wrong.
       CREATE FUNCTION ledger_new_transactions_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM ledger_assert_balanced(ARRAY(SELECT id FROM new_transactions));
+        IF EXISTS (
+          SELECT 1 FROM new_transactions t
+           CROSS JOIN LATERAL (
+             SELECT count(*) AS n, coalesce(sum(CASE e.side WHEN 'debit' THEN e.amount_minor ELSE -e.amount_minor END), 0) AS net
+               FROM ledger_entries e WHERE e.transaction_id = t.id) s
+           WHERE s.n < 2 OR s.net <> 0) THEN
+          PERFORM ledger_assert_balanced(ARRAY(SELECT id FROM new_transactions));
+        END IF;
         RETURN NULL;
       END $$;
       CREATE FUNCTION ledger_new_entries_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM ledger_assert_balanced(ARRAY(SELECT DISTINCT transaction_id FROM new_entries));
+        IF EXISTS (
+          SELECT 1 FROM (SELECT DISTINCT transaction_id FROM new_entries) t
+           CROSS JOIN LATERAL (
+             SELECT count(*) AS n, coalesce(sum(CASE e.side WHEN 'debit' THEN e.amount_minor ELSE -e.amount_minor END), 0) AS net
+               FROM ledger_entries e WHERE e.transaction_id = t.transaction_id) s
+           WHERE s.n < 2 OR s.net <> 0) THEN
+          PERFORM ledger_assert_balanced(ARRAY(SELECT DISTINCT transaction_id FROM new_entries));
+        END IF;
         RETURN NULL;
       END $$;
       CREATE TRIGGER ledger_transactions_balanced AFTER INSERT ON ledger_transactions
