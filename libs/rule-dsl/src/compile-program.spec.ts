@@ -9,6 +9,8 @@ import { examplePrograms } from './fixtures';
 // Loose catalogs: these tests feed deliberately malformed fact sets.
 const kiloPass = compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog);
 const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog as FactCatalog);
+const kiloPassGenerated = compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog, { evaluator: 'generated' });
+const challengeGenerated = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog as FactCatalog, { evaluator: 'generated' });
 
 const kiloFacts = (overrides: Record<string, unknown> = {}): FactSet => ({
   subscription: { tier: 'tier_49', interval: 'monthly', kind: 'personal', monthly_price: { amountMinor: 4900, currency: 'USD' } },
@@ -76,7 +78,7 @@ describe('evaluateReward', () => {
   });
 });
 
-describe('fast and explaining paths', () => {
+describe('fast, explaining and generated paths', () => {
   /** Deterministic pseudo-random choices. */
   function chooser(seed: number) {
     let state = seed;
@@ -105,15 +107,43 @@ describe('fast and explaining paths', () => {
         },
         payment: { sequence: maybe(pick(1, 2)) },
       };
-      for (const [program, facts, event] of [
-        [challenge, lessonFacts, pick('lesson.completed', 'lesson.booked') as string],
-        [kiloPass, kiloFactSet, 'payment.succeeded'],
+      for (const [program, generated, facts, event] of [
+        [challenge, challengeGenerated, lessonFacts, pick('lesson.completed', 'lesson.booked') as string],
+        [kiloPass, kiloPassGenerated, kiloFactSet, 'payment.succeeded'],
       ] as const) {
         const explained = program.evaluateReward(event, facts, { at });
         const fast = program.evaluateReward(event, facts, { at, explain: false });
         expect({ code: fast.code, rule: fast.rule, grants: fast.grants }).toEqual({ code: explained.code, rule: explained.rule, grants: explained.grants });
-        expect(program.evaluateEligibility(facts, { at, explain: false }).code).toBe(program.evaluateEligibility(facts, { at }).code);
+        expect(generated.evaluateReward(event, facts, { at, explain: false })).toEqual(fast);
+        const eligibility = program.evaluateEligibility(facts, { at, explain: false });
+        expect(eligibility.code).toBe(program.evaluateEligibility(facts, { at }).code);
+        expect(generated.evaluateEligibility(facts, { at, explain: false })).toEqual(eligibility);
       }
     }
+  });
+});
+
+describe('the generated evaluator', () => {
+  it('is used when asked for and code generation is allowed', () => {
+    expect(kiloPass.evaluator).toBe('closures');
+    expect(kiloPassGenerated.evaluator).toBe('generated');
+  });
+
+  it('falls back to closures where code generation is forbidden (strict Content Security Policy)', async () => {
+    const realFunction = globalThis.Function;
+    await jest.isolateModulesAsync(async () => {
+      // A fresh module registry, loaded after the global is replaced, as on such a page.
+      globalThis.Function = function forbidden() {
+        throw new EvalError('Code generation from strings disallowed for this context');
+      } as unknown as FunctionConstructor;
+      try {
+        const isolated = await import('./compile-program');
+        const program = isolated.compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog, { evaluator: 'generated' });
+        expect(program.evaluator).toBe('closures');
+        expect(program.evaluateReward('payment.succeeded', kiloFacts(), { at: '2025-06-01T00:00:00Z' }).code).toBe('rewarded');
+      } finally {
+        globalThis.Function = realFunction;
+      }
+    });
   });
 });

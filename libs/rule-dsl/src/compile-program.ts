@@ -1,7 +1,8 @@
 import {
-  allOf,
   andOutcome,
   compileReader,
+  type Conjoin,
+  conjoinClosures,
   type CompiledCondition,
   ConditionCompiler,
   groupOutcome,
@@ -11,8 +12,8 @@ import {
   traceOutcomeCode,
   actualValue,
 } from './compile-condition';
-import { parseInstant } from './datatypes';
-import { type Decimal, exactNumberFromText, formatDecimal, parseDecimal, toDecimal } from './decimal';
+import { parseInstant as importedParseInstant } from './datatypes';
+import { type Decimal, exactNumberFromText as importedExactNumberFromText, formatDecimal, parseDecimal as importedParseDecimal, toDecimal } from './decimal';
 import { RuleDslError } from './errors';
 import {
   type EligibilityCode,
@@ -25,15 +26,32 @@ import {
 } from './evaluation';
 import { type RewardComputationTrace, type RuleTrace, type WindowTrace } from './explain';
 import { type FactCatalog, type FactDeclarations, type FactSet, type FactSetFor, lookupFact } from './fact-catalog';
-import { CURRENCY_PATTERN, minorUnitDigits, percentRate } from './money';
+import { CURRENCY_PATTERN as IMPORTED_CURRENCY_PATTERN, minorUnitDigits, percentRate } from './money';
 import { type Problem } from './problems';
 import { type ProgramDocument, type RewardRule } from './program.schema';
+import { conjoinGenerated, canGenerateCode } from './generated-conjunction';
 import { validateProgram } from './validate-program';
 
-// Module-local copies of values read on every evaluation: some module transforms (esbuild, SWC)
-// turn imported bindings into getter calls, which would cost more than the comparison itself.
+// Module-local copies of bindings used on every evaluation: some module transforms (esbuild, SWC)
+// turn imported bindings into getter calls, which would cost more than the work itself.
 const MATCHED = MATCHED_CODE;
 const NOT_MATCHED = NOT_MATCHED_CODE;
+const parseInstant = importedParseInstant;
+const exactNumberFromText = importedExactNumberFromText;
+const parseDecimal = importedParseDecimal;
+const CURRENCY_PATTERN = IMPORTED_CURRENCY_PATTERN;
+
+/** How to compile. */
+export interface CompileOptions {
+  /**
+   * - `closures` (default): conditions become composed closures; no code generation, so it runs
+   *   under any Content Security Policy.
+   * - `generated`: each flat AND of conditions becomes one generated function (`new Function`),
+   *   several times faster on hot paths; falls back to closures where code generation is not
+   *   allowed. Decisions and explanations are the same either way.
+   */
+  readonly evaluator?: 'closures' | 'generated';
+}
 
 /** A program turned into functions, ready to evaluate fact sets. */
 export interface CompiledProgram<F extends FactDeclarations = FactDeclarations> {
@@ -42,6 +60,8 @@ export interface CompiledProgram<F extends FactDeclarations = FactDeclarations> 
   readonly catalog: FactCatalog<F>;
   readonly key: string;
   readonly trigger: string;
+  /** Which evaluator the conditions were compiled to (see CompileOptions). */
+  readonly evaluator: 'closures' | 'generated';
   /** The schedule in epoch milliseconds: inviting in [startAtMs, frozenAtMs), rewards in [startAtMs, endAtMs). */
   readonly window: { readonly startAtMs: number; readonly frozenAtMs: number; readonly endAtMs: number };
   /** At referral creation: is the inviting window open at `at`, and do ALL eligibility conditions match? */
@@ -55,10 +75,15 @@ export type CompileResult<F extends FactDeclarations = FactDeclarations> =
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /** Validates a document against the catalog and, when valid, compiles it. */
-export function compileProgram<F extends FactDeclarations>(document: unknown, catalog: FactCatalog<F>): CompileResult<F> {
+export function compileProgram<F extends FactDeclarations>(
+  document: unknown,
+  catalog: FactCatalog<F>,
+  options: CompileOptions = {},
+): CompileResult<F> {
   const validation = validateProgram(document, catalog);
   if (!validation.ok) return { ok: false, problems: validation.problems };
-  return { ok: true, program: compileValidated(validation.program, catalog) };
+  const generated = options.evaluator === 'generated' && canGenerateCode();
+  return { ok: true, program: compileValidated(validation.program, catalog, generated ? conjoinGenerated : conjoinClosures, generated ? 'generated' : 'closures') };
 }
 
 /**
@@ -66,8 +91,12 @@ export function compileProgram<F extends FactDeclarations>(document: unknown, ca
  * problem now means corrupted storage or a catalog that changed under a stored program, so it
  * throws `RuleDslError('program_invalid')` carrying the problems.
  */
-export function compileProgramOrThrow<F extends FactDeclarations>(document: unknown, catalog: FactCatalog<F>): CompiledProgram<F> {
-  const result = compileProgram(document, catalog);
+export function compileProgramOrThrow<F extends FactDeclarations>(
+  document: unknown,
+  catalog: FactCatalog<F>,
+  options: CompileOptions = {},
+): CompiledProgram<F> {
+  const result = compileProgram(document, catalog, options);
   if (result.ok) return result.program;
   const summary = result.problems.map((p) => `${p.code} at ${p.path || '(document)'}`).join('; ');
   throw new RuleDslError('program_invalid', `program is invalid: ${summary}`, result.problems);
@@ -101,8 +130,13 @@ function atMsOf(at: Date | string): number {
   return typeof at === 'string' ? (parseInstant(at) ?? Number.NaN) : Number.NaN;
 }
 
-function compileValidated<F extends FactDeclarations>(document: ProgramDocument, catalog: FactCatalog<F>): CompiledProgram<F> {
-  const compiler = new ConditionCompiler(document, catalog);
+function compileValidated<F extends FactDeclarations>(
+  document: ProgramDocument,
+  catalog: FactCatalog<F>,
+  conjoin: Conjoin,
+  evaluator: 'closures' | 'generated',
+): CompiledProgram<F> {
+  const compiler = new ConditionCompiler(document, catalog, conjoin);
   const { key: programKey, trigger, schedule } = document;
   const startAtMs = parseInstant(schedule.startAt) ?? Number.NaN;
   const frozenAtMs = parseInstant(schedule.frozenAt) ?? Number.NaN;
@@ -110,7 +144,7 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
 
   // Eligibility.
   const eligibility = compiler.compileAll(document.eligibility, 'eligibility');
-  const eligibilityTest = allOf(eligibility.flatMap((c) => c.conjuncts));
+  const eligibilityTest = conjoin(eligibility.flatMap((c) => c.conjuncts));
   const eligibilityResult = (code: EligibilityCode): EligibilityEvaluation => freeze({ code, eligible: code === 'eligible', programKey });
   const ELIGIBLE = eligibilityResult('eligible');
   const NOT_MET = eligibilityResult('conditions_not_met');
@@ -144,6 +178,7 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
     catalog,
     key: programKey,
     trigger,
+    evaluator,
     window: freeze({ startAtMs, frozenAtMs, endAtMs }),
 
     evaluateEligibility(factSet: FactSetFor<F, 'eligibility'>, options: EvaluationOptions): EligibilityEvaluation {
@@ -221,7 +256,7 @@ function compileRule(
   const conditions = compiler.compileAll(rule.conditions, `rewardRules[${index}].conditions`);
   const ruleRef = freeze({ index, description: rule.description });
   const factsInvalid = rewardResult('facts_invalid', ruleRef);
-  const base = { index, description: rule.description, conditions, test: allOf(conditions.flatMap((c) => c.conjuncts)), factsInvalid };
+  const base = { index, description: rule.description, conditions, test: compiler.conjoin(conditions.flatMap((c) => c.conjuncts)), factsInvalid };
   const spec = rule.reward;
 
   if (spec.type !== 'percent') {
