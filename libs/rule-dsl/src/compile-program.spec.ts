@@ -51,6 +51,14 @@ describe('evaluateReward', () => {
     expect(kiloPass.evaluateReward('payment.succeeded', kiloFacts(), { at: new Date(Number.NaN) }).code).toBe('evaluation_time_invalid');
   });
 
+  it('treats a fact set that is not an object as one where every fact is missing, and a missing instant as invalid', () => {
+    for (const program of [kiloPass, kiloPassGenerated]) {
+      expect(program.evaluateReward('payment.succeeded', null as unknown as FactSet, { at: '2025-06-01T00:00:00Z' }).code).toBe('facts_invalid');
+      expect(program.evaluateEligibility(undefined as unknown as FactSet, { at: '2025-06-01T00:00:00Z', explain: false }).code).toBe('facts_invalid');
+      expect(program.evaluateEligibility({}, undefined as never).code).toBe('evaluation_time_invalid');
+    }
+  });
+
   it('never mutates the fact set', () => {
     const facts = deepFreeze(kiloFacts());
     expect(() => kiloPass.evaluateReward('payment.succeeded', facts, { at: '2025-06-01T00:00:00Z' })).not.toThrow();

@@ -125,7 +125,14 @@ function freeze<T extends object>(value: T): T {
   return Object.freeze(value);
 }
 
-function atMsOf(at: Date | string): number {
+/** A fact set that is not an object (a JS caller's null) reads as one where every fact is missing. */
+const NO_FACTS: FactSet = Object.freeze({});
+
+function factsOf(factSet: unknown): FactSet {
+  return typeof factSet === 'object' && factSet !== null ? (factSet as FactSet) : NO_FACTS;
+}
+
+function atMsOf(at: Date | string | undefined): number {
   if (at instanceof Date) return at.getTime();
   return typeof at === 'string' ? (parseInstant(at) ?? Number.NaN) : Number.NaN;
 }
@@ -182,8 +189,8 @@ function compileValidated<F extends FactDeclarations>(
     window: freeze({ startAtMs, frozenAtMs, endAtMs }),
 
     evaluateEligibility(factSet: FactSetFor<F, 'eligibility'>, options: EvaluationOptions): EligibilityEvaluation {
-      const facts = factSet as unknown as FactSet;
-      const atMs = atMsOf(options.at);
+      const facts = factsOf(factSet);
+      const atMs = atMsOf(options?.at);
       if (atMs !== atMs) return ELIGIBILITY_TIME_INVALID;
       const open = atMs >= startAtMs && atMs < frozenAtMs;
       if (options.explain === false) return open ? byOutcome(eligibilityTest(facts, atMs)) : OUTSIDE_INVITING;
@@ -194,8 +201,8 @@ function compileValidated<F extends FactDeclarations>(
     },
 
     evaluateReward(eventType: string, factSet: FactSetFor<F, 'reward'>, options: EvaluationOptions): RewardEvaluation {
-      const facts = factSet as unknown as FactSet;
-      const atMs = atMsOf(options.at);
+      const facts = factsOf(factSet);
+      const atMs = atMsOf(options?.at);
       if (atMs !== atMs) return REWARD_TIME_INVALID;
       const triggered = eventType === trigger;
       const open = atMs >= startAtMs && atMs < endAtMs;
