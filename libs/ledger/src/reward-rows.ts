@@ -147,8 +147,10 @@ export interface TransitionedReward {
  *    them, appends their audit rows, and creates the destination system account if needed;
  *    rows whose status changed while we waited for the lock are re-checked and skipped, which
  *    is what makes expiry, application and adverse payments safe to race;
- * 2. one statement posts the money moves (old resting account -> new resting account);
- * 3. rewards leaving a capped state give their referrer's slot back.
+ * 2. rewards leaving a capped state give their referrer's slot back;
+ * 3. one statement posts the money moves (old resting account -> new resting account).
+ * Cap rows are locked before beneficiary accounts, in the same order grants lock them, so a grant
+ * and a cancellation for the same referrer cannot deadlock.
  * `due` selections skip rows locked by someone else (SKIP LOCKED): a reward being applied right
  * now is not waited for; if that application rolls back, the next expiry run takes it.
  */
@@ -211,12 +213,6 @@ export async function transitionRewards(
   const moved = rows.map(({ from_status, ...row }) => ({ row: row as RewardRow, from: from_status }));
   if (moved.length === 0) return moved;
 
-  const postings = moved.flatMap(({ row, from }) => {
-    const posting = movePosting(row, from, request.to, request.reason, request.externalIds);
-    return posting ? [posting] : [];
-  });
-  await postTransactions(sequelize, t, postings);
-
   const slotsGivenBack = moved.filter(
     ({ row, from }) => row.role === 'referrer' && cappedStates.includes(from) && !cappedStates.includes(request.to),
   );
@@ -233,6 +229,12 @@ export async function transitionRewards(
       [JSON.stringify(slotsGivenBack.map(({ row }) => ({ program_key: row.program_key, referrer_id: row.referrer_id })))],
     );
   }
+  const postings = moved.flatMap(({ row, from }) => {
+    const posting = movePosting(row, from, request.to, request.reason, request.externalIds);
+    return posting ? [posting] : [];
+  });
+  await postTransactions(sequelize, t, postings);
+
   return moved;
 }
 
@@ -255,12 +257,12 @@ function accountKey(kind: AccountKey['kind'], row: RewardRow): AccountKey {
 /** The posting that moves a reward's amount between resting accounts, or null when it stays put. */
 export function movePosting(
   row: RewardRow,
-  from: RewardState | null,
+  from: RewardState,
   to: RewardState,
   reason: string,
   externalIds: Readonly<Record<string, string>>,
 ): Posting | null {
-  const source = from === null ? 'program_liability' : restingAccountOf[from];
+  const source = restingAccountOf[from];
   const destination = restingAccountOf[to];
   if (source === destination) return null;
   const amount = nullableSafeInteger(row.amount_minor, 'reward amount');
@@ -268,8 +270,9 @@ export function movePosting(
     throw new LedgerError('ledger_invariant_broken', `reward ${row.id} in ${to} has no amount to book`);
   }
   return {
-    idempotencyKey: rewardPostingKey(String(row.id), from === null ? 'grant' : `${from}->${to}`),
-    kind: from === null ? 'reward_grant' : `reward_${to}`,
+    // One move per (reward, from, to): a retried operation can never book the same move twice.
+    idempotencyKey: rewardPostingKey(String(row.id), `${from}->${to}`),
+    kind: `reward_${to}`,
     unit: row.unit,
     rewardId: String(row.id),
     reason,

@@ -13,12 +13,12 @@
  * BENCH_LEDGER_ROUNDS the number of rounds (default 3). Timings are printed, never asserted.
  */
 import pg from 'pg';
-import { type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { exitOnConfigError, parseEnv } from '@referrals/config';
 import { createSequelize, migrateUp, redactDatabaseUrl, withDatabase } from '@referrals/db';
 import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput } from '@referrals/ledger';
-import { startDevStack, type DevStack } from '../../dev-stack/src/dev-stack';
-import { stackEnvSchema } from '../../dev-stack/src/stack-env';
+// The dev-stack's package entry (the lint rule refuses relative paths into another project).
+import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
 
 const CLIENTS = 8;
 const MEASURE_MS = Number(process.env['BENCH_LEDGER_MS'] ?? 3000);
@@ -81,6 +81,7 @@ async function insertOnce(sequelize: Sequelize, client: number): Promise<void> {
 async function measure(ms: number, sequelize: Sequelize, work: (sequelize: Sequelize, client: number) => Promise<void>): Promise<number> {
   const deadline = Date.now() + ms;
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const counts = await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       let done = 0;
@@ -92,7 +93,10 @@ async function measure(ms: number, sequelize: Sequelize, work: (sequelize: Seque
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return counts.reduce((a, b) => a + b, 0) / seconds;
+  const used = process.cpuUsage(cpu);
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (process.env['BENCH_CPU']) console.log(`    node cpu per op: ${((used.user + used.system) / total).toFixed(0)} µs (${work.name})`);
+  return total / seconds;
 }
 
 async function onServer<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -129,7 +133,7 @@ async function main(): Promise<void> {
     );
     const [settings] = await sequelize.query<{ version: string; fsync: string; synchronous_commit: string }>(
       "SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit",
-      { type: 'SELECT' },
+      { type: QueryTypes.SELECT },
     );
     console.log(`ledger bench on ${redactDatabaseUrl(databaseUrl)} (${stack.started.postgres ? 'embedded' : 'DATABASE_URL'})`);
     console.log(
