@@ -126,9 +126,6 @@ export function translateDatabaseError(error: unknown): unknown {
   if (constraint === 'ledger_accounts_debits_must_not_exceed_credits') {
     return new LedgerError('exceeds_credits', 'the debit would take an account below zero', { constraint });
   }
-  if (constraint === 'ledger_accounts_credits_must_not_exceed_debits') {
-    return new LedgerError('exceeds_debits', 'the credit would exceed the debits of an account', { constraint });
-  }
   // 23xxx: integrity constraint violations; P0001/55000: our triggers' refusals.
   if (code.startsWith('23') || code === 'P0001' || code === '55000') {
     return new LedgerError('ledger_invariant_broken', message, { sqlState: code, ...(constraint ? { constraint } : {}) });

@@ -1,7 +1,8 @@
 /**
  * Every way a ledger call can fail, as exact snake_case codes (TigerBeetle style: the code is the
- * sentence). Each says whether retrying the SAME call can succeed, so the api can map codes to
- * HTTP statuses and the worker can map non-retryable ones to non-retryable Temporal failures.
+ * sentence), listed in the order a call checks them. Each says whether retrying the SAME call can
+ * succeed, so the api can map codes to HTTP statuses and the worker can map non-retryable ones to
+ * non-retryable Temporal failures.
  *
  * Answers that are part of normal business (a cap reached, a bonus slot already taken, nothing to
  * apply) are NOT errors: operations return them as outcomes, so "why was nothing granted?" is data.
@@ -24,18 +25,10 @@ export const ledgerErrorCodes = {
     retryable: false,
     meaning: 'the entries of a transaction do not balance',
   },
-  idempotency_key_reserved: {
-    retryable: false,
-    meaning: 'keys starting with `reward:` belong to reward operations; choose another key',
-  },
   exceeds_credits: {
     retryable: true,
     meaning:
       'the debit would take an account with `debits_must_not_exceed_credits` below zero; may succeed after the account is credited',
-  },
-  exceeds_debits: {
-    retryable: true,
-    meaning: 'the credit would break `credits_must_not_exceed_debits`; may succeed after the account is debited',
   },
   reward_not_found: {
     retryable: false,

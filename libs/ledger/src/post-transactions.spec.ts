@@ -110,7 +110,7 @@ describe('postTransaction', () => {
     });
     const input = credit(uniqueId('user'), 1);
     await expect(postTransaction(db.sequelize, { ...input, entries: input.entries.slice(0, 1) })).rejects.toMatchObject({
-      code: 'input_invalid',
+      code: 'transaction_must_have_two_entries',
     });
   });
 

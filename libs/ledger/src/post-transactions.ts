@@ -232,7 +232,6 @@ const postTransactionSchema = z.object({
   externalIds: externalIdsSchema.default({}),
   entries: z
     .array(z.object({ account: accountRefSchema, side: z.enum(['debit', 'credit']), amountMinor: amountMinorSchema }))
-    .min(2, 'a transaction needs at least one debit and one credit')
     .max(100),
 });
 

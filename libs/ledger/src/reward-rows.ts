@@ -245,7 +245,8 @@ function selectionSql(selection: RewardSelection): { where: string; bind: unknow
     case 'source_conversion':
       return { where: 'source_conversion_id = $1', bind: [selection.conversionId] };
     case 'due':
-      return { where: 'expires_at <= $1', bind: [selection.now] };
+      // Spelled out so that the partial expiry index (pending rows with an expiry) is used.
+      return { where: "status = 'pending' AND expires_at IS NOT NULL AND expires_at <= $1", bind: [selection.now] };
   }
 }
 
