@@ -116,7 +116,9 @@ export async function recordAdversePayment(sequelize: Sequelize, input: AdverseP
         reason,
         externalIds,
       });
-      for (const { row, from } of [...canceled, ...toReview]) changes.push({ rewardId: String(row.id), from, to: row.status as RewardState });
+      for (const { row, from } of [...canceled, ...toReview]) {
+        changes.push({ rewardId: String(row.id), from, to: row.status as RewardState });
+      }
     }
 
     // The notice, and on the conversion row (which we hold locked) the first one that acted.
@@ -136,6 +138,13 @@ export async function recordAdversePayment(sequelize: Sequelize, input: AdverseP
        SELECT (SELECT count(*) FROM notice) AS notices, (SELECT count(*) FROM marked) AS marked`,
       [n.noticeId, n.paymentId, n.kind, n.occurredAt, hash, first, JSON.stringify(changes), n.actor, reason],
     );
-    return { noticeId: n.noticeId, paymentId: n.paymentId, kind: n.kind, effect: first ? 'acted' : 'already_handled', changes, replayed: false };
+    return {
+      noticeId: n.noticeId,
+      paymentId: n.paymentId,
+      kind: n.kind,
+      effect: first ? 'acted' : 'already_handled',
+      changes,
+      replayed: false,
+    };
   });
 }

@@ -1,7 +1,7 @@
 import { type Sequelize, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { LOCK_CONVERSION_CTE } from './conversion-lock';
-import { ensureAccountsCte, withPolicies } from './accounts';
+import { ensureAccountsCte, withPolicies, type AccountKey } from './accounts';
 import { LedgerError } from './ledger.errors';
 import {
   actorSchema,
@@ -105,6 +105,14 @@ function beneficiaryOf(g: ParsedGrant, role: RewardRole): string {
   return role === 'referrer' ? g.referrerId : g.refereeId;
 }
 
+function beneficiaryAccountOf(g: ParsedGrant, role: RewardRole, unit: string): AccountKey {
+  return { kind: 'beneficiary', program_key: g.programKey, owner_id: beneficiaryOf(g, role), unit };
+}
+
+function liabilityOf(g: ParsedGrant, unit: string): AccountKey {
+  return { kind: 'program_liability', program_key: g.programKey, owner_id: '', unit };
+}
+
 /**
  * What a replay must match, per role: everything the decision was made from. The actor is left
  * out, so the same decision retried by another worker is still a replay.
@@ -150,8 +158,8 @@ export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInpu
   const accounts = planned.flatMap(({ outcome }) =>
     outcome.decision === 'grant'
       ? [
-          { role: outcome.role, kind: 'beneficiary' as const, program_key: g.programKey, owner_id: beneficiaryOf(g, outcome.role), unit: outcome.unit },
-          { role: outcome.role, kind: 'program_liability' as const, program_key: g.programKey, owner_id: '', unit: outcome.unit },
+          { role: outcome.role, ...liabilityOf(g, outcome.unit) },
+          { role: outcome.role, ...beneficiaryAccountOf(g, outcome.role, outcome.unit) },
         ]
       : [],
   );
@@ -233,12 +241,19 @@ async function insertDecisions(
       reason: outcome.reason,
       externalIds: { conversion_id: g.conversionId, referral_id: g.referralId },
       legs: [
-        { account: { kind: 'program_liability', program_key: g.programKey, owner_id: '', unit: outcome.unit }, side: 'debit', amountMinor: outcome.amountMinor },
-        { account: { kind: 'beneficiary', program_key: g.programKey, owner_id: beneficiaryId, unit: outcome.unit }, side: 'credit', amountMinor: outcome.amountMinor },
+        { account: liabilityOf(g, outcome.unit), side: 'debit', amountMinor: outcome.amountMinor },
+        { account: beneficiaryAccountOf(g, outcome.role, outcome.unit), side: 'credit', amountMinor: outcome.amountMinor },
       ],
     };
     assertBalanced(posting);
-    postings.push({ ref: outcome.role, content_hash: postingHash(posting), kind: posting.kind, unit: posting.unit, reason: posting.reason, external_ids: posting.externalIds });
+    postings.push({
+      ref: outcome.role,
+      content_hash: postingHash(posting),
+      kind: posting.kind,
+      unit: posting.unit,
+      reason: posting.reason,
+      external_ids: posting.externalIds,
+    });
     legs.push(...legRows(outcome.role, posting.legs));
     const needsSlot = outcome.role === 'referrer';
     wantsSlot ||= needsSlot;

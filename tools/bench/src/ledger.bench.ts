@@ -10,7 +10,8 @@
  * an embedded one is started (and stopped) by the dev-stack launcher.
  *
  * BENCH_LEDGER_MS sets the measuring time per round and workload (default 3000 ms), and
- * BENCH_LEDGER_ROUNDS the number of rounds (default 3). Timings are printed, never asserted.
+ * BENCH_LEDGER_ROUNDS the number of rounds (default 3); BENCH_CPU=1 also prints this process's CPU
+ * time per operation (the client side of the cost). Timings are printed, never asserted.
  */
 import pg from 'pg';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -78,7 +79,11 @@ async function insertOnce(sequelize: Sequelize, client: number): Promise<void> {
 }
 
 /** Runs `work` in CLIENTS concurrent loops for `ms` and returns operations per second. */
-async function measure(ms: number, sequelize: Sequelize, work: (sequelize: Sequelize, client: number) => Promise<void>): Promise<number> {
+async function measure(
+  ms: number,
+  sequelize: Sequelize,
+  work: (sequelize: Sequelize, client: number) => Promise<void>,
+): Promise<number> {
   const deadline = Date.now() + ms;
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
