@@ -1,0 +1,97 @@
+import { type ProgramStore } from '@referrals/programs';
+import { type Sequelize } from 'sequelize';
+import { AttributionError } from './attribution.errors';
+import {
+  type AssociateTouchesInput,
+  type BlockReferrerInput,
+  type CaptureTouchInput,
+  type ConversionKey,
+  type EvaluateReferralRewardInput,
+  type FindReferralInput,
+  type ListTouchesFilter,
+  MAX_WINDOW_DAYS,
+  type RecordAccountDeletionInput,
+  type RecordConversionInput,
+  type RecordSignupInput,
+  type RegisterReferralCodeInput,
+} from './attribution.schemas';
+import { type Conversion, findConversion, recordConversion, type RecordConversionResult } from './conversions';
+import { normalizeEmail as defaultNormalizeEmail, recordAccountDeletion } from './email-tombstones';
+import { type EligibilityFactsProvider } from './program-selection';
+import { type ReferralCode, registerReferralCode, setReferrerBlocked } from './referral-codes';
+import { evaluateReferralReward, findReferral, getReferral, type Referral, type ReferralRewardEvaluation } from './referrals';
+import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from './resolve-attribution';
+import { recordSignup, type SignupResult } from './signups';
+import {
+  associateTouches,
+  type AssociateTouchesResult,
+  captureTouch,
+  type CaptureTouchResult,
+  listTouches,
+  type Touch,
+} from './touches';
+
+export interface AttributionDeps {
+  readonly sequelize: Sequelize;
+  /** Products (catalog registry), programs and their pinned versions. */
+  readonly programs: ProgramStore;
+  /** The host's eligibility facts for program selection at signup. */
+  readonly eligibilityFacts: EligibilityFactsProvider;
+  /** Server secret keying the deleted-account email digests (at least 16 characters; keep it stable). */
+  readonly emailHashSecret: string;
+  /** The server's clock (UTC); injectable so tests pin time. */
+  readonly clock?: () => Date;
+  /** Attribution window (days) when no pinned program gives one, and how long a referral touch counts at signup; 30. */
+  readonly defaultWindowDays?: number;
+  /** Replaces the email normalization used for tombstones (see `normalizeEmail`). */
+  readonly normalizeEmail?: (email: string) => string;
+}
+
+/** The attribution service: every operation the api (and the worker) calls. */
+export interface Attribution {
+  captureTouch(input: CaptureTouchInput): Promise<CaptureTouchResult>;
+  associateTouches(input: AssociateTouchesInput): Promise<AssociateTouchesResult>;
+  listTouches(filter: ListTouchesFilter): Promise<Touch[]>;
+  registerReferralCode(input: RegisterReferralCodeInput): Promise<ReferralCode>;
+  blockReferrer(input: BlockReferrerInput): Promise<{ readonly codes: number }>;
+  unblockReferrer(input: BlockReferrerInput): Promise<{ readonly codes: number }>;
+  recordAccountDeletion(input: RecordAccountDeletionInput): Promise<void>;
+  recordSignup(input: RecordSignupInput): Promise<SignupResult>;
+  getReferral(id: string): Promise<Referral>;
+  findReferral(input: FindReferralInput): Promise<Referral | null>;
+  evaluateReferralReward(input: EvaluateReferralRewardInput): Promise<ReferralRewardEvaluation>;
+  recordConversion(input: RecordConversionInput): Promise<RecordConversionResult>;
+  findConversion(key: ConversionKey): Promise<Conversion | null>;
+}
+
+/** Builds the service from its dependencies; checks them once, here, and fails fast. */
+export function createAttribution(deps: AttributionDeps): Attribution {
+  const clock = deps.clock ?? (() => new Date());
+  const windowDays = deps.defaultWindowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS;
+  const normalizeEmail = deps.normalizeEmail ?? defaultNormalizeEmail;
+  if (typeof deps.emailHashSecret !== 'string' || deps.emailHashSecret.length < 16) {
+    throw new AttributionError('config_invalid', 'emailHashSecret must be a server secret of at least 16 characters');
+  }
+  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) {
+    throw new AttributionError('config_invalid', `defaultWindowDays must be an integer in [1, ${MAX_WINDOW_DAYS}]`);
+  }
+  const { sequelize, programs } = deps;
+  const base = { sequelize, programs, clock };
+  const tombstones = { sequelize, clock, emailHashSecret: deps.emailHashSecret, normalizeEmail };
+
+  return {
+    captureTouch: (input) => captureTouch(base, input),
+    associateTouches: (input) => associateTouches(base, input),
+    listTouches: (filter) => listTouches(sequelize, filter),
+    registerReferralCode: (input) => registerReferralCode(base, input),
+    blockReferrer: (input) => setReferrerBlocked(base, input, true),
+    unblockReferrer: (input) => setReferrerBlocked(base, input, false),
+    recordAccountDeletion: (input) => recordAccountDeletion(tombstones, input),
+    recordSignup: (input) => recordSignup({ ...base, ...tombstones, eligibilityFacts: deps.eligibilityFacts, windowDays }, input),
+    getReferral: (id) => getReferral(sequelize, id),
+    findReferral: (input) => findReferral(sequelize, input),
+    evaluateReferralReward: (input) => evaluateReferralReward(base, input),
+    recordConversion: (input) => recordConversion({ ...base, defaultWindowDays: windowDays }, input),
+    findConversion: (key) => findConversion(sequelize, key),
+  };
+}

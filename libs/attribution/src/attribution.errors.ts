@@ -1,0 +1,87 @@
+/**
+ * Every way an attribution call can fail, as exact snake_case codes. Each says which kind of
+ * failure it is (the api maps kinds to HTTP statuses: validation 400, not_found 404, conflict 409)
+ * and whether retrying the SAME call can succeed. A failing call changes nothing.
+ *
+ * Business answers are NOT errors: a touch that is not accepted, a referral that is disqualified
+ * or matched no program, a conversion that nobody wins are recorded outcomes with their reasons.
+ */
+export const attributionErrorCodes = {
+  input_invalid: {
+    kind: 'validation',
+    retryable: false,
+    meaning:
+      'the input does not satisfy its schema; `issues` lists each problem with a code (field_required, field_invalid, field_unknown, field_too_long, time_invalid) and a path',
+  },
+  product_unknown: {
+    kind: 'validation',
+    retryable: false,
+    meaning: 'the product has no catalog in the programs registry (touches with an unknown product are stored for diagnostics instead)',
+  },
+  program_unknown: {
+    kind: 'validation',
+    retryable: false,
+    meaning: 'no program has this key (registering a referral code)',
+  },
+  referral_code_taken: {
+    kind: 'conflict',
+    retryable: false,
+    meaning: 'the code already belongs to another user in this program; codes are unique per program',
+  },
+  referral_not_found: {
+    kind: 'not_found',
+    retryable: false,
+    meaning: 'no referral has this id',
+  },
+  conversion_exists_with_different_content: {
+    kind: 'conflict',
+    retryable: false,
+    meaning: 'this (provider, source payment id) was recorded with another user, product, time or sale flag; the first recording stands',
+  },
+  transaction_conflict: {
+    kind: 'conflict',
+    retryable: true,
+    meaning: 'the database kept aborting the transaction (deadlock or serialization failure); retry',
+  },
+  config_invalid: {
+    kind: 'internal',
+    retryable: false,
+    meaning: 'the service was built with invalid dependencies (for example a missing or short email hash secret)',
+  },
+} as const satisfies Record<string, { kind: AttributionErrorKind; retryable: boolean; meaning: string }>;
+
+export type AttributionErrorKind = 'validation' | 'not_found' | 'conflict' | 'internal';
+export type AttributionErrorCode = keyof typeof attributionErrorCodes;
+
+/** The codes of `issues`: what is wrong with one field. */
+export const ISSUE_CODES = ['field_required', 'field_invalid', 'field_unknown', 'field_too_long', 'time_invalid', 'product_unknown', 'program_unknown'] as const;
+export type IssueCode = (typeof ISSUE_CODES)[number];
+
+/** One problem with an input, located by a path into it (`metadata.utm.source`). */
+export interface AttributionIssue {
+  readonly code: IssueCode;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The single error type of the lib: a stable code, its kind, whether retrying helps, and details. */
+export class AttributionError extends Error {
+  readonly kind: AttributionErrorKind;
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: AttributionErrorCode,
+    message: string,
+    readonly issues: readonly AttributionIssue[] = [],
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = 'AttributionError';
+    this.kind = attributionErrorCodes[code].kind;
+    this.retryable = attributionErrorCodes[code].retryable;
+  }
+}
+
+export function isAttributionError(error: unknown, code?: AttributionErrorCode): error is AttributionError {
+  return error instanceof AttributionError && (code === undefined || error.code === code);
+}

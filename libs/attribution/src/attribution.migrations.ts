@@ -1,0 +1,229 @@
+import { type QueryInterface, type Sequelize } from 'sequelize';
+
+/**
+ * The attribution tables. These objects match `@referrals/db`'s `MigrationSource` structurally (a
+ * domain lib may not import the infra lib), so an app passes `attributionMigrations` to
+ * `migrateUp`, AFTER or together with `programsMigrations` (referrals and referral codes point at
+ * programs and their versions).
+ *
+ * Each migration is one multi-statement SQL string, which PostgreSQL runs in one implicit
+ * transaction. Invariants that races could break live in the schema:
+ * - a touch replayed within the same minute is one row (unique dedupe key + minute);
+ * - a touch's captured facts never change; only its owner (once, from anonymous to a user) and
+ *   its sale attribution (once set, never cleared) may;
+ * - one referral per (product, referee), and a referral (with its pinned program version) never
+ *   changes;
+ * - one conversion per (provider, source payment id), never changed.
+ */
+export interface AttributionMigrationContext {
+  queryInterface: QueryInterface;
+  sequelize: Sequelize;
+}
+
+export interface AttributionMigration {
+  name: string;
+  up(context: AttributionMigrationContext): Promise<void>;
+  down(context: AttributionMigrationContext): Promise<void>;
+}
+
+export interface AttributionMigrationSource {
+  owner: string;
+  migrations: readonly AttributionMigration[];
+}
+
+const TOUCH_STATUSES = `'accepted', 'value_too_long', 'value_missing', 'product_unknown', 'program_unknown'`;
+
+const createTouches: AttributionMigration = {
+  name: '202611211210-create-attribution-touches',
+  async up({ sequelize }) {
+    await sequelize.query(`
+      CREATE FUNCTION attribution_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '% rows are immutable', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+      END $$;
+
+      -- One visit through a referral or affiliate link. Tracking values are stored as sent, cut
+      -- at 512 characters (truncated.<field> then holds the original length and status says why
+      -- the touch is not accepted). Only accepted touches take part in referrals and attribution.
+      CREATE TABLE attribution_touches (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('referral', 'affiliate')),
+        anonymous_id text CHECK (length(anonymous_id) BETWEEN 1 AND 200),
+        user_id text CHECK (length(user_id) BETWEEN 1 AND 200),
+        product text NOT NULL CHECK (length(product) BETWEEN 1 AND 64),
+        program_key text CHECK (length(program_key) BETWEEN 1 AND 100),
+        saasquatch_cookie text CHECK (length(saasquatch_cookie) BETWEEN 1 AND 512),
+        referral_code text CHECK (length(referral_code) BETWEEN 1 AND 512),
+        click_id text CHECK (length(click_id) BETWEEN 1 AND 512),
+        metadata jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(metadata) = 'object'),
+        landing_path text CHECK (length(landing_path) <= 2048),
+        status text NOT NULL CHECK (status IN (${TOUCH_STATUSES})),
+        truncated jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(truncated) = 'object'),
+        touched_at timestamptz NOT NULL,
+        touched_minute timestamptz NOT NULL,
+        dedupe_key text NOT NULL CHECK (dedupe_key ~ '^[0-9a-f]{64}$'),
+        associated_at timestamptz,
+        sale_attributed_at timestamptz,
+        sale_attributed_conversion_id bigint,
+        CONSTRAINT attribution_touches_owner CHECK (anonymous_id IS NOT NULL OR user_id IS NOT NULL),
+        CONSTRAINT attribution_touches_kind_values CHECK (
+          (kind = 'referral' AND click_id IS NULL) OR (kind = 'affiliate' AND saasquatch_cookie IS NULL AND referral_code IS NULL)),
+        CONSTRAINT attribution_touches_minute CHECK (touched_minute <= touched_at AND touched_at < touched_minute + interval '1 minute'),
+        CONSTRAINT attribution_touches_sale_affiliate_only CHECK (
+          sale_attributed_at IS NULL OR (kind = 'affiliate' AND status = 'accepted' AND sale_attributed_conversion_id IS NOT NULL)),
+        CONSTRAINT attribution_touches_once_per_minute UNIQUE (dedupe_key, touched_minute)
+      );
+      CREATE INDEX attribution_touches_user ON attribution_touches (user_id, product, touched_at) WHERE user_id IS NOT NULL;
+      CREATE INDEX attribution_touches_anonymous ON attribution_touches (anonymous_id) WHERE anonymous_id IS NOT NULL AND user_id IS NULL;
+
+      CREATE FUNCTION attribution_touches_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF ROW(NEW.id, NEW.kind, NEW.anonymous_id, NEW.product, NEW.program_key, NEW.saasquatch_cookie, NEW.referral_code,
+               NEW.click_id, NEW.metadata, NEW.landing_path, NEW.status, NEW.truncated, NEW.touched_at, NEW.touched_minute,
+               NEW.dedupe_key)
+           IS DISTINCT FROM ROW(OLD.id, OLD.kind, OLD.anonymous_id, OLD.product, OLD.program_key, OLD.saasquatch_cookie,
+               OLD.referral_code, OLD.click_id, OLD.metadata, OLD.landing_path, OLD.status, OLD.truncated, OLD.touched_at,
+               OLD.touched_minute, OLD.dedupe_key)
+           OR (OLD.user_id IS NOT NULL AND NEW.user_id IS DISTINCT FROM OLD.user_id)
+           OR (OLD.sale_attributed_at IS NOT NULL AND NEW.sale_attributed_at IS NULL) THEN
+          RAISE EXCEPTION 'touch %: captured facts never change; the owner is set once and a sale attribution is never cleared', OLD.id
+            USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER attribution_touches_guard BEFORE UPDATE ON attribution_touches
+        FOR EACH ROW EXECUTE FUNCTION attribution_touches_guard();
+    `);
+  },
+  async down({ sequelize }) {
+    await sequelize.query(`
+      DROP TABLE attribution_touches;
+      DROP FUNCTION attribution_touches_guard();
+      DROP FUNCTION attribution_refuse_change();
+    `);
+  },
+};
+
+const REFERRAL_REASONS = `'self_referral', 'existing_account', 'deleted_account', 'referrer_unknown', 'referrer_ambiguous', 'referrer_blocked', 'no_program_matched'`;
+
+const createReferrals: AttributionMigration = {
+  name: '202611211220-create-attribution-referrals',
+  async up({ sequelize }) {
+    await sequelize.query(`
+      -- Referral codes are per program: the same code may belong to different users in two programs.
+      CREATE TABLE attribution_referral_codes (
+        program_key text NOT NULL REFERENCES programs (key),
+        code text NOT NULL CHECK (length(code) BETWEEN 1 AND 512),
+        user_id text NOT NULL CHECK (length(user_id) BETWEEN 1 AND 200),
+        created_at timestamptz NOT NULL,
+        blocked_at timestamptz,
+        blocked_reason text,
+        PRIMARY KEY (program_key, code)
+      );
+      CREATE INDEX attribution_referral_codes_user ON attribution_referral_codes (program_key, user_id);
+      CREATE INDEX attribution_referral_codes_code ON attribution_referral_codes (code);
+
+      -- Deleted accounts, by an HMAC-SHA-256 of the normalized email: no plain email is kept.
+      CREATE TABLE attribution_deleted_accounts (
+        email_hash text PRIMARY KEY CHECK (email_hash ~ '^[0-9a-f]{64}$'),
+        deleted_at timestamptz NOT NULL
+      );
+
+      -- The first signup call per (product, user): its time and whether the email was a deleted
+      -- account's stand for every later call (replays, the first authenticated request).
+      CREATE TABLE attribution_signups (
+        product text NOT NULL,
+        user_id text NOT NULL,
+        signed_up_at timestamptz NOT NULL,
+        deleted_account boolean NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        PRIMARY KEY (product, user_id)
+      );
+      CREATE TRIGGER attribution_signups_immutable BEFORE UPDATE OR DELETE ON attribution_signups
+        FOR EACH ROW EXECUTE FUNCTION attribution_refuse_change();
+
+      -- At most one referral per (product, referee), decided once: qualified (a program version
+      -- pinned), disqualified (guards), or no_program (no active program in its inviting window
+      -- matched); selection records what each candidate program answered.
+      CREATE TABLE attribution_referrals (
+        id bigserial PRIMARY KEY,
+        product text NOT NULL,
+        referee_user_id text NOT NULL,
+        referrer_user_id text,
+        referral_code text,
+        touch_id bigint NOT NULL REFERENCES attribution_touches (id),
+        status text NOT NULL CHECK (status IN ('qualified', 'disqualified', 'no_program')),
+        reasons text[] NOT NULL CHECK (reasons <@ ARRAY[${REFERRAL_REASONS}]::text[]),
+        program_key text,
+        program_version integer,
+        selection jsonb NOT NULL CHECK (jsonb_typeof(selection) = 'array'),
+        signed_up_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL,
+        CONSTRAINT attribution_referrals_one_per_referee UNIQUE (product, referee_user_id),
+        CONSTRAINT attribution_referrals_program_version FOREIGN KEY (program_key, program_version)
+          REFERENCES program_versions (program_key, version),
+        CONSTRAINT attribution_referrals_pinned_when_qualified CHECK (
+          (status = 'qualified') = (program_key IS NOT NULL) AND (program_key IS NULL) = (program_version IS NULL)),
+        CONSTRAINT attribution_referrals_reasons CHECK (
+          (status = 'qualified' AND cardinality(reasons) = 0) OR (status <> 'qualified' AND cardinality(reasons) > 0))
+      );
+      CREATE INDEX attribution_referrals_referrer ON attribution_referrals (referrer_user_id) WHERE referrer_user_id IS NOT NULL;
+      CREATE TRIGGER attribution_referrals_immutable BEFORE UPDATE OR DELETE ON attribution_referrals
+        FOR EACH ROW EXECUTE FUNCTION attribution_refuse_change();
+    `);
+  },
+  async down({ sequelize }) {
+    await sequelize.query(`
+      DROP TABLE attribution_referrals;
+      DROP TABLE attribution_signups;
+      DROP TABLE attribution_deleted_accounts;
+      DROP TABLE attribution_referral_codes;
+    `);
+  },
+};
+
+const createConversions: AttributionMigration = {
+  name: '202611211230-create-attribution-conversions',
+  async up({ sequelize }) {
+    await sequelize.query(`
+      -- The attribution outcome of each qualifying conversion, decided once.
+      CREATE TABLE attribution_conversions (
+        id bigserial PRIMARY KEY,
+        provider text NOT NULL CHECK (provider ~ '^[a-z0-9][a-z0-9_.-]{0,63}$'),
+        source_payment_id text NOT NULL CHECK (length(source_payment_id) BETWEEN 1 AND 200),
+        product text NOT NULL,
+        user_id text NOT NULL,
+        conversion_time timestamptz NOT NULL,
+        sale boolean NOT NULL,
+        window_days integer NOT NULL CHECK (window_days BETWEEN 1 AND 3650),
+        winner text NOT NULL CHECK (winner IN ('referral', 'affiliate', 'none')),
+        winning_touch_id bigint REFERENCES attribution_touches (id),
+        referral_id bigint REFERENCES attribution_referrals (id),
+        reason text NOT NULL,
+        verdicts jsonb NOT NULL CHECK (jsonb_typeof(verdicts) = 'array'),
+        content_hash text NOT NULL CHECK (content_hash ~ '^[0-9a-f]{64}$'),
+        recorded_at timestamptz NOT NULL,
+        CONSTRAINT attribution_conversions_payment UNIQUE (provider, source_payment_id),
+        CONSTRAINT attribution_conversions_winner_touch CHECK ((winner = 'none') = (winning_touch_id IS NULL)),
+        CONSTRAINT attribution_conversions_referral_winner CHECK (referral_id IS NULL OR winner = 'referral')
+      );
+      CREATE INDEX attribution_conversions_user ON attribution_conversions (user_id, product);
+      CREATE TRIGGER attribution_conversions_immutable BEFORE UPDATE OR DELETE ON attribution_conversions
+        FOR EACH ROW EXECUTE FUNCTION attribution_refuse_change();
+
+      ALTER TABLE attribution_touches ADD CONSTRAINT attribution_touches_sale_conversion
+        FOREIGN KEY (sale_attributed_conversion_id) REFERENCES attribution_conversions (id);
+    `);
+  },
+  async down({ sequelize }) {
+    await sequelize.query(`
+      ALTER TABLE attribution_touches DROP CONSTRAINT attribution_touches_sale_conversion;
+      DROP TABLE attribution_conversions;
+    `);
+  },
+};
+
+export const attributionMigrations: AttributionMigrationSource = {
+  owner: 'attribution',
+  migrations: [createTouches, createReferrals, createConversions],
+};

@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import { AttributionError, type AttributionIssue, type IssueCode } from './attribution.errors';
+
+/*
+ * Input schemas of every operation. Each operation parses its input first, so nothing unvalidated
+ * reaches SQL; a failure is one `input_invalid` error listing every problem with a code and a path,
+ * and it happens before anything is written.
+ */
+
+/** Impact does not accept opaque tracking values longer than this; longer ones are stored truncated and not accepted. */
+export const TRACKING_VALUE_MAX_LENGTH = 512;
+/** User ids, anonymous ids, payment ids. */
+export const ID_MAX_LENGTH = 200;
+/** UTM values, share and engagement media. */
+export const METADATA_VALUE_MAX_LENGTH = 200;
+/** The landing URL or path as sent (its query and fragment are dropped before storage). */
+export const LANDING_PATH_MAX_LENGTH = 2048;
+export const EMAIL_MAX_LENGTH = 320;
+export const MAX_WINDOW_DAYS = 3650;
+
+// PostgreSQL text cannot hold NUL; refusing it here keeps the error a validation error.
+const noNul = (s: string) => !s.includes('\u0000');
+
+export const idSchema = z.string().min(1, 'must not be empty').max(ID_MAX_LENGTH, `must be at most ${ID_MAX_LENGTH} characters`).refine(noNul, 'must not contain NUL');
+
+/** `kilo-pass`, `tutoring`: whether it is KNOWN is decided by the programs' catalog registry. */
+export const productSchema = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a product key (lowercase letters, digits, - and _)');
+
+export const programKeySchema = z
+  .string()
+  .max(100, 'must be at most 100 characters')
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a program key like kilo-pass-referrals');
+
+/** A tracking value as sent: opaque, never parsed; any length (over 512 it is stored truncated and not accepted). */
+export const trackingValueSchema = z.string().refine(noNul, 'must not contain NUL');
+
+const metadataValue = z
+  .string()
+  .max(METADATA_VALUE_MAX_LENGTH, `must be at most ${METADATA_VALUE_MAX_LENGTH} characters`)
+  .refine(noNul, 'must not contain NUL');
+
+export const touchMetadataSchema = z.strictObject({
+  /** The SaaSquatch `rsCode` link parameter: a referral code, treated like one (opaque, 512 limit). */
+  rsCode: trackingValueSchema.optional(),
+  rsShareMedium: metadataValue.optional(),
+  rsEngagementMedium: metadataValue.optional(),
+  utm: z
+    .strictObject({
+      source: metadataValue.optional(),
+      medium: metadataValue.optional(),
+      campaign: metadataValue.optional(),
+      term: metadataValue.optional(),
+      content: metadataValue.optional(),
+    })
+    .optional(),
+});
+
+/** A `Date`, or an ISO 8601 instant with an explicit offset (`2026-01-05T10:00:00Z`): never a local time. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+export const instantSchema = z.union([z.date(), z.string()]).transform((value, ctx) => {
+  const ms = value instanceof Date ? value.getTime() : INSTANT.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a valid instant: a Date or ISO 8601 with an offset, like 2026-01-05T10:00:00Z',
+      params: { issueCode: 'time_invalid' },
+    });
+    return z.NEVER;
+  }
+  return new Date(ms);
+});
+
+const ownerShape = {
+  /** The storefront's anonymous session id, before signup. */
+  anonymousId: idSchema.optional(),
+  /** The user id, after signup. */
+  userId: idSchema.optional(),
+  product: productSchema,
+  /** The program the link targets (where the referral code is looked up); optional. */
+  programKey: programKeySchema.optional(),
+  metadata: touchMetadataSchema.optional(),
+  /** The landing page (path or URL); only its path is kept. */
+  landingPath: z.string().max(LANDING_PATH_MAX_LENGTH, `must be at most ${LANDING_PATH_MAX_LENGTH} characters`).refine(noNul, 'must not contain NUL').optional(),
+};
+
+export const captureTouchSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('referral'),
+      ...ownerShape,
+      /** The raw `_saasquatch` cookie value (Impact Advocate). */
+      saasquatchCookie: trackingValueSchema.optional(),
+      /** A native referral code. */
+      referralCode: trackingValueSchema.optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('affiliate'),
+      ...ownerShape,
+      /** The `im_ref` click id (Impact Performance). */
+      clickId: trackingValueSchema.optional(),
+    }),
+  ])
+  .superRefine((touch, ctx) => {
+    if (touch.anonymousId === undefined && touch.userId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['anonymousId'], message: 'a touch needs an anonymousId (before signup) or a userId (after)', params: { issueCode: 'field_required' } });
+    }
+  });
+
+export type CaptureTouchInput = z.input<typeof captureTouchSchema>;
+export type ParsedTouchInput = z.output<typeof captureTouchSchema>;
+
+export const associateTouchesSchema = z.strictObject({ anonymousId: idSchema, userId: idSchema });
+export type AssociateTouchesInput = z.input<typeof associateTouchesSchema>;
+
+export const listTouchesSchema = z
+  .strictObject({ userId: idSchema.optional(), anonymousId: idSchema.optional(), product: productSchema.optional() })
+  .refine((f) => f.userId !== undefined || f.anonymousId !== undefined, { message: 'give a userId or an anonymousId', path: ['userId'] });
+export type ListTouchesFilter = z.input<typeof listTouchesSchema>;
+
+const referralCodeSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(TRACKING_VALUE_MAX_LENGTH, `must be at most ${TRACKING_VALUE_MAX_LENGTH} characters`)
+  .refine(noNul, 'must not contain NUL');
+
+export const registerReferralCodeSchema = z.strictObject({ programKey: programKeySchema, code: referralCodeSchema, userId: idSchema });
+export type RegisterReferralCodeInput = z.input<typeof registerReferralCodeSchema>;
+
+export const blockReferrerSchema = z.strictObject({
+  programKey: programKeySchema,
+  userId: idSchema,
+  reason: z.string().min(1).max(1000).optional(),
+});
+export type BlockReferrerInput = z.input<typeof blockReferrerSchema>;
+
+export const emailSchema = z
+  .string()
+  .max(EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`)
+  .regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address')
+  .refine(noNul, 'must not contain NUL');
+
+export const recordAccountDeletionSchema = z.strictObject({ email: emailSchema });
+export type RecordAccountDeletionInput = z.input<typeof recordAccountDeletionSchema>;
+
+export const recordSignupSchema = z.strictObject({
+  product: productSchema,
+  userId: idSchema,
+  /** The anonymous session whose touches now belong to the user. */
+  anonymousId: idSchema.optional(),
+  /** Checked against the deleted-account tombstones (hashed in memory, never stored). */
+  email: emailSchema,
+  /** When the account was created; defaults to the server clock. The first call's value stands. */
+  signedUpAt: instantSchema.optional(),
+});
+export type RecordSignupInput = z.input<typeof recordSignupSchema>;
+
+export const recordConversionSchema = z.strictObject({
+  /** The payment provider (`stripe`): with the source payment id, the conversion's identity. */
+  provider: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be a provider key like stripe'),
+  sourcePaymentId: idSchema,
+  product: productSchema,
+  userId: idSchema,
+  conversionTime: instantSchema,
+  /** A SALE (a paid payment): only a SALE marks the winning affiliate touch sale-attributed. */
+  sale: z.boolean().default(true),
+  /** Overrides the window (days); by default the pinned program's, else the service default (30). */
+  windowDays: z.int().min(1).max(MAX_WINDOW_DAYS).optional(),
+});
+export type RecordConversionInput = z.input<typeof recordConversionSchema>;
+
+export const conversionKeySchema = z.strictObject({ provider: recordConversionSchema.shape.provider, sourcePaymentId: idSchema });
+export type ConversionKey = z.input<typeof conversionKeySchema>;
+
+export const findReferralSchema = z.strictObject({ product: productSchema, refereeUserId: idSchema });
+export type FindReferralInput = z.input<typeof findReferralSchema>;
+
+export const referralIdSchema = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a referral id');
+
+export const evaluateReferralRewardSchema = z.strictObject({
+  referralId: referralIdSchema,
+  /** The event type (`payment.succeeded`, `lesson.completed`). */
+  trigger: z.string().min(1).max(100),
+  /** The reward-phase facts, in the shape of the product's catalog. */
+  facts: z.record(z.string(), z.unknown()),
+  at: instantSchema,
+});
+export type EvaluateReferralRewardInput = z.input<typeof evaluateReferralRewardSchema>;
+
+/** Parses `input` or throws one `input_invalid` AttributionError listing every issue with its code and path. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, operation: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw inputInvalid(operation, result.error.issues.flatMap((issue) => toIssues(issue, input)));
+}
+
+export function inputInvalid(operation: string, issues: readonly AttributionIssue[]): AttributionError {
+  return new AttributionError(
+    'input_invalid',
+    `${operation}: ${issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ')}`,
+    issues,
+    { operation },
+  );
+}
+
+function toIssues(issue: z.core.$ZodIssue, input: unknown): AttributionIssue[] {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ code: 'field_unknown', path: [...path, key].join('.'), message: 'is not a field of this input' }));
+  }
+  const custom = issue.code === 'custom' ? (issue.params as { issueCode?: IssueCode } | undefined)?.issueCode : undefined;
+  const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
+  const code: IssueCode = custom ?? (missing ? 'field_required' : issue.code === 'too_big' ? 'field_too_long' : 'field_invalid');
+  return [{ code, path: path.join('.'), message: missing ? 'is required' : issue.message }];
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+  }
+  return node;
+}

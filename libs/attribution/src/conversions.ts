@@ -1,0 +1,218 @@
+import { type ProgramStore } from '@referrals/programs';
+import { type Sequelize, type Transaction } from 'sequelize';
+import { AttributionError } from './attribution.errors';
+import { conversionKeySchema, parseInput, recordConversionSchema, type ConversionKey, type RecordConversionInput } from './attribution.schemas';
+import { contentHash, idOrNull, lockKey, pgErrorOf, queryRows } from './attribution-sql';
+import { type Referral, referralOf } from './referrals';
+import { type AttributionReason, type AttributionWinner, resolveAttribution, type TouchVerdict } from './resolve-attribution';
+import { touchesOfUser } from './touches';
+
+/** The attribution outcome of one qualifying conversion, recorded once. */
+export interface Conversion {
+  readonly id: string;
+  readonly provider: string;
+  readonly sourcePaymentId: string;
+  readonly product: string;
+  readonly userId: string;
+  readonly conversionTime: Date;
+  readonly sale: boolean;
+  readonly windowDays: number;
+  readonly winner: AttributionWinner;
+  readonly winningTouchId: string | null;
+  readonly reason: AttributionReason;
+  /** The user's referral for the product, when a referral touch won and a referral exists. */
+  readonly referralId: string | null;
+  readonly verdicts: readonly { readonly touchId: string; readonly kind: 'referral' | 'affiliate'; readonly verdict: TouchVerdict }[];
+  readonly recordedAt: Date;
+}
+
+export interface RecordConversionResult {
+  readonly conversion: Conversion;
+  /**
+   * The referral to evaluate rewards for: set when a referral touch won and the user has a
+   * referral for the product (check its status: only `qualified` referrals have a program).
+   */
+  readonly referral: Referral | null;
+  /** True when this conversion had been recorded before with the same content: nothing was written. */
+  readonly replayed: boolean;
+}
+
+interface ConversionRow {
+  id: string;
+  provider: string;
+  source_payment_id: string;
+  product: string;
+  user_id: string;
+  conversion_time: Date;
+  sale: boolean;
+  window_days: number;
+  winner: AttributionWinner;
+  winning_touch_id: string | null;
+  reason: AttributionReason;
+  referral_id: string | null;
+  verdicts: Conversion['verdicts'];
+  content_hash: string;
+  recorded_at: Date;
+}
+
+const CONVERSION_COLUMNS = `id, provider, source_payment_id, product, user_id, conversion_time, sale, window_days, winner, winning_touch_id,
+  reason, referral_id, verdicts, content_hash, recorded_at`;
+
+function toConversion(row: ConversionRow): Conversion {
+  return {
+    id: String(row.id),
+    provider: row.provider,
+    sourcePaymentId: row.source_payment_id,
+    product: row.product,
+    userId: row.user_id,
+    conversionTime: row.conversion_time,
+    sale: row.sale,
+    windowDays: row.window_days,
+    winner: row.winner,
+    winningTouchId: idOrNull(row.winning_touch_id),
+    reason: row.reason,
+    referralId: idOrNull(row.referral_id),
+    verdicts: row.verdicts,
+    recordedAt: row.recorded_at,
+  };
+}
+
+export interface ConversionDeps {
+  readonly sequelize: Sequelize;
+  readonly programs: ProgramStore;
+  readonly clock: () => Date;
+  /** The window when neither the call nor a pinned program gives one (30). */
+  readonly defaultWindowDays: number;
+}
+
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+/**
+ * Resolves and records who wins a qualifying conversion (identified by provider + source payment
+ * id) among the user's touches for the product, and marks the winning affiliate touch
+ * sale-attributed when the conversion is a SALE. The window is the call's `windowDays`, else the
+ * attribution window of the program pinned on the user's qualified referral, else the default.
+ *
+ * One transaction, under two advisory locks taken in a fixed order: the conversion's key (so a
+ * replay waits for the first recording and returns it) and the (product, user) pair (so two
+ * conversions of one user decide one after the other, each seeing the other's sale attribution).
+ * A replay with the same content returns the original outcome, even if touches changed since;
+ * with other content it is `conversion_exists_with_different_content`.
+ */
+export async function recordConversion(deps: ConversionDeps, input: RecordConversionInput): Promise<RecordConversionResult> {
+  const request = parseInput(recordConversionSchema, input, 'recordConversion');
+  if (!deps.programs.catalogs.has(request.product)) {
+    throw new AttributionError('product_unknown', `product "${request.product}" is unknown`, [
+      { code: 'product_unknown', path: 'product', message: `has no program catalog; known products: ${deps.programs.catalogs.products().join(', ')}` },
+    ]);
+  }
+  const hash = contentHash({
+    provider: request.provider,
+    sourcePaymentId: request.sourcePaymentId,
+    product: request.product,
+    userId: request.userId,
+    conversionTime: request.conversionTime,
+    sale: request.sale,
+    windowDays: request.windowDays,
+  });
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.sequelize.transaction((t) => recordInTransaction(deps, t, request, hash));
+    } catch (error) {
+      const { code } = pgErrorOf(error);
+      if (code === undefined || !RETRYABLE_SQLSTATES.has(code)) throw error;
+      if (attempt >= 5) throw new AttributionError('transaction_conflict', `recordConversion was aborted ${attempt} times`);
+    }
+  }
+}
+
+type ParsedConversion = ReturnType<typeof recordConversionSchema.parse>;
+
+async function recordInTransaction(deps: ConversionDeps, t: Transaction, request: ParsedConversion, hash: string): Promise<RecordConversionResult> {
+  const { sequelize } = deps;
+  await lockKey(sequelize, t, `conversion:${request.provider}:${request.sourcePaymentId}`);
+  await lockKey(sequelize, t, `user:${request.product}:${request.userId}`);
+
+  const [existing] = await queryRows<ConversionRow>(
+    sequelize,
+    t,
+    `SELECT ${CONVERSION_COLUMNS} FROM attribution_conversions WHERE provider = $1 AND source_payment_id = $2`,
+    [request.provider, request.sourcePaymentId],
+  );
+  if (existing) {
+    if (existing.content_hash !== hash) {
+      throw new AttributionError(
+        'conversion_exists_with_different_content',
+        `conversion ${request.provider}/${request.sourcePaymentId} was recorded with other content; the first recording stands`,
+        [],
+        { conversionId: String(existing.id) },
+      );
+    }
+    const conversion = toConversion(existing);
+    const referral = conversion.referralId ? await referralOf(sequelize, t, conversion.product, conversion.userId) : null;
+    return { conversion, referral, replayed: true };
+  }
+
+  const referral = await referralOf(sequelize, t, request.product, request.userId);
+  const windowDays = request.windowDays ?? (await pinnedWindowDays(deps.programs, referral)) ?? deps.defaultWindowDays;
+  const touches = await touchesOfUser(sequelize, t, request.userId, request.product, { lock: true });
+  const outcome = resolveAttribution(touches, request.conversionTime, { windowDays });
+  const referralId = outcome.winner === 'referral' ? (referral?.id ?? null) : null;
+
+  const [row] = await queryRows<ConversionRow>(
+    sequelize,
+    t,
+    `INSERT INTO attribution_conversions (provider, source_payment_id, product, user_id, conversion_time, sale, window_days, winner,
+       winning_touch_id, reason, referral_id, verdicts, content_hash, recorded_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14)
+     RETURNING ${CONVERSION_COLUMNS}`,
+    [
+      request.provider,
+      request.sourcePaymentId,
+      request.product,
+      request.userId,
+      request.conversionTime,
+      request.sale,
+      windowDays,
+      outcome.winner,
+      outcome.touch?.id ?? null,
+      outcome.reason,
+      referralId,
+      JSON.stringify(outcome.verdicts),
+      hash,
+      deps.clock(),
+    ],
+  );
+  if (!row) throw new Error('INSERT ... RETURNING returned no row');
+  if (outcome.winner === 'affiliate' && request.sale && outcome.touch) {
+    // The earliest SALE stands: a conversion recorded late for an earlier payment moves it back.
+    await queryRows(
+      sequelize,
+      t,
+      `UPDATE attribution_touches SET sale_attributed_at = $2, sale_attributed_conversion_id = $3
+        WHERE id = $1 AND (sale_attributed_at IS NULL OR sale_attributed_at > $2) RETURNING id`,
+      [outcome.touch.id, request.conversionTime, row.id],
+    );
+  }
+  return { conversion: toConversion(row), referral: referralId ? referral : null, replayed: false };
+}
+
+/** The attribution window of the program version pinned on a qualified referral. */
+async function pinnedWindowDays(programs: ProgramStore, referral: Referral | null): Promise<number | undefined> {
+  if (!referral || referral.programKey === null || referral.programVersion === null) return undefined;
+  const pinned = await programs.load(referral.programKey, referral.programVersion);
+  return pinned.document.limits.attributionWindowDays;
+}
+
+/** A recorded conversion by its identity, or null. */
+export async function findConversion(sequelize: Sequelize, key: ConversionKey): Promise<Conversion | null> {
+  const { provider, sourcePaymentId } = parseInput(conversionKeySchema, key, 'findConversion');
+  const [row] = await queryRows<ConversionRow>(
+    sequelize,
+    undefined,
+    `SELECT ${CONVERSION_COLUMNS} FROM attribution_conversions WHERE provider = $1 AND source_payment_id = $2`,
+    [provider, sourcePaymentId],
+  );
+  return row ? toConversion(row) : null;
+}

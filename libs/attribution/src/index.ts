@@ -1,0 +1,70 @@
+// The public API of @referrals/attribution. Everything else in src/ is internal.
+
+// The service
+export { createAttribution, type Attribution, type AttributionDeps } from './attribution-service';
+
+// Pure conversion-time attribution
+export {
+  ATTRIBUTION_REASONS,
+  DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+  resolveAttribution,
+  type AttributionOutcome,
+  type AttributionReason,
+  type AttributionTouch,
+  type AttributionWinner,
+  type ResolveOptions,
+  type TouchVerdict,
+} from './resolve-attribution';
+
+// Touches
+export { type AssociateTouchesResult, type CaptureTouchResult, type Touch, type TouchKind, type TouchMetadata } from './touches';
+export { TOUCH_STATUSES, type TouchStatus } from './tracking-values';
+export { sanitizeLandingPath } from './landing-path';
+
+// Referrals
+export { REFERRAL_REASONS, type DisqualificationReason, type ReferralReason } from './referral-guards';
+export { type Referral, type ReferralRewardEvaluation, type ReferralStatus } from './referrals';
+export { type ReferralCode } from './referral-codes';
+export { type SignupOutcome, type SignupResult } from './signups';
+export { type EligibilityFactsProvider, type EligibilityFactsRequest, type SelectionStep } from './program-selection';
+export { hashEmail, normalizeEmail } from './email-tombstones';
+
+// Conversions
+export { type Conversion, type RecordConversionResult } from './conversions';
+
+// Inputs, limits, errors
+export {
+  EMAIL_MAX_LENGTH,
+  ID_MAX_LENGTH,
+  LANDING_PATH_MAX_LENGTH,
+  MAX_WINDOW_DAYS,
+  METADATA_VALUE_MAX_LENGTH,
+  TRACKING_VALUE_MAX_LENGTH,
+  type AssociateTouchesInput,
+  type BlockReferrerInput,
+  type CaptureTouchInput,
+  type ConversionKey,
+  type EvaluateReferralRewardInput,
+  type FindReferralInput,
+  type ListTouchesFilter,
+  type RecordAccountDeletionInput,
+  type RecordConversionInput,
+  type RecordSignupInput,
+  type RegisterReferralCodeInput,
+} from './attribution.schemas';
+export {
+  AttributionError,
+  attributionErrorCodes,
+  isAttributionError,
+  ISSUE_CODES,
+  type AttributionErrorCode,
+  type AttributionErrorKind,
+  type AttributionIssue,
+  type IssueCode,
+} from './attribution.errors';
+export {
+  attributionMigrations,
+  type AttributionMigration,
+  type AttributionMigrationContext,
+  type AttributionMigrationSource,
+} from './attribution.migrations';

@@ -1,0 +1,141 @@
+import { type ProgramStore } from '@referrals/programs';
+import { type RewardEvaluation } from '@referrals/rule-dsl';
+import { type Sequelize, type Transaction } from 'sequelize';
+import { AttributionError } from './attribution.errors';
+import {
+  evaluateReferralRewardSchema,
+  findReferralSchema,
+  parseInput,
+  referralIdSchema,
+  type EvaluateReferralRewardInput,
+  type FindReferralInput,
+} from './attribution.schemas';
+import { queryRows } from './attribution-sql';
+import { type SelectionStep } from './program-selection';
+import { type ReferralReason } from './referral-guards';
+
+/**
+ * - `qualified`: a program version is pinned; rewards are evaluated with that version.
+ * - `disqualified`: a guard failed (`reasons`); no program was chosen.
+ * - `no_program`: no active program in its inviting window matched (`reasons`: no_program_matched).
+ */
+export type ReferralStatus = 'qualified' | 'disqualified' | 'no_program';
+
+/** A referral, decided once at signup and never changed afterwards. */
+export interface Referral {
+  readonly id: string;
+  readonly product: string;
+  readonly refereeUserId: string;
+  /** Null when the code resolved to nobody (or to several users). */
+  readonly referrerUserId: string | null;
+  readonly referralCode: string | null;
+  /** The referral touch the referral was decided from. */
+  readonly touchId: string;
+  readonly status: ReferralStatus;
+  readonly reasons: readonly ReferralReason[];
+  /** The program version applied when the referral was created; later edits never change it. */
+  readonly programKey: string | null;
+  readonly programVersion: number | null;
+  /** What each candidate program answered, highest priority first. */
+  readonly selection: readonly SelectionStep[];
+  readonly signedUpAt: Date;
+  readonly createdAt: Date;
+}
+
+export interface ReferralRow {
+  id: string;
+  product: string;
+  referee_user_id: string;
+  referrer_user_id: string | null;
+  referral_code: string | null;
+  touch_id: string;
+  status: ReferralStatus;
+  reasons: ReferralReason[];
+  program_key: string | null;
+  program_version: number | null;
+  selection: SelectionStep[];
+  signed_up_at: Date;
+  created_at: Date;
+}
+
+export const REFERRAL_COLUMNS = `id, product, referee_user_id, referrer_user_id, referral_code, touch_id, status, reasons, program_key,
+  program_version, selection, signed_up_at, created_at`;
+
+export function toReferral(row: ReferralRow): Referral {
+  return {
+    id: String(row.id),
+    product: row.product,
+    refereeUserId: row.referee_user_id,
+    referrerUserId: row.referrer_user_id,
+    referralCode: row.referral_code,
+    touchId: String(row.touch_id),
+    status: row.status,
+    reasons: row.reasons,
+    programKey: row.program_key,
+    programVersion: row.program_version,
+    selection: row.selection,
+    signedUpAt: row.signed_up_at,
+    createdAt: row.created_at,
+  };
+}
+
+export async function referralOf(
+  sequelize: Sequelize,
+  transaction: Transaction | undefined,
+  product: string,
+  refereeUserId: string,
+): Promise<Referral | null> {
+  const [row] = await queryRows<ReferralRow>(
+    sequelize,
+    transaction,
+    `SELECT ${REFERRAL_COLUMNS} FROM attribution_referrals WHERE product = $1 AND referee_user_id = $2`,
+    [product, refereeUserId],
+  );
+  return row ? toReferral(row) : null;
+}
+
+export async function findReferral(sequelize: Sequelize, input: FindReferralInput): Promise<Referral | null> {
+  const { product, refereeUserId } = parseInput(findReferralSchema, input, 'findReferral');
+  return referralOf(sequelize, undefined, product, refereeUserId);
+}
+
+export async function getReferral(sequelize: Sequelize, id: string): Promise<Referral> {
+  const referralId = parseInput(referralIdSchema, id, 'getReferral');
+  const [row] = await queryRows<ReferralRow>(sequelize, undefined, `SELECT ${REFERRAL_COLUMNS} FROM attribution_referrals WHERE id = $1`, [referralId]);
+  if (!row) throw new AttributionError('referral_not_found', `no referral has id ${referralId}`, [], { referralId });
+  return toReferral(row);
+}
+
+export type ReferralRewardEvaluation =
+  | {
+      readonly evaluated: true;
+      readonly referral: Referral;
+      readonly programKey: string;
+      readonly programVersion: number;
+      readonly evaluation: RewardEvaluation;
+    }
+  | { readonly evaluated: false; readonly referral: Referral; readonly reason: 'referral_not_qualified' };
+
+/**
+ * Evaluates a trigger event's reward rules for a referral with the program version PINNED on it,
+ * whatever the program's current version is: a referral is decided by the rules it was created
+ * under. A referral that is not qualified has no program, so nothing is evaluated (as data).
+ */
+export async function evaluateReferralReward(
+  deps: { readonly sequelize: Sequelize; readonly programs: ProgramStore },
+  input: EvaluateReferralRewardInput,
+): Promise<ReferralRewardEvaluation> {
+  const { referralId, trigger, facts, at } = parseInput(evaluateReferralRewardSchema, input, 'evaluateReferralReward');
+  const referral = await getReferral(deps.sequelize, referralId);
+  if (referral.status !== 'qualified' || referral.programKey === null || referral.programVersion === null) {
+    return { evaluated: false, referral, reason: 'referral_not_qualified' };
+  }
+  const pinned = await deps.programs.load(referral.programKey, referral.programVersion);
+  return {
+    evaluated: true,
+    referral,
+    programKey: pinned.key,
+    programVersion: pinned.version,
+    evaluation: pinned.compiled.evaluateReward(trigger, facts, { at }),
+  };
+}

@@ -1,0 +1,242 @@
+import { type ProgramStore } from '@referrals/programs';
+import { type Sequelize, type Transaction } from 'sequelize';
+import {
+  associateTouchesSchema,
+  captureTouchSchema,
+  listTouchesSchema,
+  parseInput,
+  type AssociateTouchesInput,
+  type CaptureTouchInput,
+  type ListTouchesFilter,
+} from './attribution.schemas';
+import { contentHash, idOrNull, queryRows } from './attribution-sql';
+import { sanitizeLandingPath } from './landing-path';
+import { assessTouch, type TouchStatus } from './tracking-values';
+
+export type TouchKind = 'referral' | 'affiliate';
+
+export interface TouchMetadata {
+  readonly rsCode?: string;
+  readonly rsShareMedium?: string;
+  readonly rsEngagementMedium?: string;
+  readonly utm?: { readonly source?: string; readonly medium?: string; readonly campaign?: string; readonly term?: string; readonly content?: string };
+}
+
+/** A captured touch, as stored. Tracking values may be truncated (see `truncated`). */
+export interface Touch {
+  readonly id: string;
+  readonly kind: TouchKind;
+  readonly anonymousId: string | null;
+  readonly userId: string | null;
+  readonly product: string;
+  readonly programKey: string | null;
+  readonly saasquatchCookie: string | null;
+  readonly referralCode: string | null;
+  readonly clickId: string | null;
+  readonly metadata: TouchMetadata;
+  readonly landingPath: string | null;
+  readonly status: TouchStatus;
+  /** Only accepted touches create referrals and win conversions; the others are kept for diagnostics. */
+  readonly accepted: boolean;
+  /** Original lengths of the tracking values stored truncated (`{ saasquatchCookie: 900 }`). */
+  readonly truncated: Readonly<Record<string, number>>;
+  /** Server UTC time of the capture. */
+  readonly touchedAt: Date;
+  readonly associatedAt: Date | null;
+  /** When an affiliate touch first won a SALE (the conversion's time), and which conversion. */
+  readonly saleAttributedAt: Date | null;
+  readonly saleAttributedConversionId: string | null;
+}
+
+export interface TouchRow {
+  id: string;
+  kind: TouchKind;
+  anonymous_id: string | null;
+  user_id: string | null;
+  product: string;
+  program_key: string | null;
+  saasquatch_cookie: string | null;
+  referral_code: string | null;
+  click_id: string | null;
+  metadata: TouchMetadata;
+  landing_path: string | null;
+  status: TouchStatus;
+  truncated: Record<string, number>;
+  touched_at: Date;
+  associated_at: Date | null;
+  sale_attributed_at: Date | null;
+  sale_attributed_conversion_id: string | null;
+}
+
+export const TOUCH_COLUMNS = `id, kind, anonymous_id, user_id, product, program_key, saasquatch_cookie, referral_code, click_id, metadata,
+  landing_path, status, truncated, touched_at, associated_at, sale_attributed_at, sale_attributed_conversion_id`;
+
+export function toTouch(row: TouchRow): Touch {
+  return {
+    id: String(row.id),
+    kind: row.kind,
+    anonymousId: row.anonymous_id,
+    userId: row.user_id,
+    product: row.product,
+    programKey: row.program_key,
+    saasquatchCookie: row.saasquatch_cookie,
+    referralCode: row.referral_code,
+    clickId: row.click_id,
+    metadata: row.metadata,
+    landingPath: row.landing_path,
+    status: row.status,
+    accepted: row.status === 'accepted',
+    truncated: row.truncated,
+    touchedAt: row.touched_at,
+    associatedAt: row.associated_at,
+    saleAttributedAt: row.sale_attributed_at,
+    saleAttributedConversionId: idOrNull(row.sale_attributed_conversion_id),
+  };
+}
+
+export interface TouchDeps {
+  readonly sequelize: Sequelize;
+  readonly programs: ProgramStore;
+  readonly clock: () => Date;
+}
+
+export interface CaptureTouchResult {
+  readonly touch: Touch;
+  /** True when the same touch had been captured earlier in the same minute: nothing was written. */
+  readonly replayed: boolean;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Records a touch at the server's UTC time. Never grants anything and never fails for what the
+ * visitor's browser sent: an oversized or missing tracking value, an unknown product or program
+ * is stored with a status saying why the touch is not accepted. Only a malformed call (no owner,
+ * unknown fields, oversized ids or metadata) is an `input_invalid` error, and it writes nothing.
+ *
+ * Idempotent per minute: the same touch (same owner, kind, product, program, values, metadata and
+ * landing path) captured again in the same UTC calendar minute is the first row. A unique index
+ * on (content hash, minute) decides, so concurrent retries cannot both insert.
+ */
+export async function captureTouch(deps: TouchDeps, input: CaptureTouchInput): Promise<CaptureTouchResult> {
+  const touch = parseInput(captureTouchSchema, input, 'captureTouch');
+  const touchedAt = deps.clock();
+  const touchedMinute = new Date(Math.floor(touchedAt.getTime() / MINUTE_MS) * MINUTE_MS);
+
+  const productKnown = deps.programs.catalogs.has(touch.product);
+  let programKnown = true;
+  if (productKnown && touch.programKey !== undefined) {
+    const program = await deps.programs.find(touch.programKey);
+    programKnown = program !== null && program.product === touch.product;
+  }
+  const assessment = assessTouch({
+    kind: touch.kind,
+    saasquatchCookie: touch.kind === 'referral' ? touch.saasquatchCookie : undefined,
+    referralCode: touch.kind === 'referral' ? touch.referralCode : undefined,
+    clickId: touch.kind === 'affiliate' ? touch.clickId : undefined,
+    rsCode: touch.metadata?.rsCode,
+    productKnown,
+    programKnown,
+  });
+  const metadata = compactMetadata({ ...touch.metadata, rsCode: assessment.rsCode ?? undefined });
+  const landingPath = touch.landingPath === undefined ? null : sanitizeLandingPath(touch.landingPath);
+  // The identity of a touch is what was SENT (untruncated), so two long values differing after
+  // character 512 stay two touches.
+  const dedupeKey = contentHash({ ...touch, landingPath });
+
+  const [inserted] = await queryRows<TouchRow>(
+    deps.sequelize,
+    undefined,
+    `INSERT INTO attribution_touches (kind, anonymous_id, user_id, product, program_key, saasquatch_cookie, referral_code, click_id,
+       metadata, landing_path, status, truncated, touched_at, touched_minute, dedupe_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15)
+     ON CONFLICT ON CONSTRAINT attribution_touches_once_per_minute DO NOTHING
+     RETURNING ${TOUCH_COLUMNS}`,
+    [
+      touch.kind,
+      touch.anonymousId ?? null,
+      touch.userId ?? null,
+      touch.product,
+      touch.programKey ?? null,
+      assessment.saasquatchCookie,
+      assessment.referralCode,
+      assessment.clickId,
+      JSON.stringify(metadata),
+      landingPath,
+      assessment.status,
+      JSON.stringify(assessment.truncated),
+      touchedAt,
+      touchedMinute,
+      dedupeKey,
+    ],
+  );
+  if (inserted) return { touch: toTouch(inserted), replayed: false };
+  const [existing] = await queryRows<TouchRow>(
+    deps.sequelize,
+    undefined,
+    `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE dedupe_key = $1 AND touched_minute = $2`,
+    [dedupeKey, touchedMinute],
+  );
+  if (!existing) throw new Error('a conflicting touch vanished: touches are never deleted while capturing');
+  return { touch: toTouch(existing), replayed: true };
+}
+
+export interface AssociateTouchesResult {
+  /** Touches of the anonymous session that now belong to the user (0 when replayed). */
+  readonly associated: number;
+}
+
+/**
+ * Gives the anonymous session's touches to the user, at signup or on the first authenticated
+ * request after it. Idempotent: only touches without a user move, so calling it again (or for a
+ * session another user already claimed on a shared device) changes nothing. Grants nothing.
+ */
+export async function associateTouches(deps: Pick<TouchDeps, 'sequelize' | 'clock'>, input: AssociateTouchesInput): Promise<AssociateTouchesResult> {
+  const { anonymousId, userId } = parseInput(associateTouchesSchema, input, 'associateTouches');
+  const rows = await queryRows<{ id: string }>(
+    deps.sequelize,
+    undefined,
+    `UPDATE attribution_touches SET user_id = $2, associated_at = $3
+      WHERE anonymous_id = $1 AND user_id IS NULL RETURNING id`,
+    [anonymousId, userId, deps.clock()],
+  );
+  return { associated: rows.length };
+}
+
+/** A user's or an anonymous session's touches, oldest first (support and diagnostics). */
+export async function listTouches(sequelize: Sequelize, filter: ListTouchesFilter): Promise<Touch[]> {
+  const { userId, anonymousId, product } = parseInput(listTouchesSchema, filter, 'listTouches');
+  const rows = await queryRows<TouchRow>(
+    sequelize,
+    undefined,
+    `SELECT ${TOUCH_COLUMNS} FROM attribution_touches
+      WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR anonymous_id = $2) AND ($3::text IS NULL OR product = $3)
+      ORDER BY touched_at, id`,
+    [userId ?? null, anonymousId ?? null, product ?? null],
+  );
+  return rows.map(toTouch);
+}
+
+/** The user's touches for one product, oldest first; `lock` holds them for the transaction. */
+export async function touchesOfUser(
+  sequelize: Sequelize,
+  transaction: Transaction | undefined,
+  userId: string,
+  product: string,
+  options: { lock?: boolean } = {},
+): Promise<Touch[]> {
+  const rows = await queryRows<TouchRow>(
+    sequelize,
+    transaction,
+    `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE user_id = $1 AND product = $2 ORDER BY touched_at, id${options.lock ? ' FOR UPDATE' : ''}`,
+    [userId, product],
+  );
+  return rows.map(toTouch);
+}
+
+function compactMetadata(metadata: TouchMetadata): TouchMetadata {
+  const utm = metadata.utm ? Object.fromEntries(Object.entries(metadata.utm).filter(([, v]) => v !== undefined && v !== '')) : {};
+  return Object.fromEntries(
+    Object.entries({ ...metadata, utm: Object.keys(utm).length > 0 ? utm : undefined }).filter(([, v]) => v !== undefined && v !== ''),
+  ) as TouchMetadata;
+}
