@@ -32,7 +32,7 @@ const typeMatrix = [
 
 /** Tests may additionally use the infra test harness (a fresh database per test file). */
 const testMatrix = typeMatrix.map((c) =>
-  c.sourceTag === 'type:domain' || c.sourceTag === 'type:integration'
+  c.sourceTag === 'type:domain' || c.sourceTag === 'type:integration' || c.sourceTag === 'type:util'
     ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:infra'] }
     : c,
 );

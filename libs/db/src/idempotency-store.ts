@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentHash } from '@referrals/sql';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
 /** What a stored idempotency key says about a new request carrying it. */
@@ -8,20 +8,7 @@ export type IdempotencyLookup =
   | { kind: 'conflict' };
 
 /** A stable hash of a request body: same JSON content (whatever the key order) gives the same hash. */
-export function hashRequestBody(body: unknown): string {
-  return createHash('sha256').update(stableStringify(body)).digest('hex');
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+export const hashRequestBody = (body: unknown): string => contentHash(body);
 
 /** Looks up `key` under `scope`: unseen, a replay of the same request, or a reuse with another body. */
 export async function lookupIdempotencyKey(

@@ -12,10 +12,11 @@ export {
   type MigrationSource,
 } from './migrations';
 export { dbMigrations } from './migrations/index';
-export { sqlStateOf, withTransaction, type IsolationLevel, type TransactionOptions } from './transaction';
+export { withTransaction, type IsolationLevel, type TransactionOptions } from './transaction';
 export {
   hashRequestBody,
   lookupIdempotencyKey,
   saveIdempotentResponse,
   type IdempotencyLookup,
 } from './idempotency-store';
+export { sqlStateOf } from '@referrals/sql';

@@ -1,28 +1,7 @@
 import pg from 'pg';
-import { type QueryInterface, type Sequelize } from 'sequelize';
+import { type Migration, type MigrationContext, type MigrationSource } from '@referrals/sql';
+import { type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
-
-/** What a migration receives: the query interface and the Sequelize instance it belongs to. */
-export interface MigrationContext {
-  queryInterface: QueryInterface;
-  sequelize: Sequelize;
-}
-
-/**
- * One schema change. `name` starts with a UTC timestamp (`YYYYMMDDHHmm-`) so that the migrations of
- * every lib interleave in the order they were written; `down` undoes exactly what `up` did.
- */
-export interface Migration {
-  name: string;
-  up(context: MigrationContext): Promise<void>;
-  down(context: MigrationContext): Promise<void>;
-}
-
-/** The migrations a lib contributes, under the lib's name (the prefix stored in `schema_migrations`). */
-export interface MigrationSource {
-  owner: string;
-  migrations: readonly Migration[];
-}
 
 const MIGRATION_NAME = /^\d{12}-[a-z0-9-]+$/;
 /** Any fixed 64-bit number: serialises concurrent migrators (api replicas starting together). */
@@ -111,3 +90,5 @@ export async function pendingMigrations(sequelize: Sequelize, sources: readonly 
   const pending = await createMigrator(sequelize, sources).pending();
   return pending.map((m) => m.name);
 }
+
+export type { Migration, MigrationContext, MigrationSource };

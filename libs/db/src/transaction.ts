@@ -1,3 +1,4 @@
+import { RETRYABLE_SQLSTATES, sqlStateOf } from '@referrals/sql';
 import { type Sequelize, Transaction } from 'sequelize';
 
 export type IsolationLevel = 'read_committed' | 'repeatable_read' | 'serializable';
@@ -8,20 +9,11 @@ const ISOLATION: Record<IsolationLevel, Transaction.ISOLATION_LEVELS> = {
   serializable: Transaction.ISOLATION_LEVELS.SERIALIZABLE,
 };
 
-/** SQLSTATEs after which the whole transaction may simply be run again. */
-const RETRYABLE_SQLSTATES = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
 
 export interface TransactionOptions {
   isolation?: IsolationLevel;
   /** Extra attempts after a serialization failure or deadlock; the work must be safe to re-run. */
   retries?: number;
-}
-
-/** The SQLSTATE of a Sequelize/pg error, when there is one. */
-export function sqlStateOf(error: unknown): string | undefined {
-  const e = error as { parent?: { code?: unknown }; original?: { code?: unknown }; code?: unknown } | undefined;
-  const code = e?.parent?.code ?? e?.original?.code ?? e?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /**

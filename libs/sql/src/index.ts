@@ -1,0 +1,4 @@
+export { sqlMigration, type Migration, type MigrationContext, type MigrationSource } from './migration-contract';
+export { canonicalJson, contentHash } from './content-hash';
+export { pgErrorOf, RETRYABLE_SQLSTATES, sqlStateOf } from './pg-error';
+export { lockBusinessKey, queryRows, type QueryRowsOptions } from './query-rows';
