@@ -60,7 +60,8 @@ export const touchMetadataSchema = z.strictObject({
 
 /** A `Date`, or an ISO 8601 instant with an explicit offset (`2026-01-05T10:00:00Z`): never a local time. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-export const instantSchema = z.union([z.date(), z.string()]).transform((value, ctx) => {
+// z.instanceof, not z.date(): an Invalid Date must reach the transform and be reported as time_invalid.
+export const instantSchema = z.union([z.instanceof(Date), z.string()]).transform((value, ctx) => {
   const ms = value instanceof Date ? value.getTime() : INSTANT.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) {
     ctx.addIssue({
@@ -138,6 +139,7 @@ export type BlockReferrerInput = z.input<typeof blockReferrerSchema>;
 
 export const emailSchema = z
   .string()
+  .trim()
   .max(EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`)
   .regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address')
   .refine(noNul, 'must not contain NUL');
