@@ -1,7 +1,7 @@
-import { type Sequelize, type Transaction } from 'sequelize';
+import { type Sequelize } from 'sequelize';
 import { z } from 'zod';
 import { LOCK_CONVERSION_CTE } from './conversion-lock';
-import { ensureAccountsCte, withPolicies, type AccountKey } from './accounts';
+import { withPolicies, type AccountKey } from './accounts';
 import { LedgerError } from './ledger.errors';
 import {
   actorSchema,
@@ -14,8 +14,8 @@ import {
   unitSchema,
   validDate,
 } from './ledger.schemas';
-import { contentHash, inLedgerTransaction, queryRows } from './ledger-sql';
-import { assertBalanced, entriesCtes, legRows, postingHash, type Posting } from './post-transactions';
+import { contentHash, inLedgerTransaction, queryRows, RestartTransaction } from './ledger-sql';
+import { assertBalanced, entriesCtes, LEG_COLUMNS, legRows, postingHash, type Posting } from './post-transactions';
 import { initialRewardStates } from './reward-states';
 import { rewardKinds, toReward, type Reward, type RewardRole, type RewardRow } from './reward-rows';
 
@@ -134,15 +134,16 @@ function roleContentHash(g: ParsedGrant, outcome: ParsedOutcome): string {
 
 /**
  * Grants (or records as not granted) the rewards of ONE qualifying conversion, for both roles, in
- * ONE database transaction of two statements. Idempotent per (program, conversion, role): a role
- * decided before with the same content is returned as it was (and nothing is written); with other
- * content it is `exists_with_different_content`.
+ * ONE database transaction made of ONE statement (see grantStatement). Idempotent per (program,
+ * conversion, role): a role decided before with the same content is returned as it was, and
+ * nothing is written; with other content it is `exists_with_different_content` (and nothing is
+ * written either: the whole transaction rolls back).
  *
- * Races. The first statement locks the conversion's row (see conversion-lock.ts), so grants and
+ * Races. The statement first locks the conversion's row (see conversion-lock.ts), so grants and
  * adverse notices of one conversion run one after the other: a grant after a notice is recorded
  * as `disqualified`; a notice after a grant cancels it. A duplicate grant that waited for the lock
- * cannot see the first grant's rewards in that statement's snapshot; it then collides with them
- * on the unique (conversion, program, role) index, restarts, and answers as a replay.
+ * cannot see the first grant's rewards in its statement's snapshot; it collides with them on the
+ * unique (conversion, program, role) index instead, restarts, and answers as a replay.
  *
  * Referrer cap: one counter row per (program, referrer), taken by a single conditional upsert
  * (`... DO UPDATE SET granted_count = granted_count + 1 WHERE granted_count < cap`). The upsert
@@ -155,36 +156,31 @@ function roleContentHash(g: ParsedGrant, outcome: ParsedOutcome): string {
 export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInput): Promise<GrantRewardsResult> {
   const g = parseInput(grantRewardsSchema, input, 'grantRewards');
   const planned = g.outcomes.map((outcome) => ({ outcome, hash: roleContentHash(g, outcome) }));
-  const accounts = planned.flatMap(({ outcome }) =>
-    outcome.decision === 'grant'
-      ? [
-          { role: outcome.role, ...liabilityOf(g, outcome.unit) },
-          { role: outcome.role, ...beneficiaryAccountOf(g, outcome.role, outcome.unit) },
-        ]
-      : [],
-  );
+  const params = grantParameters(g, planned);
 
   return inLedgerTransaction(sequelize, async (t) => {
-    // Statement 1: lock the conversion, create the accounts the new roles need (none on a replay),
-    // and read what was decided before.
-    const existing = await queryRows<RewardRow & { adverse_kind: string | null }>(
+    const rows = await queryRows<RewardRow & { origin: 'existing' | 'inserted'; entry_count: string }>(
       sequelize,
       t,
-      `WITH ${LOCK_CONVERSION_CTE}, ${ensureAccountsCte(3, `EXISTS (SELECT 1 FROM ledger_rewards r
-           WHERE r.source_conversion_id = $1 AND r.program_key = $2 AND r.role = w.role)`)}
-       SELECT (SELECT adverse_kind FROM conversion) AS adverse_kind, r.*
-         FROM (SELECT 1) AS one
-         LEFT JOIN ledger_rewards r ON r.source_conversion_id = $1 AND r.program_key = $2`,
-      [g.conversionId, g.programKey, JSON.stringify(withPolicies(accounts))],
+      GRANT_STATEMENT,
+      params,
     );
-    const adverseKind = existing[0]?.adverse_kind ?? null;
-    const byRole = new Map<RewardRole, RewardRow>(
-      existing.filter((r) => r.id !== null).map(({ adverse_kind: _, ...r }) => [r.role, r]),
-    );
-
+    const byRole = new Map<RewardRole, RewardRow>();
+    let inserted = 0;
+    let booked = 0;
+    let entryCount = 0;
+    for (const { origin, entry_count, ...row } of rows) {
+      byRole.set(row.role, row);
+      entryCount = Number(entry_count);
+      if (origin === 'inserted') {
+        inserted += 1;
+        if (row.status === 'pending' || row.status === 'earned') booked += 1;
+      }
+    }
     for (const { outcome, hash } of planned) {
       const row = byRole.get(outcome.role);
-      if (row && row.content_hash !== hash) {
+      if (!row) throw new LedgerError('ledger_invariant_broken', `grant of ${g.conversionId}: no ${outcome.role} row`);
+      if (row.content_hash !== hash) {
         throw new LedgerError(
           'exists_with_different_content',
           `the ${outcome.role} of conversion ${g.conversionId} in ${g.programKey} was already decided with other content`,
@@ -192,43 +188,136 @@ export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInpu
         );
       }
     }
-    const toCreate = planned.filter(({ outcome }) => !byRole.has(outcome.role));
-    if (toCreate.length > 0) {
-      // Statement 2: everything else.
-      for (const row of await insertDecisions(sequelize, t, g, toCreate, adverseKind)) byRole.set(row.role, row);
-    }
+    // An account created by a concurrent transaction after our snapshot cannot be joined by this
+    // statement: its entries are missing. Rare (two first rewards of one user at once): start over.
+    if (entryCount !== 2 * booked) throw new RestartTransaction(`grant of ${g.conversionId}: an account appeared concurrently`);
     return {
       programKey: g.programKey,
       conversionId: g.conversionId,
       rewards: planned.map(({ outcome }) => toReward(byRole.get(outcome.role) as RewardRow)),
-      replayed: toCreate.length === 0,
+      replayed: inserted === 0,
     };
   });
 }
 
 /**
- * One statement: take the referrer's cap slot, insert the reward rows (the referrer's becomes
- * `cap_limited` when no slot was free) with their audit rows, and post the grants of the rewards
- * that were granted: liability -> beneficiary, in a transaction keyed `reward:<id>:grant`.
+ * Everything a grant does, as one statement (one round trip, planned once per connection):
+ * 1. `conversion`: lock the conversion row; learn whether an adverse notice came first;
+ * 2. `existing`: the roles decided before (from the snapshot: a replay writes nothing);
+ * 3. `slot`: take the referrer's cap slot when the referrer's reward is new and granted;
+ * 4. `inserted` + `audit`: the new reward rows (granted, `cap_limited`, or `disqualified`) and
+ *    their creation audit rows;
+ * 5. `granted_legs` + `new_accounts`: the postings of granted rewards (liability -> beneficiary),
+ *    and the accounts they need that do not exist yet, created with these legs as their totals;
+ * 6. `txs`, `entries`, `totals`: the ledger transactions (`reward:<id>:grant`), their entries, and
+ *    the running totals of the accounts that existed before.
+ * It returns the existing and the inserted rows; the caller checks their content hashes.
  */
-async function insertDecisions(
-  sequelize: Sequelize,
-  t: Transaction,
-  g: ParsedGrant,
-  toCreate: readonly { outcome: ParsedOutcome; hash: string }[],
-  adverseKind: string | null,
-): Promise<RewardRow[]> {
+const GRANT_STATEMENT = `
+  WITH ${LOCK_CONVERSION_CTE},
+  adverse AS (
+    SELECT (SELECT adverse_kind FROM conversion) AS kind
+  ), existing AS (
+    SELECT * FROM ledger_rewards WHERE source_conversion_id = $1 AND program_key = $2
+  ), slot AS (
+    -- Takes one capped slot of the referrer; no row when the cap is reached.
+    INSERT INTO ledger_referrer_caps AS c (program_key, referrer_id, granted_count)
+    SELECT $2, $3, 1
+     WHERE $4::boolean
+       AND NOT EXISTS (SELECT 1 FROM existing WHERE role = 'referrer')
+       AND (SELECT kind FROM adverse) IS NULL
+    ON CONFLICT (program_key, referrer_id) DO UPDATE SET granted_count = c.granted_count + 1
+      WHERE $5::int IS NULL OR c.granted_count < $5::int
+    RETURNING granted_count
+  ), decided AS (
+    SELECT d.*,
+           CASE WHEN (SELECT kind FROM adverse) IS NOT NULL AND d.status IN ('pending', 'earned', 'cap_limited') THEN 'disqualified'
+                WHEN d.needs_slot AND NOT EXISTS (SELECT 1 FROM slot) THEN 'cap_limited'
+                ELSE d.status END AS final_status
+      FROM jsonb_to_recordset($6::jsonb) AS d(
+        role text, beneficiary_id text, status text, needs_slot boolean, kind text, amount_minor bigint, percent numeric,
+        base_minor bigint, unit text, expires_at timestamptz, decision_reason text, referrer_cap int, content_hash text)
+     WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.role = d.role)
+  ), inserted AS (
+    INSERT INTO ledger_rewards
+      (program_key, program_version, product, source_conversion_id, source_referral_id, referrer_id, referee_id, role,
+       beneficiary_id, status, kind, amount_minor, percent, base_minor, unit, earned_at, expires_at, decision_reason,
+       referrer_cap, content_hash)
+    SELECT $2, $7, $8, $1, $9, $3, $10, d.role, d.beneficiary_id, d.final_status,
+           d.kind, d.amount_minor, d.percent, d.base_minor, d.unit, $11, d.expires_at,
+           CASE WHEN d.final_status = d.status THEN d.decision_reason
+                WHEN d.final_status = 'cap_limited' THEN $12
+                ELSE 'the source payment had a ' || (SELECT kind FROM adverse) || ' notice before the grant' END,
+           d.referrer_cap, d.content_hash
+      FROM decided d
+    RETURNING *
+  ), audit AS (
+    INSERT INTO ledger_reward_events (reward_id, from_status, to_status, operation, actor, reason, external_ids)
+    SELECT id, NULL, status, 'grant', $13, decision_reason,
+           jsonb_build_object('conversion_id', source_conversion_id, 'referral_id', source_referral_id,
+                              'program_version', program_version::text)
+      FROM inserted
+  ), granted_legs AS (
+    SELECT l.* FROM jsonb_to_recordset($15::jsonb) AS l(${LEG_COLUMNS})
+      JOIN inserted r ON r.role = l.ref AND r.status IN ('pending', 'earned')
+  ), new_accounts AS (
+    INSERT INTO ledger_accounts
+      (kind, program_key, owner_id, unit, debits_must_not_exceed_credits, credits_must_not_exceed_debits,
+       debits_posted_minor, credits_posted_minor)
+    SELECT w.kind, w.program_key, w.owner_id, w.unit, w.dnec, w.cned,
+           CASE WHEN w.tracks THEN coalesce(sum(l.amount_minor) FILTER (WHERE l.side = 'debit'), 0) END,
+           CASE WHEN w.tracks THEN coalesce(sum(l.amount_minor) FILTER (WHERE l.side = 'credit'), 0) END
+      FROM jsonb_to_recordset($16::jsonb)
+        AS w(kind text, program_key text, owner_id text, unit text, dnec boolean, cned boolean, tracks boolean)
+      JOIN granted_legs l ON l.kind = w.kind AND l.program_key = w.program_key AND l.owner_id = w.owner_id AND l.unit = w.unit
+     WHERE NOT EXISTS (
+       SELECT 1 FROM ledger_accounts a
+        WHERE a.kind = w.kind AND a.program_key = w.program_key AND a.owner_id = w.owner_id AND a.unit = w.unit)
+     GROUP BY w.kind, w.program_key, w.owner_id, w.unit, w.dnec, w.cned, w.tracks
+     ORDER BY w.kind, w.program_key, w.owner_id, w.unit
+    ON CONFLICT ON CONSTRAINT ledger_accounts_identity DO NOTHING
+    RETURNING id, kind, program_key, owner_id, unit
+  ), accounts AS (
+    SELECT id, kind, program_key, owner_id, unit FROM new_accounts
+    UNION ALL
+    SELECT a.id, a.kind, a.program_key, a.owner_id, a.unit
+      FROM ledger_accounts a
+     WHERE (a.kind, a.program_key, a.owner_id, a.unit) IN (SELECT kind, program_key, owner_id, unit FROM granted_legs)
+  ), txs AS (
+    INSERT INTO ledger_transactions (idempotency_key, content_hash, kind, unit, reward_id, reason, external_ids)
+    SELECT 'reward:' || r.id || ':grant', p.content_hash, p.kind, p.unit, r.id, p.reason, p.external_ids
+      FROM jsonb_to_recordset($14::jsonb) AS p(ref text, content_hash text, kind text, unit text, reason text, external_ids jsonb)
+      JOIN inserted r ON r.role = p.ref
+     WHERE r.status IN ('pending', 'earned')
+       -- Only when every account of its legs can be joined (see the caller's restart).
+       AND NOT EXISTS (
+         SELECT 1 FROM granted_legs l
+          WHERE l.ref = r.role
+            AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.kind = l.kind AND a.program_key = l.program_key
+                                                    AND a.owner_id = l.owner_id AND a.unit = l.unit))
+    RETURNING id, reward_id
+  ), new_txs AS (
+    SELECT t.id, r.role AS ref FROM txs t JOIN inserted r ON r.id = t.reward_id
+  ), ${entriesCtes('granted_legs', 'accounts')}
+  SELECT 'existing' AS origin, e.*, (SELECT count(*) FROM entries) AS entry_count FROM existing e
+  UNION ALL
+  SELECT 'inserted' AS origin, i.*, (SELECT count(*) FROM entries) AS entry_count FROM inserted i`;
+
+/**
+ * The statement's parameters. Decisions the code can take alone are taken here (disqualified by
+ * the rule, cap 0); the statement only adds what it learns under the locks (an adverse notice
+ * first, no cap slot left).
+ */
+function grantParameters(g: ParsedGrant, planned: readonly { outcome: ParsedOutcome; hash: string }[]): unknown[] {
   let wantsSlot = false;
   const postings: object[] = [];
   const legs: object[] = [];
-  const rows = toCreate.map(({ outcome, hash }) => {
-    const beneficiaryId = beneficiaryOf(g, outcome.role);
-    const common = { role: outcome.role, beneficiary_id: beneficiaryId, content_hash: hash, needs_slot: false };
+  const accounts: AccountKey[] = [];
+  const rows = planned.map(({ outcome, hash }) => {
+    const common = { role: outcome.role, beneficiary_id: beneficiaryOf(g, outcome.role), content_hash: hash, needs_slot: false };
     const cap = outcome.role === 'referrer' ? g.referrerCap : null;
-    if (outcome.decision === 'disqualified' || adverseKind !== null) {
-      const reason =
-        outcome.decision === 'disqualified' ? outcome.reason : `the source payment had a ${adverseKind} notice before the grant`;
-      return { ...common, status: 'disqualified', decision_reason: reason, referrer_cap: cap, ...amountFields(outcome) };
+    if (outcome.decision === 'disqualified') {
+      return { ...common, status: 'disqualified', decision_reason: outcome.reason, referrer_cap: cap, ...amountFields(outcome) };
     }
     if (cap === 0) {
       return { ...common, status: 'cap_limited', decision_reason: capReason(0), referrer_cap: cap, ...amountFields(outcome) };
@@ -255,6 +344,7 @@ async function insertDecisions(
       external_ids: posting.externalIds,
     });
     legs.push(...legRows(outcome.role, posting.legs));
+    accounts.push(...posting.legs.map((l) => l.account));
     const needsSlot = outcome.role === 'referrer';
     wantsSlot ||= needsSlot;
     return {
@@ -266,75 +356,26 @@ async function insertDecisions(
       ...amountFields(outcome),
     };
   });
-
-  const inserted = await queryRows<RewardRow & { entry_count: string }>(
-    sequelize,
-    t,
-    `WITH slot AS (
-       -- Takes one capped slot of the referrer; returns no row when the cap is reached.
-       INSERT INTO ledger_referrer_caps AS c (program_key, referrer_id, granted_count)
-       SELECT $3, $4, 1 WHERE $5::boolean
-       ON CONFLICT (program_key, referrer_id) DO UPDATE SET granted_count = c.granted_count + 1
-         WHERE $6::int IS NULL OR c.granted_count < $6::int
-       RETURNING granted_count
-     ), decided AS (
-       SELECT i.*, (i.needs_slot AND NOT EXISTS (SELECT 1 FROM slot)) AS capped
-         FROM jsonb_to_recordset($7::jsonb) AS i(
-           role text, beneficiary_id text, status text, needs_slot boolean, kind text, amount_minor bigint, percent numeric,
-           base_minor bigint, unit text, expires_at timestamptz, decision_reason text, referrer_cap int, content_hash text)
-     ), inserted AS (
-       INSERT INTO ledger_rewards
-         (program_key, program_version, product, source_conversion_id, source_referral_id, referrer_id, referee_id, role,
-          beneficiary_id, status, kind, amount_minor, percent, base_minor, unit, earned_at, expires_at, decision_reason,
-          referrer_cap, content_hash)
-       SELECT $3, $8, $9, $10, $11, $4, $12, d.role, d.beneficiary_id,
-              CASE WHEN d.capped THEN 'cap_limited' ELSE d.status END,
-              d.kind, d.amount_minor, d.percent, d.base_minor, d.unit, $13, d.expires_at,
-              CASE WHEN d.capped THEN $14 ELSE d.decision_reason END,
-              d.referrer_cap, d.content_hash
-         FROM decided d
-       RETURNING *
-     ), audit AS (
-       INSERT INTO ledger_reward_events (reward_id, from_status, to_status, operation, actor, reason, external_ids)
-       SELECT id, NULL, status, 'grant', $15, decision_reason,
-              jsonb_build_object('conversion_id', source_conversion_id, 'referral_id', source_referral_id,
-                                 'program_version', program_version::text)
-         FROM inserted
-     ), txs AS (
-       INSERT INTO ledger_transactions (idempotency_key, content_hash, kind, unit, reward_id, reason, external_ids)
-       SELECT 'reward:' || r.id || ':grant', p.content_hash, p.kind, p.unit, r.id, p.reason, p.external_ids
-         FROM jsonb_to_recordset($1::jsonb) AS p(ref text, content_hash text, kind text, unit text, reason text, external_ids jsonb)
-         JOIN inserted r ON r.role = p.ref
-        WHERE r.status IN ('pending', 'earned')
-       RETURNING id, reward_id
-     ), new_txs AS (
-       SELECT t.id, r.role AS ref FROM txs t JOIN inserted r ON r.id = t.reward_id
-     ), ${entriesCtes(2)}
-     SELECT i.*, (SELECT count(*) FROM entries) AS entry_count FROM inserted i`,
-    [
-      JSON.stringify(postings),
-      JSON.stringify(legs),
-      g.programKey,
-      g.referrerId,
-      wantsSlot,
-      g.referrerCap,
-      JSON.stringify(rows),
-      g.programVersion,
-      g.product,
-      g.conversionId,
-      g.referralId,
-      g.refereeId,
-      g.earnedAt,
-      capReason(g.referrerCap ?? 0),
-      g.actor,
-    ],
-  );
-  const booked = inserted.filter((r) => r.status === 'pending' || r.status === 'earned').length;
-  if (inserted.length !== toCreate.length || Number(inserted[0]?.entry_count ?? 0) !== 2 * booked) {
-    throw new LedgerError('ledger_invariant_broken', `grant of conversion ${g.conversionId}: rewards or entries missing`);
-  }
-  return inserted.map(({ entry_count: _, ...row }) => row);
+  return [
+    g.conversionId, // $1
+    g.programKey, // $2
+    g.referrerId, // $3
+    wantsSlot, // $4
+    g.referrerCap, // $5
+    JSON.stringify(rows), // $6
+    g.programVersion, // $7
+    g.product, // $8
+    g.referralId, // $9
+    g.refereeId, // $10
+    g.earnedAt, // $11
+    capReason(g.referrerCap ?? 0), // $12
+    g.actor, // $13
+    JSON.stringify(postings), // $14
+    JSON.stringify(legs), // $15
+    JSON.stringify(withPolicies(accounts)), // $16
+  ];
 }
+
 function capReason(cap: number): string {
   return `referrer cap reached: the referrer already holds ${cap} reward${cap === 1 ? '' : 's'} of this program`;
 }

@@ -92,27 +92,26 @@ export function postingHash(posting: Pick<Posting, 'kind' | 'unit' | 'rewardId' 
   });
 }
 
-/** Legs as the `legs` CTE of entriesCtes reads them, tied to their transaction by `ref`. */
+/** Legs as entriesCtes reads them, tied to their transaction by `ref`. */
 export function legRows(ref: string, legs: readonly Leg[]): object[] {
   return legs.map((l, ord) => ({ ref, ...l.account, side: l.side, amount_minor: l.amountMinor, ord }));
 }
 
 /**
- * CTEs shared by every statement that posts: given `new_txs(id, ref)` (the transactions just
- * inserted) and the legs as JSON in parameter `$legsParam` (rows of legRows, `ref` naming their
- * transaction), insert the entries in leg order and add them to the posted totals of tracked
- * accounts, whose CHECK floors then apply under the row lock. Accounts are joined by their natural
- * key, so they must exist before the statement starts (a statement does not see its own inserts).
+ * CTEs shared by every statement that posts. Given `new_txs(id, ref)` (the transactions just
+ * inserted), the relation `legs` (rows of legRows: ref, account key, side, amount_minor, ord) and
+ * the relation `accounts` (id and natural key of every account the legs name), insert the entries
+ * in leg order and add them to the posted totals of tracked accounts that existed before the
+ * statement, whose CHECK floors then apply under the row lock. (A statement cannot update rows it
+ * inserted itself: an account created by the same statement must be created with its totals.)
  */
-export const entriesCtes = (legsParam: number): string => `legs AS (
-       SELECT * FROM jsonb_to_recordset($${legsParam}::jsonb)
-         AS l(ref text, kind text, program_key text, owner_id text, unit text, side text, amount_minor bigint, ord int)
-     ), entries AS (
+export function entriesCtes(legs: string, accounts: string): string {
+  return `entries AS (
        INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
        SELECT n.id, a.id, l.unit, l.side, l.amount_minor
-         FROM legs l
+         FROM ${legs} l
          JOIN new_txs n ON n.ref = l.ref
-         JOIN ledger_accounts a
+         JOIN ${accounts} a
            ON a.kind = l.kind AND a.program_key = l.program_key AND a.owner_id = l.owner_id AND a.unit = l.unit
         ORDER BY n.id, l.ord
        RETURNING transaction_id, account_id, side, amount_minor
@@ -129,6 +128,11 @@ export const entriesCtes = (legsParam: number): string => `legs AS (
         WHERE a.id = s.account_id AND a.debits_posted_minor IS NOT NULL
        RETURNING a.id
      )`;
+}
+
+/** Columns of a legs relation read from JSON rows of legRows. */
+export const LEG_COLUMNS =
+  'ref text, kind text, program_key text, owner_id text, unit text, side text, amount_minor bigint, ord int';
 
 /**
  * Writes postings in ONE statement: transactions (skipping keys that exist), their entries, and
@@ -168,7 +172,9 @@ export async function postTransactions(
        RETURNING id, idempotency_key
      ), new_txs AS (
        SELECT id, idempotency_key AS ref FROM txs
-     ), ${entriesCtes(2)}
+     ), json_legs AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS l(${LEG_COLUMNS})
+     ), ${entriesCtes('json_legs', 'ledger_accounts')}
      SELECT txs.id, txs.idempotency_key, (SELECT count(*) FROM entries e WHERE e.transaction_id = txs.id) AS entry_count
        FROM txs`,
     [JSON.stringify(header), JSON.stringify(legs)],
