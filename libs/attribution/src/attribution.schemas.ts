@@ -118,7 +118,11 @@ export type AssociateTouchesInput = z.input<typeof associateTouchesSchema>;
 
 export const listTouchesSchema = z
   .strictObject({ userId: idSchema.optional(), anonymousId: idSchema.optional(), product: productSchema.optional() })
-  .refine((f) => f.userId !== undefined || f.anonymousId !== undefined, { message: 'give a userId or an anonymousId', path: ['userId'] });
+  .refine((f) => f.userId !== undefined || f.anonymousId !== undefined, {
+    message: 'give a userId or an anonymousId',
+    path: ['userId'],
+    params: { issueCode: 'field_required' },
+  });
 export type ListTouchesFilter = z.input<typeof listTouchesSchema>;
 
 const referralCodeSchema = z

@@ -182,6 +182,11 @@ describe('associateTouches', () => {
     await expect(db.sequelize.query(`UPDATE attribution_touches SET referral_code = 'B' WHERE id = ${touch.id}`)).rejects.toThrow(/never change/);
   });
 
+  it('listing touches needs a user or an anonymous session', async () => {
+    const error = await failure(h.attribution.listTouches({ product: 'kilo-pass' }));
+    expect(error.issues).toEqual([expect.objectContaining({ code: 'field_required', path: 'userId' })]);
+  });
+
   it('bad input is input_invalid and changes nothing', async () => {
     const error = await failure(h.attribution.associateTouches({ anonymousId: '', userId: 'u'.repeat(201) }));
     expect(error.issues.map((i) => [i.code, i.path])).toEqual([

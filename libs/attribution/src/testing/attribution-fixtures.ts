@@ -1,7 +1,6 @@
 import { createProgramStore, type ProgramStore } from '@referrals/programs';
 import { examplePrograms, type ProgramDocument } from '@referrals/rule-dsl';
-import { type Sequelize } from 'sequelize';
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { createAttribution, type Attribution } from '../attribution-service';
 import { AttributionError } from '../attribution.errors';
 import { type EligibilityFactsRequest } from '../program-selection';
