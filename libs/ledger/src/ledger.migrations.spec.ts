@@ -74,8 +74,8 @@ describe('ledger schema invariants (enforced by the database, not only by code)'
     const message = await refusal(
       db.sequelize,
       `WITH tx AS (INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (1, 'k1', 'h', 'x', 'USD') RETURNING id, unit)
-       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
-       SELECT tx.id, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100), ('credit', 9001, 99)) AS v(side, account, amount)`,
+       INSERT INTO ledger_entries (transaction_id, line, account_id, unit, side, amount_minor)
+       SELECT tx.id, v.line, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100, 0), ('credit', 9001, 99, 1)) AS v(side, account, amount, line)`,
     );
     expect(message).toMatch(/unbalanced/);
   });
@@ -90,7 +90,7 @@ describe('ledger schema invariants (enforced by the database, not only by code)'
       await refusal(
         db.sequelize,
         `INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (2, 'k2b', 'h', 'x', 'USD');
-         INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor) VALUES (2, 9002, 'USD', 'debit', 1), (2, 9001, 'USD', 'credit', 1);`,
+         INSERT INTO ledger_entries (transaction_id, line, account_id, unit, side, amount_minor) VALUES (2, 0, 9002, 'USD', 'debit', 1), (2, 1, 9001, 'USD', 'credit', 1);`,
       ),
     ).toMatch(/needs a debit and a credit/);
   });
@@ -99,10 +99,18 @@ describe('ledger schema invariants (enforced by the database, not only by code)'
     const message = await refusal(
       db.sequelize,
       `WITH tx AS (INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (3, 'k3', 'h', 'x', 'EUR') RETURNING id, unit)
-       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
-       SELECT tx.id, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100), ('credit', 9001, 100)) AS v(side, account, amount)`,
+       INSERT INTO ledger_entries (transaction_id, line, account_id, unit, side, amount_minor)
+       SELECT tx.id, v.line, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100, 0), ('credit', 9001, 100, 1)) AS v(side, account, amount, line)`,
     );
     expect(message).toMatch(/foreign key/);
+    expect(
+      await refusal(
+        db.sequelize,
+        `WITH tx AS (INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (5, 'k5', 'h', 'x', 'EUR') RETURNING id)
+         INSERT INTO ledger_entries (transaction_id, line, account_id, unit, side, amount_minor)
+         SELECT tx.id, v.line, v.account, 'USD', v.side, 100 FROM tx, (VALUES ('debit', 9002, 0), ('credit', 9001, 1)) AS v(side, account, line)`,
+      ),
+    ).toMatch(/entries in another unit/);
   });
 
   it('keeps entries and transactions immutable, and an unbalancing late entry out', async () => {
@@ -110,8 +118,8 @@ describe('ledger schema invariants (enforced by the database, not only by code)'
       await refusal(
         db.sequelize,
         `WITH tx AS (INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (4, 'k4', 'h', 'x', 'USD') RETURNING id, unit)
-       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
-       SELECT tx.id, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100), ('credit', 9001, 100)) AS v(side, account, amount);
+       INSERT INTO ledger_entries (transaction_id, line, account_id, unit, side, amount_minor)
+       SELECT tx.id, v.line, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100, 0), ('credit', 9001, 100, 1)) AS v(side, account, amount, line);
          UPDATE ledger_accounts SET credits_posted_minor = 100 WHERE id = 9001;`,
       ),
     ).toBeUndefined();
@@ -120,15 +128,20 @@ describe('ledger schema invariants (enforced by the database, not only by code)'
     expect(await refusal(db.sequelize, "UPDATE ledger_transactions SET reason = 'x' WHERE id = 4")).toMatch(/immutable/);
     expect(await refusal(db.sequelize, 'TRUNCATE ledger_entries')).toMatch(/immutable/);
     expect(
-      await refusal(db.sequelize, "INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor) VALUES (4, 9001, 'USD', 'credit', 5)"),
+      await refusal(
+        db.sequelize,
+        "INSERT INTO ledger_entries (transaction_id, line, account_id, unit, side, amount_minor) VALUES (4, 2, 9001, 'USD', 'credit', 5)",
+      ),
     ).toMatch(/unbalanced/);
   });
 
-  it('refuses to take a beneficiary account below zero, to shrink its totals, or to rename it', async () => {
+  it('refuses to take a beneficiary account below zero, to stop tracking its totals, or to rename it', async () => {
     expect(await refusal(db.sequelize, 'UPDATE ledger_accounts SET debits_posted_minor = 101 WHERE id = 9001')).toMatch(
       /debits_must_not_exceed_credits/,
     );
-    expect(await refusal(db.sequelize, 'UPDATE ledger_accounts SET credits_posted_minor = 50 WHERE id = 9001')).toMatch(/only upwards/);
+    expect(await refusal(db.sequelize, 'UPDATE ledger_accounts SET debits_posted_minor = NULL, credits_posted_minor = NULL WHERE id = 9001')).toMatch(
+      /only its posted totals/,
+    );
     expect(await refusal(db.sequelize, "UPDATE ledger_accounts SET owner_id = 'u2' WHERE id = 9001")).toMatch(/only its posted totals/);
     expect(await refusal(db.sequelize, 'DELETE FROM ledger_accounts WHERE id = 9001')).toMatch(/never deleted/);
   });

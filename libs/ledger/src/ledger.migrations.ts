@@ -72,26 +72,23 @@ const createBooks: LedgerMigration = {
           CHECK (NOT credits_must_not_exceed_debits OR credits_posted_minor <= debits_posted_minor)
       );
 
-      -- An account's identity and flags never change; its stored totals only grow.
-      CREATE FUNCTION ledger_accounts_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      -- An account is never deleted, and its identity, its flags and whether it tracks totals
+      -- never change. The WHEN clause is evaluated without calling a function, so the frequent
+      -- updates of the posted totals cost nothing here (verifyLedger recomputes the totals).
+      CREATE FUNCTION ledger_accounts_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF TG_OP = 'DELETE' THEN
-          RAISE EXCEPTION 'ledger_accounts rows are never deleted' USING ERRCODE = 'restrict_violation';
-        END IF;
-        IF ROW(NEW.id, NEW.kind, NEW.program_key, NEW.owner_id, NEW.unit, NEW.debits_must_not_exceed_credits,
-               NEW.credits_must_not_exceed_debits, NEW.created_at)
-           IS DISTINCT FROM ROW(OLD.id, OLD.kind, OLD.program_key, OLD.owner_id, OLD.unit, OLD.debits_must_not_exceed_credits,
-               OLD.credits_must_not_exceed_debits, OLD.created_at)
-           OR (OLD.debits_posted_minor IS NULL) <> (NEW.debits_posted_minor IS NULL)
-           OR NEW.debits_posted_minor < OLD.debits_posted_minor
-           OR NEW.credits_posted_minor < OLD.credits_posted_minor THEN
-          RAISE EXCEPTION 'ledger account %: only its posted totals may change, and only upwards', OLD.id
-            USING ERRCODE = 'restrict_violation';
-        END IF;
-        RETURN NEW;
+        RAISE EXCEPTION 'ledger account %: it is never deleted and only its posted totals may change', OLD.id
+          USING ERRCODE = 'restrict_violation';
       END $$;
-      CREATE TRIGGER ledger_accounts_guard BEFORE UPDATE OR DELETE ON ledger_accounts
-        FOR EACH ROW EXECUTE FUNCTION ledger_accounts_guard();
+      CREATE TRIGGER ledger_accounts_identity_fixed BEFORE UPDATE ON ledger_accounts FOR EACH ROW
+        WHEN (ROW(OLD.id, OLD.kind, OLD.program_key, OLD.owner_id, OLD.unit, OLD.debits_must_not_exceed_credits,
+                  OLD.credits_must_not_exceed_debits, OLD.created_at, OLD.debits_posted_minor IS NULL, OLD.credits_posted_minor IS NULL)
+              IS DISTINCT FROM
+              ROW(NEW.id, NEW.kind, NEW.program_key, NEW.owner_id, NEW.unit, NEW.debits_must_not_exceed_credits,
+                  NEW.credits_must_not_exceed_debits, NEW.created_at, NEW.debits_posted_minor IS NULL, NEW.credits_posted_minor IS NULL))
+        EXECUTE FUNCTION ledger_accounts_refuse_change();
+      CREATE TRIGGER ledger_accounts_no_delete BEFORE DELETE ON ledger_accounts
+        FOR EACH ROW EXECUTE FUNCTION ledger_accounts_refuse_change();
       CREATE TRIGGER ledger_accounts_no_truncate BEFORE TRUNCATE ON ledger_accounts
         FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
 
@@ -106,24 +103,23 @@ const createBooks: LedgerMigration = {
         reward_id bigint,
         reason text NOT NULL DEFAULT '',
         external_ids jsonb NOT NULL DEFAULT '{}'::jsonb,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT ledger_transactions_id_unit UNIQUE (id, unit)
+        created_at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX ledger_transactions_reward ON ledger_transactions (reward_id) WHERE reward_id IS NOT NULL;
 
-      -- The composite foreign keys make every entry's unit equal both to its transaction's unit and
-      -- to its account's unit: a transaction can never mix currencies.
+      -- An entry is line \`line\` of its transaction (the key is the natural one, so no extra index
+      -- or sequence). The composite foreign key makes its unit its account's unit; the balance
+      -- triggers below check it is also its transaction's unit: a transaction never mixes units.
       CREATE TABLE ledger_entries (
-        id bigserial PRIMARY KEY,
-        transaction_id bigint NOT NULL,
+        transaction_id bigint NOT NULL CONSTRAINT ledger_entries_transaction REFERENCES ledger_transactions (id),
+        line smallint NOT NULL CHECK (line >= 0),
         account_id bigint NOT NULL,
         unit text NOT NULL,
         side text NOT NULL CHECK (side IN ('debit', 'credit')),
         amount_minor bigint NOT NULL CHECK (amount_minor > 0),
-        CONSTRAINT ledger_entries_transaction FOREIGN KEY (transaction_id, unit) REFERENCES ledger_transactions (id, unit),
+        PRIMARY KEY (transaction_id, line),
         CONSTRAINT ledger_entries_account FOREIGN KEY (account_id, unit) REFERENCES ledger_accounts (id, unit)
       );
-      CREATE INDEX ledger_entries_transaction ON ledger_entries (transaction_id);
       CREATE INDEX ledger_entries_account ON ledger_entries (account_id);
 
       -- Double entry, enforced by the database: at the end of every statement that inserts
@@ -137,19 +133,26 @@ const createBooks: LedgerMigration = {
       DECLARE
         bad record;
       BEGIN
-        SELECT ids.id, count(e.id) AS entry_count,
+        SELECT t.id, t.unit, count(e.line) AS entry_count,
                coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'debit'), 0) AS debits,
-               coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'credit'), 0) AS credits
+               coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'credit'), 0) AS credits,
+               coalesce(bool_or(e.unit <> t.unit), false) AS mixed_units
           INTO bad
-          FROM unnest(transaction_ids) AS ids(id)
-          LEFT JOIN ledger_entries e ON e.transaction_id = ids.id
-         GROUP BY ids.id
-        HAVING count(e.id) < 2
+          FROM ledger_transactions t
+          LEFT JOIN ledger_entries e ON e.transaction_id = t.id
+         WHERE t.id = ANY(transaction_ids)
+         GROUP BY t.id, t.unit
+        HAVING count(e.line) < 2
             OR coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'debit'), 0)
                <> coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'credit'), 0)
+            OR bool_or(e.unit <> t.unit)
          LIMIT 1;
         IF NOT FOUND THEN
           RETURN;
+        END IF;
+        IF bad.mixed_units THEN
+          RAISE EXCEPTION 'ledger transaction % (%) has entries in another unit', bad.id, bad.unit
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transaction_one_unit';
         END IF;
         IF bad.entry_count < 2 THEN
           RAISE EXCEPTION 'ledger transaction % has % entries; it needs a debit and a credit', bad.id, bad.entry_count
@@ -166,9 +169,10 @@ const createBooks: LedgerMigration = {
         IF EXISTS (
           SELECT 1 FROM new_transactions t
            CROSS JOIN LATERAL (
-             SELECT count(*) AS n, coalesce(sum(CASE e.side WHEN 'debit' THEN e.amount_minor ELSE -e.amount_minor END), 0) AS net
+             SELECT count(*) AS n, coalesce(sum(CASE e.side WHEN 'debit' THEN e.amount_minor ELSE -e.amount_minor END), 0) AS net,
+                    bool_or(e.unit <> t.unit) AS mixed
                FROM ledger_entries e WHERE e.transaction_id = t.id) s
-           WHERE s.n < 2 OR s.net <> 0) THEN
+           WHERE s.n < 2 OR s.net <> 0 OR s.mixed) THEN
           PERFORM ledger_assert_balanced(ARRAY(SELECT id FROM new_transactions));
         END IF;
         RETURN NULL;
@@ -176,11 +180,13 @@ const createBooks: LedgerMigration = {
       CREATE FUNCTION ledger_new_entries_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF EXISTS (
-          SELECT 1 FROM (SELECT DISTINCT transaction_id FROM new_entries) t
+          SELECT 1 FROM (SELECT DISTINCT transaction_id FROM new_entries) n
+           JOIN ledger_transactions t ON t.id = n.transaction_id
            CROSS JOIN LATERAL (
-             SELECT count(*) AS n, coalesce(sum(CASE e.side WHEN 'debit' THEN e.amount_minor ELSE -e.amount_minor END), 0) AS net
-               FROM ledger_entries e WHERE e.transaction_id = t.transaction_id) s
-           WHERE s.n < 2 OR s.net <> 0) THEN
+             SELECT count(*) AS n, coalesce(sum(CASE e.side WHEN 'debit' THEN e.amount_minor ELSE -e.amount_minor END), 0) AS net,
+                    bool_or(e.unit <> t.unit) AS mixed
+               FROM ledger_entries e WHERE e.transaction_id = t.id) s
+           WHERE s.n < 2 OR s.net <> 0 OR s.mixed) THEN
           PERFORM ledger_assert_balanced(ARRAY(SELECT DISTINCT transaction_id FROM new_entries));
         END IF;
         RETURN NULL;
@@ -208,7 +214,7 @@ const createBooks: LedgerMigration = {
       DROP FUNCTION ledger_new_entries_balanced();
       DROP FUNCTION ledger_new_transactions_balanced();
       DROP FUNCTION ledger_assert_balanced(bigint[]);
-      DROP FUNCTION ledger_accounts_guard();
+      DROP FUNCTION ledger_accounts_refuse_change();
       DROP FUNCTION ledger_refuse_change();
     `);
   },
@@ -264,11 +270,11 @@ const createRewards: LedgerMigration = {
       -- At most one reward per issuance, whatever the code does.
       CREATE UNIQUE INDEX ledger_rewards_one_per_issuance ON ledger_rewards (consumed_by_issuance_id)
         WHERE consumed_by_issuance_id IS NOT NULL;
-      -- The application queue (oldest first) and the expiry scan touch pending rows only.
-      CREATE INDEX ledger_rewards_queue ON ledger_rewards (beneficiary_id, product, earned_at, id) WHERE status = 'pending';
+      -- A beneficiary's rewards, and its application queue (pending, oldest first) as a prefix.
+      CREATE INDEX ledger_rewards_beneficiary ON ledger_rewards (beneficiary_id, product, status, earned_at, id);
+      -- The expiry scan touches pending rows with an expiry only.
       CREATE INDEX ledger_rewards_expiry ON ledger_rewards (expires_at, id) WHERE status = 'pending' AND expires_at IS NOT NULL;
       CREATE INDEX ledger_rewards_status ON ledger_rewards (status, id);
-      CREATE INDEX ledger_rewards_beneficiary ON ledger_rewards (beneficiary_id, id);
 
       ALTER TABLE ledger_transactions
         ADD CONSTRAINT ledger_transactions_reward FOREIGN KEY (reward_id) REFERENCES ledger_rewards (id);

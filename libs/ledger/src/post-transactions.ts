@@ -107,8 +107,8 @@ export function legRows(ref: string, legs: readonly Leg[]): object[] {
  */
 export function entriesCtes(legs: string, accounts: string): string {
   return `entries AS (
-       INSERT INTO ledger_entries (transaction_id, account_id, unit, side, amount_minor)
-       SELECT n.id, a.id, l.unit, l.side, l.amount_minor
+       INSERT INTO ledger_entries (transaction_id, line, account_id, unit, side, amount_minor)
+       SELECT n.id, l.ord, a.id, l.unit, l.side, l.amount_minor
          FROM ${legs} l
          JOIN new_txs n ON n.ref = l.ref
          JOIN ${accounts} a
@@ -326,7 +326,7 @@ export async function readTransaction(
        JOIN ledger_entries e ON e.transaction_id = tx.id
        JOIN ledger_accounts a ON a.id = e.account_id
       WHERE tx.id = $1
-      ORDER BY e.id`,
+      ORDER BY e.line`,
     [id],
   );
   const [first] = rows;

@@ -45,7 +45,7 @@ describe('verifyLedger', () => {
 
   it('finds an unbalanced transaction', async () => {
     await scenario();
-    await tamper(db.sequelize, "UPDATE ledger_entries SET amount_minor = amount_minor + 1 WHERE side = 'debit' AND id = (SELECT min(id) FROM ledger_entries)");
+    await tamper(db.sequelize, "UPDATE ledger_entries SET amount_minor = amount_minor + 1 WHERE side = 'debit' AND transaction_id = (SELECT min(transaction_id) FROM ledger_entries)");
     expect(await codes()).toContain('transaction_unbalanced');
   });
 

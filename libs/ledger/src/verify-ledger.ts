@@ -65,10 +65,10 @@ const unbalancedTransactions: Check = async (sequelize, t) => {
     `SELECT tx.id, tx.idempotency_key,
             coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'debit'), 0) AS debits,
             coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'credit'), 0) AS credits,
-            count(e.id) AS entries
+            count(e.line) AS entries
        FROM ledger_transactions tx LEFT JOIN ledger_entries e ON e.transaction_id = tx.id
       GROUP BY tx.id
-     HAVING count(e.id) < 2
+     HAVING count(e.line) < 2
          OR coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'debit'), 0)
             <> coalesce(sum(e.amount_minor) FILTER (WHERE e.side = 'credit'), 0)
       ORDER BY tx.id LIMIT ${LIMIT}`,
