@@ -51,6 +51,7 @@ describe('recordConversion', () => {
     expect(result).toEqual({
       replayed: false,
       referral,
+      touch: expect.objectContaining({ kind: 'referral', referralCode: 'JANE10', userId }),
       conversion: expect.objectContaining({
         provider: 'stripe',
         sourcePaymentId: input.sourcePaymentId,
@@ -70,7 +71,8 @@ describe('recordConversion', () => {
     const affiliate = await touchAt(0, userId, { kind: 'affiliate', clickId: 'click-1' });
     const first = await h.attribution.recordConversion(payment(userId, DAY_MS));
     expect(first.conversion).toMatchObject({ winner: 'affiliate', winningTouchId: affiliate.id, reason: 'affiliate_only', referralId: null });
-    expect((await h.attribution.listTouches({ userId }))[0]).toMatchObject({ saleAttributedAt: t(DAY_MS), saleAttributedConversionId: first.conversion.id });
+    expect(first.touch).toMatchObject({ clickId: 'click-1', saleAttributedAt: t(DAY_MS), saleAttributedConversionId: first.conversion.id });
+    expect((await h.attribution.listTouches({ userId }))[0]).toEqual(first.touch);
 
     await touchAt(2 * DAY_MS, userId, { kind: 'referral', referralCode: 'JANE10' });
     const second = await h.attribution.recordConversion(payment(userId, 3 * DAY_MS));

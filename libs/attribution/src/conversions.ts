@@ -5,7 +5,7 @@ import { conversionKeySchema, parseInput, recordConversionSchema, type Conversio
 import { contentHash, idOrNull, lockKey, pgErrorOf, queryRows } from './attribution-sql';
 import { type Referral, referralOf } from './referrals';
 import { type AttributionReason, type AttributionWinner, resolveAttribution, type TouchVerdict } from './resolve-attribution';
-import { touchesOfUser } from './touches';
+import { type Touch, touchById, touchesOfUser } from './touches';
 
 /** The attribution outcome of one qualifying conversion, recorded once. */
 export interface Conversion {
@@ -33,6 +33,11 @@ export interface RecordConversionResult {
    * referral for the product (check its status: only `qualified` referrals have a program).
    */
   readonly referral: Referral | null;
+  /**
+   * The winning touch as it is now (its `clickId` is the `im_ref` to report an affiliate SALE
+   * with; `saleAttributedAt` shows the attribution this conversion made), or null.
+   */
+  readonly touch: Touch | null;
   /** True when this conversion had been recorded before with the same content: nothing was written. */
   readonly replayed: boolean;
 }
@@ -151,7 +156,8 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
     }
     const conversion = toConversion(existing);
     const referral = conversion.referralId ? await referralOf(sequelize, t, conversion.product, conversion.userId) : null;
-    return { conversion, referral, replayed: true };
+    const touch = conversion.winningTouchId ? await touchById(sequelize, t, conversion.winningTouchId) : null;
+    return { conversion, referral, touch, replayed: true };
   }
 
   const referral = await referralOf(sequelize, t, request.product, request.userId);
@@ -195,7 +201,8 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
       [outcome.touch.id, request.conversionTime, row.id],
     );
   }
-  return { conversion: toConversion(row), referral: referralId ? referral : null, replayed: false };
+  const touch = outcome.touch ? await touchById(sequelize, t, outcome.touch.id) : null;
+  return { conversion: toConversion(row), referral: referralId ? referral : null, touch, replayed: false };
 }
 
 /** The attribution window of the program version pinned on a qualified referral. */

@@ -234,6 +234,11 @@ export async function touchesOfUser(
   return rows.map(toTouch);
 }
 
+export async function touchById(sequelize: Sequelize, transaction: Transaction | undefined, id: string): Promise<Touch | null> {
+  const [row] = await queryRows<TouchRow>(sequelize, transaction, `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE id = $1`, [id]);
+  return row ? toTouch(row) : null;
+}
+
 function compactMetadata(metadata: TouchMetadata): TouchMetadata {
   const utm = metadata.utm ? Object.fromEntries(Object.entries(metadata.utm).filter(([, v]) => v !== undefined && v !== '')) : {};
   return Object.fromEntries(
