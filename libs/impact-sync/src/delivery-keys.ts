@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Business ids (what the work is about) and delivery keys (the idempotency key of the call towards
+ * Impact, as the production integration names them, impact-api.md §3). Both are derived, never
+ * random, so a retried or replayed request finds the same row.
+ */
+
+export interface SaleRef {
+  product: string;
+  /** The billing provider (`stripe`). */
+  provider: string;
+  /** The provider's payment id: the SALE's deterministic OrderId derives from it. */
+  sourcePaymentId: string;
+}
+
+export const deliveryBusinessIds = {
+  participantRegistration: (programKey: string, userId: string) => `${programKey}:${userId}`,
+  /** Referral SALE, affiliate SALE and their reversal of one payment share the business id. */
+  sale: (sale: SaleRef) => `${sale.product}:${sale.provider}:${sale.sourcePaymentId}`,
+  rewardRedemption: (rewardId: string) => rewardId,
+} as const;
+
+/** A short digest of an opaque value (a `_saasquatch` cookie may be 512 characters). */
+function digest(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
+}
+
+export const deliveryKeys = {
+  /** Per (program, user, cookie value): the cookie is part of what Advocate attributes. */
+  participantRegistration: (programKey: string, userId: string, cookie: string | null | undefined) =>
+    `impact-advocate-registration:${programKey}:${userId}:${cookie ? digest(cookie) : 'no-cookie'}`,
+  referralSale: (sale: SaleRef) => `impact-referral-sale:${deliveryBusinessIds.sale(sale)}`,
+  affiliateSale: (sale: SaleRef) => `impact-affiliate-sale:${deliveryBusinessIds.sale(sale)}`,
+  saleReversal: (sale: SaleRef) => `impact-sale-reversal:${deliveryBusinessIds.sale(sale)}`,
+  rewardRedemption: (rewardId: string) => `impact-advocate-reward-redemption:${rewardId}`,
+} as const;

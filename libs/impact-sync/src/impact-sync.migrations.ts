@@ -1,0 +1,124 @@
+import { type QueryInterface, type Sequelize } from 'sequelize';
+import { attemptOutcomes, deliveryKinds, deliveryStatuses, terminalDeliveryStatuses } from './delivery-states';
+
+/**
+ * The tables of impact-sync. These objects match `@referrals/db`'s `MigrationSource` structurally
+ * (a domain lib may not import the infra lib), so an app passes `impactSyncMigrations` to
+ * `migrateUp` next to the other libs' sources.
+ */
+export interface ImpactSyncMigrationContext {
+  queryInterface: QueryInterface;
+  sequelize: Sequelize;
+}
+
+export interface ImpactSyncMigration {
+  name: string;
+  up(context: ImpactSyncMigrationContext): Promise<void>;
+  down(context: ImpactSyncMigrationContext): Promise<void>;
+}
+
+export interface ImpactSyncMigrationSource {
+  owner: string;
+  migrations: readonly ImpactSyncMigration[];
+}
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+const createDeliveries: ImpactSyncMigration = {
+  name: '202611211510-create-impact-sync-deliveries',
+  async up({ sequelize }) {
+    // One multi-statement string: PostgreSQL runs it in one implicit transaction.
+    await sequelize.query(`
+      -- One row per piece of Impact work: (kind, business id) is the work, delivery_key the
+      -- idempotency key sent towards Impact. Status, attempts, last error and next attempt time
+      -- are what operators read while the worker retries.
+      CREATE TABLE impact_sync_deliveries (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN (${list(deliveryKinds)})),
+        business_id text NOT NULL CHECK (length(business_id) BETWEEN 1 AND 400),
+        delivery_key text NOT NULL CHECK (length(delivery_key) BETWEEN 1 AND 600),
+        product text NOT NULL,
+        program_key text,
+        user_id text,
+        workflow_id text,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN (${list(deliveryStatuses)})),
+        attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_error_code text,
+        last_error_message text,
+        last_error_http_status integer,
+        last_request_id text,
+        last_attempt_at timestamptz,
+        next_attempt_at timestamptz,
+        chosen_impact_reward_id text,
+        chosen_at timestamptz,
+        impact_action_id text,
+        impact_order_id text,
+        queued_uri text,
+        details jsonb NOT NULL DEFAULT '{}'::jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        completed_at timestamptz,
+        CONSTRAINT impact_sync_deliveries_work UNIQUE (kind, business_id),
+        CONSTRAINT impact_sync_deliveries_delivery_key UNIQUE (delivery_key),
+        CONSTRAINT impact_sync_deliveries_completed_when_terminal
+          CHECK ((completed_at IS NOT NULL) = (status IN (${list(terminalDeliveryStatuses)}))),
+        CONSTRAINT impact_sync_deliveries_next_attempt_when_retrying
+          CHECK (status = 'retrying' OR next_attempt_at IS NULL),
+        CONSTRAINT impact_sync_deliveries_chosen_for_redemptions
+          CHECK (chosen_impact_reward_id IS NULL OR kind = 'reward_redemption')
+      );
+      -- One Impact reward is redeemed for at most one local reward.
+      CREATE UNIQUE INDEX impact_sync_deliveries_chosen_reward
+        ON impact_sync_deliveries (product, chosen_impact_reward_id) WHERE chosen_impact_reward_id IS NOT NULL;
+      -- Ops: counts and lists by status and kind; the worker: other rewards' chosen ids per user.
+      CREATE INDEX impact_sync_deliveries_status ON impact_sync_deliveries (status, kind, id);
+      CREATE INDEX impact_sync_deliveries_kind ON impact_sync_deliveries (kind, id);
+      CREATE INDEX impact_sync_deliveries_user ON impact_sync_deliveries (user_id, kind) WHERE user_id IS NOT NULL;
+
+      -- Every attempt, as the worker recorded it (append-only). A replay of the same record
+      -- (same delivery, attempt number, outcome and code) is not stored twice.
+      CREATE TABLE impact_sync_attempts (
+        id bigserial PRIMARY KEY,
+        delivery_id bigint NOT NULL REFERENCES impact_sync_deliveries (id) ON DELETE CASCADE,
+        attempt integer NOT NULL CHECK (attempt >= 1),
+        outcome text NOT NULL CHECK (outcome IN (${list(attemptOutcomes)})),
+        error_code text,
+        error_message text,
+        http_status integer,
+        request_id text,
+        next_attempt_at timestamptz,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX impact_sync_attempts_replay
+        ON impact_sync_attempts (delivery_id, attempt, outcome, coalesce(error_code, ''));
+
+      -- What Impact Advocate answered when a participant was registered: its ids and the
+      -- program-scoped referral code (referralCodes[programId]).
+      CREATE TABLE impact_sync_participants (
+        program_key text NOT NULL,
+        user_id text NOT NULL,
+        product text NOT NULL,
+        participant_id text NOT NULL,
+        account_id text NOT NULL,
+        referral_code text,
+        referred_by_code text,
+        registered_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (program_key, user_id)
+      );
+    `);
+  },
+  async down({ sequelize }) {
+    await sequelize.query(`
+      DROP TABLE IF EXISTS impact_sync_participants;
+      DROP TABLE IF EXISTS impact_sync_attempts;
+      DROP TABLE IF EXISTS impact_sync_deliveries;
+    `);
+  },
+};
+
+/** Pass to `migrateUp(sequelize, [dbMigrations, ledgerMigrations, impactSyncMigrations])`. */
+export const impactSyncMigrations: ImpactSyncMigrationSource = {
+  owner: 'impact-sync',
+  migrations: [createDeliveries],
+};

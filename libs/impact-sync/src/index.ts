@@ -1,0 +1,58 @@
+// The public API of @referrals/impact-sync. Everything else in src/ is internal.
+
+export {
+  impactSyncMigrations,
+  type ImpactSyncMigration,
+  type ImpactSyncMigrationContext,
+  type ImpactSyncMigrationSource,
+} from './impact-sync.migrations';
+export { ImpactSyncError, impactSyncErrorCodes, isImpactSyncError, type ImpactSyncErrorCode } from './impact-sync.errors';
+export {
+  attemptOutcomes,
+  deliveryCategories,
+  deliveryKinds,
+  deliveryStatuses,
+  isTerminalDeliveryStatus,
+  terminalDeliveryStatuses,
+  type AttemptOutcome,
+  type DeliveryKind,
+  type DeliveryStatus,
+  type TerminalDeliveryStatus,
+} from './delivery-states';
+export { deliveryBusinessIds, deliveryKeys, type SaleRef } from './delivery-keys';
+export {
+  endsDelivery,
+  ensureDelivery,
+  getDelivery,
+  recordChosenImpactReward,
+  recordDeliveryAttempt,
+  recordSuppressedDelivery,
+  requeueDelivery,
+  type Delivery,
+  type DeliveryError,
+  type DeliveryRef,
+  type EnsureDeliveryInput,
+  type EnsureDeliveryResult,
+  type RecordAttemptInput,
+  type RecordAttemptResult,
+  type RecordChosenRewardInput,
+  type RecordChosenRewardResult,
+  type RecordSuppressedInput,
+} from './deliveries';
+export {
+  getParticipantRegistration,
+  recordParticipantRegistration,
+  type ParticipantRegistration,
+  type RecordParticipantInput,
+} from './participants';
+export {
+  countDeliveries,
+  findWorkWithoutDelivery,
+  listChosenImpactRewardIds,
+  listDeliveries,
+  listDeliveryAttempts,
+  type DeliveryAttempt,
+  type DeliveryCounts,
+  type DeliveryOverview,
+  type ListDeliveriesFilter,
+} from './read-models';
