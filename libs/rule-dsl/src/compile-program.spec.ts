@@ -77,6 +77,17 @@ describe('evaluateReward', () => {
     expect(a.explanation).toBeUndefined();
   });
 
+  it('computes percent rewards exactly for every cent amount, from numbers and decimal strings alike', () => {
+    const at = '2025-10-01T00:00:00Z';
+    for (let cents = 4000; cents < 6500; cents++) {
+      const expected = { type: 'money', amount: { amountMinor: Math.floor((cents * 125 + 500) / 1000), currency: 'USD' } };
+      for (const usd of [cents / 100, (cents / 100).toFixed(2)]) {
+        const result = challengeGenerated.evaluateReward('lesson.completed', { lesson: { usd_amount: usd } }, { at, explain: false });
+        expect(result.grants[0]?.reward).toEqual(expected);
+      }
+    }
+  });
+
   it('reads the clock fact from the evaluation instant, not from the fact set', () => {
     const facts = { lesson: { usd_amount: 45.3 }, now: '2030-01-01T00:00:00Z' };
     const result = challenge.evaluateReward('lesson.completed', facts, { at: '2025-10-01T00:00:00Z' });

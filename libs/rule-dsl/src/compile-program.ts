@@ -3,6 +3,7 @@ import {
   compileReader,
   type Conjoin,
   conjoinClosures,
+  type Reader,
   type CompiledCondition,
   ConditionCompiler,
   groupOutcome,
@@ -25,11 +26,11 @@ import {
   type RewardGrant,
 } from './evaluation';
 import { type RewardComputationTrace, type RuleTrace, type WindowTrace } from './explain';
-import { type FactCatalog, type FactDeclarations, type FactSet, type FactSetFor, lookupFact } from './fact-catalog';
+import { type FactCatalog, type FactDeclarations, type FactDefinition, type FactSet, type FactSetFor, lookupFact } from './fact-catalog';
 import { CURRENCY_PATTERN as IMPORTED_CURRENCY_PATTERN, minorUnitDigits, percentRate } from './money';
 import { type Problem } from './problems';
 import { type ProgramDocument, type RewardRule } from './program.schema';
-import { conjoinGenerated, canGenerateCode } from './generated-conjunction';
+import { canGenerateCode, conjoinGenerated, generateReader } from './generated-conjunction';
 import { validateProgram } from './validate-program';
 
 // Module-local copies of bindings used on every evaluation: some module transforms (esbuild, SWC)
@@ -83,7 +84,10 @@ export function compileProgram<F extends FactDeclarations>(
   const validation = validateProgram(document, catalog);
   if (!validation.ok) return { ok: false, problems: validation.problems };
   const generated = options.evaluator === 'generated' && canGenerateCode();
-  return { ok: true, program: compileValidated(validation.program, catalog, generated ? conjoinGenerated : conjoinClosures, generated ? 'generated' : 'closures') };
+  const strategy: Strategy = generated
+    ? { evaluator: 'generated', conjoin: conjoinGenerated, reader: (fact) => generateReader(fact.path.split('.'), fact.clock === true) }
+    : { evaluator: 'closures', conjoin: conjoinClosures, reader: compileReader };
+  return { ok: true, program: compileValidated(validation.program, catalog, strategy) };
 }
 
 /**
@@ -137,12 +141,15 @@ function atMsOf(at: Date | string | undefined): number {
   return typeof at === 'string' ? (parseInstant(at) ?? Number.NaN) : Number.NaN;
 }
 
-function compileValidated<F extends FactDeclarations>(
-  document: ProgramDocument,
-  catalog: FactCatalog<F>,
-  conjoin: Conjoin,
-  evaluator: 'closures' | 'generated',
-): CompiledProgram<F> {
+/** How conditions and fact reads become functions. */
+interface Strategy {
+  readonly evaluator: 'closures' | 'generated';
+  readonly conjoin: Conjoin;
+  readonly reader: (fact: FactDefinition) => Reader;
+}
+
+function compileValidated<F extends FactDeclarations>(document: ProgramDocument, catalog: FactCatalog<F>, strategy: Strategy): CompiledProgram<F> {
+  const { conjoin, evaluator } = strategy;
   const compiler = new ConditionCompiler(document, catalog, conjoin);
   const { key: programKey, trigger, schedule } = document;
   const startAtMs = parseInstant(schedule.startAt) ?? Number.NaN;
@@ -164,7 +171,7 @@ function compileValidated<F extends FactDeclarations>(
   // Rewards.
   const rewardResult = (code: RewardCode, rule: { index: number; description: string } | null = null): RewardEvaluation =>
     freeze({ code, rewarded: false, programKey, rule, grants: freeze([]) });
-  const rules = document.rewardRules.map((rule, index) => compileRule(rule, index, compiler, catalog, programKey, rewardResult));
+  const rules = document.rewardRules.map((rule, index) => compileRule(rule, index, compiler, catalog, strategy.reader, programKey, rewardResult));
   const ruleTests = rules.map((rule) => rule.test);
   const ruleCount = rules.length;
   const TRIGGER_MISMATCH = rewardResult('trigger_mismatch');
@@ -257,6 +264,7 @@ function compileRule(
   index: number,
   compiler: ConditionCompiler,
   catalog: FactCatalog,
+  reader: (fact: FactDefinition) => Reader,
   programKey: string,
   rewardResult: (code: RewardCode, rule: { index: number; description: string }) => RewardEvaluation,
 ): CompiledRule {
@@ -288,35 +296,40 @@ function compileRule(
   const baseFact = lookupFact(catalog, spec.of);
   const percent = toDecimal(spec.percent);
   if (!baseFact || !percent) throw new RuleDslError('program_invalid', `cannot compile rewardRules[${index}].reward`);
-  const read = compileReader(baseFact);
-  const compute = percentComputation(baseFact.datatype, percent, spec.currency);
+  const read = reader(baseFact);
+  const { amountOf, currencyOf } = percentComputation(baseFact.datatype, percent, spec.currency);
   const zero = rewardResult('reward_amount_zero', ruleRef);
   const percentText = formatDecimal(percent);
-  const beneficiaries = beneficiariesOf(rule);
+
+  const [first = 'referrer', second] = beneficiariesOf(rule);
   const { initialStatus } = rule;
-  const [first = 'referrer', second] = beneficiaries;
-  const grant = (money: { amountMinor: number; currency: string }): readonly RewardGrant[] => {
-    const reward: GrantedReward = { type: 'money', amount: money };
-    const grants: RewardGrant[] = [{ beneficiary: first, initialStatus, reward }];
-    if (second) grants.push({ beneficiary: second, initialStatus, reward });
-    return grants;
+  const rewarded = (amountMinor: number, currency: string): RewardEvaluation => {
+    const reward: GrantedReward = { type: 'money', amount: { amountMinor, currency } };
+    const grants: readonly RewardGrant[] = second
+      ? [
+          { beneficiary: first, initialStatus, reward },
+          { beneficiary: second, initialStatus, reward },
+        ]
+      : [{ beneficiary: first, initialStatus, reward }];
+    return { code: 'rewarded', rewarded: true, programKey, rule: ruleRef, grants };
   };
 
   return {
     ...base,
     decide: (facts, at) => {
-      const result = compute(read(facts, at));
-      if (typeof result === 'string') return factsInvalid;
-      if (result.amountMinor === 0) return zero;
-      return { code: 'rewarded', rewarded: true, programKey, rule: ruleRef, grants: grant(result) };
+      const raw = read(facts, at);
+      const amountMinor = amountOf(raw);
+      if (typeof amountMinor === 'string') return factsInvalid;
+      return amountMinor === 0 ? zero : rewarded(amountMinor, currencyOf(raw));
     },
     computeTraced: (facts, at) => {
       const raw = read(facts, at);
-      const result = compute(raw);
+      const amountMinor = amountOf(raw);
       const common = { ruleIndex: index, type: 'percent' as const, of: baseFact.path, base: actualValue(raw, baseFact), percent: percentText };
-      if (typeof result === 'string') return { kind: 'invalid', trace: { ...common, outcome: result } };
-      if (result.amountMinor === 0) return { kind: 'zero', trace: { ...common, outcome: 'zero', amount: result } };
-      return { kind: 'granted', grants: grant(result), trace: { ...common, outcome: 'computed', amount: result } };
+      if (typeof amountMinor === 'string') return { kind: 'invalid', trace: { ...common, outcome: amountMinor } };
+      const amount = { amountMinor, currency: currencyOf(raw) };
+      if (amountMinor === 0) return { kind: 'zero', trace: { ...common, outcome: 'zero', amount } };
+      return { kind: 'granted', grants: rewarded(amountMinor, amount.currency).grants, trace: { ...common, outcome: 'computed', amount } };
     },
   };
 }
@@ -332,46 +345,46 @@ function percentComputation(
   datatype: string,
   percent: Decimal,
   currency: string | undefined,
-): (value: unknown) => { amountMinor: number; currency: string } | PercentFailure {
+): { amountOf: (value: unknown) => number | PercentFailure; currencyOf: (value: unknown) => string } {
   const rate = percentRate(percent);
   if (datatype === 'money') {
     // The last currency code that passed the pattern: the same few codes recur, the regex need not.
     let knownCurrency = '';
-    return (value) => {
-      if (value === undefined || value === null) return 'fact_missing';
-      if (typeof value !== 'object') return 'fact_wrong_type';
-      const { amountMinor, currency: baseCurrency } = value as { amountMinor?: unknown; currency?: unknown };
-      if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor) || typeof baseCurrency !== 'string') return 'fact_wrong_type';
-      if (baseCurrency !== knownCurrency) {
-        if (!CURRENCY_PATTERN.test(baseCurrency)) return 'fact_wrong_type';
-        knownCurrency = baseCurrency;
-      }
-      if (amountMinor < 0) return 'fact_out_of_range';
-      const rewardMinor = rate.ofMinor(amountMinor);
-      return rewardMinor === undefined ? 'fact_out_of_range' : { amountMinor: rewardMinor, currency: baseCurrency };
+    return {
+      amountOf: (value) => {
+        if (value === undefined || value === null) return 'fact_missing';
+        if (typeof value !== 'object') return 'fact_wrong_type';
+        const { amountMinor, currency: baseCurrency } = value as { amountMinor?: unknown; currency?: unknown };
+        if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor) || typeof baseCurrency !== 'string') return 'fact_wrong_type';
+        if (baseCurrency !== knownCurrency) {
+          if (!CURRENCY_PATTERN.test(baseCurrency)) return 'fact_wrong_type';
+          knownCurrency = baseCurrency;
+        }
+        if (amountMinor < 0) return 'fact_out_of_range';
+        return rate.ofMinor(amountMinor) ?? 'fact_out_of_range';
+      },
+      // Only called after amountOf accepted the value.
+      currencyOf: (value) => (value as { currency: string }).currency,
     };
   }
   const rewardCurrency = currency ?? 'USD';
   const digits = minorUnitDigits(rewardCurrency);
-  return (value) => {
-    let amountMinor: number | undefined;
-    if (typeof value === 'number' && (datatype === 'int' ? Number.isSafeInteger(value) : Number.isFinite(value))) {
-      if (value < 0) return 'fact_out_of_range';
-      amountMinor = rate.ofMajorNumber(value, digits);
-    } else if (typeof value === 'string' && datatype === 'decimal') {
-      const short = exactNumberFromText(value);
-      if (short !== undefined) {
-        if (short < 0) return 'fact_out_of_range';
-        amountMinor = rate.ofMajorNumber(short, digits);
-        return amountMinor === undefined ? 'fact_out_of_range' : { amountMinor, currency: rewardCurrency };
+  return {
+    amountOf: (value) => {
+      if (typeof value === 'number' && (datatype === 'int' ? Number.isSafeInteger(value) : Number.isFinite(value))) {
+        if (value < 0) return 'fact_out_of_range';
+        return rate.ofMajorNumber(value, digits) ?? 'fact_out_of_range';
       }
-      const amount = parseDecimal(value);
-      if (!amount) return 'fact_wrong_type';
-      if (amount.units < 0n) return 'fact_out_of_range';
-      amountMinor = rate.ofMajor(amount, digits);
-    } else {
+      if (typeof value === 'string' && datatype === 'decimal') {
+        const short = exactNumberFromText(value);
+        if (short !== undefined) return short < 0 ? 'fact_out_of_range' : (rate.ofMajorNumber(short, digits) ?? 'fact_out_of_range');
+        const amount = parseDecimal(value);
+        if (!amount) return 'fact_wrong_type';
+        if (amount.units < 0n) return 'fact_out_of_range';
+        return rate.ofMajor(amount, digits) ?? 'fact_out_of_range';
+      }
       return value === undefined || value === null ? 'fact_missing' : 'fact_wrong_type';
-    }
-    return amountMinor === undefined ? 'fact_out_of_range' : { amountMinor, currency: rewardCurrency };
+    },
+    currencyOf: () => rewardCurrency,
   };
 }

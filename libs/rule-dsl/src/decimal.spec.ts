@@ -107,6 +107,7 @@ describe('exactNumberFromText', () => {
     expect(exactNumberFromText('0.30000000000000001')).toBeUndefined();
     expect(exactNumberFromText('1e3')).toBeUndefined();
     expect(exactNumberFromText('abc')).toBeUndefined();
+    for (const text of ['', '-', '5.', '.5', '1.2.3', '+1', '1e3', ' 1', '1_000', '0x1']) expect(exactNumberFromText(text)).toBeUndefined();
   });
 
   it('agrees with the exact parser on every short decimal it accepts (sampled)', () => {

@@ -62,19 +62,26 @@ export function decimalFromNumber(value: number): Decimal | undefined {
   return parseDecimal(String(value));
 }
 
-// At most 15 significant digits: every such decimal survives decimal -> double -> shortest decimal
-// unchanged (IEEE 754 doubles carry 15 decimal digits), so its double stands for it exactly.
-const SHORT_DECIMAL_PATTERN = /^-?\d{1,15}(?:\.\d{1,15})?$/;
-
 /**
  * The JS number whose shortest form is exactly this decimal text, when the text is a plain decimal
- * of at most 15 digits (`"45.30"` -> 45.3): lets decimal strings take the float fast paths without
- * BigInt. Undefined otherwise (longer or exponent forms go through `parseDecimal`).
+ * (`-?digits(.digits)?`) of at most 15 digits (`"45.30"` -> 45.3): every such decimal survives
+ * decimal -> double -> shortest decimal unchanged (doubles carry 15 decimal digits), so its double
+ * stands for it exactly and decimal strings can take the float fast paths without BigInt.
+ * Undefined otherwise (longer or exponent forms go through `parseDecimal`). A character loop, not a
+ * regular expression: this runs per evaluation.
  */
 export function exactNumberFromText(text: string): number | undefined {
-  if (!SHORT_DECIMAL_PATTERN.test(text)) return undefined;
-  const digits = text.length - (text.charCodeAt(0) === 45 ? 1 : 0) - (text.includes('.') ? 1 : 0);
-  return digits <= 15 ? Number(text) : undefined;
+  const length = text.length;
+  let digits = 0;
+  let dot = -1;
+  for (let i = text.charCodeAt(0) === 45 /* - */ ? 1 : 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits += 1;
+    else if (code === 46 /* . */ && dot < 0 && digits > 0) dot = i;
+    else return undefined;
+  }
+  if (digits === 0 || digits > 15 || dot === length - 1) return undefined;
+  return Number(text);
 }
 
 /** A decimal from a document literal or a fact: a decimal string or a finite number. */

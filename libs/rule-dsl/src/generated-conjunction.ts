@@ -1,4 +1,4 @@
-import { type Conjoin, conjoinClosures, type Conjunct, MATCHED, NOT_MATCHED, type Test, UNKNOWN } from './compile-condition';
+import { type Conjoin, conjoinClosures, type Conjunct, MATCHED, NOT_MATCHED, type Reader, type Test, UNKNOWN } from './compile-condition';
 
 /*
  * Generated code for flat ANDs of conditions: one JavaScript function per eligibility list, rule
@@ -66,6 +66,12 @@ export function generateConjunction(conjuncts: readonly Conjunct[]): Test {
   const source = `"use strict";\nreturn function conjunction(facts, at) {\n  let o, v, r, u = false;\n  ${lines.join('\n  ')}\n  return u ? ${UNKNOWN} : ${MATCHED};\n};`;
   const factory = new Function('K', source) as (constants: readonly unknown[]) => Test;
   return factory(constants);
+}
+
+/** A generated reader of one fact (fixed property names), for reward bases. */
+export function generateReader(segments: readonly string[], clock: boolean): Reader {
+  const source = `"use strict";\nreturn function read(facts, at) {\n  let o, v;\n  ${readSource(segments, clock)}\n  return v;\n};`;
+  return (new Function(source) as () => Reader)();
 }
 
 /** Generated conjunctions where code generation is allowed, composed closures elsewhere. */

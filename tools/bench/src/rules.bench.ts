@@ -8,18 +8,18 @@
  * then the ratios against the goals (>= 25x json-rules-engine, >= 0.5x hand-written).
  *
  * Before timing anything it checks that the contestants agree on every decision, so the figures
- * compare the same work. Timings are printed, never asserted. BENCH_RULES_MS sets the measuring
- * time per contestant, split over interleaved rounds (default 3000 ms).
+ * compare the same work. Rates are per second of this process's CPU time, so other processes on a
+ * shared machine distort them less than wall time would. Timings are printed, never asserted.
+ *
+ * BENCH_RULES_MS: measuring time per contestant, split over interleaved rounds (default 3000 ms).
+ * BENCH_RULES_BUILT=1: measure the built package (libs/rule-dsl/dist, what services import) rather
+ * than the TypeScript sources as tsx transpiles them; build it first (nx run rule-dsl:build).
  */
-import {
-  compileProgramOrThrow,
-  type CompiledProgram,
-  type EligibilityEvaluation,
-  exampleFactCatalogs,
-  examplePrograms,
-  type FactCatalog,
-  type RewardEvaluation,
-} from '@referrals/rule-dsl';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import type * as RuleDsl from '@referrals/rule-dsl';
+import * as ruleDslSources from '@referrals/rule-dsl';
+import { type CompiledProgram, type EligibilityEvaluation, type FactCatalog, type RewardEvaluation } from '@referrals/rule-dsl';
 import { type BenchCase, buildFactSets } from './rules/fact-sets';
 import { evaluateByHand, type HandDecision } from './rules/hand-written';
 import { jreDecision, jreEngineFor, jreFacts } from './rules/json-rules-engine';
@@ -28,6 +28,11 @@ const MEASURE_MS = Number(process.env['BENCH_RULES_MS'] ?? 3000);
 const WARMUP_MS = Math.min(1000, MEASURE_MS / 3);
 const ROUNDS = 5;
 const CASES_PER_KIND = 2500;
+const BUILT = process.env['BENCH_RULES_BUILT'] === '1';
+
+// The built CommonJS package is chosen at run time, hence require.
+const lib: typeof RuleDsl = BUILT ? (require(resolve(__dirname, '../../../libs/rule-dsl/dist')) as typeof RuleDsl) : ruleDslSources;
+const { compileProgramOrThrow, exampleFactCatalogs, examplePrograms } = lib;
 
 // The bench's fact sets are loose records, so the catalogs are used untyped (`FactCatalog`).
 const catalogs: Record<BenchCase['program'], FactCatalog> = {
@@ -96,19 +101,25 @@ async function crossCheck(cases: readonly BenchCase[], jreInputs: readonly Recor
   return handMismatches === 0 && jreMismatches === 0;
 }
 
-/** Runs `fn` over the workload until `ms` have passed; returns evaluations per second. */
+/** CPU seconds this process used since `start`: unlike wall time, not inflated by other processes. */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/** Runs `fn` over the workload until `ms` of wall time have passed; returns evaluations per CPU second. */
 function measureSync(cases: readonly BenchCase[], fn: (c: BenchCase) => { code: string }, ms: number): number {
   let sink = 0;
   let evaluations = 0;
   const start = performance.now();
-  let elapsed = 0;
+  const cpuStart = process.cpuUsage();
   do {
     for (let i = 0; i < cases.length; i++) sink += fn(cases[i] as BenchCase).code.length;
     evaluations += cases.length;
-    elapsed = performance.now() - start;
-  } while (elapsed < ms);
+  } while (performance.now() - start < ms);
+  const cpuSeconds = cpuSecondsSince(cpuStart);
   if (sink === 0) console.log('(impossible)'); // keeps the results observable
-  return (evaluations / elapsed) * 1000;
+  return evaluations / cpuSeconds;
 }
 
 /** json-rules-engine is asynchronous: one awaited run per evaluation, as callers would use it. */
@@ -116,35 +127,67 @@ async function measureJre(cases: readonly BenchCase[], inputs: readonly Record<s
   let sink = 0;
   let evaluations = 0;
   const start = performance.now();
-  let elapsed = 0;
+  const cpuStart = process.cpuUsage();
   do {
     for (let i = 0; i < cases.length && (i % 256 !== 0 || performance.now() - start < ms); i++) {
       const result = await jreEngineFor(cases[i] as BenchCase).run(inputs[i]);
       sink += result.events.length + 1;
       evaluations += 1;
     }
-    elapsed = performance.now() - start;
-  } while (elapsed < ms);
+  } while (performance.now() - start < ms);
+  const cpuSeconds = cpuSecondsSince(cpuStart);
   if (sink === 0) console.log('(impossible)');
-  return (evaluations / elapsed) * 1000;
+  return evaluations / cpuSeconds;
 }
 
-interface Contestant {
-  readonly label: string;
-  readonly measure: (ms: number) => Promise<number>;
-  readonly rates: number[];
+const CONTESTANTS = {
+  closures: 'rule-dsl, closures (default)',
+  generated: 'rule-dsl, generated code',
+  explained: 'rule-dsl, closures + explanation',
+  jre: 'json-rules-engine',
+  hand: 'hand-written TypeScript',
+} as const;
+type ContestantId = keyof typeof CONTESTANTS;
+const CONTESTANT_IDS = Object.keys(CONTESTANTS) as ContestantId[];
+const PASSES = 2;
+
+/** In a child process: warm up, measure ROUNDS rounds, print the rates as JSON. */
+async function runContestant(id: ContestantId): Promise<void> {
+  const cases = buildFactSets(CASES_PER_KIND);
+  const jreInputs = cases.map(jreFacts);
+  const measure: Record<ContestantId, (ms: number) => Promise<number>> = {
+    closures: async (ms) => measureSync(cases, (c) => evaluateCompiled(c, false), ms),
+    generated: async (ms) => measureSync(cases, (c) => evaluateCompiled(c, false, generatedPrograms), ms),
+    explained: async (ms) => measureSync(cases, (c) => evaluateCompiled(c, true), ms),
+    jre: (ms) => measureJre(cases, jreInputs, ms),
+    hand: async (ms) => measureSync(cases, evaluateByHand, ms),
+  };
+  await measure[id](WARMUP_MS);
+  const rates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) rates.push(await measure[id](MEASURE_MS / ROUNDS / PASSES));
+  process.stdout.write(`${JSON.stringify(rates)}\n`);
 }
 
 /**
- * The machine may be shared: contestants are measured in interleaved rounds, so a burst of outside
- * load hits all of them alike, and each is reported by its best round (the least disturbed one),
- * with the median for reference.
+ * Each contestant runs in its own process, so no contestant's code is optimized for another's
+ * shapes (closures shared by two evaluators, say, would slow both); contestants alternate over
+ * PASSES passes so a burst of outside load hits all of them alike; each is reported by its best
+ * round (the least disturbed one), with the median for reference.
  */
-async function race(contestants: readonly Contestant[]): Promise<void> {
-  for (const contestant of contestants) await contestant.measure(WARMUP_MS);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const contestant of contestants) contestant.rates.push(await contestant.measure(MEASURE_MS / ROUNDS));
+function race(): Record<ContestantId, number[]> {
+  const rates = Object.fromEntries(CONTESTANT_IDS.map((id) => [id, [] as number[]])) as Record<ContestantId, number[]>;
+  for (let pass = 0; pass < PASSES; pass++) {
+    const order = pass % 2 === 0 ? CONTESTANT_IDS : [...CONTESTANT_IDS].reverse();
+    for (const id of order) {
+      const output = execFileSync(process.execPath, [...process.execArgv, __filename], {
+        env: { ...process.env, BENCH_RULES_CONTESTANT: id },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      rates[id].push(...(JSON.parse(output.trim().split('\n').pop() ?? '[]') as number[]));
+    }
   }
+  return rates;
 }
 
 const best = (rates: readonly number[]): number => Math.max(...rates);
@@ -152,29 +195,27 @@ const median = (rates: readonly number[]): number => [...rates].sort((a, b) => a
 const format = (perSecond: number): string => Math.round(perSecond).toLocaleString('en-US').padStart(12);
 
 async function main(): Promise<void> {
+  const contestant = process.env['BENCH_RULES_CONTESTANT'];
+  if (contestant) return runContestant(contestant as ContestantId);
+
   const cases = buildFactSets(CASES_PER_KIND);
-  const jreInputs = cases.map(jreFacts);
-  console.log(`rule evaluation benchmark (Node ${process.version}, ${MEASURE_MS} ms per contestant after ${WARMUP_MS} ms warm-up)`);
-  const agreed = await crossCheck(cases, jreInputs);
+  console.log(
+    `rule evaluation benchmark (Node ${process.version}; ${MEASURE_MS} ms per contestant, each in its own process after ${WARMUP_MS} ms warm-up; ` +
+      `rule-dsl ${BUILT ? 'built package (dist)' : 'TypeScript sources via tsx'})`,
+  );
+  const agreed = await crossCheck(cases, cases.map(jreFacts));
+  const rates = race();
 
-  const contestant = (label: string, measure: (ms: number) => Promise<number>): Contestant => ({ label, measure, rates: [] });
-  const ours = contestant('rule-dsl, closures (default)', async (ms) => measureSync(cases, (c) => evaluateCompiled(c, false), ms));
-  const generated = contestant('rule-dsl, generated code', async (ms) => measureSync(cases, (c) => evaluateCompiled(c, false, generatedPrograms), ms));
-  const explained = contestant('rule-dsl, closures + explanation', async (ms) => measureSync(cases, (c) => evaluateCompiled(c, true), ms));
-  const jre = contestant('json-rules-engine', (ms) => measureJre(cases, jreInputs, ms));
-  const hand = contestant('hand-written TypeScript', async (ms) => measureSync(cases, evaluateByHand, ms));
-  const all = [ours, generated, explained, jre, hand];
-  await race(all);
-
-  console.log(`evaluations per second (best of ${ROUNDS} interleaved rounds; median in parentheses)`);
-  for (const c of all) console.log(`  ${c.label.padEnd(38)}${format(best(c.rates))}  (${format(median(c.rates)).trim()})`);
-  console.log('ratios (decisions only; goals: >= 25x json-rules-engine, >= 0.5x hand-written)');
-  for (const c of [ours, generated, explained]) {
-    const vsJre = best(c.rates) / best(jre.rates);
-    const vsHand = best(c.rates) / best(hand.rates);
+  console.log(`evaluations per CPU second (best of ${ROUNDS * PASSES} rounds; median in parentheses)`);
+  for (const id of CONTESTANT_IDS) console.log(`  ${CONTESTANTS[id].padEnd(38)}${format(best(rates[id]))}  (${format(median(rates[id])).trim()})`);
+  console.log('ratios (goals: >= 25x json-rules-engine, >= 0.5x hand-written)');
+  for (const id of ['closures', 'generated', 'explained'] as const) {
+    const vsJre = best(rates[id]) / best(rates.jre);
+    const vsHand = best(rates[id]) / best(rates.hand);
+    const handVerdict = id === 'explained' ? '(also builds explanations)' : vsHand >= 0.5 ? 'met' : 'NOT met';
     console.log(
-      `  ${c.label.padEnd(34)} / json-rules-engine ${vsJre.toFixed(1).padStart(6)}x ${vsJre >= 25 ? 'met    ' : 'NOT met'}` +
-        `   / hand-written ${vsHand.toFixed(2).padStart(5)}x ${c === explained ? '(builds explanations)' : vsHand >= 0.5 ? 'met' : 'NOT met'}`,
+      `  ${CONTESTANTS[id].padEnd(34)} / json-rules-engine ${vsJre.toFixed(1).padStart(6)}x ${vsJre >= 25 ? 'met    ' : 'NOT met'}` +
+        `   / hand-written ${vsHand.toFixed(2).padStart(5)}x ${handVerdict}`,
     );
   }
   if (!agreed) {

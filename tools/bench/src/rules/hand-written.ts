@@ -131,9 +131,11 @@ export function challengeReward(event: string, facts: Record<string, unknown>, a
   return NO_RULE;
 }
 
+/** Dispatches like the other contestants, from the same inputs (the instant as a Date). */
 export function evaluateByHand(c: BenchCase): HandDecision {
+  const atMs = c.at.getTime();
   if (c.program === 'kiloPass') {
-    return c.phase === 'eligibility' ? kiloPassEligibility(c.facts, c.atMs) : kiloPassReward(c.event, c.facts, c.atMs);
+    return c.phase === 'eligibility' ? kiloPassEligibility(c.facts, atMs) : kiloPassReward(c.event, c.facts, atMs);
   }
-  return c.phase === 'eligibility' ? challengeEligibility(c.facts, c.atMs) : challengeReward(c.event, c.facts, c.atMs);
+  return c.phase === 'eligibility' ? challengeEligibility(c.facts, atMs) : challengeReward(c.event, c.facts, atMs);
 }
