@@ -1,8 +1,8 @@
-import { type QueryInterface, type Sequelize } from 'sequelize';
+import { type Migration, type MigrationSource } from '@referrals/sql';
 
 /**
- * The attribution tables. These objects match `@referrals/db`'s `MigrationSource` structurally (a
- * domain lib may not import the infra lib), so an app passes `attributionMigrations` to
+ * The attribution tables. They follow the migration contract of `@referrals/sql` (a domain lib may not
+ * import the infra lib that runs them), so an app passes `attributionMigrations` to
  * `migrateUp`, AFTER or together with `programsMigrations` (referrals and referral codes point at
  * programs and their versions).
  *
@@ -15,25 +15,9 @@ import { type QueryInterface, type Sequelize } from 'sequelize';
  *   changes;
  * - one conversion per (provider, source payment id), never changed.
  */
-export interface AttributionMigrationContext {
-  queryInterface: QueryInterface;
-  sequelize: Sequelize;
-}
-
-export interface AttributionMigration {
-  name: string;
-  up(context: AttributionMigrationContext): Promise<void>;
-  down(context: AttributionMigrationContext): Promise<void>;
-}
-
-export interface AttributionMigrationSource {
-  owner: string;
-  migrations: readonly AttributionMigration[];
-}
-
 const TOUCH_STATUSES = `'accepted', 'value_too_long', 'value_missing', 'product_unknown', 'program_unknown'`;
 
-const createTouches: AttributionMigration = {
+const createTouches: Migration = {
   name: '202611211210-create-attribution-touches',
   async up({ sequelize }) {
     await sequelize.query(`
@@ -106,7 +90,7 @@ const createTouches: AttributionMigration = {
 
 const REFERRAL_REASONS = `'self_referral', 'existing_account', 'deleted_account', 'referrer_unknown', 'referrer_ambiguous', 'referrer_blocked', 'no_program_matched'`;
 
-const createReferrals: AttributionMigration = {
+const createReferrals: Migration = {
   name: '202611211220-create-attribution-referrals',
   async up({ sequelize }) {
     await sequelize.query(`
@@ -182,7 +166,7 @@ const createReferrals: AttributionMigration = {
   },
 };
 
-const createConversions: AttributionMigration = {
+const createConversions: Migration = {
   name: '202611211230-create-attribution-conversions',
   async up({ sequelize }) {
     await sequelize.query(`
@@ -223,7 +207,7 @@ const createConversions: AttributionMigration = {
   },
 };
 
-export const attributionMigrations: AttributionMigrationSource = {
+export const attributionMigrations: MigrationSource = {
   owner: 'attribution',
   migrations: [createTouches, createReferrals, createConversions],
 };

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { type Sequelize } from 'sequelize';
 import { parseInput, recordAccountDeletionSchema, type RecordAccountDeletionInput } from './attribution.schemas';
-import { queryRows } from './attribution-sql';
+import { queryRows } from '@referrals/sql';
 
 const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
 

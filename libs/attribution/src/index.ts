@@ -64,7 +64,4 @@ export {
 } from './attribution.errors';
 export {
   attributionMigrations,
-  type AttributionMigration,
-  type AttributionMigrationContext,
-  type AttributionMigrationSource,
 } from './attribution.migrations';

@@ -8,7 +8,7 @@ import {
   type BlockReferrerInput,
   type RegisterReferralCodeInput,
 } from './attribution.schemas';
-import { queryRows } from './attribution-sql';
+import { queryRows } from '@referrals/sql';
 
 /** A referrer's code in one program. The same code may belong to another user in another program. */
 export interface ReferralCode {

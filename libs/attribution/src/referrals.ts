@@ -10,7 +10,7 @@ import {
   type EvaluateReferralRewardInput,
   type FindReferralInput,
 } from './attribution.schemas';
-import { queryRows } from './attribution-sql';
+import { queryRows } from '@referrals/sql';
 import { type SelectionStep } from './program-selection';
 import { type ReferralReason } from './referral-guards';
 

@@ -2,7 +2,7 @@ import { type ProgramStore } from '@referrals/programs';
 import { type Sequelize } from 'sequelize';
 import { AttributionError } from './attribution.errors';
 import { parseInput, recordSignupSchema, type RecordSignupInput } from './attribution.schemas';
-import { queryRows } from './attribution-sql';
+import { queryRows } from '@referrals/sql';
 import { isDeletedAccount } from './email-tombstones';
 import { type EligibilityFactsProvider, type ProgramSelection, selectProgram } from './program-selection';
 import { resolveReferrer, type ReferrerResolution } from './referral-codes';

@@ -9,7 +9,8 @@ import {
   type CaptureTouchInput,
   type ListTouchesFilter,
 } from './attribution.schemas';
-import { contentHash, idOrNull, queryRows } from './attribution-sql';
+import { contentHash, queryRows } from '@referrals/sql';
+import { idOrNull } from './attribution-sql';
 import { sanitizeLandingPath } from './landing-path';
 import { assessTouch, type TouchStatus } from './tracking-values';
 

@@ -33,7 +33,4 @@ export {
 } from './programs.errors';
 export {
   programsMigrations,
-  type ProgramsMigration,
-  type ProgramsMigrationContext,
-  type ProgramsMigrationSource,
 } from './programs.migrations';

@@ -9,7 +9,7 @@ import {
 } from './program-rows';
 import { ProgramError } from './programs.errors';
 import { type ListProgramsFilter, listProgramsSchema, parseInput, programKeySchema, versionNumberSchema } from './programs.schemas';
-import { queryRows } from './programs-sql';
+import { queryRows } from '@referrals/sql';
 
 /** The current version of a program, or null when no program has this key. */
 export async function findProgram(sequelize: Sequelize, key: string): Promise<ProgramVersion | null> {

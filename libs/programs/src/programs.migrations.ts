@@ -1,8 +1,8 @@
-import { type QueryInterface, type Sequelize } from 'sequelize';
+import { type Migration, type MigrationSource } from '@referrals/sql';
 
 /**
- * The programs tables. These objects match `@referrals/db`'s `MigrationSource` structurally (a
- * domain lib may not import the infra lib), so an app passes `programsMigrations` to `migrateUp`.
+ * The programs tables. They follow the migration contract of `@referrals/sql` (a domain lib may not
+ * import the infra lib that runs them), so an app passes `programsMigrations` to `migrateUp`.
  *
  * Each migration is one multi-statement SQL string, which PostgreSQL runs in one implicit
  * transaction: a failing migration leaves nothing half-created. The invariants that matter under
@@ -12,23 +12,7 @@ import { type QueryInterface, type Sequelize } from 'sequelize';
  *   status and priority, which decides the race between two concurrent saves;
  * - a program's current version exists (deferred foreign key) and its product never changes.
  */
-export interface ProgramsMigrationContext {
-  queryInterface: QueryInterface;
-  sequelize: Sequelize;
-}
-
-export interface ProgramsMigration {
-  name: string;
-  up(context: ProgramsMigrationContext): Promise<void>;
-  down(context: ProgramsMigrationContext): Promise<void>;
-}
-
-export interface ProgramsMigrationSource {
-  owner: string;
-  migrations: readonly ProgramsMigration[];
-}
-
-const createPrograms: ProgramsMigration = {
+const createPrograms: Migration = {
   name: '202611211200-create-programs',
   async up({ sequelize }) {
     await sequelize.query(`
@@ -102,7 +86,7 @@ const createPrograms: ProgramsMigration = {
   },
 };
 
-export const programsMigrations: ProgramsMigrationSource = {
+export const programsMigrations: MigrationSource = {
   owner: 'programs',
   migrations: [createPrograms],
 };

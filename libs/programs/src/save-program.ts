@@ -4,7 +4,7 @@ import { type CatalogRegistry } from './catalog-registry';
 import { type ProgramVersion, type ProgramVersionRow, toProgramVersion, VERSION_COLUMNS } from './program-rows';
 import { ProgramError } from './programs.errors';
 import { parseInput, saveProgramSchema, type SaveProgramInput } from './programs.schemas';
-import { contentHash, pgErrorOf, queryRows } from './programs-sql';
+import { contentHash, pgErrorOf, queryRows } from '@referrals/sql';
 import { validateForSave } from './validate-for-save';
 
 export interface SaveProgramDeps {
