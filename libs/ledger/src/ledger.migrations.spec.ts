@@ -95,14 +95,14 @@ describe('ledger schema invariants (enforced by the database, not only by code)'
     ).toMatch(/needs a debit and a credit/);
   });
 
-  it('refuses an entry whose unit differs from its account or transaction', async () => {
+  it('refuses an entry whose unit differs from its account or transaction, or whose account does not exist', async () => {
     const message = await refusal(
       db.sequelize,
       `WITH tx AS (INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (3, 'k3', 'h', 'x', 'EUR') RETURNING id, unit)
        INSERT INTO ledger_entries (transaction_id, line, account_id, unit, side, amount_minor)
        SELECT tx.id, v.line, v.account, tx.unit, v.side, v.amount FROM tx, (VALUES ('debit', 9002, 100, 0), ('credit', 9001, 100, 1)) AS v(side, account, amount, line)`,
     );
-    expect(message).toMatch(/foreign key/);
+    expect(message).toMatch(/names account 900[12], which is in USD \(entry unit EUR\)/);
     expect(
       await refusal(
         db.sequelize,
@@ -111,6 +111,14 @@ describe('ledger schema invariants (enforced by the database, not only by code)'
          SELECT tx.id, v.line, v.account, 'USD', v.side, 100 FROM tx, (VALUES ('debit', 9002, 0), ('credit', 9001, 1)) AS v(side, account, line)`,
       ),
     ).toMatch(/entries in another unit/);
+    expect(
+      await refusal(
+        db.sequelize,
+        `WITH tx AS (INSERT INTO ledger_transactions (id, idempotency_key, content_hash, kind, unit) VALUES (6, 'k6', 'h', 'x', 'USD') RETURNING id)
+         INSERT INTO ledger_entries (transaction_id, line, account_id, unit, side, amount_minor)
+         SELECT tx.id, v.line, v.account, 'USD', v.side, 100 FROM tx, (VALUES ('debit', 9002, 0), ('credit', 424242, 1)) AS v(side, account, line)`,
+      ),
+    ).toMatch(/names account 424242, which does not exist/);
   });
 
   it('keeps entries and transactions immutable, and an unbalancing late entry out', async () => {

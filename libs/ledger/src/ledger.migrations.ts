@@ -62,7 +62,6 @@ const createBooks: LedgerMigration = {
         credits_posted_minor bigint,
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT ledger_accounts_identity UNIQUE (kind, program_key, owner_id, unit),
-        CONSTRAINT ledger_accounts_id_unit UNIQUE (id, unit),
         CONSTRAINT ledger_accounts_owner CHECK ((kind = 'beneficiary') = (owner_id <> '')),
         CONSTRAINT ledger_accounts_totals_together CHECK ((debits_posted_minor IS NULL) = (credits_posted_minor IS NULL)),
         CONSTRAINT ledger_accounts_totals_non_negative CHECK (debits_posted_minor >= 0 AND credits_posted_minor >= 0),
@@ -107,9 +106,12 @@ const createBooks: LedgerMigration = {
       );
       CREATE INDEX ledger_transactions_reward ON ledger_transactions (reward_id) WHERE reward_id IS NOT NULL;
 
-      -- An entry is line \`line\` of its transaction (the key is the natural one, so no extra index
-      -- or sequence). The composite foreign key makes its unit its account's unit; the balance
-      -- triggers below check it is also its transaction's unit: a transaction never mixes units.
+      -- An entry is line \`line\` of its transaction (the natural key: no extra index or sequence).
+      -- Its account must exist and have its unit, and its transaction must have its unit too: the
+      -- balance triggers below check both. (Not a foreign key to the account: every grant would
+      -- then FOR KEY SHARE-lock its program's liability account, one hot row turned into a stream of
+      -- multixacts. Accounts are never deleted and never change unit, so a check at insert is as
+      -- strong.)
       CREATE TABLE ledger_entries (
         transaction_id bigint NOT NULL CONSTRAINT ledger_entries_transaction REFERENCES ledger_transactions (id),
         line smallint NOT NULL CHECK (line >= 0),
@@ -117,8 +119,7 @@ const createBooks: LedgerMigration = {
         unit text NOT NULL,
         side text NOT NULL CHECK (side IN ('debit', 'credit')),
         amount_minor bigint NOT NULL CHECK (amount_minor > 0),
-        PRIMARY KEY (transaction_id, line),
-        CONSTRAINT ledger_entries_account FOREIGN KEY (account_id, unit) REFERENCES ledger_accounts (id, unit)
+        PRIMARY KEY (transaction_id, line)
       );
       CREATE INDEX ledger_entries_account ON ledger_entries (account_id);
 
@@ -178,7 +179,18 @@ const createBooks: LedgerMigration = {
         RETURN NULL;
       END $$;
       CREATE FUNCTION ledger_new_entries_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        bad record;
       BEGIN
+        SELECT e.transaction_id, e.line, e.account_id, e.unit, a.unit AS account_unit INTO bad
+          FROM new_entries e LEFT JOIN ledger_accounts a ON a.id = e.account_id
+         WHERE a.id IS NULL OR a.unit <> e.unit
+         LIMIT 1;
+        IF FOUND THEN
+          RAISE EXCEPTION 'ledger entry %/% names account %, which % (entry unit %)', bad.transaction_id, bad.line, bad.account_id,
+            CASE WHEN bad.account_unit IS NULL THEN 'does not exist' ELSE 'is in ' || bad.account_unit END, bad.unit
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'ledger_entries_account';
+        END IF;
         IF EXISTS (
           SELECT 1 FROM (SELECT DISTINCT transaction_id FROM new_entries) n
            JOIN ledger_transactions t ON t.id = n.transaction_id

@@ -49,6 +49,12 @@ describe('verifyLedger', () => {
     expect(await codes()).toContain('transaction_unbalanced');
   });
 
+  it('finds an entry whose account is missing or in another unit', async () => {
+    await scenario();
+    await tamper(db.sequelize, "UPDATE ledger_entries SET account_id = 424242 WHERE side = 'credit' AND transaction_id = (SELECT min(transaction_id) FROM ledger_entries)");
+    expect(await codes()).toContain('entry_account_mismatch');
+  });
+
   it('finds stored totals that disagree with the entries', async () => {
     await scenario();
     await tamper(db.sequelize, "UPDATE ledger_accounts SET credits_posted_minor = credits_posted_minor + 7 WHERE kind = 'beneficiary'");

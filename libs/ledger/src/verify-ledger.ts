@@ -5,6 +5,8 @@ import { cappedStates, restingAccountOf } from './reward-states';
 export type LedgerViolationCode =
   /** A transaction whose entries do not balance, or with fewer than two entries. */
   | 'transaction_unbalanced'
+  /** An entry names a missing account, or one of another unit than the entry or its transaction. */
+  | 'entry_account_mismatch'
   /** An account's stored posted totals differ from the sums of its entries. */
   | 'account_totals_disagree_with_entries'
   /** An account's balance, recomputed from entries, breaks its debit or credit floor. */
@@ -43,6 +45,7 @@ export async function verifyLedger(sequelize: Sequelize): Promise<LedgerViolatio
   return sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, async (t) => {
     const checks = [
       unbalancedTransactions,
+      entryAccounts,
       accountTotalsAndFloors,
       rewardBookings,
       rewardAudit,
@@ -77,6 +80,24 @@ const unbalancedTransactions: Check = async (sequelize, t) => {
     code: 'transaction_unbalanced',
     message: `transaction ${r.id} (${r.idempotency_key}): ${r.entries} entries, debits ${r.debits}, credits ${r.credits}`,
     details: { transactionId: String(r.id), idempotencyKey: r.idempotency_key, debitsMinor: r.debits, creditsMinor: r.credits, entries: Number(r.entries) },
+  }));
+};
+
+const entryAccounts: Check = async (sequelize, t) => {
+  const rows = await queryRows<{ transaction_id: string; line: number; account_id: string; unit: string; account_unit: string | null; tx_unit: string }>(
+    sequelize,
+    t,
+    `SELECT e.transaction_id, e.line, e.account_id, e.unit, a.unit AS account_unit, tx.unit AS tx_unit
+       FROM ledger_entries e
+       JOIN ledger_transactions tx ON tx.id = e.transaction_id
+       LEFT JOIN ledger_accounts a ON a.id = e.account_id
+      WHERE a.id IS NULL OR a.unit <> e.unit OR tx.unit <> e.unit
+      ORDER BY 1, 2 LIMIT ${LIMIT}`,
+  );
+  return rows.map((r) => ({
+    code: 'entry_account_mismatch',
+    message: `entry ${r.transaction_id}/${r.line} in ${r.unit}: account ${r.account_id} ${r.account_unit === null ? 'missing' : `in ${r.account_unit}`}, transaction in ${r.tx_unit}`,
+    details: { transactionId: String(r.transaction_id), line: r.line, accountId: String(r.account_id), unit: r.unit, accountUnit: r.account_unit, transactionUnit: r.tx_unit },
   }));
 };
 
