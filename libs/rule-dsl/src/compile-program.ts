@@ -3,6 +3,7 @@ import {
   compileReader,
   type Conjoin,
   conjoinClosures,
+  type Conjunct,
   type Reader,
   type CompiledCondition,
   ConditionCompiler,
@@ -30,7 +31,7 @@ import { type FactCatalog, type FactDeclarations, type FactDefinition, type Fact
 import { CURRENCY_PATTERN as IMPORTED_CURRENCY_PATTERN, minorUnitDigits, percentRate } from './money';
 import { type Problem } from './problems';
 import { type ProgramDocument, type RewardRule } from './program.schema';
-import { canGenerateCode, conjoinGenerated, generateReader } from './generated-conjunction';
+import { canGenerateCode, conjoinGenerated, conjunctionStatements, Constants, generateFunction, generateReader } from './generated-conjunction';
 import { validateProgram } from './validate-program';
 
 // Module-local copies of bindings used on every evaluation: some module transforms (esbuild, SWC)
@@ -117,9 +118,13 @@ interface CompiledRule {
   readonly index: number;
   readonly description: string;
   readonly conditions: readonly CompiledCondition[];
+  /** The rule's conditions as one flat AND. */
+  readonly conjuncts: readonly Conjunct[];
   readonly test: Test;
   /** Fast path: the finished evaluation (shared frozen object when the reward is a constant). */
   readonly decide: (facts: FactSet, at: number) => RewardEvaluation;
+  /** The evaluation when the reward does not depend on facts (fixed, free period, credits). */
+  readonly constant?: RewardEvaluation;
   /** Explaining path: the reward computation with its trace. */
   readonly computeTraced: (facts: FactSet, at: number) => RewardOutcome;
   readonly factsInvalid: RewardEvaluation;
@@ -179,6 +184,56 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
   const NO_RULE_MATCHED = rewardResult('no_rule_matched');
   const REWARD_TIME_INVALID = rewardResult('evaluation_time_invalid');
 
+  // The decision-only paths: a loop over closures, or one generated function per program.
+  const eligibilityConjuncts = eligibility.flatMap((c) => c.conjuncts);
+  let decideEligibility = (facts: FactSet, atMs: number): EligibilityEvaluation =>
+    atMs >= startAtMs && atMs < frozenAtMs ? byOutcome(eligibilityTest(facts, atMs)) : OUTSIDE_INVITING;
+  let decideReward = (eventType: string, facts: FactSet, atMs: number): RewardEvaluation => {
+    if (eventType !== trigger) return TRIGGER_MISMATCH;
+    if (!(atMs >= startAtMs && atMs < endAtMs)) return OUTSIDE_REWARDS;
+    for (let i = 0; i < ruleCount; i++) {
+      const outcome = (ruleTests[i] as Test)(facts, atMs);
+      if (outcome === NOT_MATCHED) continue;
+      const rule = rules[i] as CompiledRule;
+      return outcome === MATCHED ? rule.decide(facts, atMs) : rule.factsInvalid;
+    }
+    return NO_RULE_MATCHED;
+  };
+  if (evaluator === 'generated') {
+    const k = new Constants();
+    decideEligibility = generateFunction(
+      'decideEligibility',
+      'facts, at',
+      [
+        `if (!(at >= ${String(startAtMs)} && at < ${String(frozenAtMs)})) return ${k.ref(OUTSIDE_INVITING)};`,
+        'let o, v, r, u = false;',
+        ...conjunctionStatements(eligibilityConjuncts, k, `return ${k.ref(NOT_MET)};`),
+        `return u ? ${k.ref(ELIGIBILITY_FACTS_INVALID)} : ${k.ref(ELIGIBLE)};`,
+      ],
+      k,
+    );
+    const r = new Constants();
+    decideReward = generateFunction(
+      'decideReward',
+      'eventType, facts, at',
+      [
+        `if (eventType !== ${JSON.stringify(trigger)}) return ${r.ref(TRIGGER_MISMATCH)};`,
+        `if (!(at >= ${String(startAtMs)} && at < ${String(endAtMs)})) return ${r.ref(OUTSIDE_REWARDS)};`,
+        'let o, v, r, u;',
+        // First match: each rule is a labeled block its first false condition breaks out of.
+        ...rules.flatMap((rule) => [
+          `rule${rule.index}: {`,
+          'u = false;',
+          ...conjunctionStatements(rule.conjuncts, r, `break rule${rule.index};`),
+          `return u ? ${r.ref(rule.factsInvalid)} : ${rule.constant ? r.ref(rule.constant) : `${r.ref(rule.decide)}(facts, at)`};`,
+          '}',
+        ]),
+        `return ${r.ref(NO_RULE_MATCHED)};`,
+      ],
+      r,
+    );
+  }
+
   const windowTrace = (name: 'inviting' | 'rewards', atMs: number, open: boolean): WindowTrace => ({
     name,
     from: schedule.startAt,
@@ -199,8 +254,8 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
       const facts = factsOf(factSet);
       const atMs = atMsOf(options?.at);
       if (atMs !== atMs) return ELIGIBILITY_TIME_INVALID;
+      if (options.explain === false) return decideEligibility(facts, atMs);
       const open = atMs >= startAtMs && atMs < frozenAtMs;
-      if (options.explain === false) return open ? byOutcome(eligibilityTest(facts, atMs)) : OUTSIDE_INVITING;
       const window = windowTrace('inviting', atMs, open);
       if (!open) return { ...OUTSIDE_INVITING, explanation: { at: window.at, window, conditions: [] } };
       const conditions = eligibility.map((c) => c.trace(facts, atMs));
@@ -211,19 +266,9 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
       const facts = factsOf(factSet);
       const atMs = atMsOf(options?.at);
       if (atMs !== atMs) return REWARD_TIME_INVALID;
+      if (options.explain === false) return decideReward(eventType, facts, atMs);
       const triggered = eventType === trigger;
       const open = atMs >= startAtMs && atMs < endAtMs;
-      if (options.explain === false) {
-        if (!triggered) return TRIGGER_MISMATCH;
-        if (!open) return OUTSIDE_REWARDS;
-        for (let i = 0; i < ruleCount; i++) {
-          const outcome = (ruleTests[i] as Test)(facts, atMs);
-          if (outcome === NOT_MATCHED) continue;
-          const rule = rules[i] as CompiledRule;
-          return outcome === MATCHED ? rule.decide(facts, atMs) : rule.factsInvalid;
-        }
-        return NO_RULE_MATCHED;
-      }
 
       const at = new Date(atMs).toISOString();
       const event = { expected: trigger, actual: eventType, matched: triggered };
@@ -271,7 +316,8 @@ function compileRule(
   const conditions = compiler.compileAll(rule.conditions, `rewardRules[${index}].conditions`);
   const ruleRef = freeze({ index, description: rule.description });
   const factsInvalid = rewardResult('facts_invalid', ruleRef);
-  const base = { index, description: rule.description, conditions, test: compiler.conjoin(conditions.flatMap((c) => c.conjuncts)), factsInvalid };
+  const conjuncts = conditions.flatMap((c) => c.conjuncts);
+  const base = { index, description: rule.description, conditions, conjuncts, test: compiler.conjoin(conjuncts), factsInvalid };
   const spec = rule.reward;
 
   if (spec.type !== 'percent') {
@@ -290,7 +336,7 @@ function compileRule(
       outcome: 'computed',
       ...(reward.type === 'money' ? { amount: reward.amount } : {}),
     });
-    return { ...base, decide: () => rewarded, computeTraced: () => ({ kind: 'granted', grants, trace }) };
+    return { ...base, constant: rewarded, decide: () => rewarded, computeTraced: () => ({ kind: 'granted', grants, trace }) };
   }
 
   const baseFact = lookupFact(catalog, spec.of);

@@ -45,27 +45,49 @@ function readSource(segments: readonly string[], clock: boolean): string {
   return source;
 }
 
-/** Generates the test of a flat AND: not matched at the first false member; unknown if any member was. */
-export function generateConjunction(conjuncts: readonly Conjunct[]): Test {
-  if (conjuncts.length === 0) return conjoinClosures(conjuncts);
-  const constants: unknown[] = [];
-  const constant = (value: unknown): string => `K[${constants.push(value) - 1}]`;
+/** Collects the constants generated code refers to as `K[i]`. */
+export class Constants {
+  readonly values: unknown[] = [];
+  ref = (value: unknown): string => `K[${this.values.push(value) - 1}]`;
+}
+
+/**
+ * Statements evaluating a flat AND over `facts` and `at`: `onFalse` runs at the first member that
+ * does not match; afterwards `u` is true when some member was unknown. Declares nothing: the
+ * enclosing function declares `o, v, r, u`.
+ */
+export function conjunctionStatements(conjuncts: readonly Conjunct[], constants: Constants, onFalse: string): string[] {
   const lines: string[] = [];
   for (const conjunct of conjuncts) {
     const comparison = conjunct.comparison;
     if (!comparison) {
-      lines.push(`r = ${constant(conjunct.test)}(facts, at); if (r === ${NOT_MATCHED}) return ${NOT_MATCHED}; if (r !== ${MATCHED}) u = true;`);
+      lines.push(`r = ${constants.ref(conjunct.test)}(facts, at); if (r === ${NOT_MATCHED}) ${onFalse} if (r !== ${MATCHED}) u = true;`);
       continue;
     }
-    const check = constant(comparison.check);
-    const fallback = `r = ${check}(v); if (r === ${NOT_MATCHED}) return ${NOT_MATCHED}; if (r !== ${MATCHED}) u = true;`;
-    const inline = comparison.inline?.(constant);
+    const fallback = `r = ${constants.ref(comparison.check)}(v); if (r === ${NOT_MATCHED}) ${onFalse} if (r !== ${MATCHED}) u = true;`;
+    const inline = comparison.inline?.(constants.ref);
     lines.push(readSource(comparison.segments, comparison.clock));
-    lines.push(inline ? `if (${inline.guard}) { if (!(${inline.matched})) return ${NOT_MATCHED}; } else { ${fallback} }` : fallback);
+    lines.push(inline ? `if (${inline.guard}) { if (!(${inline.matched})) ${onFalse} } else { ${fallback} }` : fallback);
   }
-  const source = `"use strict";\nreturn function conjunction(facts, at) {\n  let o, v, r, u = false;\n  ${lines.join('\n  ')}\n  return u ? ${UNKNOWN} : ${MATCHED};\n};`;
-  const factory = new Function('K', source) as (constants: readonly unknown[]) => Test;
-  return factory(constants);
+  return lines;
+}
+
+/** Compiles `function name(params) { body }` with the constants bound to `K`. */
+export function generateFunction<T>(name: string, params: string, body: readonly string[], constants: Constants): T {
+  const source = `"use strict";\nreturn function ${name}(${params}) {\n  ${body.join('\n  ')}\n};`;
+  return (new Function('K', source) as (k: readonly unknown[]) => T)(constants.values);
+}
+
+/** Generates the test of a flat AND: not matched at the first false member; unknown if any member was. */
+export function generateConjunction(conjuncts: readonly Conjunct[]): Test {
+  if (conjuncts.length === 0) return conjoinClosures(conjuncts);
+  const constants = new Constants();
+  const body = [
+    'let o, v, r, u = false;',
+    ...conjunctionStatements(conjuncts, constants, `return ${NOT_MATCHED};`),
+    `return u ? ${UNKNOWN} : ${MATCHED};`,
+  ];
+  return generateFunction<Test>('conjunction', 'facts, at', body, constants);
 }
 
 /** A generated reader of one fact (fixed property names), for reward bases. */
