@@ -13,7 +13,7 @@ import {
   parseDecimal as importedParseDecimal,
 } from './decimal';
 import { RuleDslError } from './errors';
-import { type BranchTrace, CONDITION_OUTCOMES, type ConditionTrace, type GroupOutcome } from './explain';
+import { type BranchTrace, type ComparisonTrace, CONDITION_OUTCOMES, type ConditionOutcome, type ConditionTrace, type GroupOutcome } from './explain';
 import { type FactCatalog, type FactDefinition, type FactSet, lookupFact } from './fact-catalog';
 import { type Operator, valueDatatypeFor } from './operators';
 import {
@@ -95,7 +95,8 @@ export interface CompiledCondition {
    * splice these in and evaluate one flat conjunction instead of a tree of calls.
    */
   readonly conjuncts: readonly Conjunct[];
-  readonly trace: (facts: FactSet, at: number) => ConditionTrace;
+  /** The explaining path; `atText` is the evaluation instant as ISO text, computed once per evaluation. */
+  readonly trace: (facts: FactSet, at: number, atText: string) => ConditionTrace;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -481,7 +482,7 @@ interface CompiledPredicate {
   readonly test: Test;
   /** For a one-branch predicate, the flattened conjuncts of its branch. */
   readonly branchConjuncts: readonly Conjunct[] | undefined;
-  readonly trace: (facts: FactSet, at: number) => { branches: BranchTrace[]; matchedBranch: number | null; outcome: number };
+  readonly trace: (facts: FactSet, at: number, atText: string) => { branches: BranchTrace[]; matchedBranch: number | null; outcome: number };
 }
 
 /** Compiles the conditions of one (validated) program. */
@@ -525,21 +526,20 @@ export class ConditionCompiler {
     const subject = fact.path;
     const inline = inlineSourceFor(fact, operator, literal);
     const comparison = { clock: fact.clock === true, segments: fact.path.split('.'), check, ...(inline ? { inline } : {}) };
+    // One object literal per shape (no spreads): explanations are built per evaluation.
+    const kind = 'comparison';
+    const traceOf: (outcome: ConditionOutcome, actual: unknown) => ComparisonTrace =
+      expected === undefined
+        ? (outcome, actual) => ({ kind, path, outcome, subject, operator, actual })
+        : term === undefined
+          ? (outcome, actual) => ({ kind, path, outcome, subject, operator, expected, actual })
+          : (outcome, actual) => ({ kind, path, outcome, subject, operator, expected, term, actual });
     return {
       test,
       conjuncts: [{ test, comparison }],
-      trace: (facts, at) => {
+      trace: (facts, at, atText) => {
         const raw = read(facts, at);
-        return {
-          kind: 'comparison',
-          path,
-          outcome: CONDITION_OUTCOMES[check(raw)] ?? 'unknown',
-          subject,
-          operator,
-          ...(expected === undefined ? {} : { expected }),
-          ...(term === undefined ? {} : { term }),
-          actual: actualValue(raw, fact),
-        };
+        return traceOf(CONDITION_OUTCOMES[check(raw)] ?? 'unknown', fact.clock ? atText : actualValue(raw, fact));
       },
     };
   }
@@ -562,8 +562,8 @@ export class ConditionCompiler {
     return {
       test,
       conjuncts: negate || predicate.branchConjuncts === undefined ? [{ test }] : predicate.branchConjuncts,
-      trace: (facts, at) => {
-        const { branches, matchedBranch, outcome } = predicate.trace(facts, at);
+      trace: (facts, at, atText) => {
+        const { branches, matchedBranch, outcome } = predicate.trace(facts, at, atText);
         const negated = !negate ? outcome : outcome === MATCHED ? NOT_MATCHED : outcome === NOT_MATCHED ? MATCHED : UNKNOWN;
         return { kind: 'predicate', path, outcome: groupOutcome(negated), predicate: name, negate, matchedBranch, branches };
       },
@@ -585,11 +585,11 @@ export class ConditionCompiler {
     const compiled: CompiledPredicate = {
       test,
       branchConjuncts: conjunctions.length === 1 ? conjunctions[0] : undefined,
-      trace: (facts, at) => {
+      trace: (facts, at, atText) => {
         let matchedBranch: number | null = null;
         let outcome = NOT_MATCHED;
         const traces = branches.map((branch, index): BranchTrace => {
-          const conditions = branch.map((condition) => condition.trace(facts, at));
+          const conditions = branch.map((condition) => condition.trace(facts, at, atText));
           const branchOutcome = andOutcome(conditions.map(traceOutcomeCode));
           if (branchOutcome === MATCHED && matchedBranch === null) matchedBranch = index;
           if (branchOutcome === MATCHED) outcome = MATCHED;

@@ -26,7 +26,7 @@ import {
   type RewardEvaluation,
   type RewardGrant,
 } from './evaluation';
-import { type RewardComputationTrace, type RuleTrace, type WindowTrace } from './explain';
+import { type EligibilityExplanation, type RewardComputationTrace, type RewardExplanation, type RuleTrace, type WindowTrace } from './explain';
 import { type FactCatalog, type FactDeclarations, type FactDefinition, type FactSet, type FactSetFor, lookupFact } from './fact-catalog';
 import { CURRENCY_PATTERN as IMPORTED_CURRENCY_PATTERN, minorUnitDigits, percentRate } from './money';
 import { type Problem } from './problems';
@@ -128,6 +128,16 @@ interface CompiledRule {
   /** Explaining path: the reward computation with its trace. */
   readonly computeTraced: (facts: FactSet, at: number) => RewardOutcome;
   readonly factsInvalid: RewardEvaluation;
+}
+
+/** A decision with its explanation (explicit fields: spreading the frozen decision is slow). */
+function explainedEligibility(decision: EligibilityEvaluation, explanation: EligibilityExplanation): EligibilityEvaluation {
+  return { code: decision.code, eligible: decision.eligible, programKey: decision.programKey, explanation };
+}
+
+function explainedReward(decision: RewardEvaluation, explanation: RewardExplanation): RewardEvaluation {
+  const { code, rewarded, programKey, rule, grants } = decision;
+  return { code, rewarded, programKey, rule, grants, explanation };
 }
 
 function freeze<T extends object>(value: T): T {
@@ -234,11 +244,11 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
     );
   }
 
-  const windowTrace = (name: 'inviting' | 'rewards', atMs: number, open: boolean): WindowTrace => ({
+  const windowTrace = (name: 'inviting' | 'rewards', at: string, open: boolean): WindowTrace => ({
     name,
     from: schedule.startAt,
     until: name === 'inviting' ? schedule.frozenAt : schedule.endAt,
-    at: new Date(atMs).toISOString(),
+    at,
     open,
   });
 
@@ -256,10 +266,11 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
       if (atMs !== atMs) return ELIGIBILITY_TIME_INVALID;
       if (options.explain === false) return decideEligibility(facts, atMs);
       const open = atMs >= startAtMs && atMs < frozenAtMs;
-      const window = windowTrace('inviting', atMs, open);
-      if (!open) return { ...OUTSIDE_INVITING, explanation: { at: window.at, window, conditions: [] } };
-      const conditions = eligibility.map((c) => c.trace(facts, atMs));
-      return { ...byOutcome(andOutcome(conditions.map(traceOutcomeCode))), explanation: { at: window.at, window, conditions } };
+      const at = new Date(atMs).toISOString();
+      const window = windowTrace('inviting', at, open);
+      if (!open) return explainedEligibility(OUTSIDE_INVITING, { at, window, conditions: [] });
+      const conditions = eligibility.map((c) => c.trace(facts, atMs, at));
+      return explainedEligibility(byOutcome(andOutcome(conditions.map(traceOutcomeCode))), { at, window, conditions });
     },
 
     evaluateReward(eventType: string, factSet: FactSetFor<F, 'reward'>, options: EvaluationOptions): RewardEvaluation {
@@ -272,16 +283,16 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
 
       const at = new Date(atMs).toISOString();
       const event = { expected: trigger, actual: eventType, matched: triggered };
-      if (!triggered) return { ...TRIGGER_MISMATCH, explanation: { at, event, rules: [] } };
-      const window = windowTrace('rewards', atMs, open);
-      if (!open) return { ...OUTSIDE_REWARDS, explanation: { at, event, window, rules: [] } };
+      if (!triggered) return explainedReward(TRIGGER_MISMATCH, { at, event, rules: [] });
+      const window = windowTrace('rewards', at, open);
+      if (!open) return explainedReward(OUTSIDE_REWARDS, { at, event, window, rules: [] });
       const traces: RuleTrace[] = [];
       for (const rule of rules) {
-        const conditions = rule.conditions.map((c) => c.trace(facts, atMs));
+        const conditions = rule.conditions.map((c) => c.trace(facts, atMs, at));
         const outcome = andOutcome(conditions.map(traceOutcomeCode));
         traces.push({ index: rule.index, description: rule.description, outcome: groupOutcome(outcome), conditions });
         if (outcome === NOT_MATCHED) continue;
-        if (outcome !== MATCHED) return { ...rule.factsInvalid, explanation: { at, event, window, rules: traces } };
+        if (outcome !== MATCHED) return explainedReward(rule.factsInvalid, { at, event, window, rules: traces });
         const computed = rule.computeTraced(facts, atMs);
         const explanation = { at, event, window, rules: traces, reward: computed.trace };
         const ruleRef = { index: rule.index, description: rule.description };
@@ -291,7 +302,7 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
         const code: RewardCode = computed.kind === 'zero' ? 'reward_amount_zero' : 'facts_invalid';
         return { code, rewarded: false, programKey, rule: ruleRef, grants: [], explanation };
       }
-      return { ...NO_RULE_MATCHED, explanation: { at, event, window, rules: traces } };
+      return explainedReward(NO_RULE_MATCHED, { at, event, window, rules: traces });
     },
   });
 }
@@ -371,11 +382,15 @@ function compileRule(
     computeTraced: (facts, at) => {
       const raw = read(facts, at);
       const amountMinor = amountOf(raw);
-      const common = { ruleIndex: index, type: 'percent' as const, of: baseFact.path, base: actualValue(raw, baseFact), percent: percentText };
-      if (typeof amountMinor === 'string') return { kind: 'invalid', trace: { ...common, outcome: amountMinor } };
+      const base = actualValue(raw, baseFact);
+      const of = baseFact.path;
+      if (typeof amountMinor === 'string') {
+        return { kind: 'invalid', trace: { ruleIndex: index, type: 'percent', of, base, percent: percentText, outcome: amountMinor } };
+      }
       const amount = { amountMinor, currency: currencyOf(raw) };
-      if (amountMinor === 0) return { kind: 'zero', trace: { ...common, outcome: 'zero', amount } };
-      return { kind: 'granted', grants: rewarded(amountMinor, amount.currency).grants, trace: { ...common, outcome: 'computed', amount } };
+      if (amountMinor === 0) return { kind: 'zero', trace: { ruleIndex: index, type: 'percent', of, base, percent: percentText, outcome: 'zero', amount } };
+      const trace: RewardComputationTrace = { ruleIndex: index, type: 'percent', of, base, percent: percentText, outcome: 'computed', amount };
+      return { kind: 'granted', grants: rewarded(amountMinor, amount.currency).grants, trace };
     },
   };
 }
