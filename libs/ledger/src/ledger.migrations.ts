@@ -163,9 +163,11 @@ const createBooks: LedgerMigration = {
           USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transaction_debits_equal_credits';
       END $$;
 
-      -- The triggers run one cheap EXISTS over the statement's transactions (index scans on the
-      -- entries) and compute the details only when something is wrong.
-      CREATE FUNCTION ledger_new_transactions_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+      -- The triggers run one cheap EXISTS over the statement's transactions and compute the
+      -- details only when something is wrong. PL/pgSQL plans these queries once per session; a
+      -- session that starts while the tables are tiny would keep a sequential-scan plan while they
+      -- grow, so the functions forbid sequential scans: their lookups are always index lookups.
+      CREATE FUNCTION ledger_new_transactions_balanced() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off AS $$
       BEGIN
         IF EXISTS (
           SELECT 1 FROM new_transactions t
@@ -178,7 +180,7 @@ const createBooks: LedgerMigration = {
         END IF;
         RETURN NULL;
       END $$;
-      CREATE FUNCTION ledger_new_entries_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION ledger_new_entries_balanced() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off AS $$
       DECLARE
         bad record;
       BEGIN
