@@ -164,6 +164,10 @@ export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInpu
       t,
       GRANT_STATEMENT,
       params,
+      // Prepared (see queryRows): every lookup in it is by a unique key (the conversion, the roles'
+      // rewards, the referrer's cap row, accounts by natural key), planned as an index lookup even
+      // on a young table; and autovacuum's ANALYZE replaces any cached plan as the tables grow.
+      { prepare: true },
     );
     const byRole = new Map<RewardRole, RewardRow>();
     let inserted = 0;

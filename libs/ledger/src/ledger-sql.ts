@@ -9,7 +9,7 @@ import { LedgerError } from './ledger.errors';
 
 /** The node-postgres client under a Sequelize transaction (Sequelize sets `connection` on it). */
 interface PgConnection {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 function pgConnectionOf(transaction: Transaction | undefined): PgConnection | undefined {
@@ -32,22 +32,25 @@ function statementName(sql: string): string {
 /**
  * Runs one SQL statement with positional bind parameters (`$1`) and returns its rows.
  *
- * Inside a transaction the statement runs as a NAMED prepared statement on the transaction's own
- * connection: PostgreSQL then parses and plans each of the ledger's few, fixed statements once
- * per connection instead of on every call, which was the largest cost of a grant after the
- * commit itself. The statements are fixed strings (values are always bound, never spliced in),
- * so the set of prepared statements per connection stays small. Outside a transaction (read
- * models), Sequelize runs it as usual.
+ * Inside a transaction it runs on the transaction's own connection, directly through
+ * node-postgres. With `prepare`, as a NAMED prepared statement: PostgreSQL parses and plans it
+ * once per connection and then reuses the plan, which is what makes the grant (the hot path, one
+ * large statement) cheap. Only statements whose plan cannot go stale get that: a plan is cached
+ * with the table statistics of its first runs, and a statement whose best plan changes as the
+ * tables grow (from a sequential scan to an index lookup) must be planned per call, as every other
+ * statement is. Outside a transaction (read models), Sequelize runs it as usual.
  */
 export async function queryRows<T extends object>(
   sequelize: Sequelize,
   transaction: Transaction | undefined,
   sql: string,
   bind: readonly unknown[] = [],
+  options: { prepare?: boolean } = {},
 ): Promise<T[]> {
   const connection = pgConnectionOf(transaction);
   if (connection) {
-    const result = await connection.query({ name: statementName(sql), text: sql, values: [...bind] });
+    const values = [...bind];
+    const result = await connection.query(options.prepare ? { name: statementName(sql), text: sql, values } : { text: sql, values });
     return result.rows as T[];
   }
   // QueryTypes.SELECT returns the rows of any statement, including INSERT/UPDATE ... RETURNING.
