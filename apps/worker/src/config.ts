@@ -1,6 +1,20 @@
-import { hostPortVar, logLevelVar, parseEnv, postgresUrlVar } from '@referrals/config';
-import { TASK_QUEUE } from '@referrals/workflows';
+import { hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
+import { impactConfigFromEnv, type ImpactConfig } from '@referrals/impact-client';
+import { TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
 import { z } from 'zod';
+import { type ImpactPollingSettings } from './activities';
+
+const HOUR_MS = 3_600_000;
+
+/** A positive whole number from the environment (milliseconds, counts), with a default. */
+const positiveIntVar = (fallback: number) =>
+  z.coerce.number({ message: 'must be a number' }).int('must be a whole number').positive('must be positive').default(fallback);
+
+const booleanVar = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(fallback);
 
 export const workerEnvSchema = z.object({
   DATABASE_URL: postgresUrlVar,
@@ -8,10 +22,75 @@ export const workerEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   LOG_LEVEL: logLevelVar,
+
+  /** Products whose IMPACT_<PRODUCT>_* variables are read; a product without them is disabled. */
+  IMPACT_PRODUCTS: z
+    .string()
+    .default('kiloclaw,kilo_pass')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean)),
+  /** Polls of a queued Performance submission within one attempt, and the wait between them. */
+  IMPACT_POLL_MAX_POLLS: positiveIntVar(5),
+  IMPACT_POLL_INTERVAL_MS: positiveIntVar(1_000),
+
+  /** Capped exponential backoff of Impact deliveries (registrations, SALEs, reversals, redemptions). */
+  DELIVERY_RETRY_INITIAL_INTERVAL_MS: positiveIntVar(5_000),
+  DELIVERY_RETRY_MAX_INTERVAL_MS: positiveIntVar(HOUR_MS),
+  DELIVERY_RETRY_BACKOFF_COEFFICIENT: z.coerce.number({ message: 'must be a number' }).min(1, 'must be at least 1').default(2),
+  /** A delivery workflow continues as new after this many attempts (bounded history). */
+  DELIVERY_ATTEMPTS_PER_RUN: positiveIntVar(500),
+
+  /** How long an issuance-bonus workflow started by a usage signal waits for the issuance facts. */
+  ISSUANCE_FACTS_WAIT_MS: positiveIntVar(35 * 24 * HOUR_MS),
+  /** ISO 8601: subscribers who started before it keep the legacy month-2 promo. Unset: nobody. */
+  PROMO_LAUNCH_CUTOFF_AT: optionalVar.pipe(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional()),
+
+  /** Temporal Schedules created or updated at boot. */
+  SCHEDULES_ENABLED: booleanVar(true),
+  EXPIRE_REWARDS_INTERVAL_MS: positiveIntVar(HOUR_MS),
+  EXPIRE_REWARDS_BATCH_SIZE: positiveIntVar(500),
+  EXPIRE_REWARDS_MAX_BATCHES: positiveIntVar(20),
+  BACKFILL_REDEMPTIONS_INTERVAL_MS: positiveIntVar(15 * 60_000),
+  BACKFILL_REDEMPTIONS_BATCH_SIZE: positiveIntVar(100),
 });
 
-export type WorkerConfig = z.infer<typeof workerEnvSchema>;
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export interface WorkerConfig extends WorkerEnv {
+  /** Impact per product (IMPACT_<PRODUCT>_ADVOCATE_* / _PERFORMANCE_*); an empty section is disabled. */
+  impact: ImpactConfig;
+}
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  return parseEnv(workerEnvSchema, env);
+  const parsed = parseEnv(workerEnvSchema, env);
+  return { ...parsed, impact: impactConfigFromEnv(env, parsed.IMPACT_PRODUCTS) };
+}
+
+/** What the workflows read through `loadWorkflowSettings`. */
+export function workflowSettingsOf(config: WorkerEnv): WorkflowSettings {
+  return {
+    delivery: {
+      initialIntervalMs: config.DELIVERY_RETRY_INITIAL_INTERVAL_MS,
+      maxIntervalMs: Math.max(config.DELIVERY_RETRY_MAX_INTERVAL_MS, config.DELIVERY_RETRY_INITIAL_INTERVAL_MS),
+      backoffCoefficient: config.DELIVERY_RETRY_BACKOFF_COEFFICIENT,
+    },
+    attemptsPerRun: config.DELIVERY_ATTEMPTS_PER_RUN,
+    issuanceFactsWaitMs: config.ISSUANCE_FACTS_WAIT_MS,
+    promoLaunchCutoffAt: config.PROMO_LAUNCH_CUTOFF_AT ?? null,
+    expireBatchSize: Math.min(config.EXPIRE_REWARDS_BATCH_SIZE, 5_000),
+    expireMaxBatches: config.EXPIRE_REWARDS_MAX_BATCHES,
+    backfillBatchSize: config.BACKFILL_REDEMPTIONS_BATCH_SIZE,
+  };
+}
+
+export function impactPollingOf(config: WorkerEnv): ImpactPollingSettings {
+  return { maxPolls: config.IMPACT_POLL_MAX_POLLS, pollIntervalMs: config.IMPACT_POLL_INTERVAL_MS };
+}
+
+export interface ScheduleIntervals {
+  expireRewardsMs: number;
+  backfillRedemptionsMs: number;
+}
+
+export function scheduleIntervalsOf(config: WorkerEnv): ScheduleIntervals {
+  return { expireRewardsMs: config.EXPIRE_REWARDS_INTERVAL_MS, backfillRedemptionsMs: config.BACKFILL_REDEMPTIONS_INTERVAL_MS };
 }

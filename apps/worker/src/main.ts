@@ -1,14 +1,17 @@
 /**
- * Starts the worker: configuration, database, Temporal connection, search attributes, workflow
- * bundle; serves the task queue until SIGINT/SIGTERM, then drains and exits.
+ * Starts the worker: configuration, database, Impact client, Temporal connection, search
+ * attributes, schedules, workflow bundle; serves the task queue until SIGINT/SIGTERM, then drains
+ * and exits.
  */
 import { exitOnConfigError } from '@referrals/config';
 import { createSequelize, pingDatabase, redactDatabaseUrl } from '@referrals/db';
-import { Connection } from '@temporalio/client';
+import { createImpactClient } from '@referrals/impact-client';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities } from './activities';
-import { loadWorkerConfig } from './config';
+import { impactPollingOf, loadWorkerConfig, scheduleIntervalsOf, workflowSettingsOf } from './config';
+import { ensureSchedules } from './schedules';
 import { ensureSearchAttributes } from './search-attributes';
 import { bundleWorkflows } from './workflow-bundle';
 import { createReferralsWorker } from './worker';
@@ -29,9 +32,21 @@ async function main(): Promise<void> {
     throw new Error(`DATABASE_URL cannot be reached (${redactDatabaseUrl(config.DATABASE_URL)}): ${(error as Error).message}`);
   });
 
+  const impact = createImpactClient({ config: config.impact, logger });
+  const disabled = config.IMPACT_PRODUCTS.filter((p) => !impact.configuredProducts.includes(p));
+  logger.info(
+    { configured: impact.configuredProducts, disabled },
+    disabled.length ? 'Impact is disabled for some products: their deliveries are recorded as disabled' : 'Impact configured',
+  );
+
   const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const added = await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   if (added.length) logger.info({ added }, 'registered search attributes');
+  if (config.SCHEDULES_ENABLED) {
+    const client = new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE });
+    const schedules = await ensureSchedules(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervals: scheduleIntervalsOf(config) });
+    logger.info({ schedules }, 'schedules ensured');
+  }
   await admin.close();
 
   const started = Date.now();
@@ -43,7 +58,13 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ sequelize }),
+    activities: createActivities({
+      sequelize,
+      impact,
+      settings: workflowSettingsOf(config),
+      polling: impactPollingOf(config),
+      clock: () => new Date(),
+    }),
     workflowBundle,
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker serving');

@@ -14,5 +14,6 @@ describe('workflowIds', () => {
       workflowIds.participantRegistration('kilo-pass', 'x'),
     ]);
     expect(ids.size).toBe(4);
+    expect(workflowIds.conversionReversal('x')).not.toBe(workflowIds.conversionReport('x'));
   });
 });

@@ -7,5 +7,6 @@ export const workflowIds = {
   issuanceBonus: (issuanceId: string) => `issuance-bonus-${issuanceId}`,
   participantRegistration: (programKey: string, userId: string) => `participant-registration-${programKey}-${userId}`,
   conversionReport: (conversionId: string) => `conversion-report-${conversionId}`,
+  conversionReversal: (conversionId: string) => `conversion-reversal-${conversionId}`,
   stackCheck: (runId: string) => `stack-check-${runId}`,
 } as const;

@@ -1,0 +1,200 @@
+import { orderIdFor, type ConversionInput, type DispositionCode, type PerformanceClient } from '@referrals/impact-client';
+import {
+  deliveryBusinessIds,
+  deliveryKeys,
+  getDelivery,
+  isTerminalDeliveryStatus,
+  recordSuppressedDelivery,
+  type Delivery,
+  type SaleRef,
+} from '@referrals/impact-sync';
+import {
+  type AdversePaymentKindName,
+  type ConversionActivities,
+  type ReportConversionInput,
+  type ReverseConversionInput,
+} from '@referrals/workflows';
+import { type ActivityDeps } from './activity-deps';
+import { withBusinessErrors } from './activity-errors';
+import {
+  activityCancellationSignal,
+  deliveryToAttempt,
+  endOfImpactOutcome,
+  openDelivery,
+  recordAttemptEnd,
+  resultOf,
+  type AttemptEnd,
+} from './delivery-recording';
+
+/** Which Impact disposition reverses a SALE after each kind of adverse payment. */
+export const dispositionOf: Record<AdversePaymentKindName, DispositionCode> = {
+  refund: 'ITEM_RETURNED',
+  chargeback: 'REJECTED',
+  fraud_mark: 'CONS_FRAUD',
+  early_fraud_warning_refund: 'CONS_FRAUD',
+};
+
+const saleOf = (r: { product: string; provider: string; sourcePaymentId: string }): SaleRef => ({
+  product: r.product,
+  provider: r.provider,
+  sourcePaymentId: r.sourcePaymentId,
+});
+
+/** The SALE this report sends: the referral's when the referral won, the affiliate's otherwise. */
+const reportedKind = (report: ReportConversionInput) => (report.attribution.winner === 'referral' ? 'referral_sale' : 'affiliate_sale');
+
+function conversionInput(report: ReportConversionInput): ConversionInput {
+  return {
+    event: 'SALE',
+    // Deterministic OrderId: the payment's source id (a resubmission carries the same one).
+    orderSourceId: report.sourcePaymentId,
+    eventDate: report.occurredAt,
+    customerId: report.userId,
+    ...(report.customerEmail ? { customerEmail: report.customerEmail } : {}),
+    // Referral SALEs carry no click id; affiliate SALEs carry the winning touch's `im_ref`.
+    ...(report.attribution.winner === 'affiliate' ? { clickId: report.attribution.clickId } : {}),
+    currencyCode: report.currency,
+    amountMinor: report.amountMinor,
+    ...(report.item ? { item: report.item } : {}),
+    ...(report.promoCode ? { promoCode: report.promoCode } : {}),
+  };
+}
+
+function disabledEnd(deps: ActivityDeps, product: string): AttemptEnd {
+  const code = deps.impact.configuredProducts.includes(product) ? 'impact_performance_not_configured' : 'impact_product_not_configured';
+  return { outcome: 'disabled', error: { code, message: `Impact Performance is not configured for product "${product}"; nothing was sent`, httpStatus: null } };
+}
+
+/** SALE reports (referral or affiliate, with the losing affiliate SALE suppressed) and reversals. */
+export function createConversionActivities(deps: ActivityDeps): ConversionActivities {
+  const { sequelize, impact } = deps;
+
+  /** One submission, or a poll of the submission a previous attempt left queued. */
+  async function reportOnce(performance: PerformanceClient, report: ReportConversionInput, queuedUri: string | null, requestId: string): Promise<AttemptEnd> {
+    const options = { requestId, signal: activityCancellationSignal() };
+    const polling = { ...options, maxPolls: deps.polling.maxPolls, pollIntervalMs: deps.polling.pollIntervalMs };
+    let toPoll = queuedUri;
+    if (toPoll === null) {
+      const submitted = await performance.submitConversion(conversionInput(report), options);
+      if (submitted.kind !== 'ok') return endOfImpactOutcome(submitted, () => ({ outcome: 'succeeded' }));
+      if (submitted.value.status === 'recorded') return { outcome: 'succeeded', impactActionId: submitted.value.actionId };
+      toPoll = submitted.value.queuedUri;
+    }
+    const polled = await performance.pollSubmission({ queuedUri: toPoll }, polling);
+    if (polled.kind === 'ok') return { outcome: 'succeeded', impactActionId: polled.value.actionId, queuedUri: null };
+    const end = endOfImpactOutcome(polled, () => ({ outcome: 'succeeded' }));
+    if (end.outcome !== 'retrying') return end;
+    // A failed queued submission is submitted again next time (same OrderId); a pending one is polled again.
+    return { ...end, queuedUri: polled.kind === 'transient' && polled.code === 'queued_submission_failed' ? null : toPoll };
+  }
+
+  async function reverseOnce(reversal: ReverseConversionInput, requestId: string): Promise<AttemptEnd> {
+    const businessId = deliveryBusinessIds.sale(saleOf(reversal));
+    const sales = [await getDelivery(sequelize, 'referral_sale', businessId), await getDelivery(sequelize, 'affiliate_sale', businessId)].filter(
+      (d): d is Delivery => d !== null,
+    );
+    const reported = sales.find((d) => d.status === 'succeeded');
+    if (!reported) {
+      const inFlight = sales.find((d) => !isTerminalDeliveryStatus(d.status));
+      if (inFlight) {
+        return {
+          outcome: 'retrying',
+          error: { code: 'sale_report_in_progress', message: `the ${inFlight.kind} of this payment is still being delivered (${inFlight.status})`, httpStatus: null },
+        };
+      }
+      return { outcome: 'suppressed', reason: sales.length ? 'no SALE of this payment reached Impact: nothing to reverse' : 'no SALE was reported for this payment' };
+    }
+    const { performance } = impact.forProduct(reversal.product);
+    if (!performance.enabled) return disabledEnd(deps, reversal.product);
+    const target = reported.impactActionId
+      ? { actionId: reported.impactActionId }
+      : { event: 'SALE' as const, orderSourceId: reversal.sourcePaymentId };
+    const disposition = dispositionOf[reversal.adverseKind];
+    const outcome = await performance.reverseAction(target, disposition, { requestId, signal: activityCancellationSignal() });
+    return endOfImpactOutcome(outcome, (success) => ({
+      outcome: 'succeeded',
+      impactActionId: reported.impactActionId,
+      details: {
+        reversedKind: reported.kind,
+        disposition,
+        ...(success.kind === 'ok' && success.value.status === 'queued' ? { queuedUri: success.value.queuedUri } : {}),
+      },
+    }));
+  }
+
+  return {
+    openConversionReport: ({ report, workflowId }) =>
+      withBusinessErrors(async () => {
+        const sale = saleOf(report);
+        const businessId = deliveryBusinessIds.sale(sale);
+        const common = {
+          businessId,
+          product: report.product,
+          programKey: report.programKey ?? null,
+          userId: report.userId,
+          workflowId,
+          impactOrderId: orderIdFor(report.sourcePaymentId),
+          details: { conversionId: report.conversionId },
+        };
+        const suppressed =
+          report.attribution.winner === 'referral'
+            ? resultOf(
+                await recordSuppressedDelivery(sequelize, {
+                  ...common,
+                  kind: 'affiliate_sale',
+                  deliveryKey: deliveryKeys.affiliateSale(sale),
+                  reason: 'the referral won the attribution: the affiliate SALE is suppressed',
+                  details: { ...common.details, hadAffiliateTouch: Boolean(report.attribution.affiliateClickId) },
+                  now: deps.clock(),
+                }),
+              )
+            : null;
+        const reported = await openDelivery(sequelize, {
+          ...common,
+          kind: reportedKind(report),
+          deliveryKey: report.attribution.winner === 'referral' ? deliveryKeys.referralSale(sale) : deliveryKeys.affiliateSale(sale),
+          now: deps.clock(),
+        });
+        return { reported, suppressed };
+      }),
+
+    attemptConversionReport: ({ report, attempt, retryDelayMs }) =>
+      withBusinessErrors(async () => {
+        const kind = reportedKind(report);
+        const businessId = deliveryBusinessIds.sale(saleOf(report));
+        const current = await deliveryToAttempt(sequelize, kind, businessId);
+        if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
+        const requestId = `${current.deliveryKey}:attempt-${attempt}`;
+        const { performance } = impact.forProduct(report.product);
+        const end = performance.enabled ? await reportOnce(performance, report, current.queuedUri, requestId) : disabledEnd(deps, report.product);
+        return recordAttemptEnd(sequelize, deps.clock(), { kind, businessId, requestId }, { attempt, retryDelayMs }, end);
+      }),
+
+    openSaleReversal: ({ reversal, workflowId }) =>
+      withBusinessErrors(() => {
+        const sale = saleOf(reversal);
+        return openDelivery(sequelize, {
+          kind: 'sale_reversal',
+          businessId: deliveryBusinessIds.sale(sale),
+          deliveryKey: deliveryKeys.saleReversal(sale),
+          product: reversal.product,
+          programKey: reversal.programKey ?? null,
+          userId: reversal.userId ?? null,
+          workflowId,
+          impactOrderId: orderIdFor(reversal.sourcePaymentId),
+          details: { conversionId: reversal.conversionId, adverseKind: reversal.adverseKind },
+          now: deps.clock(),
+        });
+      }),
+
+    attemptSaleReversal: ({ reversal, attempt, retryDelayMs }) =>
+      withBusinessErrors(async () => {
+        const businessId = deliveryBusinessIds.sale(saleOf(reversal));
+        const current = await deliveryToAttempt(sequelize, 'sale_reversal', businessId);
+        if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
+        const requestId = `${current.deliveryKey}:attempt-${attempt}`;
+        const end = await reverseOnce(reversal, requestId);
+        return recordAttemptEnd(sequelize, deps.clock(), { kind: 'sale_reversal', businessId, requestId }, { attempt, retryDelayMs }, end);
+      }),
+  };
+}

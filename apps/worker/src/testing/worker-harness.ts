@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { dbMigrations } from '@referrals/db';
+import { useTestDatabase } from '@referrals/db/testing';
+import { type ImpactTestHarness, startImpactTestHarness } from '@referrals/impact-client/testing';
+import { impactSyncMigrations, recordParticipantRegistration } from '@referrals/impact-sync';
+import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput, type Reward } from '@referrals/ledger';
+import { type WorkflowSettings } from '@referrals/workflows';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type Sequelize } from 'sequelize';
+import { createActivities } from '../activities';
+import { bundleWorkflows } from '../workflow-bundle';
+import { createReferralsWorker } from '../worker';
+
+/**
+ * Test harness for workflow specs: per test file a fresh migrated database, a fake Impact server
+ * over real HTTP with a real client, the workflow bundle (built once), a worker on a task queue of
+ * its own against the real Temporal dev server, and a client. Short timings, no time skipping.
+ */
+export const testSettings: WorkflowSettings = {
+  delivery: { initialIntervalMs: 100, maxIntervalMs: 400, backoffCoefficient: 2 },
+  attemptsPerRun: 500,
+  issuanceFactsWaitMs: 20_000,
+  promoLaunchCutoffAt: '2026-02-01T00:00:00.000Z',
+  expireBatchSize: 2,
+  expireMaxBatches: 10,
+  backfillBatchSize: 50,
+};
+
+export interface WorkerHarness {
+  readonly sequelize: Sequelize;
+  readonly impact: ImpactTestHarness;
+  readonly client: Client;
+  readonly connection: Connection;
+  readonly taskQueue: string;
+  /** Stops the worker (graceful: in-flight activities get `graceTime`, then are cancelled). */
+  stopWorker(graceTime?: string): Promise<void>;
+  /** Starts a new worker on the same task queue (after stopWorker). */
+  startWorker(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Already installed in this process by another spec file.
+  }
+  runtimeInstalled = true;
+}
+
+export function useWorkerHarness(options: { settings?: Partial<WorkflowSettings>; workflowsPath?: string } = {}): WorkerHarness {
+  const db = useTestDatabase([dbMigrations, ledgerMigrations, impactSyncMigrations]);
+  const taskQueue = `test-${randomUUID()}`;
+  const settings = { ...testSettings, ...options.settings };
+  let impact: ImpactTestHarness | undefined;
+  let bundle: WorkflowBundleWithSourceMap | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  let connection: Connection | undefined;
+  let client: Client | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+
+  const startWorker = async () => {
+    if (!nativeConnection || !bundle || !impact) throw new Error('the harness is not set up');
+    worker = await createReferralsWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities: createActivities({
+        sequelize: db.sequelize,
+        impact: impact.client,
+        settings,
+        polling: { maxPolls: 3, pollIntervalMs: 50 },
+        clock: () => new Date(),
+      }),
+      workflowBundle: bundle,
+      shutdownGraceTime: '200 milliseconds',
+    });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = undefined;
+    running = undefined;
+  };
+
+  beforeAll(async () => {
+    installRuntime();
+    impact = await startImpactTestHarness();
+    bundle = await bundleWorkflows(options.workflowsPath);
+    const address = process.env['TEMPORAL_ADDRESS'] ?? '';
+    nativeConnection = await NativeConnection.connect({ address });
+    connection = await Connection.connect({ address });
+    client = new Client({ connection, namespace: 'default' });
+    await startWorker();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopWorker();
+    await nativeConnection?.close();
+    await connection?.close();
+    await impact?.close();
+  }, 30_000);
+
+  const required = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} exists only inside tests (after beforeAll)`);
+    return value;
+  };
+  return {
+    get sequelize() {
+      return db.sequelize;
+    },
+    get impact() {
+      return required(impact, 'the fake Impact');
+    },
+    get client() {
+      return required(client, 'the Temporal client');
+    },
+    get connection() {
+      return required(connection, 'the Temporal connection');
+    },
+    taskQueue,
+    stopWorker,
+    startWorker,
+  };
+}
+
+let sequence = 0;
+/** A unique id per call, so tests sharing one database and one Temporal server never collide. */
+export function uniqueId(prefix: string): string {
+  sequence += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${sequence}`;
+}
+
+export const KILO_PASS = { programKey: 'kilo-pass', product: 'kilo_pass', tenantAlias: 'referrals_demo', programId: '51700' } as const;
+
+/** A Kilo Pass conversion: both roles earn 2450 USD cents, pending, earned at `earnedAt`. */
+export async function grantKiloPassRewards(
+  sequelize: Sequelize,
+  overrides: Partial<GrantRewardsInput> & { earnedAt: Date },
+): Promise<{ referrer: Reward; referee: Reward }> {
+  const expiresAt = new Date(overrides.earnedAt.getTime() + 365 * 24 * 3_600_000);
+  const outcome = (role: 'referrer' | 'referee') => ({
+    role,
+    decision: 'grant' as const,
+    kind: 'fixed' as const,
+    amountMinor: 2450,
+    unit: 'USD',
+    initialStatus: 'pending' as const,
+    expiresAt,
+    reason: 'rule 1: first paid monthly tier_49 payment',
+  });
+  const result = await grantRewards(sequelize, {
+    programKey: KILO_PASS.programKey,
+    programVersion: 1,
+    product: KILO_PASS.product,
+    conversionId: uniqueId('pay'),
+    referralId: uniqueId('ref'),
+    referrerId: uniqueId('referrer'),
+    refereeId: uniqueId('referee'),
+    referrerCap: 5,
+    outcomes: [outcome('referrer'), outcome('referee')],
+    actor: 'test:grant',
+    ...overrides,
+  });
+  const [referrer, referee] = result.rewards;
+  if (!referrer || !referee) throw new Error('expected two rewards');
+  return { referrer, referee };
+}
+
+/**
+ * The beneficiary as Impact Advocate knows them: registered (stored in impact-sync as the
+ * registration workflow would) and holding a credit reward worth `amount` USD at the fake.
+ */
+export async function givenImpactParticipantWithReward(
+  harness: WorkerHarness,
+  userId: string,
+  amount = 24.5,
+): Promise<{ participantId: string; impactRewardId: string }> {
+  const participantId = `${userId}@example.test`;
+  await recordParticipantRegistration(harness.sequelize, {
+    programKey: KILO_PASS.programKey,
+    userId,
+    product: KILO_PASS.product,
+    participantId,
+    accountId: participantId,
+    referralCode: null,
+  });
+  const reward = harness.impact.fake.addReward({
+    tenantAlias: KILO_PASS.tenantAlias,
+    accountId: participantId,
+    userId: participantId,
+    amount,
+    unit: 'USD',
+    programId: KILO_PASS.programId,
+  });
+  return { participantId, impactRewardId: reward.id };
+}
+
+/** Every scenario that touched the ledger ends with this: the books and the rewards agree. */
+export async function expectLedgerSound(sequelize: Sequelize): Promise<void> {
+  expect(await verifyLedger(sequelize)).toEqual([]);
+}
+
+/** Polls `probe` until it returns a value (not undefined/false), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

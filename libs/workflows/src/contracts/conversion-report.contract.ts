@@ -1,0 +1,71 @@
+import { type DeliveryResult } from './delivery.contract';
+
+/** Who won the attribution of the payment (resolved by the api at conversion time). */
+export type SaleAttribution =
+  /** The referral SALE is reported; the affiliate SALE is recorded as `suppressed` (no call). */
+  | { winner: 'referral'; affiliateClickId?: string | null }
+  /** The affiliate SALE is reported with its `im_ref` click id. */
+  | { winner: 'affiliate'; clickId: string };
+
+/**
+ * Input of `reportConversion`: one per qualifying payment. Workflow id:
+ * `workflowIds.conversionReport(conversionId)`. The OrderId is deterministic: the payment's
+ * source id (`orderIdFor(sourcePaymentId)`).
+ */
+export interface ReportConversionInput {
+  /** The api's conversion id (the ledger's `conversionId` of the payment). */
+  conversionId: string;
+  product: string;
+  programKey?: string | null;
+  /** Billing provider (`stripe`) and its payment id. */
+  provider: string;
+  sourcePaymentId: string;
+  /** `CustomerId`: our user id (never PII). */
+  userId: string;
+  /** Plain address; only its SHA-1 leaves the worker. */
+  customerEmail?: string | null;
+  /** ISO 8601 `EventDate`. */
+  occurredAt: string;
+  amountMinor: number;
+  currency: string;
+  item?: { category?: string; name?: string; sku?: string; quantity?: number };
+  promoCode?: string;
+  attribution: SaleAttribution;
+  /** Internal: the attempt a continued-as-new run resumes at. */
+  resumeAtAttempt?: number;
+}
+
+export interface ReportConversionResult {
+  conversionId: string;
+  /** The SALE that was sent (referral or affiliate). */
+  reported: DeliveryResult;
+  /** The affiliate SALE recorded as suppressed when the referral won; null otherwise. */
+  suppressed: DeliveryResult | null;
+}
+
+export type ReportConversionWorkflow = (input: ReportConversionInput) => Promise<ReportConversionResult>;
+
+/** The adverse payment kinds of the ledger (`adversePaymentKinds`). */
+export type AdversePaymentKindName = 'refund' | 'chargeback' | 'fraud_mark' | 'early_fraud_warning_refund';
+
+/**
+ * Input of `reverseConversion`: reverses the SALE reported for a payment after an adverse payment.
+ * Workflow id: `workflowIds.conversionReversal(conversionId)`. Start it after the report workflow
+ * was started for the payment: while that SALE is still being delivered the reversal waits (and
+ * retries); when no SALE reached Impact the reversal ends `suppressed`.
+ */
+export interface ReverseConversionInput {
+  conversionId: string;
+  product: string;
+  programKey?: string | null;
+  provider: string;
+  sourcePaymentId: string;
+  userId?: string | null;
+  adverseKind: AdversePaymentKindName;
+  /** Internal: the attempt a continued-as-new run resumes at. */
+  resumeAtAttempt?: number;
+}
+
+export type ReverseConversionResult = DeliveryResult;
+
+export type ReverseConversionWorkflow = (input: ReverseConversionInput) => Promise<ReverseConversionResult>;

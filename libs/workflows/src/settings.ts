@@ -1,0 +1,43 @@
+/**
+ * Timings and knobs the workflows read once per run through the `loadWorkflowSettings` activity
+ * (the worker builds them from its environment), so they are recorded in the history and replay
+ * deterministically, and tests use short ones without time skipping.
+ */
+
+/** Capped exponential backoff between delivery attempts. */
+export interface RetrySettings {
+  /** Wait after the first failed attempt. */
+  initialIntervalMs: number;
+  /** The wait never grows beyond this (unless Impact asks for longer with Retry-After). */
+  maxIntervalMs: number;
+  /** Growth factor per attempt (2 doubles the wait). */
+  backoffCoefficient: number;
+}
+
+export interface WorkflowSettings {
+  /** Impact deliveries (registrations, SALE reports, reversals, redemptions). */
+  delivery: RetrySettings;
+  /** A delivery workflow continues as new after this many attempts in one run (bounded history). */
+  attemptsPerRun: number;
+  /** How long an issuance-bonus workflow started by a usage signal waits for the issuance facts. */
+  issuanceFactsWaitMs: number;
+  /**
+   * Subscribers who started before this instant (ISO 8601) keep the legacy month-2 promo on their
+   * second issuance; null: nobody does. An issuance's facts may override it.
+   */
+  promoLaunchCutoffAt: string | null;
+  /** Rewards one expiry transaction expires at most, and how many batches one run takes. */
+  expireBatchSize: number;
+  expireMaxBatches: number;
+  /** Redemption workflows one backfill run starts at most. */
+  backfillBatchSize: number;
+}
+
+/**
+ * The wait after failed attempt `attempt` (1-based): initial * coefficient^(attempt-1), capped.
+ */
+export function retryDelayMs(attempt: number, retry: RetrySettings): number {
+  const exponent = Math.max(0, attempt - 1);
+  const raw = retry.initialIntervalMs * Math.pow(Math.max(1, retry.backoffCoefficient), exponent);
+  return Math.round(Math.min(retry.maxIntervalMs, Number.isFinite(raw) ? raw : retry.maxIntervalMs));
+}
