@@ -14,7 +14,7 @@ import {
   unitSchema,
   validDate,
 } from './ledger.schemas';
-import { contentHash, inLedgerTransaction, queryRows, RestartTransaction } from './ledger-sql';
+import { inLedgerTransaction, queryRows, RestartTransaction, sha256Hex } from './ledger-sql';
 import { assertBalanced, entriesCtes, LEG_COLUMNS, legRows, postingHash, type Posting } from './post-transactions';
 import { initialRewardStates } from './reward-states';
 import { rewardKinds, toReward, type Reward, type RewardRole, type RewardRow } from './reward-rows';
@@ -117,19 +117,29 @@ function liabilityOf(g: ParsedGrant, unit: string): AccountKey {
  * What a replay must match, per role: everything the decision was made from. The actor is left
  * out, so the same decision retried by another worker is still a replay.
  */
-function roleContentHash(g: ParsedGrant, outcome: ParsedOutcome): string {
-  return contentHash({
-    programKey: g.programKey,
-    programVersion: g.programVersion,
-    product: g.product,
-    conversionId: g.conversionId,
-    referralId: g.referralId,
-    referrerId: g.referrerId,
-    refereeId: g.refereeId,
-    earnedAt: g.earnedAt,
-    referrerCap: outcome.role === 'referrer' ? g.referrerCap : undefined,
-    outcome,
-  });
+function roleContentHash(g: ParsedGrant, o: ParsedOutcome): string {
+  // An explicit tuple (cheaper than canonical JSON on the hot path, and stable by construction).
+  const decided =
+    o.decision === 'grant'
+      ? [o.kind, o.amountMinor, o.percent ?? null, o.baseMinor ?? null, o.unit, o.initialStatus, o.expiresAt?.toISOString() ?? null, o.reason]
+      : [o.reason];
+  return sha256Hex(
+    JSON.stringify([
+      'grant/1',
+      g.programKey,
+      g.programVersion,
+      g.product,
+      g.conversionId,
+      g.referralId,
+      g.referrerId,
+      g.refereeId,
+      g.earnedAt.toISOString(),
+      o.role === 'referrer' ? g.referrerCap : null,
+      o.role,
+      o.decision,
+      ...decided,
+    ]),
+  );
 }
 
 /**

@@ -138,7 +138,11 @@ export function translateDatabaseError(error: unknown): unknown {
 
 /** sha256 of a canonical JSON form: same content, whatever the key order, gives the same hash. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

@@ -18,7 +18,7 @@ import {
   reasonSchema,
   unitSchema,
 } from './ledger.schemas';
-import { contentHash, inLedgerTransaction, queryRows, safeInteger } from './ledger-sql';
+import { inLedgerTransaction, queryRows, safeInteger, sha256Hex } from './ledger-sql';
 
 export type EntrySide = 'debit' | 'credit';
 
@@ -82,14 +82,20 @@ export function assertBalanced(posting: Posting): void {
 }
 
 export function postingHash(posting: Pick<Posting, 'kind' | 'unit' | 'rewardId' | 'reason' | 'externalIds' | 'legs'>): string {
-  return contentHash({
-    kind: posting.kind,
-    unit: posting.unit,
-    rewardId: posting.rewardId,
-    reason: posting.reason,
-    externalIds: posting.externalIds,
-    legs: posting.legs.map((l) => [l.account.kind, l.account.program_key, l.account.owner_id, l.side, l.amountMinor]),
-  });
+  const externalIds = Object.keys(posting.externalIds)
+    .sort()
+    .map((k) => [k, posting.externalIds[k]]);
+  return sha256Hex(
+    JSON.stringify([
+      'posting/1',
+      posting.kind,
+      posting.unit,
+      posting.rewardId,
+      posting.reason,
+      externalIds,
+      posting.legs.map((l) => [l.account.kind, l.account.program_key, l.account.owner_id, l.side, l.amountMinor]),
+    ]),
+  );
 }
 
 /** Legs as entriesCtes reads them, tied to their transaction by `ref`. */
