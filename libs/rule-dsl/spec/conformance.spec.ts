@@ -156,7 +156,7 @@ function runCase(c: Case): void {
     return;
   }
 
-  const compiled = compileProgram(document, catalog);
+  const compiled = compileProgram(document, catalog, { evaluator: 'closures' });
   if (!compiled.ok) throw new Error(`case program does not validate: ${JSON.stringify(compiled.problems)}`);
   const program = compiled.program;
   const generated = compileProgramOrThrow(document, catalog, { evaluator: 'generated' });

@@ -7,8 +7,8 @@ import { deepFreeze } from './fixtures/deep-freeze';
 import { examplePrograms } from './fixtures';
 
 // Loose catalogs: these tests feed deliberately malformed fact sets.
-const kiloPass = compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog);
-const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog as FactCatalog);
+const kiloPass = compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog, { evaluator: 'closures' });
+const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog as FactCatalog, { evaluator: 'closures' });
 const kiloPassGenerated = compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog, { evaluator: 'generated' });
 const challengeGenerated = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog as FactCatalog, { evaluator: 'generated' });
 
@@ -143,9 +143,10 @@ describe('fast, explaining and generated paths', () => {
 });
 
 describe('the generated evaluator', () => {
-  it('is used when asked for and code generation is allowed', () => {
-    expect(kiloPass.evaluator).toBe('closures');
+  it('is the default where code generation is allowed, and closures are used when asked for', () => {
+    expect(compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog).evaluator).toBe('generated');
     expect(kiloPassGenerated.evaluator).toBe('generated');
+    expect(kiloPass.evaluator).toBe('closures');
   });
 
   it('falls back to closures where code generation is forbidden (strict Content Security Policy)', async () => {

@@ -46,11 +46,12 @@ const CURRENCY_PATTERN = IMPORTED_CURRENCY_PATTERN;
 /** How to compile. */
 export interface CompileOptions {
   /**
-   * - `closures` (default): conditions become composed closures; no code generation, so it runs
-   *   under any Content Security Policy.
-   * - `generated`: each flat AND of conditions becomes one generated function (`new Function`),
-   *   several times faster on hot paths; falls back to closures where code generation is not
-   *   allowed. Decisions and explanations are the same either way.
+   * - `generated` (default): each flat AND of conditions becomes one generated function
+   *   (`new Function`, constants passed in, nothing from the document spliced in unquoted), about
+   *   twice as fast as closures on hot paths; falls back to closures by itself where code
+   *   generation is not allowed (a strict Content Security Policy, a locked-down sandbox).
+   * - `closures`: conditions become composed closures; no code generation at all.
+   * Decisions and explanations are the same either way (the conformance suite runs both).
    */
   readonly evaluator?: 'closures' | 'generated';
 }
@@ -84,7 +85,7 @@ export function compileProgram<F extends FactDeclarations>(
 ): CompileResult<F> {
   const validation = validateProgram(document, catalog);
   if (!validation.ok) return { ok: false, problems: validation.problems };
-  const generated = options.evaluator === 'generated' && canGenerateCode();
+  const generated = (options.evaluator ?? 'generated') === 'generated' && canGenerateCode();
   const strategy: Strategy = generated
     ? { evaluator: 'generated', conjoin: conjoinGenerated, reader: (fact) => generateReader(fact.path.split('.'), fact.clock === true) }
     : { evaluator: 'closures', conjoin: conjoinClosures, reader: compileReader };

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:rules`: evaluations per second of the two example programs, on one fixed, varied,
  * deterministic workload, for
- *   1. the compiled rule-dsl evaluator: composed closures (the default), generated code (opt-in),
+ *   1. the compiled rule-dsl evaluator: generated code (the default), composed closures (no code generation),
  *      and closures building the full explanation,
  *   2. json-rules-engine with equivalent rules,
  *   3. a hand-written TypeScript function of the same logic,
