@@ -62,9 +62,6 @@ export function accountRefOf(key: AccountKey): AccountRef {
     : { kind: key.kind, programKey: key.program_key };
 }
 
-export function describeAccount(key: AccountKey): string {
-  return `${key.kind}${key.owner_id ? `:${key.owner_id}` : ''}@${key.program_key}/${key.unit}`;
-}
 
 /**
  * Creates the accounts that do not exist yet. ON CONFLICT DO NOTHING waits for a concurrent
@@ -74,32 +71,25 @@ export function describeAccount(key: AccountKey): string {
  */
 export async function ensureAccounts(sequelize: Sequelize, t: Transaction, refs: readonly AccountKey[]): Promise<void> {
   if (refs.length === 0) return;
-  await queryRows(sequelize, t, `WITH ${ensureAccountsCte(1)} SELECT 1 AS done`, [JSON.stringify(withPolicies(refs))]);
+  await queryRows(
+    sequelize,
+    t,
+    `INSERT INTO ledger_accounts
+       (kind, program_key, owner_id, unit, debits_must_not_exceed_credits, credits_must_not_exceed_debits,
+        debits_posted_minor, credits_posted_minor)
+     SELECT DISTINCT ON (w.kind, w.program_key, w.owner_id, w.unit)
+            w.kind, w.program_key, w.owner_id, w.unit, w.dnec, w.cned,
+            CASE WHEN w.tracks THEN 0 END, CASE WHEN w.tracks THEN 0 END
+       FROM jsonb_to_recordset($1::jsonb)
+         AS w(kind text, program_key text, owner_id text, unit text, dnec boolean, cned boolean, tracks boolean)
+      ORDER BY w.kind, w.program_key, w.owner_id, w.unit
+     ON CONFLICT ON CONSTRAINT ledger_accounts_identity DO NOTHING`,
+    [JSON.stringify(withPolicies(refs))],
+  );
 }
 
-/**
- * A CTE (`ensured_accounts`) creating the missing accounts listed as JSON in parameter `$param`
- * (rows from withPolicies), for statements that do more than that. `unless` filters the wanted
- * rows (alias `w`), for example to create nothing on a replay.
- */
-export function ensureAccountsCte(param: number, unless = ''): string {
-  return `ensured_accounts AS (
-    INSERT INTO ledger_accounts
-      (kind, program_key, owner_id, unit, debits_must_not_exceed_credits, credits_must_not_exceed_debits,
-       debits_posted_minor, credits_posted_minor)
-    SELECT DISTINCT ON (w.kind, w.program_key, w.owner_id, w.unit)
-           w.kind, w.program_key, w.owner_id, w.unit, w.dnec, w.cned,
-           CASE WHEN w.tracks THEN 0 END, CASE WHEN w.tracks THEN 0 END
-      FROM jsonb_to_recordset($${param}::jsonb)
-        AS w(kind text, program_key text, owner_id text, unit text, dnec boolean, cned boolean, tracks boolean, role text)
-     ${unless ? `WHERE NOT (${unless})` : ''}
-     ORDER BY w.kind, w.program_key, w.owner_id, w.unit
-    ON CONFLICT ON CONSTRAINT ledger_accounts_identity DO NOTHING
-  )`;
-}
-
-/** Account keys with the flags of their kind, as ensureAccountsCte reads them. */
-export function withPolicies(refs: readonly (AccountKey & { role?: string })[]): object[] {
+/** Account keys with the flags of their kind, as the statements creating accounts read them. */
+export function withPolicies(refs: readonly AccountKey[]): object[] {
   return refs.map((ref) => {
     const policy = accountPolicies[ref.kind];
     return {
