@@ -90,6 +90,15 @@ describe('recordAdversePayment', () => {
     expect((await listRewards(db.sequelize, { beneficiaryId: input.refereeId }))[0]?.status).toBe('applied');
   });
 
+  it('acts on every program that rewarded the payment', async () => {
+    const input = grantInput();
+    await grantRewards(db.sequelize, input);
+    await grantRewards(db.sequelize, { ...input, programKey: 'kilo-pass-partners' });
+    const result = await recordAdversePayment(db.sequelize, notice(input.conversionId, 'chargeback'));
+    expect(result.changes).toHaveLength(4);
+    expect(result.changes.every((c) => c.to === 'canceled')).toBe(true);
+  });
+
   it('gives the referrer cap slot of a canceled reward back', async () => {
     const referrerId = uniqueId('referrer');
     const first = grantInput({ referrerId, referrerCap: 1 });

@@ -78,7 +78,10 @@ describe('postTransaction', () => {
     await postTransaction(db.sequelize, credit(user, 300));
     const overdraw = credit(user, 301);
     overdraw.entries = overdraw.entries.map((e) => ({ ...e, side: e.side === 'debit' ? 'credit' : 'debit' }));
+    const before = await tableCounts(db.sequelize);
     await expect(postTransaction(db.sequelize, overdraw)).rejects.toMatchObject({ code: 'exceeds_credits', retryable: true });
+    // The refusal came from the database mid-statement: the whole transaction rolled back.
+    expect(await tableCounts(db.sequelize)).toEqual(before);
     const exact = credit(user, 300);
     exact.entries = exact.entries.map((e) => ({ ...e, side: e.side === 'debit' ? 'credit' : 'debit' }));
     await postTransaction(db.sequelize, exact);
