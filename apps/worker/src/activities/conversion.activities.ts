@@ -72,23 +72,34 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
   /** One submission, or a poll of the submission a previous attempt left queued. */
   async function reportOnce(performance: PerformanceClient, report: ReportConversionInput, queuedUri: string | null, requestId: string): Promise<AttemptEnd> {
     const options = { requestId, signal: activityCancellationSignal() };
-    const polling = { ...options, maxPolls: deps.polling.maxPolls, pollIntervalMs: deps.polling.pollIntervalMs };
-    let toPoll = queuedUri;
-    if (toPoll === null) {
-      const submitted = await performance.submitConversion(conversionInput(report), options);
-      if (submitted.kind !== 'ok') return endOfImpactOutcome(submitted, () => ({ outcome: 'succeeded' }));
-      if (submitted.value.status === 'recorded') return { outcome: 'succeeded', impactActionId: submitted.value.actionId };
-      toPoll = submitted.value.queuedUri;
-    }
-    const polled = await performance.pollSubmission({ queuedUri: toPoll }, polling);
-    if (polled.kind === 'ok') return { outcome: 'succeeded', impactActionId: polled.value.actionId, queuedUri: null };
-    const end = endOfImpactOutcome(polled, () => ({ outcome: 'succeeded' }));
-    if (end.outcome !== 'retrying') return end;
-    // A failed queued submission is submitted again next time (same OrderId); a pending one is polled again.
-    return { ...end, queuedUri: polled.kind === 'transient' && polled.code === 'queued_submission_failed' ? null : toPoll };
+    const done = (actionId: string | null): AttemptEnd => ({ outcome: 'succeeded', impactActionId: actionId, queuedUri: null });
+    if (queuedUri !== null) return pollQueued(performance, queuedUri, true, options, done);
+    const submitted = await performance.submitConversion(conversionInput(report), options);
+    if (submitted.kind !== 'ok') return endOfImpactOutcome(submitted, () => ({ outcome: 'succeeded' }));
+    if (submitted.value.status === 'recorded') return done(submitted.value.actionId);
+    return pollQueued(performance, submitted.value.queuedUri, true, options, done);
   }
 
-  async function reverseOnce(reversal: ReverseConversionInput, requestId: string): Promise<AttemptEnd> {
+  /** Polls a queued submission; a completed one ends the attempt, a pending one is polled next time. */
+  async function pollQueued(
+    performance: PerformanceClient,
+    queuedUri: string,
+    requireActionId: boolean,
+    options: { requestId: string; signal: AbortSignal | undefined },
+    onDone: (actionId: string | null) => AttemptEnd,
+  ): Promise<AttemptEnd> {
+    const polled = await performance.pollSubmission(
+      { queuedUri, requireActionId },
+      { ...options, maxPolls: deps.polling.maxPolls, pollIntervalMs: deps.polling.pollIntervalMs },
+    );
+    if (polled.kind === 'ok') return onDone(polled.value.actionId);
+    const end = endOfImpactOutcome(polled, () => ({ outcome: 'succeeded' }));
+    if (end.outcome !== 'retrying') return end;
+    // A failed queued submission is sent again next time; a pending one is polled again.
+    return { ...end, queuedUri: polled.kind === 'transient' && polled.code === 'queued_submission_failed' ? null : queuedUri };
+  }
+
+  async function reverseOnce(reversal: ReverseConversionInput, queuedUri: string | null, requestId: string): Promise<AttemptEnd> {
     const businessId = deliveryBusinessIds.sale(saleOf(reversal));
     const sales = [await getDelivery(sequelize, 'referral_sale', businessId), await getDelivery(sequelize, 'affiliate_sale', businessId)].filter(
       (d): d is Delivery => d !== null,
@@ -106,20 +117,22 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
     }
     const { performance } = impact.forProduct(reversal.product);
     if (!performance.enabled) return disabledEnd(deps, reversal.product);
+    const disposition = dispositionOf[reversal.adverseKind];
+    const options = { requestId, signal: activityCancellationSignal() };
+    const done = (): AttemptEnd => ({
+      outcome: 'succeeded',
+      impactActionId: reported.impactActionId,
+      queuedUri: null,
+      details: { reversedKind: reported.kind, disposition },
+    });
+    if (queuedUri !== null) return pollQueued(performance, queuedUri, false, options, done);
     const target = reported.impactActionId
       ? { actionId: reported.impactActionId }
       : { event: 'SALE' as const, orderSourceId: reversal.sourcePaymentId };
-    const disposition = dispositionOf[reversal.adverseKind];
-    const outcome = await performance.reverseAction(target, disposition, { requestId, signal: activityCancellationSignal() });
-    return endOfImpactOutcome(outcome, (success) => ({
-      outcome: 'succeeded',
-      impactActionId: reported.impactActionId,
-      details: {
-        reversedKind: reported.kind,
-        disposition,
-        ...(success.kind === 'ok' && success.value.status === 'queued' ? { queuedUri: success.value.queuedUri } : {}),
-      },
-    }));
+    const submitted = await performance.reverseAction(target, disposition, options);
+    if (submitted.kind !== 'ok') return endOfImpactOutcome(submitted, () => ({ outcome: 'succeeded' }));
+    // Impact answers QUEUED: the reversal counts once its submission completed.
+    return submitted.value.status === 'queued' ? pollQueued(performance, submitted.value.queuedUri, false, options, done) : done();
   }
 
   return {
@@ -193,7 +206,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
         const current = await deliveryToAttempt(sequelize, 'sale_reversal', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
         const requestId = `${current.deliveryKey}:attempt-${attempt}`;
-        const end = await reverseOnce(reversal, requestId);
+        const end = await reverseOnce(reversal, current.queuedUri, requestId);
         return recordAttemptEnd(sequelize, deps.clock(), { kind: 'sale_reversal', businessId, requestId }, { attempt, retryDelayMs }, end);
       }),
   };

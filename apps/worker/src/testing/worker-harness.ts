@@ -89,6 +89,10 @@ export function useWorkerHarness(options: { settings?: Partial<WorkflowSettings>
 
   beforeAll(async () => {
     installRuntime();
+    // Every spec file has its own database but all share one Temporal server, and workflow ids
+    // derive from reward ids: start this file's reward ids far from the other files'.
+    const firstRewardId = BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000));
+    await db.sequelize.query(`ALTER SEQUENCE ledger_rewards_id_seq RESTART WITH ${firstRewardId}`);
     impact = await startImpactTestHarness();
     bundle = await bundleWorkflows(options.workflowsPath);
     const address = process.env['TEMPORAL_ADDRESS'] ?? '';
