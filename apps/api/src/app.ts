@@ -1,15 +1,35 @@
 import express, { type Express } from 'express';
 import { type Logger } from 'pino';
+import { programRoutes } from './admin/programs.router';
+import { opsRoutes } from './admin/ops.router';
+import { rewardRoutes } from './admin/rewards.router';
+import { simulateRoutes } from './admin/simulate.router';
+import { ApiKeyring } from './auth/api-keys';
+import { issuanceRoutes } from './billing/issuances.router';
+import { lessonRoutes } from './billing/lessons.router';
+import { paymentRoutes } from './billing/payments.router';
 import { healthRouter } from './health/health.router';
 import { type ReadinessCheck } from './health/readiness';
+import { ApiRoutes } from './http/api-routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLogging } from './http/request-logging';
+import { createApiMetrics, httpMetrics, metricsRouter } from './metrics/metrics';
+import { createOpenApiRegistry, docsRouter } from './openapi/openapi';
+import { type ApiServices } from './services';
+import { signupRoutes } from './storefront/signups.router';
+import { summaryRoutes } from './storefront/summary.router';
+import { touchRoutes } from './storefront/touches.router';
+import { widgetTokenRoutes } from './storefront/widget-tokens.router';
 
 /** Everything the api needs from the outside, so tests build it with real parts of their choosing. */
 export interface AppDeps {
   logger: Logger;
   readinessChecks: readonly ReadinessCheck[];
   bodyLimit?: string;
+  /** The domain endpoints; without them the app serves health, metrics and docs only. */
+  services?: ApiServices;
+  /** API keys per role; without any, every domain endpoint answers 401. */
+  keyring?: ApiKeyring;
 }
 
 /** Builds the Express app from its dependencies; `main.ts` only listens and shuts down. */
@@ -17,9 +37,34 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  const metrics = deps.services?.metrics ?? createApiMetrics();
+  app.use(httpMetrics(metrics));
   app.use(requestLogging(deps.logger));
   app.use(express.json({ limit: deps.bodyLimit ?? '100kb' }));
   app.use(healthRouter(deps.readinessChecks));
+  app.use(metricsRouter(metrics));
+
+  const registry = createOpenApiRegistry();
+  if (deps.services) {
+    const routes = new ApiRoutes(registry, { keyring: deps.keyring ?? new ApiKeyring({}), sequelize: deps.services.sequelize });
+    for (const add of [
+      touchRoutes,
+      signupRoutes,
+      widgetTokenRoutes,
+      summaryRoutes,
+      paymentRoutes,
+      lessonRoutes,
+      issuanceRoutes,
+      programRoutes,
+      simulateRoutes,
+      rewardRoutes,
+      opsRoutes,
+    ]) {
+      add(routes, deps.services);
+    }
+    app.use(routes.router);
+  }
+  app.use(docsRouter(registry));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -1,5 +1,7 @@
-import { hostPortVar, logLevelVar, parseEnv, portVar, postgresUrlVar } from '@referrals/config';
+import { ConfigError, hostPortVar, logLevelVar, parseEnv, portVar, postgresUrlVar } from '@referrals/config';
+import { TASK_QUEUE } from '@referrals/workflows';
 import { z } from 'zod';
+import { API_ROLES, type ApiRole } from './auth/api-keys';
 
 export const apiEnvSchema = z.object({
   API_PORT: portVar(3000),
@@ -8,14 +10,77 @@ export const apiEnvSchema = z.object({
   DATABASE_URL: postgresUrlVar,
   TEMPORAL_ADDRESS: hostPortVar.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** The queue the worker serves (the worker reads the same variable). */
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   LOG_LEVEL: logLevelVar,
   /** Largest accepted request body; bigger ones get 413 before any parsing. */
   API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size like 100kb').default('100kb'),
+  /** `production` makes the secrets below mandatory (no development fallback). */
+  NODE_ENV: z.string().default('development'),
 });
 
-export type ApiConfig = z.infer<typeof apiEnvSchema>;
+/** At least this long: API keys are bearer secrets compared by hash, never guessable. */
+export const API_KEY_MIN_LENGTH = 24;
+const KEY_PATTERN = /^[A-Za-z0-9._~+/=-]+$/;
+
+/** The variable holding each role's keys (comma-separated, so a key can be rotated without downtime). */
+export const apiKeyVariables: Record<ApiRole, string> = {
+  storefront: 'API_KEYS_STOREFRONT',
+  billing: 'API_KEYS_BILLING',
+  admin: 'API_KEYS_ADMIN',
+};
+
+/**
+ * Deleted-account tombstones are HMACs under this secret; it must stay stable. Only outside
+ * production does the api fall back to a fixed development value (and says so at boot).
+ */
+export const DEV_EMAIL_HASH_SECRET = 'development-only-email-hash-secret';
+
+export type ApiConfig = z.infer<typeof apiEnvSchema> & {
+  /** Keys per role; a role without keys is closed (every request with its endpoints gets 401). */
+  API_KEYS: Record<ApiRole, string[]>;
+  EMAIL_HASH_SECRET: string;
+  /** What fell back to a development default, for one warning at boot (names only, never values). */
+  warnings: string[];
+};
+
+/**
+ * Secrets are parsed here rather than by parseEnv, whose messages quote the offending value: a
+ * malformed key must be named, never printed.
+ */
+function readKeys(env: NodeJS.ProcessEnv, role: ApiRole): string[] {
+  const variable = apiKeyVariables[role];
+  const raw = env[variable]?.trim();
+  if (!raw) return [];
+  const keys = raw.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  for (const key of keys) {
+    if (key.length < API_KEY_MIN_LENGTH || !KEY_PATTERN.test(key)) {
+      throw new ConfigError(variable, `must be comma-separated keys of at least ${API_KEY_MIN_LENGTH} URL-safe characters (value not shown)`);
+    }
+  }
+  return keys;
+}
 
 /** Reads the api's configuration; throws a ConfigError naming the first bad variable. */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  return parseEnv(apiEnvSchema, env);
+  const base = parseEnv(apiEnvSchema, env);
+  const production = base.NODE_ENV === 'production';
+  const warnings: string[] = [];
+  const keys = Object.fromEntries(API_ROLES.map((role) => [role, readKeys(env, role)])) as Record<ApiRole, string[]>;
+  const all = API_ROLES.flatMap((role) => keys[role]);
+  if (new Set(all).size !== all.length) {
+    // One key, one role: otherwise a storefront key could open admin endpoints.
+    throw new ConfigError('API_KEYS_*', 'a key is listed twice or under two roles (values not shown)');
+  }
+  for (const role of API_ROLES) if (keys[role].length === 0) warnings.push(`${apiKeyVariables[role]} is not set: ${role} endpoints answer 401`);
+
+  let emailHashSecret = env['EMAIL_HASH_SECRET']?.trim() ?? '';
+  if (emailHashSecret === '') {
+    if (production) throw new ConfigError('EMAIL_HASH_SECRET', 'must be set in production (not set)');
+    emailHashSecret = DEV_EMAIL_HASH_SECRET;
+    warnings.push('EMAIL_HASH_SECRET is not set: using the development secret (never in production)');
+  } else if (emailHashSecret.length < 16) {
+    throw new ConfigError('EMAIL_HASH_SECRET', 'must be at least 16 characters (value not shown)');
+  }
+  return { ...base, API_KEYS: keys, EMAIL_HASH_SECRET: emailHashSecret, warnings };
 }

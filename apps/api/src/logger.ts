@@ -14,6 +14,14 @@ export const REDACTED_PATHS = [
   '*.token',
   '*.authToken',
   '*.apiKey',
+  // Opaque tracking values and personal data, should a body or an outcome ever be logged.
+  '*.saasquatchCookie',
+  '*.clickId',
+  '*.referralCode',
+  '*.rsCode',
+  '*.cookies',
+  '*.email',
+  '*.customerEmail',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -1,5 +1,6 @@
 import { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { ApiError, errorBody } from './api-error';
+import { domainErrorToApi } from './domain-errors';
 
 /** Unknown routes: the same error shape as every other failure. */
 export const notFoundHandler: RequestHandler = (req, res) => {
@@ -7,12 +8,15 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 };
 
 /**
- * Last middleware: ApiErrors keep their status and code; body-parser failures become 400/413;
- * anything else is a 500 whose details stay in the log, not in the response.
+ * Last middleware: ApiErrors (and domain errors, through their one mapping) keep their status and
+ * code; body-parser failures become 400/413; anything else is a 500 whose details stay in the log,
+ * not in the response.
  */
 export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-  if (error instanceof ApiError) {
-    res.status(error.status).json(errorBody(error.code, error.message, error.details));
+  const known = error instanceof ApiError ? error : domainErrorToApi(error);
+  if (known) {
+    if (known.status === 503) res.setHeader('retry-after', '5');
+    res.status(known.status).json(errorBody(known.code, known.message, known.details));
     return;
   }
   const parserError = error as { type?: string; status?: number };

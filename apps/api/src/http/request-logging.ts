@@ -6,8 +6,19 @@ import { pinoHttp } from 'pino-http';
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
+ * Query parameters whose values are opaque tracking values, personal data or credentials: logged
+ * as `[redacted]` whatever route they reach (a misrouted storefront redirect can carry them).
+ */
+const SENSITIVE_QUERY = /([?&](?:_saasquatch|im_ref|rsCode|email|token|api_key|apiKey|key)=)[^&#]*/gi;
+
+export function redactUrl(url: string): string {
+  return url.replace(SENSITIVE_QUERY, '$1[redacted]');
+}
+
+/**
  * pino-http with a request id on every request: taken from `x-request-id` when the caller sent a
  * sane one, generated otherwise, echoed back in the response header and present on every log line.
+ * Bodies are never logged; URLs are logged with sensitive query values redacted.
  */
 export function requestLogging(logger: Logger) {
   return pinoHttp({
@@ -23,7 +34,14 @@ export function requestLogging(logger: Logger) {
       if (res.statusCode >= 400) return 'warn';
       return 'info';
     },
-    // Probes would drown the log.
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    serializers: {
+      // Receives pino's standard request object (wrapped serializer): drop the parsed query, redact the URL.
+      req(req: { url?: string; query?: unknown; [key: string]: unknown }) {
+        const { query: _query, ...rest } = req;
+        return { ...rest, url: typeof req.url === 'string' ? redactUrl(req.url) : req.url };
+      },
+    },
+    // Probes and scrapes would drown the log.
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
   });
 }

@@ -1,0 +1,112 @@
+import { countDeliveries, type Delivery, deliveryCategories, listDeliveries, listDeliveryAttempts } from '@referrals/impact-sync';
+import { countRewardsByStatus, listRewards } from '@referrals/ledger';
+import { iso } from '../openapi/common.schemas';
+import { type ApiRoutes } from '../http/api-routes';
+import { type ApiServices } from '../services';
+import { rewardView } from '../storefront/referral-views';
+import { listDisqualifiedReferrals } from './ops-read-models';
+import {
+  deliveryAttemptsParamsSchema,
+  deliveryAttemptsResponseSchema,
+  listDeliveriesQuerySchema,
+  listDeliveriesResponseSchema,
+  opsStateQuerySchema,
+  opsStateResponseSchema,
+} from './ops.schemas';
+
+const NEEDS_ATTENTION = ['pending', 'retrying', 'failed'] as const;
+
+export const deliveryView = (d: Delivery) => ({
+  id: d.id,
+  kind: d.kind,
+  businessId: d.businessId,
+  product: d.product,
+  programKey: d.programKey,
+  userId: d.userId,
+  workflowId: d.workflowId,
+  status: d.status,
+  attempts: d.attempts,
+  lastError: d.lastError ? { code: d.lastError.code, message: d.lastError.message, httpStatus: d.lastError.httpStatus ?? null } : null,
+  lastAttemptAt: iso(d.lastAttemptAt),
+  nextAttemptAt: iso(d.nextAttemptAt),
+  updatedAt: d.updatedAt.toISOString(),
+});
+
+/**
+ * Ops state: the delivery state of Impact work recorded by the worker's activities (impact-sync),
+ * and the referrals and grants that were decided without a reward, with their reasons.
+ */
+export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
+  const { sequelize } = services;
+  const tags = ['admin: ops'];
+
+  routes.add({
+    method: 'get',
+    path: '/v1/admin/ops',
+    operationId: 'getOpsState',
+    summary: 'Counts and lists of pending, retrying and failed Impact work; disqualified referrals with reasons',
+    tags,
+    roles: ['admin'],
+    query: opsStateQuerySchema,
+    domainPathPrefix: 'query',
+    response: { status: 200, description: 'The ops overview', schema: opsStateResponseSchema },
+    async handler({ query }) {
+      const attention = (kinds: readonly Delivery['kind'][]) => listDeliveries(sequelize, { kind: [...kinds], status: [...NEEDS_ATTENTION], limit: query.limit });
+      const [counts, registrations, conversionReports, redemptions, referrals, disqualifiedRewards, rewardsByStatus] = await Promise.all([
+        countDeliveries(sequelize),
+        attention(deliveryCategories.registrations),
+        attention(deliveryCategories.conversionReports),
+        attention(deliveryCategories.redemptions),
+        listDisqualifiedReferrals(sequelize, query.limit),
+        listRewards(sequelize, { status: 'disqualified', limit: query.limit }),
+        countRewardsByStatus(sequelize),
+      ]);
+      return {
+        body: {
+          deliveries: counts,
+          needsAttention: {
+            registrations: registrations.map(deliveryView),
+            conversionReports: conversionReports.map(deliveryView),
+            redemptions: redemptions.map(deliveryView),
+          },
+          disqualifiedReferrals: referrals.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+          disqualifiedRewards: disqualifiedRewards.map(rewardView),
+          rewardsByStatus,
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/admin/ops/deliveries',
+    operationId: 'listDeliveries',
+    summary: 'Impact deliveries by kind and status (and program, user), oldest first',
+    tags,
+    roles: ['admin'],
+    query: listDeliveriesQuerySchema,
+    domainPathPrefix: 'query',
+    response: { status: 200, description: 'A page of deliveries', schema: listDeliveriesResponseSchema },
+    async handler({ query }) {
+      const deliveries = await listDeliveries(sequelize, query);
+      const last = deliveries.at(-1);
+      return { body: { deliveries: deliveries.map(deliveryView), nextAfterId: deliveries.length === query.limit && last ? last.id : null } };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/admin/ops/deliveries/{kind}/{businessId}/attempts',
+    operationId: 'listDeliveryAttempts',
+    summary: 'Every recorded attempt of one piece of Impact work',
+    tags,
+    roles: ['admin'],
+    params: deliveryAttemptsParamsSchema,
+    domainPathPrefix: 'params',
+    response: { status: 200, description: 'Attempts, in order', schema: deliveryAttemptsResponseSchema },
+    async handler({ params }) {
+      const attempts = await listDeliveryAttempts(sequelize, params.kind, params.businessId);
+      return { body: { attempts: attempts.map((a) => ({ ...a, nextAttemptAt: iso(a.nextAttemptAt), recordedAt: a.recordedAt.toISOString() })) } };
+    },
+  });
+}

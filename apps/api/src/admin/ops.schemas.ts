@@ -1,0 +1,83 @@
+import { deliveryKinds, deliveryStatuses } from '@referrals/impact-sync';
+import { z } from 'zod';
+import { externalIdSchema } from '../openapi/common.schemas';
+import { rewardViewSchema } from '../storefront/referral-views';
+
+const statusCounts = z.record(z.enum(deliveryStatuses), z.int());
+
+export const deliveryViewSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(deliveryKinds),
+    businessId: z.string(),
+    product: z.string(),
+    programKey: z.string().nullable(),
+    userId: z.string().nullable(),
+    workflowId: z.string().nullable().meta({ description: 'Search it in the Temporal UI' }),
+    status: z.enum(deliveryStatuses),
+    attempts: z.int(),
+    lastError: z.object({ code: z.string(), message: z.string(), httpStatus: z.int().nullable() }).nullable(),
+    lastAttemptAt: z.string().nullable(),
+    nextAttemptAt: z.string().nullable().meta({ description: 'While retrying: when the next attempt runs' }),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Delivery' });
+
+export const opsStateQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50).meta({ description: 'Items per list' }),
+});
+
+export const opsStateResponseSchema = z
+  .object({
+    deliveries: z.object({
+      byCategory: z.object({ registrations: statusCounts, conversionReports: statusCounts, redemptions: statusCounts }),
+      byKind: z.record(z.enum(deliveryKinds), statusCounts),
+    }),
+    needsAttention: z
+      .object({ registrations: z.array(deliveryViewSchema), conversionReports: z.array(deliveryViewSchema), redemptions: z.array(deliveryViewSchema) })
+      .meta({ description: 'Pending, retrying and failed Impact work, oldest first' }),
+    disqualifiedReferrals: z.array(
+      z.object({
+        id: z.string(),
+        product: z.string(),
+        refereeUserId: z.string(),
+        referrerUserId: z.string().nullable(),
+        status: z.enum(['disqualified', 'no_program']),
+        reasons: z.array(z.string()),
+        createdAt: z.string(),
+      }),
+    ),
+    disqualifiedRewards: z.array(rewardViewSchema).meta({ description: 'Grants recorded as disqualified (an adverse notice came first), with the reason' }),
+    rewardsByStatus: z.record(z.string(), z.int()),
+  })
+  .meta({ id: 'OpsState' });
+
+export const listDeliveriesQuerySchema = z.strictObject({
+  kind: z.enum(deliveryKinds).optional(),
+  status: z.enum(deliveryStatuses).optional(),
+  programKey: z.string().min(1).max(100).optional(),
+  userId: externalIdSchema.optional(),
+  afterId: z.string().regex(/^\d{1,19}$/, 'must be a delivery id').optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const listDeliveriesResponseSchema = z.object({ deliveries: z.array(deliveryViewSchema), nextAfterId: z.string().nullable() }).meta({ id: 'DeliveryList' });
+
+export const deliveryAttemptsParamsSchema = z.strictObject({ kind: z.enum(deliveryKinds), businessId: z.string().min(1).max(300) });
+
+export const deliveryAttemptsResponseSchema = z
+  .object({
+    attempts: z.array(
+      z.object({
+        attempt: z.int(),
+        outcome: z.string(),
+        errorCode: z.string().nullable(),
+        errorMessage: z.string().nullable(),
+        httpStatus: z.int().nullable(),
+        requestId: z.string().nullable(),
+        nextAttemptAt: z.string().nullable(),
+        recordedAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'DeliveryAttempts' });

@@ -1,0 +1,75 @@
+import { PROGRAM_STATUSES, programDocumentSchema } from '@referrals/rule-dsl';
+import { z } from 'zod';
+import { productSchema, programKeySchema } from '../openapi/common.schemas';
+
+/** The program document of rule-dsl: its shape is validated here (400), its meaning by the save (422). */
+export const programDocumentBodySchema = programDocumentSchema.meta({ id: 'ProgramDocument' });
+
+const authorSchema = z.string().trim().min(1, 'must name who saves').max(200).meta({ description: 'Shown in History: operator:alice@example.com' });
+const changeNoteSchema = z.string().trim().min(1, 'must say what changed and why').max(2000);
+
+export const createProgramRequestSchema = z
+  .strictObject({ document: programDocumentBodySchema, author: authorSchema, changeNote: changeNoteSchema })
+  .meta({ id: 'CreateProgramRequest' });
+
+export const updateProgramRequestSchema = z
+  .strictObject({
+    document: programDocumentBodySchema,
+    author: authorSchema,
+    changeNote: changeNoteSchema,
+    expectedVersion: z.int().min(1).meta({ description: 'The current version the author edited; stale -> 409 version_conflict' }),
+  })
+  .meta({ id: 'UpdateProgramRequest' });
+
+export const checkProgramRequestSchema = z.strictObject({ document: z.unknown().meta({ description: 'A program document to check; nothing is stored' }) });
+
+export const programKeyParamsSchema = z.strictObject({ key: programKeySchema });
+export const programVersionParamsSchema = z.strictObject({ key: programKeySchema, version: z.coerce.number().int().min(1) });
+export const listProgramsQuerySchema = z.strictObject({ product: productSchema.optional(), status: z.enum(PROGRAM_STATUSES).optional() });
+export const diffQuerySchema = z.strictObject({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) });
+
+const versionFields = {
+  key: z.string(),
+  version: z.int(),
+  product: z.string(),
+  status: z.enum(PROGRAM_STATUSES),
+  priority: z.int(),
+  name: z.string(),
+  author: z.string(),
+  changeNote: z.string(),
+  createdAt: z.string(),
+};
+
+export const programVersionSchema = z.object({ ...versionFields, document: programDocumentBodySchema }).meta({ id: 'ProgramVersion' });
+export const saveProgramResponseSchema = z
+  .object({ program: programVersionSchema, replayed: z.boolean().meta({ description: 'The same save was stored before: nothing was written' }) })
+  .meta({ id: 'SaveProgramResponse' });
+export const listProgramsResponseSchema = z.object({ programs: z.array(programVersionSchema) }).meta({ id: 'ProgramList' });
+export const historyResponseSchema = z
+  .object({ versions: z.array(z.object({ ...versionFields, current: z.boolean() })) })
+  .meta({ id: 'ProgramHistory' });
+export const diffResponseSchema = z
+  .object({
+    programKey: z.string(),
+    fromVersion: z.int(),
+    toVersion: z.int(),
+    changes: z.array(
+      z.object({
+        section: z.string(),
+        change: z.enum(['added', 'removed', 'changed', 'moved']),
+        path: z.string(),
+        summary: z.string(),
+        before: z.unknown().optional(),
+        after: z.unknown().optional(),
+      }),
+    ),
+    lines: z.array(z.string()),
+  })
+  .meta({ id: 'ProgramDiff' });
+export const checkProgramResponseSchema = z
+  .object({
+    ok: z.boolean(),
+    code: z.enum(['product_unknown', 'program_invalid']).nullable(),
+    problems: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'ProgramCheck' });

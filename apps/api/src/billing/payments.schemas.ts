@@ -1,0 +1,52 @@
+import { adversePaymentKinds } from '@referrals/ledger';
+import { z } from 'zod';
+import { externalIdSchema, instantSchema, moneySchema, productSchema } from '../openapi/common.schemas';
+
+export const providerSchema = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be a provider key like stripe');
+
+export const paymentSucceededRequestSchema = z
+  .strictObject({
+    eventId: externalIdSchema.optional().meta({ description: 'The billing system\'s event id (informational; the identity is provider + sourcePaymentId)' }),
+    provider: providerSchema,
+    sourcePaymentId: externalIdSchema.meta({ description: 'The provider\'s payment (invoice) id: the SALE\'s order id in Impact' }),
+    product: productSchema,
+    userId: externalIdSchema.meta({ description: 'The paying user (the referee when referred)' }),
+    email: z.string().max(320).regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address').optional().meta({ description: 'Only its SHA-1 is sent to Impact' }),
+    paidAt: instantSchema,
+    amount: moneySchema.meta({ description: 'What was charged, in minor units' }),
+    sequence: z.int().min(1, 'must be 1 or more').meta({ description: '1 for the user\'s first paid payment of the product, 2 for the second, ...' }),
+    subscription: z.strictObject({
+      id: externalIdSchema.optional(),
+      tier: z.string().min(1).max(64).meta({ example: 'tier_49' }),
+      interval: z.enum(['monthly', 'yearly']),
+      kind: z.enum(['personal', 'team']),
+      startedAt: instantSchema,
+      monthlyPrice: moneySchema.optional().meta({ description: 'The tier\'s monthly list price; default from the product\'s price table' }),
+    }),
+    promoCode: z.string().max(100).optional(),
+    facts: z.record(z.string(), z.unknown()).optional().meta({ description: 'More reward facts only the host knows, nested by catalog path ({ "referee": { "country": "US" } })' }),
+  })
+  .meta({ id: 'PaymentSucceeded' });
+
+export const adversePaymentRequestSchema = z
+  .strictObject({
+    noticeId: externalIdSchema.meta({ description: 'The billing system\'s id of this notice (its identity)' }),
+    provider: providerSchema,
+    sourcePaymentId: externalIdSchema.meta({ description: 'The payment the notice is about' }),
+    product: productSchema,
+    kind: z.enum(adversePaymentKinds),
+    occurredAt: instantSchema,
+    reason: z.string().min(1).max(1000).optional(),
+  })
+  .meta({ id: 'AdversePaymentNotice' });
+
+export const adversePaymentResponseSchema = z
+  .object({
+    noticeId: z.string(),
+    paymentId: z.string().meta({ description: 'The ledger conversion id of the payment ({provider}:{sourcePaymentId})' }),
+    kind: z.enum(adversePaymentKinds),
+    effect: z.enum(['acted', 'already_handled']).meta({ description: 'acted: the first adverse notice of the payment; already_handled: recorded only' }),
+    changes: z.array(z.object({ rewardId: z.string(), from: z.string(), to: z.string() })),
+    workflows: z.array(z.object({ type: z.string(), workflowId: z.string() })),
+  })
+  .meta({ id: 'AdversePaymentOutcome' });

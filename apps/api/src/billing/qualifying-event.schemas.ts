@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { referralViewSchema, rewardViewSchema } from '../storefront/referral-views';
+
+export const DECISION_CODES = [
+  'rewarded',
+  'no_rule_matched',
+  'facts_invalid',
+  'outside_reward_window',
+  'trigger_mismatch',
+  'reward_amount_zero',
+  'evaluation_time_invalid',
+  'not_attributed_to_referral',
+  'no_referral',
+  'referral_not_qualified',
+  'not_first_qualifying_event',
+] as const;
+export type DecisionCode = (typeof DECISION_CODES)[number];
+
+/** What a qualifying event (payment or lesson) decided; a replay of the event gets exactly this back. */
+export const qualifyingEventResponseSchema = z
+  .object({
+    event: z.object({ type: z.enum(['payment.succeeded', 'lesson.completed']), provider: z.string(), sourceId: z.string() }),
+    conversion: z.object({
+      id: z.string().meta({ description: 'The ledger\'s conversion id: {provider}:{sourceId}; adverse notices name the payment by it' }),
+      attributionId: z.string(),
+      winner: z.enum(['referral', 'affiliate', 'none']),
+      reason: z.string().meta({ description: 'referral_only, referral_over_affiliate, affiliate_sale_before_referral, affiliate_only, no_valid_touch' }),
+    }),
+    referral: referralViewSchema.nullable(),
+    decision: z.object({
+      code: z.enum(DECISION_CODES),
+      programKey: z.string().nullable(),
+      programVersion: z.int().nullable(),
+      rule: z.object({ index: z.int(), description: z.string() }).nullable(),
+      explanation: z.array(z.string()).meta({ description: 'Readable evaluation: which rule matched, or what failed with actual and expected values' }),
+    }),
+    rewards: z.array(rewardViewSchema).meta({ description: 'One per role decided: granted (pending/earned), cap_limited or disqualified' }),
+    workflows: z.array(z.object({ type: z.string(), workflowId: z.string() })).meta({ description: 'Workflows started for the event (Impact SALE report...)' }),
+  })
+  .meta({ id: 'QualifyingEventOutcome' });
+
+export type QualifyingEventResponse = z.input<typeof qualifyingEventResponseSchema>;

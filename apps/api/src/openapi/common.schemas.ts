@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** Every failure: `{ error: { code, message, details: [{ path, message }] } }`. */
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Stable snake_case code (request_invalid, role_forbidden, version_conflict, ...)' }),
+      message: z.string(),
+      details: z.array(
+        z.object({
+          path: z.string().meta({ description: 'Where in the request: body.amount.minor, query.limit, params.key' }),
+          message: z.string(),
+        }),
+      ),
+    }),
+  })
+  .meta({ id: 'ErrorResponse' });
+
+/** An instant on the wire: ISO 8601 with an offset (`2026-01-05T10:00:00Z`), never a local time. */
+export const instantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset, like 2026-01-05T10:00:00Z' });
+
+/** Ids the host owns (users, payments, issuances, events): opaque, printable, bounded. */
+export const externalIdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  // Control characters (NUL above all: PostgreSQL text cannot hold it) are refused here, as a 400.
+  .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
+
+/** `kilo-pass`, `tutoring`: a product of the catalog registry. */
+export const productSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a product key like kilo-pass');
+
+export const programKeySchema = z
+  .string()
+  .max(100, 'must be at most 100 characters')
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a program key like kilo-pass-referrals');
+
+/** Money on the wire: integer minor units and an ISO 4217 currency (`{ minor: 4900, currency: "USD" }`). */
+export const moneySchema = z.strictObject({
+  minor: z.int('must be an integer amount of minor units (cents)').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD'),
+});
+
+export const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
+
+/** A started (or already running / finished) workflow the request caused. */
+export const workflowRefSchema = z.object({
+  type: z.string(),
+  workflowId: z.string(),
+  outcome: z.enum(['started', 'already_running', 'already_finished', 'signaled']),
+});

@@ -1,0 +1,79 @@
+import { type Attribution, createAttribution, type EligibilityFactsProvider } from '@referrals/attribution';
+import { type ImpactClient } from '@referrals/impact-client';
+import { createProgramStore, type ProgramStore } from '@referrals/programs';
+import { type FactSet } from '@referrals/rule-dsl';
+import { type StartOverrides } from '@referrals/workflows';
+import { type Sequelize } from 'sequelize';
+import { hostFacts, referralFacts } from './facts';
+import { type ApiMetrics } from './metrics/metrics';
+import { createProductRegistry, type ProductConfig, type ProductRegistry } from './products';
+import { type WorkflowStarter } from './workflows/workflow-starter';
+
+/** Everything the endpoints use: the libs wired to one database, one Temporal client, one Impact client. */
+export interface ApiServices {
+  readonly sequelize: Sequelize;
+  readonly programs: ProgramStore;
+  readonly products: ProductRegistry;
+  /** Attribution whose program selection sees only the facts the engine knows. */
+  readonly attribution: Attribution;
+  /** Attribution whose program selection also sees the host's facts sent with one signup. */
+  attributionWith(host: FactSet | undefined): Attribution;
+  readonly impact: ImpactClient;
+  readonly workflows: WorkflowStarter;
+  /** Task queue for workflow starts (the worker's TEMPORAL_TASK_QUEUE). */
+  readonly startOverrides: StartOverrides;
+  readonly metrics: ApiMetrics;
+  readonly clock: () => Date;
+}
+
+export interface ApiServicesOptions {
+  sequelize: Sequelize;
+  impact: ImpactClient;
+  workflows: WorkflowStarter;
+  metrics: ApiMetrics;
+  emailHashSecret: string;
+  taskQueue?: string;
+  products?: readonly ProductConfig[];
+  /** The server clock (UTC); tests pin it to run programs whose windows are in the past. */
+  clock?: () => Date;
+}
+
+export function createApiServices(options: ApiServicesOptions): ApiServices {
+  const clock = options.clock ?? (() => new Date());
+  const products = createProductRegistry(options.products);
+  const programs = createProgramStore({ sequelize: options.sequelize, catalogs: products.catalogs, clock });
+
+  /**
+   * Program selection asks the host for eligibility facts per candidate program. The host sends
+   * them with the signup (toggles, countries...); the engine's own facts (who refers whom, when,
+   * a new account) are set over them.
+   */
+  const eligibilityFacts =
+    (host: FactSet | undefined): EligibilityFactsProvider =>
+    (request) => {
+      const catalog = products.catalogs.get(request.product);
+      const facts = hostFacts(host);
+      if (!catalog) return facts;
+      return referralFacts(catalog, facts, {
+        referrerUserId: request.referrerUserId,
+        refereeUserId: request.refereeUserId,
+        createdAt: request.signedUpAt,
+        signedUpAt: request.signedUpAt,
+      });
+    };
+  const attributionWith = (host: FactSet | undefined) =>
+    createAttribution({ sequelize: options.sequelize, programs, eligibilityFacts: eligibilityFacts(host), emailHashSecret: options.emailHashSecret, clock });
+
+  return {
+    sequelize: options.sequelize,
+    programs,
+    products,
+    attribution: attributionWith(undefined),
+    attributionWith,
+    impact: options.impact,
+    workflows: options.workflows,
+    startOverrides: options.taskQueue ? { taskQueue: options.taskQueue } : {},
+    metrics: options.metrics,
+    clock,
+  };
+}

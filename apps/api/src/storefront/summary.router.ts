@@ -1,0 +1,39 @@
+import { getBeneficiaryBalances, listRewards } from '@referrals/ledger';
+import { type ApiRoutes } from '../http/api-routes';
+import { type ApiServices } from '../services';
+import { referralView, rewardView } from './referral-views';
+import { summaryParamsSchema, summaryQuerySchema, summaryResponseSchema } from './summary.schemas';
+
+/** What the storefront shows a user: how they were referred and what they earned. Read-only. */
+export function summaryRoutes(routes: ApiRoutes, services: ApiServices): void {
+  routes.add({
+    method: 'get',
+    path: '/v1/users/{userId}/summary',
+    operationId: 'getUserSummary',
+    summary: 'A user\'s referral and reward summary for one product',
+    tags: ['storefront'],
+    roles: ['storefront'],
+    params: summaryParamsSchema,
+    query: summaryQuerySchema,
+    domainPathPrefix: 'query',
+    response: { status: 200, description: 'Referral, rewards and balances', schema: summaryResponseSchema },
+    async handler({ params, query }) {
+      const [referral, rewards, balances] = await Promise.all([
+        services.attribution.findReferral({ product: query.product, refereeUserId: params.userId }),
+        listRewards(services.sequelize, { beneficiaryId: params.userId, limit: 1000 }),
+        getBeneficiaryBalances(services.sequelize, params.userId),
+      ]);
+      const ofProduct = rewards.filter((r) => r.product === query.product);
+      const programKeys = new Set(ofProduct.map((r) => r.programKey));
+      return {
+        body: {
+          userId: params.userId,
+          product: query.product,
+          referral: referral ? referralView(referral) : null,
+          rewards: ofProduct.map(rewardView),
+          balances: balances.filter((b) => programKeys.has(b.programKey)),
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { externalIdSchema, productSchema } from '../openapi/common.schemas';
+import { referralViewSchema, rewardViewSchema } from './referral-views';
+
+export const summaryParamsSchema = z.strictObject({ userId: externalIdSchema });
+export const summaryQuerySchema = z.strictObject({ product: productSchema });
+
+export const summaryResponseSchema = z
+  .object({
+    userId: z.string(),
+    product: z.string(),
+    referral: referralViewSchema.nullable().meta({ description: 'How the user was referred (as the referee), if at all' }),
+    rewards: z.array(rewardViewSchema).meta({ description: 'The user\'s rewards in the product\'s programs (as referrer or referee), oldest first' }),
+    balances: z.array(
+      z.object({
+        programKey: z.string(),
+        unit: z.string(),
+        balanceMinor: z.int().meta({ description: 'Owed and not yet consumed (pending + earned)' }),
+        openRewards: z.int(),
+      }),
+    ),
+  })
+  .meta({ id: 'UserSummary' });
