@@ -1,0 +1,38 @@
+import { examplePrograms } from '@referrals/rule-dsl';
+import { type ApiHarness } from './api-harness';
+
+export const KILO_PASS_PROGRAM = 'kilo-pass-referrals';
+
+export async function createKiloPassProgram(api: ApiHarness): Promise<void> {
+  await api.post('/v1/admin/programs', 'admin', { document: examplePrograms.kiloPass, author: 'operator:test', changeNote: 'launch' }).expect(201);
+}
+
+/** A referrer with a code, a visitor's referral touch through it, and the visitor's signup: a qualified referral. */
+export async function referKiloPass(api: ApiHarness, name: string): Promise<{ referrer: string; referee: string }> {
+  const referrer = `${name}-referrer-${api.run}`;
+  const referee = `${name}-referee-${api.run}`;
+  const code = `${name}${api.run}`.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  await api.post('/v1/referral-codes', 'storefront', { programKey: KILO_PASS_PROGRAM, code, userId: referrer }).expect(201);
+  await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: `${name}-anon-${api.run}`, product: 'kilo-pass', referralCode: code }).expect(201);
+  const signup = await api
+    .post('/v1/signups', 'storefront', { product: 'kilo-pass', userId: referee, anonymousId: `${name}-anon-${api.run}`, email: `${name}@example.com` })
+    .expect(200);
+  if (signup.body.referral?.status !== 'qualified') throw new Error(`referral of ${name} did not qualify: ${JSON.stringify(signup.body)}`);
+  return { referrer, referee };
+}
+
+/** A first monthly tier_49 payment of `userId`, paid now. */
+export function kiloPayment(userId: string, sourcePaymentId: string, overrides: Record<string, unknown> = {}) {
+  const now = new Date().toISOString();
+  return {
+    provider: 'stripe',
+    sourcePaymentId,
+    product: 'kilo-pass',
+    userId,
+    paidAt: now,
+    amount: { minor: 4900, currency: 'USD' },
+    sequence: 1,
+    subscription: { tier: 'tier_49', interval: 'monthly', kind: 'personal', startedAt: now },
+    ...overrides,
+  };
+}
