@@ -197,3 +197,22 @@ describe('redeemReward', () => {
     expect(h.impact.fake.requests().length).toBe(before);
   });
 });
+
+describe('redeemReward during a long outage', () => {
+  const h = useWorkerHarness({ settings: { attemptsPerRun: 2 } });
+
+  it('continues as new every few attempts (bounded history) and keeps counting attempts across runs', async () => {
+    const reward = await appliedReward(h);
+    const { impactRewardId } = await givenImpactParticipantWithReward(h, reward.beneficiaryId);
+    h.impact.fake.faults.failNext('redeemReward', 503, { times: 4 });
+
+    const handle = await startRedemption(h, reward);
+    const result = await handle.result();
+
+    expect(result).toMatchObject({ status: 'succeeded', attempts: 5 });
+    const { runId } = await handle.describe();
+    expect(runId).not.toBe(handle.firstExecutionRunId);
+    expect((await listDeliveryAttempts(h.sequelize, 'reward_redemption', reward.id)).map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5]);
+    expect(redemptionsOf(h, impactRewardId)).toHaveLength(1);
+  }, 30_000);
+});
