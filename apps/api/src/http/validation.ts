@@ -7,13 +7,18 @@ import { ApiError, type ErrorDetail } from './api-error';
  */
 export function issuesToDetails(prefix: string, issues: readonly z.core.$ZodIssue[], input: unknown): ErrorDetail[] {
   return issues.flatMap((issue) => {
-    const path = [prefix, ...issue.path.map(String)];
+    const path = formatPath(prefix, issue.path);
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'is not a field of this request' }));
+      return issue.keys.map((key) => ({ path: `${path}.${key}`, message: 'is not a field of this request' }));
     }
     const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
-    return [{ path: path.join('.'), message: missing ? 'is required' : issue.message }];
+    return [{ path, message: missing ? 'is required' : issue.message }];
   });
+}
+
+/** `body.outcomes[0].amount`: array indexes in brackets, as the domain libs write their paths. */
+function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : `${out}.${String(segment)}`), prefix);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
