@@ -11,11 +11,11 @@ describe('queryRows', () => {
   });
   afterAll(() => db.drop());
 
-  it('binds positional parameters and returns RETURNING rows, plain or prepared', async () => {
+  it('binds positional parameters and returns RETURNING rows, through Sequelize or directly as a prepared statement', async () => {
     const plain = await queryRows<{ id: number }>(db.sequelize, undefined, 'INSERT INTO items VALUES ($1, $2) RETURNING id', [1, 'a']);
     expect(plain).toEqual([{ id: 1 }]);
     const prepared = await db.sequelize.transaction((t) =>
-      queryRows<{ name: string }>(db.sequelize, t, 'SELECT name FROM items WHERE id = $1', [1], { prepared: true }),
+      queryRows<{ name: string }>(db.sequelize, t, 'SELECT name FROM items WHERE id = $1', [1], { direct: true, prepare: true }),
     );
     expect(prepared).toEqual([{ name: 'a' }]);
   });

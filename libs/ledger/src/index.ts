@@ -1,6 +1,6 @@
 // The public API of @referrals/ledger. Everything else in src/ is internal.
 
-export { ledgerMigrations, type LedgerMigration, type LedgerMigrationSource } from './ledger.migrations';
+export { ledgerMigrations } from './ledger.migrations';
 export { isLedgerError, LedgerError, ledgerErrorCodes, type LedgerErrorCode, type LedgerIssue } from './ledger.errors';
 export {
   assertRewardTransition,

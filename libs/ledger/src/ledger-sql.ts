@@ -1,73 +1,28 @@
 import { createHash } from 'node:crypto';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { contentHash, pgErrorOf, queryRows as sharedQueryRows, RETRYABLE_SQLSTATES } from '@referrals/sql';
+import { type Sequelize, type Transaction } from 'sequelize';
 import { LedgerError } from './ledger.errors';
 
 /**
- * Small database plumbing of the ledger. The ledger may not import `@referrals/db` (a domain lib
- * depends on no infrastructure lib), so the few helpers it needs live here.
+ * The ledger's database plumbing: its transaction runner (restarts, error translation) and exact
+ * integer reading, over the shared SQL helpers of @referrals/sql.
  */
-
-/** The node-postgres client under a Sequelize transaction (Sequelize sets `connection` on it). */
-interface PgConnection {
-  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-}
-
-function pgConnectionOf(transaction: Transaction | undefined): PgConnection | undefined {
-  const connection = (transaction as unknown as { connection?: Partial<PgConnection> } | undefined)?.connection;
-  return typeof connection?.query === 'function' ? (connection as PgConnection) : undefined;
-}
-
-const statementNames = new Map<string, string>();
-
-/** A stable name per statement text: node-postgres prepares it once per connection. */
-function statementName(sql: string): string {
-  let name = statementNames.get(sql);
-  if (name === undefined) {
-    name = `ledger_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
-    statementNames.set(sql, name);
-  }
-  return name;
-}
 
 /**
- * Runs one SQL statement with positional bind parameters (`$1`) and returns its rows.
- *
- * Inside a transaction it runs on the transaction's own connection, directly through
- * node-postgres. With `prepare`, as a NAMED prepared statement: PostgreSQL parses and plans it
- * once per connection and then reuses the plan, which is what makes the grant (the hot path, one
- * large statement) cheap. Only statements whose plan cannot go stale get that: a plan is cached
- * with the table statistics of its first runs, and a statement whose best plan changes as the
- * tables grow (from a sequential scan to an index lookup) must be planned per call, as every other
- * statement is. Outside a transaction (read models), Sequelize runs it as usual.
+ * Every ledger statement inside a transaction runs directly on the transaction's node-postgres
+ * connection (see `queryRows` of @referrals/sql); `prepare` makes the hot, plan-stable ones named
+ * prepared statements — what made the grant (one large statement) cheap.
  */
-export async function queryRows<T extends object>(
+export function queryRows<T extends object>(
   sequelize: Sequelize,
   transaction: Transaction | undefined,
   sql: string,
   bind: readonly unknown[] = [],
   options: { prepare?: boolean } = {},
 ): Promise<T[]> {
-  const connection = pgConnectionOf(transaction);
-  if (connection) {
-    const values = [...bind];
-    const result = await connection.query(options.prepare ? { name: statementName(sql), text: sql, values } : { text: sql, values });
-    return result.rows as T[];
-  }
-  // QueryTypes.SELECT returns the rows of any statement, including INSERT/UPDATE ... RETURNING.
-  return sequelize.query<T>(sql, { bind: bind as unknown[], type: QueryTypes.SELECT, transaction });
+  return sharedQueryRows<T>(sequelize, transaction, sql, bind, { direct: true, ...options });
 }
 
-/** SQLSTATE (and constraint name) of a Sequelize/pg error. */
-export function pgErrorOf(error: unknown): { code?: string; constraint?: string } {
-  const e = error as { parent?: { code?: unknown; constraint?: unknown }; original?: { code?: unknown; constraint?: unknown } };
-  const source = e?.parent ?? e?.original ?? (error as { code?: unknown; constraint?: unknown });
-  return {
-    ...(typeof source?.code === 'string' ? { code: source.code } : {}),
-    ...(typeof source?.constraint === 'string' ? { constraint: source.constraint } : {}),
-  };
-}
-
-const RETRYABLE_SQLSTATES = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
 /**
  * Unique keys on which two concurrent first-time requests can collide (a conversion's role, a
  * claim key, a notice id, an issuance id): the loser restarts, and its second run finds the winner's row and answers as a
@@ -136,25 +91,10 @@ export function translateDatabaseError(error: unknown): unknown {
   return error;
 }
 
-/** sha256 of a canonical JSON form: same content, whatever the key order, gives the same hash. */
-export function contentHash(value: unknown): string {
-  return sha256Hex(canonicalJson(value));
-}
+export { contentHash, pgErrorOf };
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /**

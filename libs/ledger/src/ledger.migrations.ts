@@ -1,8 +1,8 @@
-import { type QueryInterface, type Sequelize } from 'sequelize';
+import { type Migration, type MigrationSource } from '@referrals/sql';
 
 /**
- * The ledger's tables. These objects match `@referrals/db`'s `MigrationSource` structurally (a
- * domain lib may not import the infra lib), so an app passes `ledgerMigrations` to `migrateUp`.
+ * The ledger's tables. They follow the migration contract of `@referrals/sql` (a domain lib may not
+ * import the infra lib that runs them), so an app passes `ledgerMigrations` to `migrateUp`.
  *
  * Each migration is one multi-statement SQL string: PostgreSQL runs such a string in one implicit
  * transaction, so a failing migration leaves nothing half-created. Invariants live in the schema
@@ -15,25 +15,9 @@ import { type QueryInterface, type Sequelize } from 'sequelize';
  * - at most one bonus-like item per issuance and one consumed reward per issuance (unique indexes);
  * - at most one adverse notice per payment acts (unique partial index).
  */
-export interface LedgerMigrationContext {
-  queryInterface: QueryInterface;
-  sequelize: Sequelize;
-}
-
-export interface LedgerMigration {
-  name: string;
-  up(context: LedgerMigrationContext): Promise<void>;
-  down(context: LedgerMigrationContext): Promise<void>;
-}
-
-export interface LedgerMigrationSource {
-  owner: string;
-  migrations: readonly LedgerMigration[];
-}
-
 const UNIT_PATTERN = `'^([A-Z]{3}|[a-z][a-z0-9_]{0,31})$'`;
 
-const createBooks: LedgerMigration = {
+const createBooks: Migration = {
   name: '202611211000-create-ledger-books',
   async up({ sequelize }) {
     await sequelize.query(`
@@ -237,7 +221,7 @@ const createBooks: LedgerMigration = {
 const REWARD_STATUSES = `'pending', 'earned', 'applied', 'reversed', 'expired', 'canceled', 'review_required', 'cap_limited', 'disqualified'`;
 const BONUS_LIKE_KINDS = `'bonus', 'promo_first_month_50pct', 'referral_bonus'`;
 
-const createRewards: LedgerMigration = {
+const createRewards: Migration = {
   name: '202611211010-create-ledger-rewards',
   async up({ sequelize }) {
     await sequelize.query(`
@@ -443,7 +427,7 @@ const createRewards: LedgerMigration = {
 };
 
 /** Pass to `migrateUp(sequelize, [..., ledgerMigrations])` (from `@referrals/db`). */
-export const ledgerMigrations: LedgerMigrationSource = {
+export const ledgerMigrations: MigrationSource = {
   owner: 'ledger',
   migrations: [createBooks, createRewards],
 };

@@ -3,7 +3,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
 /** The node-postgres client under a Sequelize transaction (Sequelize sets `connection` on it). */
 interface PgConnection {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 function pgConnectionOf(transaction: Transaction | undefined): PgConnection | undefined {
@@ -25,17 +25,24 @@ function statementName(sql: string): string {
 
 export interface QueryRowsOptions {
   /**
-   * Inside a transaction, run the statement as a NAMED prepared statement on the transaction's own
-   * connection, so PostgreSQL parses and plans each fixed statement once per connection instead of
-   * on every call (on the ledger's hot path that was the largest cost after the commit itself).
-   * Only for fixed statement texts: values are always bound, never spliced in.
+   * Inside a transaction, run the statement directly on the transaction's node-postgres connection
+   * instead of through Sequelize's query pipeline (bind values then follow node-postgres's
+   * conversions, not Sequelize's). Hot paths use it: Sequelize's per-query work was a visible
+   * share of the ledger's grant.
    */
-  prepared?: boolean;
+  direct?: boolean;
+  /**
+   * With `direct`: run it as a NAMED prepared statement, so PostgreSQL parses and plans it once
+   * per connection and reuses the plan. Only for fixed statements whose best plan cannot change
+   * as the tables grow (a plan is cached with the statistics of its first runs), and never with
+   * values spliced into the text.
+   */
+  prepare?: boolean;
 }
 
 /**
  * Runs one SQL statement with positional bind parameters (`$1`) and returns its rows (also for
- * INSERT/UPDATE … RETURNING).
+ * INSERT/UPDATE … RETURNING). Outside a transaction, or without `direct`, Sequelize runs it.
  */
 export async function queryRows<T extends object>(
   sequelize: Sequelize,
@@ -44,11 +51,13 @@ export async function queryRows<T extends object>(
   bind: readonly unknown[] = [],
   options: QueryRowsOptions = {},
 ): Promise<T[]> {
-  const connection = options.prepared ? pgConnectionOf(transaction) : undefined;
+  const connection = options.direct ? pgConnectionOf(transaction) : undefined;
   if (connection) {
-    const result = await connection.query({ name: statementName(sql), text: sql, values: [...bind] });
+    const values = [...bind];
+    const result = await connection.query(options.prepare ? { name: statementName(sql), text: sql, values } : { text: sql, values });
     return result.rows as T[];
   }
+  // QueryTypes.SELECT returns the rows of any statement, including INSERT/UPDATE ... RETURNING.
   return sequelize.query<T>(sql, { bind: bind as unknown[], type: QueryTypes.SELECT, transaction });
 }
 
