@@ -144,6 +144,21 @@ describe('decideIssuanceBonus', () => {
     });
   });
 
+  it('waits for the issuance facts when the usage signal started the workflow, then decides', async () => {
+    const work = ids(uniqueId('subscriber'));
+    const handle = await h.client.workflow.signalWithStart(
+      workflowTypes.issuanceBonus,
+      usageThresholdCrossedSignalWithStart(work, { crossedAt: new Date().toISOString() }, { taskQueue: h.taskQueue }),
+    );
+    await eventually(async () => {
+      const state = await handle.query(issuanceBonusStateQuery);
+      return state.phase === 'waiting_for_facts' && state.usageThresholdCrossedAt !== null;
+    }, 10_000, 'waiting_for_facts');
+    await h.client.workflow.signalWithStart(workflowTypes.issuanceBonus, issuanceCreatedSignalWithStart(work, facts({ issuanceNumber: 2, firstTimeSubscriber: false }), { taskQueue: h.taskQueue }));
+    expect(await handle.result()).toMatchObject({ decision: 'usage_bonus' });
+    expect(await bonusItems(h, work.issuanceId)).toEqual(['bonus']);
+  });
+
   describe('a referral_bonus blocks the later usage bonus', () => {
     it('a usage signal after the referral_bonus decision changes nothing (the decision is final)', async () => {
       const { referee } = await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 60_000) });

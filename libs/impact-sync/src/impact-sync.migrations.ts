@@ -1,34 +1,18 @@
-import { type QueryInterface, type Sequelize } from 'sequelize';
+import { sqlMigration, type MigrationSource } from '@referrals/sql';
 import { attemptOutcomes, deliveryKinds, deliveryStatuses, terminalDeliveryStatuses } from './delivery-states';
 
 /**
- * The tables of impact-sync. These objects match `@referrals/db`'s `MigrationSource` structurally
- * (a domain lib may not import the infra lib), so an app passes `impactSyncMigrations` to
- * `migrateUp` next to the other libs' sources.
+ * The tables of impact-sync, declared against the shared migration contract of `@referrals/sql`
+ * (a domain lib may not import `@referrals/db`, which runs them): an app passes
+ * `impactSyncMigrations` to `migrateUp` next to the other libs' sources.
  */
-export interface ImpactSyncMigrationContext {
-  queryInterface: QueryInterface;
-  sequelize: Sequelize;
-}
-
-export interface ImpactSyncMigration {
-  name: string;
-  up(context: ImpactSyncMigrationContext): Promise<void>;
-  down(context: ImpactSyncMigrationContext): Promise<void>;
-}
-
-export interface ImpactSyncMigrationSource {
-  owner: string;
-  migrations: readonly ImpactSyncMigration[];
-}
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
-const createDeliveries: ImpactSyncMigration = {
-  name: '202611211510-create-impact-sync-deliveries',
-  async up({ sequelize }) {
-    // One multi-statement string: PostgreSQL runs it in one implicit transaction.
-    await sequelize.query(`
+// One multi-statement script each way: PostgreSQL runs it in one implicit transaction.
+const createDeliveries = sqlMigration(
+  '202611211510-create-impact-sync-deliveries',
+  `
       -- One row per piece of Impact work: (kind, business id) is the work, delivery_key the
       -- idempotency key sent towards Impact. Status, attempts, last error and next attempt time
       -- are what operators read while the worker retries.
@@ -106,19 +90,16 @@ const createDeliveries: ImpactSyncMigration = {
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (program_key, user_id)
       );
-    `);
-  },
-  async down({ sequelize }) {
-    await sequelize.query(`
+    `,
+  `
       DROP TABLE IF EXISTS impact_sync_participants;
       DROP TABLE IF EXISTS impact_sync_attempts;
       DROP TABLE IF EXISTS impact_sync_deliveries;
-    `);
-  },
-};
+    `,
+);
 
 /** Pass to `migrateUp(sequelize, [dbMigrations, ledgerMigrations, impactSyncMigrations])`. */
-export const impactSyncMigrations: ImpactSyncMigrationSource = {
+export const impactSyncMigrations: MigrationSource = {
   owner: 'impact-sync',
   migrations: [createDeliveries],
 };

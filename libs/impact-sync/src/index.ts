@@ -1,11 +1,6 @@
 // The public API of @referrals/impact-sync. Everything else in src/ is internal.
 
-export {
-  impactSyncMigrations,
-  type ImpactSyncMigration,
-  type ImpactSyncMigrationContext,
-  type ImpactSyncMigrationSource,
-} from './impact-sync.migrations';
+export { impactSyncMigrations } from './impact-sync.migrations';
 export { ImpactSyncError, impactSyncErrorCodes, isImpactSyncError, type ImpactSyncErrorCode } from './impact-sync.errors';
 export {
   attemptOutcomes,
