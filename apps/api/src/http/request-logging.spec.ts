@@ -1,0 +1,41 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../logger';
+import { TEST_KEYS, useApiHarness } from '../testing/api-harness';
+import { redactUrl } from './request-logging';
+
+const lines: string[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    lines.push(chunk.toString('utf8'));
+    done();
+  },
+});
+
+describe('request logs', () => {
+  const api = useApiHarness({ logger: createLogger('debug', sink) });
+
+  it('never contain API keys, tracking values, emails or Idempotency-Keys, only request ids, routes and statuses', async () => {
+    const cookie = `saasquatch-cookie-${'c'.repeat(60)}`;
+    const clickId = `im-ref-click-${'k'.repeat(40)}`;
+    await api
+      .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: 'log-1', product: 'kilo-pass', saasquatchCookie: cookie, metadata: { rsCode: 'SECRETCODE1' } }, { 'idempotency-key': 'idem-secret-key' })
+      .set('x-request-id', 'req-log-0001')
+      .expect(201);
+    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', anonymousId: 'log-1', product: 'kilo-pass', clickId }).expect(201);
+    await api.post('/v1/signups', 'storefront', { product: 'kilo-pass', userId: 'log-user', email: 'private.person@example.com' }).expect(200);
+    await api.get(`/v1/users/log-user/summary?product=kilo-pass&im_ref=${clickId}&email=private.person@example.com`, 'storefront').expect(400);
+    await api.post('/v1/touches', null, {}).set('x-api-key', 'guessed-key-0123456789abcdefghij').expect(401);
+
+    const log = lines.join('');
+    expect(log).toContain('req-log-0001');
+    expect(log).toContain('"statusCode":201');
+    for (const secret of [cookie, clickId, 'SECRETCODE1', 'private.person@example.com', 'idem-secret-key', 'guessed-key-0123456789abcdefghij', ...Object.values(TEST_KEYS)]) {
+      expect(log).not.toContain(secret);
+    }
+    expect(log).toContain('im_ref=[redacted]');
+  });
+
+  it('redacts sensitive query values whatever the route', () => {
+    expect(redactUrl('/x?_saasquatch=abc&utm_source=news&im_ref=def&email=a@b.c')).toBe('/x?_saasquatch=[redacted]&utm_source=news&im_ref=[redacted]&email=[redacted]');
+  });
+});

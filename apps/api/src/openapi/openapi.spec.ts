@@ -1,0 +1,56 @@
+import request from 'supertest';
+import { useApiHarness } from '../testing/api-harness';
+
+describe('OpenAPI document and docs page', () => {
+  const api = useApiHarness();
+
+  it('documents every endpoint with its roles, request schemas and the error shape, as OpenAPI 3.1', async () => {
+    const res = await request(api.app).get('/openapi.json').expect(200);
+    const doc = res.body as { openapi: string; paths: Record<string, Record<string, { 'x-roles': string[]; requestBody?: unknown; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toBe('3.1.0');
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op['x-roles'].join(',')}`));
+    expect(operations.sort()).toEqual(
+      [
+        'POST /v1/touches storefront',
+        'POST /v1/signups storefront',
+        'POST /v1/referral-codes storefront',
+        'POST /v1/widget-tokens storefront',
+        'GET /v1/users/{userId}/summary storefront',
+        'POST /v1/events/payment-succeeded billing',
+        'POST /v1/events/lesson-completed billing',
+        'POST /v1/events/adverse-payment billing',
+        'POST /v1/events/issuance-created billing',
+        'POST /v1/events/usage-threshold-crossed billing',
+        'GET /v1/admin/programs admin',
+        'POST /v1/admin/programs admin',
+        'POST /v1/admin/programs/check admin',
+        'GET /v1/admin/programs/{key} admin',
+        'PUT /v1/admin/programs/{key} admin',
+        'GET /v1/admin/programs/{key}/versions admin',
+        'GET /v1/admin/programs/{key}/versions/{version} admin',
+        'GET /v1/admin/programs/{key}/diff admin',
+        'POST /v1/admin/simulate admin',
+        'GET /v1/admin/rewards admin',
+        'GET /v1/admin/rewards/{rewardId} admin',
+        'POST /v1/admin/rewards/{rewardId}/resolve admin',
+        'GET /v1/admin/ops admin',
+        'GET /v1/admin/ops/deliveries admin',
+        'GET /v1/admin/ops/deliveries/{kind}/{businessId}/attempts admin',
+      ].sort(),
+    );
+    const payment = doc.paths['/v1/events/payment-succeeded']!['post']!;
+    expect(Object.keys(payment.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '503']);
+    expect(doc.components.schemas).toHaveProperty('PaymentSucceeded');
+    expect(doc.components.schemas).toHaveProperty('ErrorResponse');
+    expect(JSON.stringify(doc.components.schemas['PaymentSucceeded'])).toContain('"minor"');
+  });
+
+  it('serves the Swagger UI page and its assets from the package (no CDN)', async () => {
+    await request(api.app).get('/docs').expect(301).expect('location', '/docs/');
+    const page = await request(api.app).get('/docs/').expect(200);
+    expect(page.text).toContain('/docs/swagger-ui-bundle.js');
+    expect(page.text).not.toMatch(/https?:\/\//);
+    await request(api.app).get('/docs/swagger-ui-bundle.js').expect(200).expect('content-type', /javascript/);
+    expect((await request(api.app).get('/docs/initializer.js').expect(200)).text).toContain("url: '/openapi.json'");
+  });
+});
