@@ -68,6 +68,8 @@ const rewardStatus = async (h: WorkerHarness, rewardId: string) => (await getRew
 
 describe('decideIssuanceBonus', () => {
   const h = useWorkerHarness();
+  // Every scenario touches the ledger: the books and the rewards must agree after each.
+  afterEach(() => expectLedgerSound(h.sequelize));
 
   it("keeps the welcome promo on a first-time subscriber's first issuance even with a pending referral reward", async () => {
     const { referee } = await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 60_000) });

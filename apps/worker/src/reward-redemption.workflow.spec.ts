@@ -40,7 +40,10 @@ const redemptionsOf = (h: WorkerHarness, impactRewardId: string) => h.impact.fak
 describe('redeemReward', () => {
   const h = useWorkerHarness();
 
-  afterEach(() => h.impact.fake.faults.clear());
+  afterEach(async () => {
+    h.impact.fake.faults.clear();
+    await expectLedgerSound(h.sequelize);
+  });
 
   it('redeems the applied reward at Impact: the chosen reward is persisted and the delivery shows redeemed', async () => {
     const reward = await appliedReward(h);

@@ -16,6 +16,8 @@ const HOUR_MS = 3_600_000;
 
 describe('worker schedules', () => {
   const h = useWorkerHarness();
+  // Every scenario touches the ledger: the books and the rewards must agree after each.
+  afterEach(() => expectLedgerSound(h.sequelize));
   const idPrefix = `${uniqueId('test')}-`;
   const intervals = { expireRewardsMs: 60 * 60_000, backfillRedemptionsMs: 60 * 60_000 };
 
