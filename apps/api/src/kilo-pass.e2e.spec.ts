@@ -48,7 +48,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
       type: 'registerParticipant',
       taskQueue: api.taskQueue,
       searchAttributes: { ReferralUserId: id('referrer'), ProgramKey: PROGRAM },
-      input: { programKey: PROGRAM, product: 'kilo-pass', userId: id('referrer'), participant: { id: 'referrer@example.com', accountId: 'referrer@example.com', locale: 'en-US', cookies: '' } },
+      input: { programKey: PROGRAM, product: 'kilo_pass', userId: id('referrer'), participant: { id: 'referrer@example.com', accountId: 'referrer@example.com', locale: 'en-US', cookies: '' } },
     });
 
     // A second token for the same user and program: registration is not started again.
@@ -139,7 +139,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
     const workflow = await inspectWorkflow(api.temporal, workflowIds.issuanceBonus(issuanceId));
     expect(workflow).toMatchObject({
       type: 'decideIssuanceBonus',
-      input: { issuanceId, subscriberId: id('referee'), product: 'kilo-pass' },
+      input: { issuanceId, subscriberId: id('referee'), product: 'kilo_pass' },
       searchAttributes: { ReferralUserId: id('referee'), ProgramKey: PROGRAM },
     });
     expect(workflow.signals.map((s) => s.name)).toEqual(['issuanceCreated', 'usageThresholdCrossed']);

@@ -12,6 +12,11 @@ export interface ProductConfig {
   /**
    * The product key of the Impact configuration (`IMPACT_KILO_PASS_*`, lower_snake_case):
    * `kilo_pass`. Exact, never borrowed from another product.
+   *
+   * It is also the product under which the LEDGER books rewards and the WORKFLOWS work: the
+   * worker resolves Impact configuration from a reward's (or a workflow input's) product as is,
+   * so the engine's `kilo-pass` (programs, attribution) is translated once, here, where the api
+   * hands work over to the ledger and the worker.
    */
   impactProduct: string;
   /**

@@ -88,7 +88,7 @@ describe('admin: rewards and ops', () => {
     const applied = await applyRewardToIssuance(api.db.sequelize, {
       issuanceId: `iss-review-${api.run}`,
       beneficiaryId: referee,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       issuanceCreatedAt: new Date(Date.now() + 1000),
       actor: 'test',
     });

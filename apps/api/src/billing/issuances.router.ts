@@ -1,4 +1,5 @@
 import { issuanceCreatedSignalWithStart, usageThresholdCrossedSignalWithStart, workflowTypes } from '@referrals/workflows';
+import { ApiError } from '../http/api-error';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
 import { issuanceCreatedRequestSchema, issuanceSignalResponseSchema, usageThresholdRequestSchema } from './issuances.schemas';
@@ -22,7 +23,8 @@ export function issuanceRoutes(routes: ApiRoutes, services: ApiServices): void {
     errors: [503],
     response: { status: 202, description: 'Accepted by the issuance\'s workflow', schema: issuanceSignalResponseSchema },
     async handler({ body }) {
-      const { issuanceId, subscriberId, product, programKey, ...facts } = body;
+      const { issuanceId, subscriberId, programKey, product: _product, ...facts } = body;
+      const product = ledgerProductOf(services, body.product);
       const result = await services.workflows.signalWithStart(
         workflowTypes.issuanceBonus,
         issuanceCreatedSignalWithStart(
@@ -57,7 +59,8 @@ export function issuanceRoutes(routes: ApiRoutes, services: ApiServices): void {
     errors: [503],
     response: { status: 202, description: 'Accepted by the issuance\'s workflow', schema: issuanceSignalResponseSchema },
     async handler({ body }) {
-      const { issuanceId, subscriberId, product, programKey, crossedAt } = body;
+      const { issuanceId, subscriberId, programKey, crossedAt } = body;
+      const product = ledgerProductOf(services, body.product);
       const result = await services.workflows.signalWithStart(
         workflowTypes.issuanceBonus,
         usageThresholdCrossedSignalWithStart({ issuanceId, subscriberId, product, programKey: programKey ?? null }, { crossedAt }, services.startOverrides),
@@ -65,4 +68,13 @@ export function issuanceRoutes(routes: ApiRoutes, services: ApiServices): void {
       return { body: { issuanceId, workflowId: result.workflowId, outcome: result.outcome === 'already_finished' ? ('already_finished' as const) : ('signaled' as const) } };
     },
   });
+}
+
+/** The product whose pending rewards the issuance may consume, as the ledger books it. */
+function ledgerProductOf(services: ApiServices, product: string): string {
+  const config = services.products.get(product);
+  if (!config) {
+    throw new ApiError(400, 'product_unknown', `product "${product}" is not served by this api`, [{ path: 'body.product', message: 'unknown product' }]);
+  }
+  return config.impactProduct;
 }

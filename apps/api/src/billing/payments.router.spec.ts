@@ -37,7 +37,7 @@ describe('payment.succeeded replays (acceptance 7)', () => {
     await applyRewardToIssuance(api.db.sequelize, {
       issuanceId: `iss-conc-${api.run}`,
       beneficiaryId: referee,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       issuanceCreatedAt: new Date(Date.now() + 1000),
       actor: 'test',
     });

@@ -4,6 +4,7 @@ import { formatEvaluation } from '@referrals/rule-dsl';
 import { type SaleAttribution, startOptions, workflowTypes } from '@referrals/workflows';
 import { ApiError } from '../http/api-error';
 import { answerOnce } from '../http/idempotency';
+import { type ProductConfig } from '../products';
 import { type ApiServices } from '../services';
 import { referralFacts } from '../facts';
 import { referralView, rewardView } from '../storefront/referral-views';
@@ -92,13 +93,13 @@ export async function decideQualifyingEvent(services: ApiServices, event: Qualif
       conflictCode: 'event_exists_with_different_content',
       conflictMessage: `${event.type} ${event.provider}/${event.sourceId} was recorded with other content; the first recording stands`,
     },
-    async () => ({ status: 200, body: await decide(services, event, product.reportsSales) }),
+    async () => ({ status: 200, body: await decide(services, event, product) }),
   );
   if (answer.replayed) services.metrics.replays.inc({ scope: event.type });
   return answer;
 }
 
-async function decide(services: ApiServices, event: QualifyingEvent, reportsSales: boolean): Promise<QualifyingEventResponse> {
+async function decide(services: ApiServices, event: QualifyingEvent, product: ProductConfig): Promise<QualifyingEventResponse> {
   const conversionId = ledgerConversionId(event.provider, event.sourceId);
   const recorded = await services.attribution.recordConversion({
     provider: event.provider,
@@ -108,8 +109,8 @@ async function decide(services: ApiServices, event: QualifyingEvent, reportsSale
     conversionTime: event.occurredAt,
     sale: event.sale,
   });
-  const decision = await decideReward(services, event, recorded, conversionId);
-  const workflows = reportsSales && event.sale ? await startSaleReport(services, event, recorded, conversionId) : [];
+  const decision = await decideReward(services, event, recorded, conversionId, product);
+  const workflows = product.reportsSales && event.sale ? await startSaleReport(services, event, recorded, conversionId, product) : [];
 
   if (!recorded.replayed) {
     services.metrics.conversions.inc({ event: event.type, winner: recorded.conversion.winner, decision: decision.code });
@@ -133,7 +134,13 @@ async function decide(services: ApiServices, event: QualifyingEvent, reportsSale
   };
 }
 
-async function decideReward(services: ApiServices, event: QualifyingEvent, recorded: RecordConversionResult, conversionId: string): Promise<Decision> {
+async function decideReward(
+  services: ApiServices,
+  event: QualifyingEvent,
+  recorded: RecordConversionResult,
+  conversionId: string,
+  product: ProductConfig,
+): Promise<Decision> {
   const { conversion, referral } = recorded;
   if (conversion.winner !== 'referral') return nothing('not_attributed_to_referral', null, [`attribution: ${conversion.reason}`]);
   if (!referral) return nothing('no_referral', null, ['a referral touch won, but the user has no referral for the product (no signup recorded)']);
@@ -168,7 +175,8 @@ async function decideReward(services: ApiServices, event: QualifyingEvent, recor
   const granted = await grantRewards(services.sequelize, {
     programKey: evaluated.programKey,
     programVersion: evaluated.programVersion,
-    product: event.product,
+    // The ledger's product is the one issuances and redemptions (the worker) look rewards up by.
+    product: product.impactProduct,
     conversionId,
     referralId: referral.id,
     referrerId: referral.referrerUserId,
@@ -202,6 +210,7 @@ async function startSaleReport(
   event: QualifyingEvent,
   recorded: RecordConversionResult,
   conversionId: string,
+  product: ProductConfig,
 ): Promise<{ type: string; workflowId: string }[]> {
   const { conversion, touch, referral } = recorded;
   let attribution: SaleAttribution;
@@ -218,7 +227,7 @@ async function startSaleReport(
     startOptions.conversionReport(
       {
         conversionId,
-        product: event.product,
+        product: product.impactProduct,
         programKey: referral?.programKey ?? null,
         provider: event.provider,
         sourcePaymentId: event.sourceId,

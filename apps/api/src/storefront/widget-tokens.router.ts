@@ -47,7 +47,7 @@ export function widgetTokenRoutes(routes: ApiRoutes, services: ApiServices): voi
         startOptions.participantRegistration(
           {
             programKey: program.key,
-            product: program.product,
+            product: product.impactProduct,
             userId: body.user.id,
             participant: {
               // Advocate ids: the production integration uses the email for both.
