@@ -16,6 +16,14 @@ import { ensureSearchAttributes } from './search-attributes';
 import { bundleWorkflows } from './workflow-bundle';
 import { createReferralsWorker } from './worker';
 
+/**
+ * Set once SIGINT/SIGTERM arrived. A Ctrl-C reaches the whole process group at once, so Temporal
+ * (and PostgreSQL) may be going away while the worker drains or is still booting: then a lost
+ * connection is the expected end, not a failure.
+ */
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void (stopping = true));
+
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'worker' } });
@@ -52,6 +60,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const workflowBundle = await bundleWorkflows();
   logger.info({ ms: Date.now() - started }, 'workflow bundle built');
+  if (stopping) {
+    await sequelize.close();
+    logger.info('stopped before serving');
+    return;
+  }
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createReferralsWorker({
@@ -77,6 +90,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (stopping) {
+    process.stderr.write(`worker stopped while its dependencies went away: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(0);
+  }
   try {
     exitOnConfigError(error);
   } catch {
