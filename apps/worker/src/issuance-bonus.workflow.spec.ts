@@ -224,7 +224,7 @@ describe('decideIssuanceBonus', () => {
   });
 
   it('starting the same issuance workflow twice is a no-op', async () => {
-    const input = { ...ids(uniqueId('subscriber')), facts: facts({ issuanceNumber: 3, periodMs: 1_000 }) };
+    const input = { ...ids(uniqueId('subscriber')), facts: facts({ issuanceNumber: 3, periodMs: 2_000 }) };
     const options = startOptions.issuanceBonus(input, { taskQueue: h.taskQueue });
     const first = await h.client.workflow.start(workflowTypes.issuanceBonus, options);
     const second = await h.client.workflow.start(workflowTypes.issuanceBonus, options);

@@ -174,7 +174,7 @@ describe('redeemReward', () => {
   it('starting the same redemption twice is a no-op: the running one is reused, a finished one is not run again', async () => {
     const reward = await appliedReward(h);
     await givenImpactParticipantWithReward(h, reward.beneficiaryId);
-    h.impact.fake.faults.addLatency('redeemReward', 300, { times: 1 });
+    h.impact.fake.faults.addLatency('redeemReward', 1_000, { times: 1 });
     const first = await startRedemption(h, reward);
     const second = await startRedemption(h, reward);
     expect(second.firstExecutionRunId).toBe(first.firstExecutionRunId);
