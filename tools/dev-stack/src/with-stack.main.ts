@@ -11,7 +11,8 @@ import { stackEnvSchema, WORKSPACE_ROOT } from './stack-env';
 
 async function main(): Promise<number> {
   const separator = process.argv.indexOf('--');
-  const [command, ...args] = separator >= 0 ? process.argv.slice(separator + 1) : [];
+  // `npm run test:with-stack -- cmd` arrives without the `--` (npm takes it); accept both forms.
+  const [command, ...args] = separator >= 0 ? process.argv.slice(separator + 1) : process.argv.slice(2);
   if (!command) throw new Error('usage: with-stack -- <command> [args...]');
   const env = (() => {
     try {
