@@ -1,0 +1,315 @@
+/**
+ * `npm run bench:api`: requests per second and p99 latency of the api under concurrent load, for
+ * touch capture and for `payment.succeeded`, against bare Express routes on the same machine, in
+ * the same run, with the same HTTP load generator (autocannon):
+ *
+ * - `bare noop`: `express.json()` and `res.json()`: what Node and Express cost, nothing else;
+ * - `bare insert`: the same plus ONE single-row INSERT through Sequelize: the least a touch
+ *   capture can do (parse a body, store one row, answer);
+ * - `touch capture`: `POST /v1/touches` on the real api (API key, zod validation, request logging,
+ *   metrics, the attribution lib's insert);
+ * - `payment.succeeded`: `POST /v1/events/payment-succeeded` for referred subscribers (attribution
+ *   at conversion time, the pinned program's rules, the ledger grant for both roles, the stored
+ *   answer, and a Temporal start of the SALE report workflow).
+ *
+ * Goal: touch capture >= 0.5x the bare insert route's throughput (printed with the ratios).
+ *
+ * Both servers run as child processes started the same way (`node --import tsx`), the load
+ * generator in this process. Workloads alternate in rounds so that noise lands on all of them.
+ * PostgreSQL and Temporal come from DATABASE_URL / TEMPORAL_ADDRESS when set, otherwise the
+ * dev-stack launcher starts them (and stops them); a fresh database is created and dropped.
+ *
+ * BENCH_API_SECONDS (default 5) per round and workload, BENCH_API_ROUNDS (default 2),
+ * BENCH_API_CONNECTIONS (default 32), BENCH_API_LOG_LEVEL (default warn: the api's per-request
+ * info line is a cost worth knowing, try `info`). Timings are printed, never asserted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import express from 'express';
+import pg from 'pg';
+import { exitOnConfigError, parseEnv } from '@referrals/config';
+import { createSequelize, redactDatabaseUrl, withDatabase } from '@referrals/db';
+import { examplePrograms } from '@referrals/rule-dsl';
+// The dev-stack's package entry (the lint rule refuses relative paths into another project).
+import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const SECONDS = Number(process.env['BENCH_API_SECONDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_API_ROUNDS'] ?? 2);
+const CONNECTIONS = Number(process.env['BENCH_API_CONNECTIONS'] ?? 32);
+const LOG_LEVEL = process.env['BENCH_API_LOG_LEVEL'] ?? 'warn';
+const GOAL_RATIO = 0.5;
+const KEYS = {
+  storefront: 'bench-storefront-key-0123456789abcdef',
+  billing: 'bench-billing-key-0123456789abcdef0',
+  admin: 'bench-admin-key-0123456789abcdef012',
+};
+
+// ---------------------------------------------------------------------------------------------
+// The bare server: this same file, run as a child with --bare-server.
+
+async function bareServer(): Promise<void> {
+  const sequelize = createSequelize({ databaseUrl: process.env['DATABASE_URL'] ?? '' });
+  const app = express();
+  app.use(express.json({ limit: '100kb' }));
+  app.post('/bare/noop', (req, res) => {
+    res.status(201).json({ ok: true, kind: (req.body as { kind?: string } | undefined)?.kind ?? null });
+  });
+  app.post('/bare/insert', async (req, res) => {
+    const body = req.body as { anonymousId?: string; product?: string };
+    const [rows] = await sequelize.query('INSERT INTO bench_bare_touches (anonymous_id, product, payload) VALUES ($1, $2, $3::jsonb) RETURNING id', {
+      bind: [body.anonymousId ?? null, body.product ?? null, JSON.stringify(body)],
+    });
+    res.status(201).json({ id: String((rows as { id: string }[])[0]?.id) });
+  });
+  const port = Number(process.env['BARE_PORT']);
+  app.listen(port, '127.0.0.1', () => process.stdout.write(`bare server on ${port}\n`));
+  process.on('SIGTERM', () => void sequelize.close().then(() => process.exit(0)));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk.toString()}`));
+  return child;
+}
+
+async function waitForUrl(url: string, timeoutMs = 60_000, init?: RequestInit): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, init);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function onServer<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function call(base: string, method: string, route: string, key: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}${route}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await work(item);
+      }
+    }),
+  );
+}
+
+interface Measured {
+  rps: number;
+  p99: number;
+  p50: number;
+  non2xx: number;
+  errors: number;
+}
+
+function load(url: string, headers: Record<string, string>, body: () => unknown, seconds: number): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers: { 'content-type': 'application/json', ...headers },
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(body()) }) }],
+      },
+      (error, result) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        resolve({ rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, non2xx: result.non2xx, errors: result.errors });
+      },
+    );
+    instance.on('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = parseEnv(stackEnvSchema, process.env);
+  } catch (error) {
+    exitOnConfigError(error);
+  }
+  const stack: DevStack = await startDevStack(env, 'test');
+  const databaseName = `bench_api_${Date.now().toString(36)}`;
+  const children: ChildProcess[] = [];
+  try {
+    await onServer(stack.databaseUrl, (c) => c.query(`CREATE DATABASE "${databaseName}"`));
+    const databaseUrl = withDatabase(stack.databaseUrl, databaseName);
+    // The api's own migration command, as `npm start` runs it (tools may not import apps).
+    const migrate = spawnNode('migrate', ['apps/api/src/migrate.main.ts'], { PATH: process.env['PATH'] ?? '', DATABASE_URL: databaseUrl });
+    const migrated = await new Promise<number | null>((resolve) => migrate.on('exit', resolve));
+    if (migrated !== 0) throw new Error(`migrations failed (exit ${migrated})`);
+    const sequelize = createSequelize({ databaseUrl });
+    await sequelize.query(
+      'CREATE TABLE bench_bare_touches (id bigserial PRIMARY KEY, anonymous_id text, product text, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+    );
+    await sequelize.close();
+
+    const apiPort = await freePort();
+    const barePort = await freePort();
+    const childEnv = {
+      PATH: process.env['PATH'] ?? '',
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_NAMESPACE: stack.temporalNamespace,
+      // No worker serves this queue: the SALE report workflows are started, not run.
+      TEMPORAL_TASK_QUEUE: `bench-api-${Date.now().toString(36)}`,
+      API_PORT: String(apiPort),
+      LOG_LEVEL,
+      API_KEYS_STOREFRONT: KEYS.storefront,
+      API_KEYS_BILLING: KEYS.billing,
+      API_KEYS_ADMIN: KEYS.admin,
+      EMAIL_HASH_SECRET: 'bench-email-hash-secret-0123456789',
+      BARE_PORT: String(barePort),
+    };
+    children.push(spawnNode('api', ['apps/api/src/main.ts'], childEnv));
+    children.push(spawnNode('bare', ['tools/bench/src/api.bench.ts', '--bare-server'], childEnv));
+    const api = `http://127.0.0.1:${apiPort}`;
+    const bare = `http://127.0.0.1:${barePort}`;
+    await waitForUrl(`${api}/readyz`);
+    await waitForUrl(`${bare}/bare/noop`, 60_000, { method: 'POST' });
+
+    // Referred subscribers for the payment workload: a code, a touch and a signup each.
+    const run = Date.now().toString(36);
+    await call(api, 'POST', '/v1/admin/programs', KEYS.admin, { document: examplePrograms.kiloPass, author: 'bench', changeNote: 'bench' });
+    const subscribers = Array.from({ length: Number(process.env['BENCH_API_SUBSCRIBERS'] ?? 2000) }, (_, i) => `bench-${run}-${i}`);
+    console.log(`api bench: preparing ${subscribers.length} referred subscribers…`);
+    await pool(subscribers, 16, async (user) => {
+      const code = `C${user.replace(/[^a-z0-9]/gi, '')}`.toUpperCase();
+      await call(api, 'POST', '/v1/referral-codes', KEYS.storefront, { programKey: 'kilo-pass-referrals', code, userId: `${user}-referrer` });
+      await call(api, 'POST', '/v1/touches', KEYS.storefront, { kind: 'referral', anonymousId: `${user}-anon`, product: 'kilo-pass', referralCode: code });
+      await call(api, 'POST', '/v1/signups', KEYS.storefront, { product: 'kilo-pass', userId: user, anonymousId: `${user}-anon`, email: `${user}@example.com` });
+    });
+
+    let touchSeq = 0;
+    const touch = () => ({
+      kind: 'referral',
+      anonymousId: `anon-${run}-${touchSeq++}`,
+      product: 'kilo-pass',
+      saasquatchCookie: `eyJhcHAucmVmZXJyYWxzYWFzcXVhdGNoLmNvbSI6e319-${touchSeq}`,
+      metadata: { rsCode: 'BENCHCODE', rsShareMedium: 'EMAIL', utm: { source: 'newsletter', campaign: 'spring' } },
+      landingPath: '/pricing?utm_source=newsletter',
+    });
+    let paymentSeq = 0;
+    const payment = () => {
+      const i = paymentSeq++;
+      const now = new Date().toISOString();
+      return {
+        provider: 'stripe',
+        sourcePaymentId: `in_${run}_${i}`,
+        product: 'kilo-pass',
+        // Referred subscribers first; once they are used up, payments of users nobody referred.
+        userId: subscribers[i] ?? `organic-${run}-${i}`,
+        paidAt: now,
+        amount: { minor: 4900, currency: 'USD' },
+        sequence: 1,
+        subscription: { tier: 'tier_49', interval: 'monthly', kind: 'personal', startedAt: now },
+      };
+    };
+
+    const workloads = {
+      'bare noop': (seconds: number) => load(`${bare}/bare/noop`, {}, touch, seconds),
+      'bare insert': (seconds: number) => load(`${bare}/bare/insert`, {}, touch, seconds),
+      'touch capture': (seconds: number) => load(`${api}/v1/touches`, { authorization: `Bearer ${KEYS.storefront}` }, touch, seconds),
+      'payment.succeeded': (seconds: number) => load(`${api}/v1/events/payment-succeeded`, { authorization: `Bearer ${KEYS.billing}` }, payment, seconds),
+    } as const;
+    type Name = keyof typeof workloads;
+
+    // Warm-up: JIT, pools, prepared plans (not counted). Payments are not warmed: their referred users are finite.
+    for (const name of ['bare noop', 'bare insert', 'touch capture'] as const) await workloads[name](1);
+
+    console.log(`PostgreSQL ${redactDatabaseUrl(databaseUrl)} (${stack.started.postgres ? 'embedded' : 'DATABASE_URL'}), Temporal ${stack.temporalAddress}`);
+    console.log(`${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per workload, api LOG_LEVEL=${LOG_LEVEL}`);
+    const results: Record<Name, Measured[]> = { 'bare noop': [], 'bare insert': [], 'touch capture': [], 'payment.succeeded': [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const name of Object.keys(workloads) as Name[]) {
+        const measured = await workloads[name](SECONDS);
+        results[name].push(measured);
+        console.log(
+          `  round ${round} ${name.padEnd(18)} ${measured.rps.toFixed(0).padStart(7)} req/s   p50 ${String(measured.p50).padStart(4)} ms   p99 ${String(measured.p99).padStart(4)} ms` +
+            (measured.non2xx || measured.errors ? `   (${measured.non2xx} non-2xx, ${measured.errors} errors)` : ''),
+        );
+      }
+    }
+
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const summary = Object.fromEntries(
+      (Object.keys(results) as Name[]).map((name) => [name, { rps: mean(results[name].map((m) => m.rps)), p99: Math.max(...results[name].map((m) => m.p99)) }]),
+    ) as Record<Name, { rps: number; p99: number }>;
+    console.log('');
+    console.log('workload             req/s    p99 ms (worst round)');
+    for (const name of Object.keys(summary) as Name[]) {
+      console.log(`${name.padEnd(18)} ${summary[name].rps.toFixed(0).padStart(7)}   ${String(summary[name].p99).padStart(6)}`);
+    }
+    const touchVsInsert = summary['touch capture'].rps / summary['bare insert'].rps;
+    console.log('');
+    console.log(`touch capture / bare insert route:     ${touchVsInsert.toFixed(2)}x (goal >= ${GOAL_RATIO}x: ${touchVsInsert >= GOAL_RATIO ? 'met' : 'NOT met'})`);
+    console.log(`touch capture / bare noop route:       ${(summary['touch capture'].rps / summary['bare noop'].rps).toFixed(2)}x`);
+    console.log(`payment.succeeded / bare insert route: ${(summary['payment.succeeded'].rps / summary['bare insert'].rps).toFixed(2)}x`);
+    console.log(`payments on referred subscribers: ${Math.min(paymentSeq, subscribers.length)} of ${paymentSeq} (the rest had nobody to attribute)`);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1_000));
+    await onServer(stack.databaseUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`)).catch((e: unknown) =>
+      console.error(`could not drop ${databaseName}: ${String(e)}`),
+    );
+    await stack.stop();
+  }
+}
+
+if (process.argv.includes('--bare-server')) {
+  bareServer().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
