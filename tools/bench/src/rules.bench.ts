@@ -141,8 +141,8 @@ async function measureJre(cases: readonly BenchCase[], inputs: readonly Record<s
 }
 
 const CONTESTANTS = {
-  closures: 'rule-dsl, closures (default)',
-  generated: 'rule-dsl, generated code',
+  closures: 'rule-dsl, closures',
+  generated: 'rule-dsl, generated code (default)',
   explained: 'rule-dsl, closures + explanation',
   jre: 'json-rules-engine',
   hand: 'hand-written TypeScript',
