@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { type Logger } from 'pino';
 import { programRoutes } from './admin/programs.router';
+import { adminConsoleRouter } from './admin-console/admin-console.router';
 import { opsRoutes } from './admin/ops.router';
 import { rewardRoutes } from './admin/rewards.router';
 import { simulateRoutes } from './admin/simulate.router';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
     }
     app.use(routes.router);
   }
+  app.use(adminConsoleRouter());
   app.use(docsRouter(registry));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import { type Phase } from '@referrals/rule-dsl';
+import { type ApiErrorBody, call } from './api';
+import { type ProgramForm, factsFor, inputToIso, textToLiteral } from './form';
+
+interface SimulateAnswer {
+  code: string;
+  decided: boolean;
+  rule: { index: number; description: string } | null;
+  grants: { beneficiary: string; initialStatus: string; reward: Record<string, unknown> }[];
+  lines: string[];
+}
+
+/** Puts `lesson.usd_amount` = v at facts.lesson.usd_amount. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown) {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    node = (node[part] ??= {}) as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1] ?? path] = value;
+}
+
+/** Simulate: a fact set typed from the catalog; the decision and its explanation. */
+export function Simulate({ programKey, form }: { programKey: string; form: ProgramForm }) {
+  const [phase, setPhase] = useState<Phase>('reward');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [at, setAt] = useState(form.startAt);
+  const [answer, setAnswer] = useState<SimulateAnswer | null>(null);
+  const [error, setError] = useState('');
+  const facts = factsFor(form.product, phase).filter((f) => f.clock !== true);
+
+  async function run() {
+    const factSet: Record<string, unknown> = {};
+    for (const f of facts) {
+      const text = values[f.path] ?? '';
+      if (text.trim() !== '') setPath(factSet, f.path, textToLiteral(text, f.datatype));
+    }
+    setError('');
+    const res = await call<SimulateAnswer & ApiErrorBody>('POST', '/v1/admin/simulate', { programKey, phase, facts: factSet, at: inputToIso(at) });
+    if (res.status === 200) setAnswer(res.body);
+    else {
+      setAnswer(null);
+      setError(`${res.body.error?.message ?? `HTTP ${res.status}`} ${(res.body.error?.details ?? []).map((d) => `${d.path}: ${d.message}`).join('; ')}`);
+    }
+  }
+
+  return (
+    <section aria-labelledby="sec-simulate">
+      <h2 id="sec-simulate">Simulate</h2>
+      <p className="hint">Evaluates the saved program with the facts below; nothing is stored.</p>
+      <label className="field">
+        <span>Phase</span>
+        <select aria-label="Phase" value={phase} onChange={(e) => setPhase(e.target.value as Phase)}>
+          <option value="eligibility">eligibility (referral creation)</option>
+          <option value="reward">reward ({form.trigger})</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>At (UTC)</span>
+        <input aria-label="At" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
+      </label>
+      <div className="grid">
+        {facts.map((f) => (
+          <label key={f.path} className="field">
+            <span>
+              {f.path} <small>({f.datatype}{f.optional ? ', optional' : ''})</small>
+            </span>
+            {f.datatype === 'bool' ? (
+              <select aria-label={f.path} value={values[f.path] ?? ''} onChange={(e) => setValues({ ...values, [f.path]: e.target.value })}>
+                <option value="">(not set)</option>
+                <option>true</option>
+                <option>false</option>
+              </select>
+            ) : (
+              <input
+                aria-label={f.path}
+                title={f.description}
+                type={f.datatype === 'datetime' ? 'datetime-local' : f.datatype === 'int' ? 'number' : 'text'}
+                placeholder={f.datatype.startsWith('list') ? 'comma-separated' : f.datatype === 'money' ? '12.50 USD' : ''}
+                value={values[f.path] ?? ''}
+                onChange={(e) => setValues({ ...values, [f.path]: e.target.value })}
+              />
+            )}
+          </label>
+        ))}
+      </div>
+      <button type="button" onClick={() => void run()}>
+        Run simulation
+      </button>
+      {error && <p className="problem">{error}</p>}
+      {answer && (
+        <div className="decision" data-decision={answer.code}>
+          <p>
+            <strong>Decision: {answer.code}</strong>
+            {answer.rule ? ` — rule ${answer.rule.index + 1}: ${answer.rule.description}` : ''}
+          </p>
+          {answer.grants.map((g, i) => (
+            <p key={i}>
+              Grant to {g.beneficiary} ({g.initialStatus}): {Object.entries(g.reward).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}
+            </p>
+          ))}
+          <ol className="explanation" data-explanation>
+            {answer.lines.map((l, i) => (
+              <li key={i} className={/not matched|missing|wrong type|unknown/.test(l) ? 'failed' : ''}>
+                {l}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+    </section>
+  );
+}

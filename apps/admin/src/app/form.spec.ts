@@ -1,0 +1,38 @@
+import { examplePrograms, validateProgram, exampleFactCatalogs } from '@referrals/rule-dsl';
+import { compatibleTerms, documentToForm, factsFor, formToDocument, inputToIso, isoToInput, operatorsFor, textToLiteral } from './form';
+
+describe('the editor model', () => {
+  it('round-trips both example programs losslessly (form -> document)', () => {
+    for (const program of Object.values(examplePrograms)) {
+      expect(formToDocument(documentToForm(program))).toEqual(program);
+    }
+  });
+
+  it('offers only the operators of the subject\'s datatype (no contains on a datetime)', () => {
+    expect(operatorsFor('tutoring', 'referral.created_at')).toEqual(['eq', 'neq', 'lt', 'lte', 'gt', 'gte']);
+    expect(operatorsFor('tutoring', 'advocate.toggles')).toContain('contains');
+    expect(operatorsFor('tutoring', 'advocate.country')).toContain('is_set');
+  });
+
+  it('offers no lesson fact in eligibility', () => {
+    const paths = factsFor('tutoring', 'eligibility').map((f) => f.path);
+    expect(paths).toContain('advocate.user_id');
+    expect(paths.filter((p) => p.startsWith('lesson.'))).toEqual([]);
+  });
+
+  it('offers only compatible value terms', () => {
+    const form = documentToForm(examplePrograms.challengeRewards);
+    expect(compatibleTerms(form, 'advocate.user_id', 'not_in')).toEqual(['challenge_user_blocklist']);
+    expect(compatibleTerms(form, 'now', 'gte')).toEqual(['start_date', 'frozen_date', 'end_date']);
+    expect(compatibleTerms(form, 'advocate.toggles', 'contains')).toEqual(['challenge_toggle']);
+  });
+
+  it('parses typed inputs into literals', () => {
+    expect(textToLiteral('1001, 1002', 'list[int]')).toEqual([1001, 1002]);
+    expect(textToLiteral('US,CA', 'list[string]')).toEqual(['US', 'CA']);
+    expect(textToLiteral('12.50 USD', 'money')).toEqual({ amountMinor: 1250, currency: 'USD' });
+    expect(inputToIso(isoToInput('2025-09-01T00:00:00Z'))).toBe('2025-09-01T00:00:00Z');
+    const form = documentToForm(examplePrograms.challengeRewards);
+    expect(validateProgram(formToDocument(form), exampleFactCatalogs.tutoring).ok).toBe(true);
+  });
+});
