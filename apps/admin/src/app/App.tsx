@@ -60,7 +60,13 @@ function ProgramList() {
     <main>
       <h1>Referral programs</h1>
       {error && <p className="problem">{error}</p>}
-      <button type="button" onClick={() => go('new')}>
+      <button
+        type="button"
+        onClick={() => {
+          sessionStorage.removeItem('referrals.duplicate');
+          go('new');
+        }}
+      >
         New program
       </button>
       <ul>
@@ -97,8 +103,8 @@ function ProgramScreen({ programKey, view }: { programKey: string; view: View })
 
   const load = useCallback(async () => {
     if (isNew) {
+      // Kept until the next New program (a reload keeps the draft; effects may run twice in development).
       const draft = sessionStorage.getItem('referrals.duplicate');
-      sessionStorage.removeItem('referrals.duplicate');
       setForm(draft ? (JSON.parse(draft) as ProgramForm) : emptyProgram());
       setVersion(0);
       const res = await call('GET', '/v1/admin/programs?status=active');

@@ -47,9 +47,9 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
   );
 
   const datetime = (label: string, key: 'startAt' | 'frozenAt' | 'endAt', hint: string) => (
-    <div className="field">
+    <div className="datetime">
       <label>
-        <span>{label} (UTC)</span>
+        <span>{label} (UTC) </span>
         <input aria-label={label} data-path={`schedule.${key}`} type="datetime-local" value={form[key]} onChange={(e) => set({ [key]: e.target.value })} />
       </label>
       <button type="button" onClick={() => set({ [key]: todayUtc() })}>
