@@ -144,6 +144,77 @@ describe('admin console: Change referral program (Chromium)', () => {
     expect(subjects.filter((s) => s.startsWith('lesson.'))).toEqual([]);
   });
 
+  it('edit and save twice: History shows three versions with author, time and note, and the diff names the changed condition', async () => {
+    await page.goto(`${api.url}/admin/?program=${fixture.key}`);
+    await page.getByText('· version 1').waitFor();
+    for (const [threshold, note, version] of [
+      ['45.00', 'raise the enhanced threshold', 2],
+      ['42.50', 'settle the enhanced threshold', 3],
+    ] as const) {
+      await page.getByRole('button', { name: 'Expand rule 1' }).click();
+      await page.fill(sel('rewardRules[0].conditions[1].value'), threshold);
+      await page.fill(sel('changeNote'), note);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText(`Saved version ${version}`).waitFor();
+      await page.getByRole('button', { name: 'Collapse rule 1' }).click();
+    }
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    const rows = page.locator('table.history tbody tr');
+    await rows.nth(2).waitFor();
+    expect(await rows.count()).toBe(3);
+    expect(await rows.nth(0).textContent()).toContain('settle the enhanced threshold');
+    expect(await rows.nth(2).textContent()).toContain('launch the student challenge');
+    expect(await rows.nth(0).textContent()).toContain('operator:admin');
+    await page.selectOption('[aria-label="From version"]', '1');
+    await page.selectOption('[aria-label="To version"]', '3');
+    await page.getByRole('button', { name: 'Show diff' }).click();
+    const diff = page.locator('[data-diff]');
+    await diff.waitFor();
+    const text = (await diff.textContent()) ?? '';
+    expect(text).toContain('lesson.usd_amount');
+    expect(text).toMatch(/42\.5/);
+    await shot('history');
+  });
+
+  it('simulates a lesson that matches the enhanced rule, and a referral that matches none, with actual vs expected', async () => {
+    await page.getByRole('link', { name: 'Simulate' }).click();
+    await page.getByRole('heading', { name: 'Simulate' }).waitFor();
+    const fact = (p: string) => `[aria-label="${p}"]`;
+    await page.fill('[aria-label="At"]', '2025-10-05T15:00');
+    const facts: Record<string, string> = {
+      'referral.created_at': '2025-10-01T10:00',
+      'advocate.user_id': '5001',
+      'advocate.toggles': 'student_challenge_2025',
+      'invitee.user_id': '7001',
+      'invitee.country': 'US',
+      'invitee.signed_up_at': '2025-10-01T11:00',
+      'lesson.id': 'lesson-1',
+      'lesson.usd_amount': '45.30',
+      'lesson.duration_minutes': '50',
+      'lesson.sequence': '1',
+      'lesson.completed_at': '2025-10-05T15:00',
+      'event.sequence': '1',
+    };
+    for (const [p, v] of Object.entries(facts)) await page.fill(fact(p), v);
+    await page.selectOption(fact('lesson.is_trial'), 'false');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    const decision = page.locator('[data-decision]');
+    await decision.waitFor();
+    expect(await decision.getAttribute('data-decision')).toBe('rewarded');
+    expect(await decision.textContent()).toContain('rule 1: Enhanced challenge reward');
+
+    // An advocate on the blocklist: eligibility matches nothing; the failed condition with expected and actual.
+    await page.selectOption('[aria-label="Phase"]', 'eligibility');
+    await page.fill('[aria-label="At"]', '2025-10-01T10:00');
+    await page.fill(fact('advocate.user_id'), '4242');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await page.locator('[data-decision="conditions_not_met"]').waitFor();
+    const failed = await page.locator('[data-explanation] li.failed').allTextContents();
+    expect(failed.join('\n')).toMatch(/advocate\.user_id not_in challenge_user_blocklist.*not matched \(actual 4242\)/);
+    await shot('simulate');
+  });
+
   it('rejects a program with a lesson fact in Eligibility (api and page), showing the error at that field', async () => {
     const bad = structuredClone(fixture) as unknown as { key: string; eligibility: Condition[] };
     bad.key = 'challenge-with-lesson-fact';
