@@ -221,6 +221,27 @@ function ProgramScreen({ programKey, view }: { programKey: string; view: View })
             terms; value-kind terms have none. The subject&apos;s datatype drives the operator dropdown: only valid operators appear. Two date windows: start → frozen (inviting
             allowed) and start → end (rewards apply).
           </p>
+          {problemCount > 0 && (
+            <section className="problems" aria-label="Problems" data-problems>
+              <h2>Not saved: {problemCount} problem{problemCount === 1 ? '' : 's'}</h2>
+              <ul>
+                {Object.entries(problems).map(([path, list]) => (
+                  <li key={path}>
+                    <a
+                      href={`#${path}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        document.querySelector<HTMLElement>(`[data-path="${CSS.escape(path)}"]`)?.focus();
+                      }}
+                    >
+                      {path || '(program)'}
+                    </a>
+                    : {list.join('; ')}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           <Editor form={form} setForm={setForm} problems={problems} serverOffsetMs={offset} />
           <section className="savebar" aria-label="Save">
             <label className="field">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { BENEFICIARIES, DATATYPES, FREE_PERIOD_UNITS, FULFILMENT_KINDS, INITIAL_REWARD_STATUSES, PROGRAM_STATUSES, type Datatype } from '@referrals/rule-dsl';
 import { ConditionsTable } from './ConditionsTable';
-import { type ProgramForm, type RuleForm, type TermForm, PRODUCTS, catalogFor, emptyCondition, emptyRule, emptyTerm, factsFor } from './form';
+import { type ProgramForm, type RuleForm, type TermForm, PRODUCTS, catalogFor, emptyCondition, emptyRule, emptyTerm, factsFor, offsetNote } from './form';
 import { Problem } from './Problem';
 
 interface Props {
@@ -18,13 +18,6 @@ const nowUtc = () => {
   const d = new Date();
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 };
-
-function offsetNote(ms: number): string | null {
-  const minutes = Math.round(Math.abs(ms) / 60_000);
-  if (minutes < 1) return null;
-  const amount = minutes >= 60 ? `${Math.round(minutes / 6) / 10} hour${minutes === 60 ? '' : 's'}` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  return `You are ${amount} ${ms > 0 ? 'ahead of' : 'behind'} server time`;
-}
 
 /** The editable sections of the "Change referral program" screen. */
 export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
@@ -187,6 +180,7 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
                           {open ? '▾' : '▸'} {t.branches.length} branch{t.branches.length === 1 ? '' : 'es'}
                         </button>
                         <Problem problems={problems} path={`${p}.branches`} />
+                        {!open && Object.keys(problems).some((k) => k.startsWith(`${p}.branches[`)) && <span className="problem">problems in these branches: expand the term</span>}
                         {open && (
                           <div className="branches">
                             <p>matches if ANY branch matches</p>

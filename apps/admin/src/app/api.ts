@@ -22,7 +22,12 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  const parsed = (text ? JSON.parse(text) : {}) as T;
+  let parsed: unknown = {};
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    parsed = { error: { code: 'not_json', message: `HTTP ${res.status}: ${text.slice(0, 200)}` } };
+  }
   const date = res.headers.get('date');
-  return { status: res.status, body: parsed, serverDate: date ? new Date(date) : null };
+  return { status: res.status, body: parsed as T, serverDate: date ? new Date(date) : null };
 }

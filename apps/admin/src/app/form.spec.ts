@@ -1,5 +1,5 @@
 import { examplePrograms, validateProgram, exampleFactCatalogs } from '@referrals/rule-dsl';
-import { compatibleTerms, documentToForm, factsFor, formToDocument, inputToIso, isoToInput, operatorsFor, textToLiteral } from './form';
+import { compatibleTerms, offsetNote, documentToForm, factsFor, formToDocument, inputToIso, isoToInput, operatorsFor, textToLiteral } from './form';
 
 describe('the editor model', () => {
   it('round-trips both example programs losslessly (form -> document)', () => {
@@ -34,5 +34,11 @@ describe('the editor model', () => {
     expect(inputToIso(isoToInput('2025-09-01T00:00:00Z'))).toBe('2025-09-01T00:00:00Z');
     const form = documentToForm(examplePrograms.challengeRewards);
     expect(validateProgram(formToDocument(form), exampleFactCatalogs.tutoring).ok).toBe(true);
+  });
+
+  it('says when the admin\'s clock is offset from the server\'s', () => {
+    expect(offsetNote(3_600_000)).toBe('You are 1 hour ahead of server time');
+    expect(offsetNote(-5 * 60_000)).toBe('You are 5 minutes behind server time');
+    expect(offsetNote(10_000)).toBeNull();
   });
 });

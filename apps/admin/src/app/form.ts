@@ -345,3 +345,11 @@ export function formToDocument(f: ProgramForm): ProgramDocument {
 export function documentPath(apiPath: string): string {
   return apiPath.replace(/^body\.document\.?/, '');
 }
+
+/** The note when the admin's clock is off from the server's (the Date header); null within a minute. */
+export function offsetNote(ms: number): string | null {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  if (minutes < 1) return null;
+  const amount = minutes >= 60 ? `${Math.round(minutes / 6) / 10} hour${minutes === 60 ? '' : 's'}` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return `You are ${amount} ${ms > 0 ? 'ahead of' : 'behind'} server time`;
+}

@@ -204,6 +204,12 @@ describe('admin console: Change referral program (Chromium)', () => {
     expect(await decision.getAttribute('data-decision')).toBe('rewarded');
     expect(await decision.textContent()).toContain('rule 1: Enhanced challenge reward');
 
+    // A cheaper lesson: the enhanced rule's threshold fails (expected vs actual), the base rule wins.
+    await page.fill(fact('lesson.usd_amount'), '30.00');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await page.getByText('rule 2: Base challenge reward').waitFor();
+    expect((await page.locator('[data-explanation] li.failed').allTextContents()).join('\n')).toMatch(/lesson\.usd_amount gte "?42\.50"?: not matched \(actual "?30\.00"?\)/);
+
     // An advocate on the blocklist: eligibility matches nothing; the failed condition with expected and actual.
     await page.selectOption('[aria-label="Phase"]', 'eligibility');
     await page.fill('[aria-label="At"]', '2025-10-01T10:00');
@@ -213,6 +219,20 @@ describe('admin console: Change referral program (Chromium)', () => {
     const failed = await page.locator('[data-explanation] li.failed').allTextContents();
     expect(failed.join('\n')).toMatch(/advocate\.user_id not_in challenge_user_blocklist.*not matched \(actual 4242\)/);
     await shot('simulate');
+  });
+
+  it('duplicates a program into a new draft and saves it as a program of its own', async () => {
+    await page.goto(`${api.url}/admin/?program=${fixture.key}`);
+    await page.getByText('· version 3').waitFor();
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+    await page.getByText('Challenge Based Rewards (student) (copy) (tutoring - draft)').waitFor();
+    expect(await page.inputValue(sel('key'))).toBe(`${fixture.key}-copy`);
+    await page.fill(sel('changeNote'), 'a copy for the next term');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(/program=challenge-based-rewards-student-copy/);
+    const copy = await apiCall(api, 'GET', `/v1/admin/programs/${fixture.key}-copy`);
+    expect(copy.body).toMatchObject({ version: 1, status: 'draft', name: 'Challenge Based Rewards (student) (copy)' });
+    expect((copy.body['document'] as { rewardRules: unknown[] }).rewardRules).toHaveLength(2);
   });
 
   it('rejects a program with a lesson fact in Eligibility (api and page), showing the error at that field', async () => {
