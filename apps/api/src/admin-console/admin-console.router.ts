@@ -14,7 +14,12 @@ export function adminConsoleRouter(dist: string = ADMIN_CONSOLE_DIST): Router {
   const router = express.Router();
   const index = join(dist, 'index.html');
   router.use('/admin', express.static(dist, { index: 'index.html', fallthrough: true }));
-  router.get(/^\/admin(\/.*)?$/, (_req, res) => {
+  router.get(/^\/admin(\/.*)?$/, (req, res, next) => {
+    // A missing asset (a file name) is a 404, not the page; any other path is a client-side route.
+    if (/\.[A-Za-z0-9]+$/.test(req.path)) {
+      next();
+      return;
+    }
     if (!existsSync(index)) {
       res
         .status(404)
