@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { type Phase } from '@referrals/rule-dsl';
 import { type ApiErrorBody, call } from './api';
-import { type ProgramForm, factsFor, inputToIso, textToLiteral } from './form';
+import { type ProgramForm, factsFor, formToDocument, inputToIso, textToLiteral } from './form';
 
 interface SimulateAnswer {
   code: string;
@@ -28,6 +28,7 @@ export function Simulate({ programKey, form }: { programKey: string; form: Progr
   const [at, setAt] = useState(form.startAt);
   const [answer, setAnswer] = useState<SimulateAnswer | null>(null);
   const [error, setError] = useState('');
+  const [draft, setDraft] = useState(false);
   const facts = factsFor(form.product, phase).filter((f) => f.clock !== true);
 
   async function run() {
@@ -37,7 +38,7 @@ export function Simulate({ programKey, form }: { programKey: string; form: Progr
       if (text.trim() !== '') setPath(factSet, f.path, textToLiteral(text, f.datatype));
     }
     setError('');
-    const res = await call<SimulateAnswer & ApiErrorBody>('POST', '/v1/admin/simulate', { programKey, phase, facts: factSet, at: inputToIso(at) });
+    const res = await call<SimulateAnswer & ApiErrorBody>('POST', '/v1/admin/simulate', { ...(draft ? { document: formToDocument(form) } : { programKey }), phase, facts: factSet, at: inputToIso(at) });
     if (res.status === 200) setAnswer(res.body);
     else {
       setAnswer(null);
@@ -48,7 +49,10 @@ export function Simulate({ programKey, form }: { programKey: string; form: Progr
   return (
     <section aria-labelledby="sec-simulate">
       <h2 id="sec-simulate">Simulate</h2>
-      <p className="hint">Evaluates the saved program with the facts below; nothing is stored.</p>
+      <p className="hint">Evaluates the program with the facts below; nothing is stored.</p>
+      <label>
+        <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} /> Use my unsaved edits (otherwise the saved current version)
+      </label>
       <label className="field">
         <span>Phase</span>
         <select aria-label="Phase" value={phase} onChange={(e) => setPhase(e.target.value as Phase)}>
