@@ -158,6 +158,18 @@ function ProgramScreen({ programKey, view }: { programKey: string; view: View })
     }
   }
 
+  /** The same checks as Save, nothing stored. */
+  async function check() {
+    const res = await call<{ ok?: boolean; problems?: { code: string; path: string; message: string }[] } & ApiErrorBody>('POST', '/v1/admin/programs/check', {
+      document: formToDocument(form),
+    });
+    const next: Record<string, string[]> = {};
+    for (const p of res.body.problems ?? []) (next[p.path] ??= []).push(p.message);
+    for (const d of res.body.error?.details ?? []) (next[d.path.startsWith('body.document') ? documentPath(d.path) : d.path] ??= []).push(d.message);
+    setProblems(next);
+    setMessage(res.status === 200 && res.body.ok ? 'Check: no problems' : `Check: ${res.body.error?.message ?? 'problems found'}`);
+  }
+
   const problemCount = Object.values(problems).reduce((n, l) => n + l.length, 0);
   return (
     <main>
@@ -253,6 +265,9 @@ function ProgramScreen({ programKey, view }: { programKey: string; view: View })
               <input aria-label="Change note" data-path="changeNote" value={changeNote} onChange={(e) => setChangeNote(e.target.value)} />
               {problems['changeNote'] && <span className="problem" data-problem-for="changeNote">{problems['changeNote'].join('; ')}</span>}
             </label>
+            <button type="button" onClick={() => void check()}>
+              Check
+            </button>
             <button type="submit" disabled={saving}>
               Save
             </button>

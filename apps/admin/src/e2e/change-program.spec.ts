@@ -252,8 +252,11 @@ describe('admin console: Change referral program (Chromium)', () => {
     expect(await page.locator(`${sel('eligibility[0].subject')} option:checked`).textContent()).toBe('lesson.usd_amount (not available here)');
     const offered = await page.locator(`${sel('eligibility[1].subject')} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(offered).not.toContain('lesson.usd_amount');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.locator('[data-problem-for="eligibility[0].subject"]').waitFor();
     await page.fill(sel('changeNote'), 'should not be stored');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Not saved:').first().waitFor();
     const problem = page.locator('[data-problem-for="eligibility[0].subject"]');
     await problem.waitFor();
     expect(await problem.textContent()).toMatch(/phase|eligibility/i);
