@@ -10,6 +10,8 @@ COPY libs libs
 COPY tools tools
 RUN npm ci --include=dev --no-fund --no-audit
 COPY . .
+# The admin console the api serves at /admin.
+RUN npx vite build -c apps/admin/vite.config.mts
 USER node
 EXPOSE 3000
 CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
