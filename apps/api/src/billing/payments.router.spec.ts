@@ -1,7 +1,15 @@
 import { applyRewardToIssuance, listRewards, verifyLedger } from '@referrals/ledger';
 import { workflowIds } from '@referrals/workflows';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
 import { QueryTypes } from 'sequelize';
-import { useApiHarness } from '../testing/api-harness';
+import request from 'supertest';
+import { createApp } from '../app';
+import { ApiKeyring } from '../auth/api-keys';
+import { createApiMetrics } from '../metrics/metrics';
+import { createApiServices } from '../services';
+import { TEST_KEYS, useApiHarness } from '../testing/api-harness';
+import { createWorkflowStarter } from '../workflows/workflow-starter';
 import { createKiloPassProgram, KILO_PASS_PROGRAM, kiloPayment, referKiloPass } from '../testing/kilo-pass-fixtures';
 import { inspectWorkflow } from '../testing/workflow-inspection';
 
@@ -112,4 +120,34 @@ describe('adverse payment notices', () => {
       expect.arrayContaining([expect.objectContaining({ sourceConversionId: `stripe:${sourcePaymentId}`, decisionReason: expect.stringContaining('early_fraud_warning_refund') })]),
     );
   });
+});
+
+describe('payment.succeeded while Temporal is unreachable', () => {
+  const api = useApiHarness();
+  beforeAll(() => createKiloPassProgram(api));
+
+  it('answers 503 after booking the grant, and the retry of the same event completes it with the same rewards', async () => {
+    const { referee } = await referKiloPass(api, 'temporal-down');
+    const body = kiloPayment(referee, `in_down_${api.run}`);
+    const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 }) });
+    const services = createApiServices({
+      sequelize: api.db.sequelize,
+      impact: api.services.impact,
+      workflows: createWorkflowStarter(dead),
+      metrics: createApiMetrics(),
+      emailHashSecret: 'test-email-hash-secret-0123456789',
+      taskQueue: api.taskQueue,
+    });
+    const down = createApp({ logger: pino({ level: 'silent' }), readinessChecks: [], services, keyring: new ApiKeyring({ billing: [TEST_KEYS.billing] }) });
+    const failed = await request(down).post('/v1/events/payment-succeeded').set('authorization', `Bearer ${TEST_KEYS.billing}`).send(body).expect(503);
+    expect(failed.body.error.code).toBe('workflow_start_failed');
+    expect(failed.headers['retry-after']).toBe('5');
+    const booked = await listRewards(api.db.sequelize, { beneficiaryId: referee });
+    expect(booked.map((r) => r.status)).toEqual(['pending']);
+
+    const retried = await api.post('/v1/events/payment-succeeded', 'billing', body).expect(200);
+    expect(retried.body.rewards.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(booked.map((r) => r.id)));
+    expect(retried.body.workflows).toEqual([{ type: 'reportConversion', workflowId: workflowIds.conversionReport(`stripe:${body.sourcePaymentId}`) }]);
+    await dead.connection.close().catch(() => undefined);
+  }, 30_000);
 });

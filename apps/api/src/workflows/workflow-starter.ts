@@ -25,10 +25,14 @@ export interface WorkflowStarter {
 const START_DEADLINE_MS = 5_000;
 
 function unavailable(type: string, error: unknown): ApiError {
+  // The SDK's message is generic ("Failed to start Workflow"); the server's reason is the cause.
+  const reasons = [error, (error as { cause?: unknown } | null)?.cause]
+    .filter((e): e is Error => e instanceof Error)
+    .map((e) => e.message);
   return new ApiError(
     503,
     'workflow_start_failed',
-    `Temporal did not accept the ${type} workflow (${error instanceof Error ? error.message : String(error)}); ` +
+    `Temporal did not accept the ${type} workflow (${reasons.join(': ') || String(error)}); ` +
       'everything before it was recorded idempotently: retry the same request',
   );
 }
