@@ -53,6 +53,7 @@ describe('migrations', () => {
       'ledger/202611210100-create-accounts',
       'attribution/202611210200-create-touches',
       'ledger/202611210300-create-rewards',
+      'db/202611211600-idempotency-keys-created-at-default',
     ]);
   });
 
@@ -62,8 +63,8 @@ describe('migrations', () => {
   });
 
   it('applies all pending migrations once: a second run applies nothing', async () => {
-    expect(await pendingMigrations(db.sequelize, sources)).toHaveLength(4);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(4);
+    expect(await pendingMigrations(db.sequelize, sources)).toHaveLength(5);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(5);
     expect(await migrateUp(db.sequelize, sources)).toEqual([]);
     expect(await pendingMigrations(db.sequelize, sources)).toEqual([]);
     expect(await tables(db)).toEqual(['accounts', 'idempotency_keys', 'rewards', 'touches']);
@@ -76,10 +77,11 @@ describe('migrations', () => {
 
   it('reverts newest first, one step or all the way down, and can migrate up again', async () => {
     await migrateUp(db.sequelize, sources);
+    expect(await migrateDown(db.sequelize, sources)).toEqual(['db/202611211600-idempotency-keys-created-at-default']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['ledger/202611210300-create-rewards']);
     expect(await tables(db)).toEqual(['accounts', 'idempotency_keys', 'touches']);
     expect(await migrateDown(db.sequelize, sources, { to: 0 })).toHaveLength(3);
     expect(await tables(db)).toEqual([]);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(4);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(5);
   });
 });
