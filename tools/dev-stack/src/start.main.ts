@@ -6,6 +6,7 @@
 import { exitOnConfigError, parseEnv } from '@referrals/config';
 import { killAllChildrenNow, spawnTypeScript, stopChild, takeOverShutdownSignals, type TrackedChild } from './child-processes';
 import { acquireDataDirLock, StackAlreadyRunningError } from './data-dir-lock';
+import { devApiKeys } from './dev-api-keys';
 import { type DevStack, startDevStack, stackEnvVars } from './dev-stack';
 import { waitFor } from './free-port';
 import { stackLog } from './log';
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
 
   try {
     stack = await startDevStack(env, 'dev');
-    const childEnv = { ...process.env, ...stackEnvVars(stack), API_PORT: String(env.API_PORT) };
+    const apiKeys = devApiKeys(env.DATA_DIR, process.env);
+    const childEnv = { ...process.env, ...stackEnvVars(stack), ...apiKeys.vars, API_PORT: String(env.API_PORT) };
 
     const migrate = spawnTypeScript('migrate', 'apps/api/src/migrate.main.ts', childEnv, WORKSPACE_ROOT);
     if ((await migrate.exited) !== 0) throw new Error('migrations failed');
@@ -68,7 +70,10 @@ async function main(): Promise<void> {
       `  API          ${apiUrl}`,
       `  Readiness    ${apiUrl}/readyz`,
       stack.temporalUiUrl ? `  Temporal UI  ${stack.temporalUiUrl}` : `  Temporal     ${stack.temporalAddress} (external)`,
+      `  Admin        ${apiUrl}/admin/ (build it once: npx nx build admin)`,
+      `  API docs     ${apiUrl}/docs`,
       `  PostgreSQL   ${stack.started.postgres ? `embedded, data in ${env.DATA_DIR}/postgres` : 'from DATABASE_URL'}`,
+      `  API keys     ${apiKeys.file} (one per role; set API_KEYS_<ROLE> to use your own)`,
       'Press Ctrl-C to stop.',
       '',
     ];
