@@ -46,34 +46,29 @@ function unavailable(type: string, error: unknown): ApiError {
 export function createWorkflowStarter(client: Client, observe?: (type: string, outcome: StartOutcome | 'failed') => void): WorkflowStarter {
   const note = (type: string, outcome: StartOutcome | 'failed') => observe?.(type, outcome);
   const deadline = () => Date.now() + START_DEADLINE_MS;
+  /** One start or signal-with-start: a finished workflow is "already_finished", anything else failing is a 503. */
+  const attempt = async (
+    type: string,
+    workflowId: string,
+    success: 'started' | 'signaled',
+    call: () => Promise<unknown>,
+  ): Promise<{ type: string; workflowId: string; outcome: StartOutcome }> => {
+    try {
+      await client.withDeadline(deadline(), call);
+      note(type, success);
+      return { type, workflowId, outcome: success };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        note(type, 'already_finished');
+        return { type, workflowId, outcome: 'already_finished' };
+      }
+      note(type, 'failed');
+      throw unavailable(type, error);
+    }
+  };
   return {
-    async start(type, options) {
-      try {
-        await client.withDeadline(deadline(), () => client.workflow.start(type, options));
-        note(type, 'started');
-        return { type, workflowId: options.workflowId, outcome: 'started' };
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) {
-          note(type, 'already_finished');
-          return { type, workflowId: options.workflowId, outcome: 'already_finished' };
-        }
-        note(type, 'failed');
-        throw unavailable(type, error);
-      }
-    },
-    async signalWithStart(type, options) {
-      try {
-        await client.withDeadline(deadline(), () => client.workflow.signalWithStart(type, options));
-        note(type, 'signaled');
-        return { type, workflowId: options.workflowId, outcome: 'signaled' };
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) {
-          note(type, 'already_finished');
-          return { type, workflowId: options.workflowId, outcome: 'already_finished' };
-        }
-        note(type, 'failed');
-        throw unavailable(type, error);
-      }
-    },
+    start: (type, options) => attempt(type, options.workflowId, 'started', () => client.workflow.start(type, options)),
+    signalWithStart: (type, options) =>
+      attempt(type, options.workflowId, 'signaled', () => client.workflow.signalWithStart(type, options)),
   };
 }
