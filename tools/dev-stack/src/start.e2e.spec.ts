@@ -34,8 +34,12 @@ describe('npm start (dev stack end to end)', () => {
   let dataDir: string;
   let ports: Record<string, string>;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'referrals-start-'));
+  });
+  // Fresh ports for every launch: a port picked once and reused minutes later may have been taken
+  // meanwhile (the dev server itself binds random free ports for its HTTP API and metrics).
+  beforeEach(async () => {
     ports = {
       API_PORT: String(await freePort()),
       POSTGRES_PORT: String(await freePort()),
