@@ -37,11 +37,11 @@ describe('bad input and authorization (acceptance 8)', () => {
 
   const cases: { name: string; method: 'post' | 'get' | 'put'; path: string; role: ApiRole; body?: unknown; status: number; path_: string; code?: string }[] = [
     { name: 'touch: product is not a product key', method: 'post', path: '/v1/touches', role: 'storefront', body: { kind: 'referral', anonymousId: 'a1', product: 'Kilo Pass!' }, status: 400, path_: 'body.product' },
-    { name: 'touch: no anonymousId nor userId', method: 'post', path: '/v1/touches', role: 'storefront', body: { kind: 'affiliate', product: 'kilo-pass', clickId: 'c' }, status: 400, path_: 'body.anonymousId' },
-    { name: 'touch: an unknown field', method: 'post', path: '/v1/touches', role: 'storefront', body: { kind: 'referral', anonymousId: 'a1', product: 'kilo-pass', colour: 'red' }, status: 400, path_: 'body.colour' },
-    { name: 'touch: a tracking value over 4096 characters', method: 'post', path: '/v1/touches', role: 'storefront', body: { kind: 'referral', anonymousId: 'a1', product: 'kilo-pass', saasquatchCookie: 'x'.repeat(5000) }, status: 400, path_: 'body.saasquatchCookie' },
-    { name: 'signup: email is not an address', method: 'post', path: '/v1/signups', role: 'storefront', body: { product: 'kilo-pass', userId: 'u1', email: 'nope' }, status: 400, path_: 'body.email' },
-    { name: 'signup: signedUpAt without an offset', method: 'post', path: '/v1/signups', role: 'storefront', body: { product: 'kilo-pass', userId: 'u1', email: 'a@b.c', signedUpAt: '2026-01-01T10:00:00' }, status: 400, path_: 'body.signedUpAt' },
+    { name: 'touch: no anonymousId nor userId', method: 'post', path: '/v1/touches', role: 'storefront', body: { kind: 'affiliate', product: 'kilo_pass', clickId: 'c' }, status: 400, path_: 'body.anonymousId' },
+    { name: 'touch: an unknown field', method: 'post', path: '/v1/touches', role: 'storefront', body: { kind: 'referral', anonymousId: 'a1', product: 'kilo_pass', colour: 'red' }, status: 400, path_: 'body.colour' },
+    { name: 'touch: a tracking value over 4096 characters', method: 'post', path: '/v1/touches', role: 'storefront', body: { kind: 'referral', anonymousId: 'a1', product: 'kilo_pass', saasquatchCookie: 'x'.repeat(5000) }, status: 400, path_: 'body.saasquatchCookie' },
+    { name: 'signup: email is not an address', method: 'post', path: '/v1/signups', role: 'storefront', body: { product: 'kilo_pass', userId: 'u1', email: 'nope' }, status: 400, path_: 'body.email' },
+    { name: 'signup: signedUpAt without an offset', method: 'post', path: '/v1/signups', role: 'storefront', body: { product: 'kilo_pass', userId: 'u1', email: 'a@b.c', signedUpAt: '2026-01-01T10:00:00' }, status: 400, path_: 'body.signedUpAt' },
     { name: 'referral code: missing code', method: 'post', path: '/v1/referral-codes', role: 'storefront', body: { programKey: 'kilo-pass-referrals', userId: 'u1' }, status: 400, path_: 'body.code' },
     { name: 'widget token: user email missing', method: 'post', path: '/v1/widget-tokens', role: 'storefront', body: { programKey: 'kilo-pass-referrals', user: { id: 'u1' } }, status: 400, path_: 'body.user.email' },
     { name: 'widget token: unknown program', method: 'post', path: '/v1/widget-tokens', role: 'storefront', body: { programKey: 'no-such-program', user: { id: 'u1', email: 'a@b.c' } }, status: 404, path_: '', code: 'program_not_found' },
@@ -50,9 +50,9 @@ describe('bad input and authorization (acceptance 8)', () => {
     { name: 'payment: an unknown interval', method: 'post', path: '/v1/events/payment-succeeded', role: 'billing', body: paymentWith({ subscription: { tier: 'tier_49', interval: 'weekly', kind: 'personal', startedAt: now } }), status: 400, path_: 'body.subscription.interval' },
     { name: 'payment: an unknown product', method: 'post', path: '/v1/events/payment-succeeded', role: 'billing', body: paymentWith({ product: 'kiloclaw' }), status: 400, path_: 'body.product', code: 'product_unknown' },
     { name: 'lesson: a price that is not a decimal', method: 'post', path: '/v1/events/lesson-completed', role: 'billing', body: { eventId: 'e1', product: 'tutoring', userId: '7', completedAt: now, lesson: { id: 'l', usdAmount: 'forty', durationMinutes: 50, sequence: 1, isTrial: false } }, status: 400, path_: 'body.lesson.usdAmount' },
-    { name: 'adverse notice: an unknown kind', method: 'post', path: '/v1/events/adverse-payment', role: 'billing', body: { noticeId: 'n1', provider: 'stripe', sourcePaymentId: 'in_1', product: 'kilo-pass', kind: 'regret', occurredAt: now }, status: 400, path_: 'body.kind' },
-    { name: 'issuance: a period that ends before it starts', method: 'post', path: '/v1/events/issuance-created', role: 'billing', body: { issuanceId: 'i1', subscriberId: 'u1', product: 'kilo-pass', issuanceCreatedAt: now, periodEndsAt: '2020-01-01T00:00:00Z', interval: 'month', issuanceNumber: 1, firstTimeSubscriber: true, subscriberStartedAt: now }, status: 400, path_: 'body.periodEndsAt' },
-    { name: 'usage threshold: crossedAt is not an instant', method: 'post', path: '/v1/events/usage-threshold-crossed', role: 'billing', body: { issuanceId: 'i1', subscriberId: 'u1', product: 'kilo-pass', crossedAt: 'yesterday' }, status: 400, path_: 'body.crossedAt' },
+    { name: 'adverse notice: an unknown kind', method: 'post', path: '/v1/events/adverse-payment', role: 'billing', body: { noticeId: 'n1', provider: 'stripe', sourcePaymentId: 'in_1', product: 'kilo_pass', kind: 'regret', occurredAt: now }, status: 400, path_: 'body.kind' },
+    { name: 'issuance: a period that ends before it starts', method: 'post', path: '/v1/events/issuance-created', role: 'billing', body: { issuanceId: 'i1', subscriberId: 'u1', product: 'kilo_pass', issuanceCreatedAt: now, periodEndsAt: '2020-01-01T00:00:00Z', interval: 'month', issuanceNumber: 1, firstTimeSubscriber: true, subscriberStartedAt: now }, status: 400, path_: 'body.periodEndsAt' },
+    { name: 'usage threshold: crossedAt is not an instant', method: 'post', path: '/v1/events/usage-threshold-crossed', role: 'billing', body: { issuanceId: 'i1', subscriberId: 'u1', product: 'kilo_pass', crossedAt: 'yesterday' }, status: 400, path_: 'body.crossedAt' },
     { name: 'program: a malformed document', method: 'post', path: '/v1/admin/programs', role: 'admin', body: { document: badDocument, author: 'operator:t', changeNote: 'x' }, status: 400, path_: 'body.document.rewardRules[0].beneficiary' },
     { name: 'program: a document that means nothing (unknown fact)', method: 'post', path: '/v1/admin/programs', role: 'admin', body: { document: meaninglessDocument, author: 'operator:t', changeNote: 'x' }, status: 422, path_: 'body.document.rewardRules[0].conditions[0].subject', code: 'program_invalid' },
     { name: 'program update: no expectedVersion', method: 'put', path: '/v1/admin/programs/kilo-pass-referrals', role: 'admin', body: { document: examplePrograms.kiloPass, author: 'operator:t', changeNote: 'x' }, status: 400, path_: 'body.expectedVersion' },
@@ -68,7 +68,7 @@ describe('bad input and authorization (acceptance 8)', () => {
     return {
       provider: 'stripe',
       sourcePaymentId: 'in_bad',
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       userId: 'u1',
       paidAt: now,
       amount: { minor: 4900, currency: 'USD' },
@@ -111,7 +111,7 @@ describe('bad input and authorization (acceptance 8)', () => {
   });
 
   it('answers 401 without a key and with an unknown key, and 403 for a billing key on a storefront endpoint', async () => {
-    const touch = { kind: 'referral', anonymousId: 'a1', product: 'kilo-pass', referralCode: 'X' };
+    const touch = { kind: 'referral', anonymousId: 'a1', product: 'kilo_pass', referralCode: 'X' };
     expect((await api.post('/v1/touches', null, touch).expect(401)).body.error.code).toBe('api_key_missing');
     const unknown = await api.post('/v1/touches', null, touch).set('authorization', 'Bearer not-a-key-of-ours-0123456789').expect(401);
     expect(unknown.body.error.code).toBe('api_key_unknown');
@@ -122,7 +122,7 @@ describe('bad input and authorization (acceptance 8)', () => {
   });
 
   it('replays an Idempotency-Key with the same body and refuses it with another body (409), writing nothing more', async () => {
-    const touch = { kind: 'referral', anonymousId: 'idem-1', product: 'kilo-pass', referralCode: 'IDEM' };
+    const touch = { kind: 'referral', anonymousId: 'idem-1', product: 'kilo_pass', referralCode: 'IDEM' };
     const first = await api.post('/v1/touches', 'storefront', touch, { 'idempotency-key': 'touch-key-1' }).expect(201);
     const again = await api.post('/v1/touches', 'storefront', touch, { 'idempotency-key': 'touch-key-1' }).expect(201);
     expect(again.text).toBe(first.text);
@@ -136,7 +136,7 @@ describe('bad input and authorization (acceptance 8)', () => {
   });
 
   it('refuses bodies over the size limit (413) and malformed JSON (400) in the error shape', async () => {
-    const big = await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: 'a', product: 'kilo-pass', landingPath: 'x'.repeat(200_000) }).expect(413);
+    const big = await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: 'a', product: 'kilo_pass', landingPath: 'x'.repeat(200_000) }).expect(413);
     expect(big.body.error.code).toBe('body_too_large');
     const malformed = await api.post('/v1/touches', 'storefront', '{"kind":').set('content-type', 'application/json').expect(400);
     expect(malformed.body.error.code).toBe('malformed_json');

@@ -17,7 +17,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
   const payment = (overrides: Record<string, unknown> = {}) => ({
     provider: 'stripe',
     sourcePaymentId: id('in'),
-    product: 'kilo-pass',
+    product: 'kilo_pass',
     userId: id('referee'),
     email: 'referee@example.com',
     paidAt: paidAt.toISOString(),
@@ -63,7 +63,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
       .post('/v1/touches', 'storefront', {
         kind: 'referral',
         anonymousId: id('anon'),
-        product: 'kilo-pass',
+        product: 'kilo_pass',
         programKey: PROGRAM,
         saasquatchCookie: cookie(),
         metadata: { rsCode: code(), rsShareMedium: 'EMAIL' },
@@ -77,7 +77,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
 
   it('signs the referee up: the session\'s touch is associated and the referral qualifies with version 1 pinned', async () => {
     const res = await api
-      .post('/v1/signups', 'storefront', { product: 'kilo-pass', userId: id('referee'), anonymousId: id('anon'), email: 'referee@example.com' })
+      .post('/v1/signups', 'storefront', { product: 'kilo_pass', userId: id('referee'), anonymousId: id('anon'), email: 'referee@example.com' })
       .expect(200);
     expect(res.body).toMatchObject({ outcome: 'referral_recorded', associatedTouches: 1, replayed: false });
     expect(res.body.referral).toMatchObject({ status: 'qualified', programKey: PROGRAM, programVersion: 1, referrerUserId: id('referrer'), refereeUserId: id('referee') });
@@ -122,7 +122,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
       .post('/v1/events/issuance-created', 'billing', {
         issuanceId,
         subscriberId: id('referee'),
-        product: 'kilo-pass',
+        product: 'kilo_pass',
         programKey: PROGRAM,
         issuanceCreatedAt: paidAt.toISOString(),
         periodEndsAt: new Date(paidAt.getTime() + 30 * 86_400_000).toISOString(),
@@ -134,7 +134,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
       .expect(202);
     expect(created.body).toEqual({ issuanceId, workflowId: workflowIds.issuanceBonus(issuanceId), outcome: 'signaled' });
     await api
-      .post('/v1/events/usage-threshold-crossed', 'billing', { issuanceId, subscriberId: id('referee'), product: 'kilo-pass', crossedAt: new Date().toISOString() })
+      .post('/v1/events/usage-threshold-crossed', 'billing', { issuanceId, subscriberId: id('referee'), product: 'kilo_pass', crossedAt: new Date().toISOString() })
       .expect(202);
     const workflow = await inspectWorkflow(api.temporal, workflowIds.issuanceBonus(issuanceId));
     expect(workflow).toMatchObject({
@@ -147,7 +147,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
   });
 
   it('shows the referee how they were referred and what they earned', async () => {
-    const res = await api.get(`/v1/users/${id('referee')}/summary?product=kilo-pass`, 'storefront').expect(200);
+    const res = await api.get(`/v1/users/${id('referee')}/summary?product=kilo_pass`, 'storefront').expect(200);
     expect(res.body.referral).toMatchObject({ status: 'qualified', referrerUserId: id('referrer') });
     expect(res.body.rewards).toEqual([expect.objectContaining({ role: 'referee', status: 'pending', amountMinor: 2450 })]);
     expect(res.body.balances).toEqual([{ programKey: PROGRAM, unit: 'USD', balanceMinor: 2450, openRewards: 1 }]);
@@ -155,7 +155,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
 
   it('reports an affiliate SALE with its im_ref click id when only an affiliate touch is valid', async () => {
     const clickId = `click-${api.run}-${'x'.repeat(40)}`;
-    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', userId: id('affiliate-buyer'), product: 'kilo-pass', clickId }).expect(201);
+    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', userId: id('affiliate-buyer'), product: 'kilo_pass', clickId }).expect(201);
     paidAt = new Date();
     const res = await api
       .post('/v1/events/payment-succeeded', 'billing', payment({ sourcePaymentId: id('in-aff'), userId: id('affiliate-buyer') }))

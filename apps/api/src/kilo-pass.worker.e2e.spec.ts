@@ -74,9 +74,9 @@ describe('Kilo Pass end to end with the worker (acceptance 1)', () => {
     await api.post('/v1/referral-codes', 'storefront', { programKey: KILO_PASS_PROGRAM, code, userId: id('referrer') }).expect(201);
     const cookie = fakeSaasquatchCookie({ tenantAlias: 'referrals_demo', programId: '51700', code });
     await api
-      .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: id('anon'), product: 'kilo-pass', programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: code } })
+      .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: id('anon'), product: 'kilo_pass', programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: code } })
       .expect(201);
-    const signup = await api.post('/v1/signups', 'storefront', { product: 'kilo-pass', userId: id('referee'), anonymousId: id('anon'), email: refereeEmail() }).expect(200);
+    const signup = await api.post('/v1/signups', 'storefront', { product: 'kilo_pass', userId: id('referee'), anonymousId: id('anon'), email: refereeEmail() }).expect(200);
     expect(signup.body.referral).toMatchObject({ status: 'qualified', referrerUserId: id('referrer'), programVersion: 1 });
 
     const token = await api
@@ -93,7 +93,7 @@ describe('Kilo Pass end to end with the worker (acceptance 1)', () => {
       .post('/v1/events/payment-succeeded', 'billing', {
         provider: 'stripe',
         sourcePaymentId: invoice,
-        product: 'kilo-pass',
+        product: 'kilo_pass',
         userId: id('referee'),
         email: refereeEmail(),
         paidAt: now,
@@ -120,7 +120,7 @@ describe('Kilo Pass end to end with the worker (acceptance 1)', () => {
     const issuance = (n: number, createdAt: Date) => ({
       issuanceId: id(`iss-${n}`),
       subscriberId: id('referee'),
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       programKey: KILO_PASS_PROGRAM,
       issuanceCreatedAt: createdAt.toISOString(),
       periodEndsAt: new Date(createdAt.getTime() + 30 * DAY_MS).toISOString(),

@@ -18,7 +18,7 @@ import { createWorkflowStarter } from './workflows/workflow-starter';
 async function main(): Promise<void> {
   const config = loadApiConfig();
   // Impact configuration per product (IMPACT_KILO_PASS_*); a product without it is disabled, never borrowed.
-  const impactConfig = impactConfigFromEnv(process.env, defaultProducts.map((p) => p.impactProduct));
+  const impactConfig = impactConfigFromEnv(process.env, defaultProducts.map((p) => p.product));
   const logger = createLogger(config.LOG_LEVEL);
   for (const warning of config.warnings) logger.warn(warning);
   const sequelize = await connectDatabase(config.DATABASE_URL);

@@ -1,3 +1,4 @@
+import { productKeySchema } from '@referrals/config';
 import { z } from 'zod';
 import { AttributionError, type AttributionIssue, type IssueCode } from './attribution.errors';
 
@@ -23,11 +24,8 @@ const noNul = (s: string) => !s.includes('\u0000');
 
 export const idSchema = z.string().min(1, 'must not be empty').max(ID_MAX_LENGTH, `must be at most ${ID_MAX_LENGTH} characters`).refine(noNul, 'must not contain NUL');
 
-/** `kilo-pass`, `tutoring`: whether it is KNOWN is decided by the programs' catalog registry. */
-export const productSchema = z
-  .string()
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a product key (lowercase letters, digits, - and _)');
+/** `kilo_pass`, `tutoring`: whether it is KNOWN is decided by the programs' catalog registry. */
+export const productSchema = productKeySchema;
 
 export const programKeySchema = z
   .string()

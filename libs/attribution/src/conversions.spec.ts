@@ -26,7 +26,7 @@ describe('recordConversion', () => {
   beforeEach(() => h.clock.set(T0));
 
   /** A touch of the user's at `offsetMs` after T0. */
-  async function touchAt(offsetMs: number, userId: string, touch: { kind: 'referral'; referralCode: string } | { kind: 'affiliate'; clickId: string }, product = 'kilo-pass') {
+  async function touchAt(offsetMs: number, userId: string, touch: { kind: 'referral'; referralCode: string } | { kind: 'affiliate'; clickId: string }, product = 'kilo_pass') {
     h.clock.set(t(offsetMs));
     return (await h.attribution.captureTouch({ ...touch, userId, product })).touch;
   }
@@ -34,7 +34,7 @@ describe('recordConversion', () => {
   const payment = (userId: string, offsetMs: number, extra: Record<string, unknown> = {}) => ({
     provider: 'stripe',
     sourcePaymentId: uid('pi'),
-    product: 'kilo-pass',
+    product: 'kilo_pass',
     userId,
     conversionTime: t(offsetMs),
     ...extra,
@@ -43,8 +43,8 @@ describe('recordConversion', () => {
   it('a referred user converts: the referral wins, and the conversion names the referral to reward', async () => {
     const anonymousId = uid('anon');
     const userId = uid('user');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'JANE10' });
-    const { referral } = await h.attribution.recordSignup({ product: 'kilo-pass', userId, anonymousId, email: `${userId}@example.com` });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'JANE10' });
+    const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId, anonymousId, email: `${userId}@example.com` });
     h.clock.advance(DAY_MS);
     const input = payment(userId, DAY_MS);
     const result = await h.attribution.recordConversion(input);

@@ -24,9 +24,9 @@ describe('recordSignup', () => {
   async function referredSignup(code: string, options: { programKey?: string; userId?: string; email?: string } = {}) {
     const anonymousId = uid('anon');
     const userId = options.userId ?? uid('user');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: code, ...(options.programKey ? { programKey: options.programKey } : {}) });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: code, ...(options.programKey ? { programKey: options.programKey } : {}) });
     h.clock.advance(10 * 60_000);
-    const result = await h.attribution.recordSignup({ product: 'kilo-pass', userId, anonymousId, email: options.email ?? `${userId}@example.com` });
+    const result = await h.attribution.recordSignup({ product: 'kilo_pass', userId, anonymousId, email: options.email ?? `${userId}@example.com` });
     return { anonymousId, userId, result };
   }
 
@@ -39,7 +39,7 @@ describe('recordSignup', () => {
       associatedTouches: 1,
       signedUpAt: new Date(new Date(T0).getTime() + 600_000),
       referral: expect.objectContaining({
-        product: 'kilo-pass',
+        product: 'kilo_pass',
         refereeUserId: userId,
         referrerUserId: 'jane',
         referralCode: 'JANE10',
@@ -51,16 +51,16 @@ describe('recordSignup', () => {
       }),
     });
     expect(h.factsRequests).toEqual([
-      expect.objectContaining({ product: 'kilo-pass', referrerUserId: 'jane', refereeUserId: userId, referralCode: 'JANE10', isNewAccount: true }),
+      expect.objectContaining({ product: 'kilo_pass', referrerUserId: 'jane', refereeUserId: userId, referralCode: 'JANE10', isNewAccount: true }),
     ]);
     expect(await h.attribution.getReferral(defined(result.referral).id)).toEqual(result.referral);
-    expect(await h.attribution.findReferral({ product: 'kilo-pass', refereeUserId: userId })).toEqual(result.referral);
+    expect(await h.attribution.findReferral({ product: 'kilo_pass', refereeUserId: userId })).toEqual(result.referral);
   });
 
   it('a _saasquatch touch names its referrer through the rsCode link parameter', async () => {
     const anonymousId = uid('anon');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', saasquatchCookie: 'opaque-cookie', metadata: { rsCode: 'JANE10' } });
-    const { referral } = await h.attribution.recordSignup({ product: 'kilo-pass', userId: uid('user'), anonymousId, email: 'x@example.com' });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', saasquatchCookie: 'opaque-cookie', metadata: { rsCode: 'JANE10' } });
+    const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'x@example.com' });
     expect(referral).toMatchObject({ status: 'qualified', referrerUserId: 'jane', referralCode: 'JANE10' });
   });
 
@@ -68,7 +68,7 @@ describe('recordSignup', () => {
     const { userId, anonymousId, result } = await referredSignup('JANE10');
     const before = await tableCounts(db.sequelize);
     h.clock.advance(DAY_MS);
-    const replay = await h.attribution.recordSignup({ product: 'kilo-pass', userId, anonymousId, email: `${userId}@example.com` });
+    const replay = await h.attribution.recordSignup({ product: 'kilo_pass', userId, anonymousId, email: `${userId}@example.com` });
     expect(replay).toEqual({ ...result, replayed: true, associatedTouches: 0 });
     expect(await tableCounts(db.sequelize)).toEqual(before);
   });
@@ -76,9 +76,9 @@ describe('recordSignup', () => {
   it('concurrent first signups of one user record one referral', async () => {
     const anonymousId = uid('anon');
     const userId = uid('user');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'JANE10' });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'JANE10' });
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => h.attribution.recordSignup({ product: 'kilo-pass', userId, anonymousId, email: 'c@example.com' })),
+      Array.from({ length: 4 }, () => h.attribution.recordSignup({ product: 'kilo_pass', userId, anonymousId, email: 'c@example.com' })),
     );
     expect(new Set(results.map((r) => r.referral?.id)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
@@ -87,10 +87,10 @@ describe('recordSignup', () => {
   it('the oldest valid referral touch decides the referrer', async () => {
     await h.attribution.registerReferralCode({ programKey: KILO, code: 'OMAR5', userId: 'omar' });
     const anonymousId = uid('anon');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'OMAR5' });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'OMAR5' });
     h.clock.advance(DAY_MS);
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'JANE10' });
-    const { referral } = await h.attribution.recordSignup({ product: 'kilo-pass', userId: uid('user'), anonymousId, email: 'o@example.com' });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'JANE10' });
+    const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'o@example.com' });
     expect(referral).toMatchObject({ referrerUserId: 'omar', status: 'qualified' });
   });
 
@@ -103,15 +103,15 @@ describe('recordSignup', () => {
 
     it('existing account: the user existed before the touch (an old user following a link)', async () => {
       const userId = uid('old-user');
-      await h.attribution.captureTouch({ kind: 'referral', userId, product: 'kilo-pass', referralCode: 'JANE10' });
-      const { referral } = await h.attribution.recordSignup({ product: 'kilo-pass', userId, email: 'old@example.com', signedUpAt: new Date(new Date(T0).getTime() - 365 * DAY_MS) });
+      await h.attribution.captureTouch({ kind: 'referral', userId, product: 'kilo_pass', referralCode: 'JANE10' });
+      const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId, email: 'old@example.com', signedUpAt: new Date(new Date(T0).getTime() - 365 * DAY_MS) });
       expect(referral).toMatchObject({ status: 'disqualified', reasons: ['existing_account'], referrerUserId: 'jane' });
     });
 
     it('an existing user following their own link fails both guards', async () => {
       await h.attribution.registerReferralCode({ programKey: KILO, code: 'SAM1', userId: 'sam' });
-      await h.attribution.captureTouch({ kind: 'referral', userId: 'sam', product: 'kilo-pass', referralCode: 'SAM1' });
-      const { referral } = await h.attribution.recordSignup({ product: 'kilo-pass', userId: 'sam', email: 'sam@example.com', signedUpAt: '2025-06-01T00:00:00Z' });
+      await h.attribution.captureTouch({ kind: 'referral', userId: 'sam', product: 'kilo_pass', referralCode: 'SAM1' });
+      const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: 'sam', email: 'sam@example.com', signedUpAt: '2025-06-01T00:00:00Z' });
       expect(referral?.reasons).toEqual(['self_referral', 'existing_account']);
     });
 
@@ -130,8 +130,8 @@ describe('recordSignup', () => {
     it('unknown referrer: a code nobody owns, or a _saasquatch value with no code at all', async () => {
       expect((await referredSignup('NOBODY')).result.referral).toMatchObject({ status: 'disqualified', reasons: ['referrer_unknown'], referrerUserId: null });
       const anonymousId = uid('anon');
-      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', saasquatchCookie: 'opaque' });
-      const { referral } = await h.attribution.recordSignup({ product: 'kilo-pass', userId: uid('user'), anonymousId, email: 'n@example.com' });
+      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', saasquatchCookie: 'opaque' });
+      const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'n@example.com' });
       expect(referral).toMatchObject({ status: 'disqualified', reasons: ['referrer_unknown'], referralCode: null });
     });
 
@@ -170,13 +170,13 @@ describe('recordSignup', () => {
     it('no referral touch: no referral; the touches found on the first authenticated request create it then', async () => {
       const anonymousId = uid('anon');
       const userId = uid('user');
-      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'JANE10' });
+      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'JANE10' });
       h.clock.advance(60_000);
-      const atSignup = await h.attribution.recordSignup({ product: 'kilo-pass', userId, email: 'late@example.com' });
+      const atSignup = await h.attribution.recordSignup({ product: 'kilo_pass', userId, email: 'late@example.com' });
       expect(atSignup).toMatchObject({ outcome: 'no_referral_touch', referral: null, replayed: false });
-      expect(await h.attribution.recordSignup({ product: 'kilo-pass', userId, email: 'late@example.com' })).toMatchObject({ outcome: 'no_referral_touch', replayed: true });
+      expect(await h.attribution.recordSignup({ product: 'kilo_pass', userId, email: 'late@example.com' })).toMatchObject({ outcome: 'no_referral_touch', replayed: true });
       h.clock.advance(60_000);
-      const firstRequest = await h.attribution.recordSignup({ product: 'kilo-pass', userId, anonymousId, email: 'late@example.com' });
+      const firstRequest = await h.attribution.recordSignup({ product: 'kilo_pass', userId, anonymousId, email: 'late@example.com' });
       expect(firstRequest).toMatchObject({ outcome: 'referral_recorded', associatedTouches: 1, signedUpAt: atSignup.signedUpAt });
       expect(firstRequest.referral).toMatchObject({ status: 'qualified', signedUpAt: atSignup.signedUpAt });
     });
@@ -184,22 +184,22 @@ describe('recordSignup', () => {
     it('a touch for another product does not refer a signup to this one', async () => {
       const anonymousId = uid('anon');
       await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'tutoring', referralCode: 'JANE10' });
-      const result = await h.attribution.recordSignup({ product: 'kilo-pass', userId: uid('user'), anonymousId, email: 'p@example.com' });
+      const result = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'p@example.com' });
       expect(result).toMatchObject({ outcome: 'no_referral_touch', referral: null, associatedTouches: 1 });
     });
 
     it('touches that are not accepted (too long, unresolved program) or expired at signup do not count', async () => {
       const anonymousId = uid('anon');
-      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'JANE10', saasquatchCookie: 'x'.repeat(513) });
-      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', programKey: 'nope', referralCode: 'JANE10' });
-      await h.attribution.captureTouch({ kind: 'affiliate', anonymousId, product: 'kilo-pass', clickId: 'c' });
+      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'JANE10', saasquatchCookie: 'x'.repeat(513) });
+      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', programKey: 'nope', referralCode: 'JANE10' });
+      await h.attribution.captureTouch({ kind: 'affiliate', anonymousId, product: 'kilo_pass', clickId: 'c' });
       h.clock.advance(60_000);
       const expiring = uid('anon');
-      await h.attribution.captureTouch({ kind: 'referral', anonymousId: expiring, product: 'kilo-pass', referralCode: 'JANE10' });
+      await h.attribution.captureTouch({ kind: 'referral', anonymousId: expiring, product: 'kilo_pass', referralCode: 'JANE10' });
       h.clock.advance(30 * DAY_MS);
-      const result = await h.attribution.recordSignup({ product: 'kilo-pass', userId: uid('user'), anonymousId, email: 'q@example.com' });
+      const result = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'q@example.com' });
       expect(result).toMatchObject({ outcome: 'no_referral_touch', associatedTouches: 3 });
-      const expired = await h.attribution.recordSignup({ product: 'kilo-pass', userId: uid('user'), anonymousId: expiring, email: 'r@example.com' });
+      const expired = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId: expiring, email: 'r@example.com' });
       expect(expired).toMatchObject({ outcome: 'no_referral_touch', associatedTouches: 1 });
     });
   });
@@ -214,9 +214,9 @@ describe('recordSignup', () => {
       ['a missing email', { email: undefined }, 'input_invalid', { code: 'field_required', path: 'email' }],
     ])('%s', async (_case, change, code, issue) => {
       const anonymousId = uid('anon');
-      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'JANE10' });
+      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'JANE10' });
       const before = await tableCounts(db.sequelize);
-      const input = { product: 'kilo-pass', userId: uid('user'), anonymousId, email: 'b@example.com', ...change };
+      const input = { product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'b@example.com', ...change };
       const error = await failure(h.attribution.recordSignup(input as never));
       expect(error.code).toBe(code);
       expect(error.issues).toEqual([expect.objectContaining(issue)]);

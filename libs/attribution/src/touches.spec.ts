@@ -20,7 +20,7 @@ describe('captureTouch', () => {
     const { touch, replayed } = await h.attribution.captureTouch({
       kind: 'referral',
       anonymousId,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       programKey: 'kilo-pass-referrals',
       saasquatchCookie: 'eyJvcGFxdWUiOiJ2YWx1ZSJ9',
       metadata: { rsCode: 'JANE10', rsShareMedium: 'EMAIL', rsEngagementMedium: 'POPUP', utm: { source: 'newsletter', campaign: 'spring', medium: '' } },
@@ -32,7 +32,7 @@ describe('captureTouch', () => {
       kind: 'referral',
       anonymousId,
       userId: null,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       programKey: 'kilo-pass-referrals',
       saasquatchCookie: 'eyJvcGFxdWUiOiJ2YWx1ZSJ9',
       referralCode: null,
@@ -51,39 +51,39 @@ describe('captureTouch', () => {
 
   it('captures an affiliate touch after signup (user id) with its opaque im_ref click id', async () => {
     const userId = uid('user');
-    const { touch } = await h.attribution.captureTouch({ kind: 'affiliate', userId, product: 'kilo-pass', clickId: 'Uk2SaN1t0xyc' });
+    const { touch } = await h.attribution.captureTouch({ kind: 'affiliate', userId, product: 'kilo_pass', clickId: 'Uk2SaN1t0xyc' });
     expect(touch).toMatchObject({ kind: 'affiliate', userId, anonymousId: null, clickId: 'Uk2SaN1t0xyc', status: 'accepted' });
     expect(await h.attribution.listTouches({ userId })).toEqual([touch]);
   });
 
   describe('the 512-character limit', () => {
     it('a 512-character value is accepted as is', async () => {
-      const { touch } = await h.attribution.captureTouch({ kind: 'affiliate', anonymousId: uid('anon'), product: 'kilo-pass', clickId: 'k'.repeat(512) });
+      const { touch } = await h.attribution.captureTouch({ kind: 'affiliate', anonymousId: uid('anon'), product: 'kilo_pass', clickId: 'k'.repeat(512) });
       expect(touch).toMatchObject({ status: 'accepted', accepted: true, clickId: 'k'.repeat(512), truncated: {} });
     });
 
     it('a 513-character value is stored truncated for diagnostics, not accepted, and never used for attribution', async () => {
       const anonymousId = uid('anon');
-      const { touch } = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', saasquatchCookie: 's'.repeat(513) });
+      const { touch } = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', saasquatchCookie: 's'.repeat(513) });
       expect(touch).toMatchObject({ status: 'value_too_long', accepted: false, saasquatchCookie: 's'.repeat(512), truncated: { saasquatchCookie: 513 } });
     });
   });
 
   it('a referral touch without a _saasquatch value or code is stored but is not a valid referral touch', async () => {
-    const { touch } = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kilo-pass', saasquatchCookie: '' });
+    const { touch } = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kilo_pass', saasquatchCookie: '' });
     expect(touch).toMatchObject({ status: 'value_missing', accepted: false, saasquatchCookie: null });
   });
 
   it('a touch whose product or program cannot be resolved is kept for diagnostics only', async () => {
     const unknownProduct = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kiloclaw', referralCode: 'X' });
     expect(unknownProduct.touch).toMatchObject({ status: 'product_unknown', accepted: false, product: 'kiloclaw' });
-    const unknownProgram = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kilo-pass', programKey: 'no-such-program', referralCode: 'X' });
+    const unknownProgram = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kilo_pass', programKey: 'no-such-program', referralCode: 'X' });
     expect(unknownProgram.touch).toMatchObject({ status: 'program_unknown', accepted: false });
     // A program of another product does not resolve either.
     const otherProduct = await h.attribution.captureTouch({
       kind: 'referral',
       anonymousId: uid('anon'),
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       programKey: 'challenge-based-rewards-student',
       referralCode: 'X',
     });
@@ -92,7 +92,7 @@ describe('captureTouch', () => {
 
   describe('replayed touch', () => {
     it('the same touch replayed within the same minute is one row; in the next minute it is a new touch', async () => {
-      const input = { kind: 'affiliate' as const, anonymousId: uid('anon'), product: 'kilo-pass', clickId: 'replay-me' };
+      const input = { kind: 'affiliate' as const, anonymousId: uid('anon'), product: 'kilo_pass', clickId: 'replay-me' };
       h.clock.set('2026-01-05T10:07:00.000Z');
       const first = await h.attribution.captureTouch(input);
       h.clock.set('2026-01-05T10:07:59.999Z');
@@ -105,7 +105,7 @@ describe('captureTouch', () => {
     });
 
     it('concurrent retries of one touch still make one row', async () => {
-      const input = { kind: 'referral' as const, anonymousId: uid('anon'), product: 'kilo-pass', referralCode: 'JANE10' };
+      const input = { kind: 'referral' as const, anonymousId: uid('anon'), product: 'kilo_pass', referralCode: 'JANE10' };
       const results = await Promise.all(Array.from({ length: 5 }, () => h.attribution.captureTouch(input)));
       expect(new Set(results.map((r) => r.touch.id)).size).toBe(1);
       expect(results.filter((r) => !r.replayed)).toHaveLength(1);
@@ -113,33 +113,33 @@ describe('captureTouch', () => {
 
     it('a touch differing in anything it carries is another touch, even in the same minute', async () => {
       const anonymousId = uid('anon');
-      const a = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'A' });
-      const b = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'A', metadata: { utm: { source: 'x' } } });
+      const a = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'A' });
+      const b = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'A', metadata: { utm: { source: 'x' } } });
       // Two long values that differ only after character 512 are two touches too.
       const long = 'z'.repeat(600);
-      const c = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', saasquatchCookie: `${long}1` });
-      const d = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', saasquatchCookie: `${long}2` });
+      const c = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', saasquatchCookie: `${long}1` });
+      const d = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', saasquatchCookie: `${long}2` });
       expect(new Set([a, b, c, d].map((r) => r.touch.id)).size).toBe(4);
     });
   });
 
   it('capturing never grants anything: no referral, signup or conversion rows appear', async () => {
     const before = await tableCounts(db.sequelize);
-    await h.attribution.captureTouch({ kind: 'referral', userId: uid('user'), product: 'kilo-pass', referralCode: 'JANE10' });
+    await h.attribution.captureTouch({ kind: 'referral', userId: uid('user'), product: 'kilo_pass', referralCode: 'JANE10' });
     const after = await tableCounts(db.sequelize);
     expect(after).toEqual({ ...before, attribution_touches: (before['attribution_touches'] ?? 0) + 1 });
   });
 
   describe('bad input: a typed error with a code and path, and nothing changes', () => {
     it.each([
-      ['no owner', { kind: 'referral', product: 'kilo-pass', referralCode: 'A' }, [{ code: 'field_required', path: 'anonymousId' }]],
-      ['an oversized anonymous id', { kind: 'referral', anonymousId: 'a'.repeat(201), product: 'kilo-pass', referralCode: 'A' }, [{ code: 'field_too_long', path: 'anonymousId' }]],
-      ['an oversized UTM value', { kind: 'affiliate', anonymousId: 'a', product: 'kilo-pass', clickId: 'c', metadata: { utm: { campaign: 'c'.repeat(201) } } }, [{ code: 'field_too_long', path: 'metadata.utm.campaign' }]],
-      ['an oversized landing path', { kind: 'affiliate', anonymousId: 'a', product: 'kilo-pass', clickId: 'c', landingPath: `/${'p'.repeat(2048)}` }, [{ code: 'field_too_long', path: 'landingPath' }]],
+      ['no owner', { kind: 'referral', product: 'kilo_pass', referralCode: 'A' }, [{ code: 'field_required', path: 'anonymousId' }]],
+      ['an oversized anonymous id', { kind: 'referral', anonymousId: 'a'.repeat(201), product: 'kilo_pass', referralCode: 'A' }, [{ code: 'field_too_long', path: 'anonymousId' }]],
+      ['an oversized UTM value', { kind: 'affiliate', anonymousId: 'a', product: 'kilo_pass', clickId: 'c', metadata: { utm: { campaign: 'c'.repeat(201) } } }, [{ code: 'field_too_long', path: 'metadata.utm.campaign' }]],
+      ['an oversized landing path', { kind: 'affiliate', anonymousId: 'a', product: 'kilo_pass', clickId: 'c', landingPath: `/${'p'.repeat(2048)}` }, [{ code: 'field_too_long', path: 'landingPath' }]],
       ['a malformed product key', { kind: 'affiliate', anonymousId: 'a', product: 'Kilo Pass', clickId: 'c' }, [{ code: 'field_invalid', path: 'product' }]],
-      ['a click id on a referral touch', { kind: 'referral', anonymousId: 'a', product: 'kilo-pass', clickId: 'c' }, [{ code: 'field_unknown', path: 'clickId' }]],
-      ['an unknown kind', { kind: 'visit', anonymousId: 'a', product: 'kilo-pass' }, [{ code: 'field_invalid', path: 'kind' }]],
-      ['a NUL character', { kind: 'affiliate', anonymousId: 'a', product: 'kilo-pass', clickId: 'c\u0000' }, [{ code: 'field_invalid', path: 'clickId' }]],
+      ['a click id on a referral touch', { kind: 'referral', anonymousId: 'a', product: 'kilo_pass', clickId: 'c' }, [{ code: 'field_unknown', path: 'clickId' }]],
+      ['an unknown kind', { kind: 'visit', anonymousId: 'a', product: 'kilo_pass' }, [{ code: 'field_invalid', path: 'kind' }]],
+      ['a NUL character', { kind: 'affiliate', anonymousId: 'a', product: 'kilo_pass', clickId: 'c\u0000' }, [{ code: 'field_invalid', path: 'clickId' }]],
     ])('%s', async (_case, input, issues) => {
       const before = await tableCounts(db.sequelize);
       const error = await failure(h.attribution.captureTouch(input as never));
@@ -162,8 +162,8 @@ describe('associateTouches', () => {
   it('gives the anonymous session touches to the user, once; a replay and another user change nothing', async () => {
     const anonymousId = uid('anon');
     const userId = uid('user');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'A' });
-    await h.attribution.captureTouch({ kind: 'affiliate', anonymousId, product: 'kilo-pass', clickId: 'c' });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'A' });
+    await h.attribution.captureTouch({ kind: 'affiliate', anonymousId, product: 'kilo_pass', clickId: 'c' });
     h.clock.advance(5_000);
     expect(await h.attribution.associateTouches({ anonymousId, userId })).toEqual({ associated: 2 });
     expect(await h.attribution.associateTouches({ anonymousId, userId })).toEqual({ associated: 0 });
@@ -177,13 +177,13 @@ describe('associateTouches', () => {
   });
 
   it('the database refuses to move a touch to another user or to change what it captured', async () => {
-    const { touch } = await h.attribution.captureTouch({ kind: 'referral', userId: uid('user'), product: 'kilo-pass', referralCode: 'A' });
+    const { touch } = await h.attribution.captureTouch({ kind: 'referral', userId: uid('user'), product: 'kilo_pass', referralCode: 'A' });
     await expect(db.sequelize.query(`UPDATE attribution_touches SET user_id = 'thief' WHERE id = ${touch.id}`)).rejects.toThrow(/owner is set once/);
     await expect(db.sequelize.query(`UPDATE attribution_touches SET referral_code = 'B' WHERE id = ${touch.id}`)).rejects.toThrow(/never change/);
   });
 
   it('listing touches needs a user or an anonymous session', async () => {
-    const error = await failure(h.attribution.listTouches({ product: 'kilo-pass' }));
+    const error = await failure(h.attribution.listTouches({ product: 'kilo_pass' }));
     expect(error.issues).toEqual([expect.objectContaining({ code: 'field_required', path: 'userId' })]);
   });
 

@@ -31,9 +31,9 @@ describe('version pinning', () => {
 
   async function referredSignup() {
     const anonymousId = uid('anon');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'JANE10' });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'JANE10' });
     h.clock.advance(60_000);
-    const { referral } = await h.attribution.recordSignup({ product: 'kilo-pass', userId: uid('user'), anonymousId, email: `${anonymousId}@example.com` });
+    const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: `${anonymousId}@example.com` });
     return defined(referral, 'referral');
   }
 
@@ -73,8 +73,8 @@ describe('version pinning', () => {
   it('a referral that is not qualified has no program: nothing is evaluated, as data', async () => {
     await h.attribution.registerReferralCode({ programKey: KILO, code: 'SELF', userId: 'selfie' });
     const anonymousId = uid('anon');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo-pass', referralCode: 'SELF' });
-    const { referral } = await h.attribution.recordSignup({ product: 'kilo-pass', userId: 'selfie', anonymousId, email: 'selfie@example.com' });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'SELF' });
+    const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: 'selfie', anonymousId, email: 'selfie@example.com' });
     const result = await h.attribution.evaluateReferralReward({ referralId: defined(referral).id, trigger: 'payment.succeeded', facts: {}, at: T0 });
     expect(result).toEqual({ evaluated: false, referral, reason: 'referral_not_qualified' });
   });

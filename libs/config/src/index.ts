@@ -9,3 +9,4 @@ export {
   portVar,
   postgresUrlVar,
 } from './env';
+export { PRODUCT_KEY_PATTERN, PRODUCT_KEY_RULE, productKeySchema } from './product-key';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@referrals/config';
+import { ConfigError, productKeySchema } from '@referrals/config';
 import { z } from 'zod';
 
 /**
@@ -75,8 +75,6 @@ export const performanceConfigSchema = z.strictObject({
   baseUrl: baseUrl(PERFORMANCE_DEFAULT_BASE_URL),
 });
 
-/** Product keys as the rest of the engine spells them (`kiloclaw`, `kilo_pass`). */
-export const productKeySchema = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower_snake_case product key');
 
 export const productImpactConfigSchema = z.strictObject({
   advocate: advocateProgramConfigSchema.optional(),

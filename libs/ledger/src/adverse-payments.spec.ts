@@ -19,7 +19,7 @@ describe('recordAdversePayment', () => {
     const result = await applyRewardToIssuance(db.sequelize, {
       issuanceId: uniqueId('iss'),
       beneficiaryId: user,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       issuanceCreatedAt: daysAfter(T0, 30),
       asOf: daysAfter(T0, 30),
       actor: 'workflow',

@@ -35,7 +35,7 @@ describe('applyRewardToIssuance', () => {
     return {
       issuanceId: uniqueId('iss'),
       beneficiaryId,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       issuanceCreatedAt: daysAfter(T0, 30),
       asOf: daysAfter(T0, 30),
       actor: 'workflow:issuance-bonus',

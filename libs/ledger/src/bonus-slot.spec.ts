@@ -102,7 +102,7 @@ describe('claimIssuanceBonusSlot', () => {
           applyRewardToIssuance(pool, {
             issuanceId,
             beneficiaryId: user,
-            product: 'kilo-pass',
+            product: 'kilo_pass',
             issuanceCreatedAt: daysAfter(T0, 30),
             asOf: daysAfter(T0, 30),
             actor: 'workflow',

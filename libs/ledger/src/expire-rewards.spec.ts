@@ -77,7 +77,7 @@ describe('expireRewards', () => {
         applyRewardToIssuance(pool, {
           issuanceId: uniqueId('iss'),
           beneficiaryId: r.user,
-          product: 'kilo-pass',
+          product: 'kilo_pass',
           issuanceCreatedAt: daysAfter(T0, 29),
           // The applier's clock is a moment before expiry; the expiry job's is at it.
           asOf: new Date(at.getTime() - 1),

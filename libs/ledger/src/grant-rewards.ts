@@ -59,7 +59,7 @@ const grantRewardsSchema = z
   .object({
     programKey: programKeySchema,
     programVersion: z.number().int().min(1),
-    /** The product whose issuances may consume the rewards (`kilo-pass`). */
+    /** The product whose issuances may consume the rewards (`kilo_pass`). */
     product: externalId,
     /** The qualifying conversion: the payment or event id. Adverse payments name it. */
     conversionId: externalId,

@@ -68,7 +68,7 @@ describe('read models', () => {
       ['pending', 'next_issuance'],
       ['earned', 'release'],
     ]);
-    expect(report.waiting[0]?.why).toMatch(/2450 USD from conversion .*waits for the next kilo-pass issuance.*expires/);
+    expect(report.waiting[0]?.why).toMatch(/2450 USD from conversion .*waits for the next kilo_pass issuance.*expires/);
     expect(report.notGranted).toEqual([expect.objectContaining({ status: 'cap_limited', decisionReason: expect.stringMatching(/cap reached/) })]);
     await releaseReward(db.sequelize, { rewardId: defined(rewards[0]).id, actor: 'op', reason: 'hold over' });
     expect((await explainPendingRewards(db.sequelize, { beneficiaryId: user })).waiting.map((w) => w.waitingFor)).toEqual([

@@ -18,7 +18,7 @@ describe('resolveReview and releaseReward', () => {
     await applyRewardToIssuance(db.sequelize, {
       issuanceId: uniqueId('iss'),
       beneficiaryId: input.referrerId,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       issuanceCreatedAt: daysAfter(T0, 30),
       asOf: daysAfter(T0, 30),
       actor: 'workflow',

@@ -30,7 +30,7 @@ describe('reward lifecycle', () => {
     return applyRewardToIssuance(db.sequelize, {
       issuanceId: uniqueId('iss'),
       beneficiaryId,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       issuanceCreatedAt: daysAfter(T0, 30),
       asOf: daysAfter(T0, 30),
       actor: 'workflow:issuance-bonus',

@@ -103,7 +103,7 @@ describe('verifyLedger', () => {
     await applyRewardToIssuance(db.sequelize, {
       issuanceId: 'iss-1',
       beneficiaryId: input.refereeId,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       issuanceCreatedAt: daysAfter(T0, 3),
       asOf: daysAfter(T0, 3),
       actor: 'workflow',

@@ -1,3 +1,4 @@
+import { PRODUCT_KEY_PATTERN, PRODUCT_KEY_RULE } from '@referrals/config';
 import { defineFactCatalog, type FactCatalog, lessonsFactCatalog, paymentsFactCatalog } from '@referrals/rule-dsl';
 import { ProgramError } from './programs.errors';
 
@@ -16,12 +17,12 @@ export type CatalogKind = keyof typeof catalogKinds;
 
 /** The shipped products: Kilo Pass referrals (payments) and Challenge Based Rewards (lessons). */
 export const defaultProductCatalogs: Readonly<Record<string, CatalogKind>> = Object.freeze({
-  'kilo-pass': 'payments',
+  kilo_pass: 'payments',
   tutoring: 'lessons',
 });
 
-/** `kilo-pass`, `tutoring`: lowercase, digits, `-` and `_`, at most 64 characters. */
-export const PRODUCT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** `kilo_pass`, `tutoring`: the workspace's one product-key convention (`@referrals/config`). */
+export const PRODUCT_PATTERN = PRODUCT_KEY_PATTERN;
 
 export interface CatalogRegistry {
   /** The catalog the programs of `product` are validated and compiled against, or undefined. */
@@ -41,7 +42,7 @@ export function createCatalogRegistry(mapping: Readonly<Record<string, CatalogKi
   const mistakes: string[] = [];
   for (const [product, entry] of Object.entries(mapping)) {
     if (!PRODUCT_PATTERN.test(product)) {
-      mistakes.push(`"${product}" is not a product key (lowercase letters, digits, - and _)`);
+      mistakes.push(`"${product}" ${PRODUCT_KEY_RULE}`);
       continue;
     }
     const base = typeof entry === 'string' ? (Object.hasOwn(catalogKinds, entry) ? catalogKinds[entry] : undefined) : entry;

@@ -11,7 +11,7 @@ import { checkProgram, type SaveCheck } from './validate-for-save';
 
 export interface ProgramStoreDeps {
   readonly sequelize: Sequelize;
-  /** Product -> fact catalog; defaults to the shipped products (kilo-pass: payments, tutoring: lessons). */
+  /** Product -> fact catalog; defaults to the shipped products (kilo_pass: payments, tutoring: lessons). */
   readonly catalogs?: CatalogRegistry;
   /** The server's clock (UTC instants); injectable so tests pin time. */
   readonly clock?: () => Date;

@@ -39,8 +39,8 @@ describe('programs migrations', () => {
     // Bypassing the code: a raw second active row at the same (product, priority).
     const violation = await db.sequelize
       .query(`INSERT INTO program_versions (program_key, version, product, status, priority, name, document, content_hash, author, change_note, created_at)
-              VALUES ('other', 1, 'kilo-pass', 'active', 10, 'x', '{"key":"other","product":"kilo-pass"}', repeat('a', 64), 'a', 'n', now());
-              INSERT INTO programs VALUES ('other', 'kilo-pass', 1, 'active', 10, now(), now());`)
+              VALUES ('other', 1, 'kilo_pass', 'active', 10, 'x', '{"key":"other","product":"kilo_pass"}', repeat('a', 64), 'a', 'n', now());
+              INSERT INTO programs VALUES ('other', 'kilo_pass', 1, 'active', 10, now(), now());`)
       .catch((e: { parent?: { constraint?: string } }) => e.parent?.constraint);
     expect(violation).toBe('programs_one_active_per_product_priority');
     await expect(db.sequelize.query("UPDATE programs SET product = 'tutoring' WHERE key = 'kilo-pass-referrals'")).rejects.toThrow(/product never changes/);

@@ -39,7 +39,7 @@ describe('saveProgram', () => {
     const document = kiloPass({ key: uniqueKey('kilo'), priority: nextPriority() });
     const saved = await store.save({ document, author: AUTHOR, changeNote: 'Launch', expectedVersion: 0 });
     expect(saved).toEqual(
-      expect.objectContaining({ key: document.key, version: 1, product: 'kilo-pass', status: 'active', author: AUTHOR, changeNote: 'Launch', createdAt: T0, replayed: false }),
+      expect.objectContaining({ key: document.key, version: 1, product: 'kilo_pass', status: 'active', author: AUTHOR, changeNote: 'Launch', createdAt: T0, replayed: false }),
     );
     expect(saved.document).toEqual(document);
     expect(await store.get(document.key)).toEqual(expect.objectContaining({ version: 1, document }));
@@ -131,7 +131,7 @@ describe('saveProgram', () => {
     const second = kiloPass({ key: uniqueKey('prio'), priority: p });
     const error = await failure(store.save({ document: second, author: AUTHOR, changeNote: 'second' }));
     expect(error.code).toBe('priority_conflict');
-    expect(error.details).toEqual(expect.objectContaining({ product: 'kilo-pass', priority: p, conflictingProgramKey: first.key }));
+    expect(error.details).toEqual(expect.objectContaining({ product: 'kilo_pass', priority: p, conflictingProgramKey: first.key }));
     expect(error.issues).toEqual([expect.objectContaining({ path: 'priority' })]);
     expect(await counts(db.sequelize)).toEqual(before);
 
@@ -151,7 +151,7 @@ describe('saveProgram', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const codes = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason as ProgramError).code);
     expect(codes).toEqual(['priority_conflict', 'priority_conflict']);
-    const active = (await store.list({ product: 'kilo-pass', status: 'active' })).filter((v) => v.priority === p);
+    const active = (await store.list({ product: 'kilo_pass', status: 'active' })).filter((v) => v.priority === p);
     expect(active).toHaveLength(1);
   });
 

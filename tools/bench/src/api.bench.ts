@@ -222,15 +222,15 @@ async function main(): Promise<void> {
     await pool(subscribers, 16, async (user) => {
       const code = `C${user.replace(/[^a-z0-9]/gi, '')}`.toUpperCase();
       await call(api, 'POST', '/v1/referral-codes', KEYS.storefront, { programKey: 'kilo-pass-referrals', code, userId: `${user}-referrer` });
-      await call(api, 'POST', '/v1/touches', KEYS.storefront, { kind: 'referral', anonymousId: `${user}-anon`, product: 'kilo-pass', referralCode: code });
-      await call(api, 'POST', '/v1/signups', KEYS.storefront, { product: 'kilo-pass', userId: user, anonymousId: `${user}-anon`, email: `${user}@example.com` });
+      await call(api, 'POST', '/v1/touches', KEYS.storefront, { kind: 'referral', anonymousId: `${user}-anon`, product: 'kilo_pass', referralCode: code });
+      await call(api, 'POST', '/v1/signups', KEYS.storefront, { product: 'kilo_pass', userId: user, anonymousId: `${user}-anon`, email: `${user}@example.com` });
     });
 
     let touchSeq = 0;
     const touch = () => ({
       kind: 'referral',
       anonymousId: `anon-${run}-${touchSeq++}`,
-      product: 'kilo-pass',
+      product: 'kilo_pass',
       saasquatchCookie: `eyJhcHAucmVmZXJyYWxzYWFzcXVhdGNoLmNvbSI6e319-${touchSeq}`,
       metadata: { rsCode: 'BENCHCODE', rsShareMedium: 'EMAIL', utm: { source: 'newsletter', campaign: 'spring' } },
       landingPath: '/pricing?utm_source=newsletter',
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
       return {
         provider: 'stripe',
         sourcePaymentId: `in_${run}_${i}`,
-        product: 'kilo-pass',
+        product: 'kilo_pass',
         // Referred subscribers first; once they are used up, payments of users nobody referred.
         userId: subscribers[i] ?? `organic-${run}-${i}`,
         paidAt: now,

@@ -47,7 +47,7 @@ function conversion(client: number): GrantRewardsInput {
   return {
     programKey: 'kilo-pass',
     programVersion: 1,
-    product: 'kilo-pass',
+    product: 'kilo_pass',
     conversionId: `bench-pay-${sequence}`,
     referralId: `bench-referral-${sequence}`,
     // One referrer per client: every grant takes a cap slot (the counter row is locked and

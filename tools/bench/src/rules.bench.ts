@@ -36,7 +36,7 @@ const { compileProgramOrThrow, exampleFactCatalogs, examplePrograms } = lib;
 
 // The bench's fact sets are loose records, so the catalogs are used untyped (`FactCatalog`).
 const catalogs: Record<BenchCase['program'], FactCatalog> = {
-  kiloPass: exampleFactCatalogs['kilo-pass'] as FactCatalog,
+  kiloPass: exampleFactCatalogs.kilo_pass as FactCatalog,
   challengeRewards: exampleFactCatalogs.tutoring as FactCatalog,
 };
 type Programs = Record<BenchCase['program'], CompiledProgram>;

@@ -24,7 +24,7 @@ describe('admin: programs', () => {
   });
 
   it('lists, gets, shows the history and diffs two versions', async () => {
-    expect((await api.get('/v1/admin/programs?product=kilo-pass', 'admin').expect(200)).body.programs.map((p: { key: string; version: number }) => [p.key, p.version])).toEqual([[KILO_PASS_PROGRAM, 2]]);
+    expect((await api.get('/v1/admin/programs?product=kilo_pass', 'admin').expect(200)).body.programs.map((p: { key: string; version: number }) => [p.key, p.version])).toEqual([[KILO_PASS_PROGRAM, 2]]);
     expect((await api.get(`/v1/admin/programs/${KILO_PASS_PROGRAM}`, 'admin').expect(200)).body.document.limits.referrerRewardCap).toBe(3);
     expect((await api.get(`/v1/admin/programs/${KILO_PASS_PROGRAM}/versions/1`, 'admin').expect(200)).body.document.limits.referrerRewardCap).toBe(5);
     const history = await api.get(`/v1/admin/programs/${KILO_PASS_PROGRAM}/versions`, 'admin').expect(200);
@@ -94,7 +94,7 @@ describe('admin: rewards and ops', () => {
     });
     if (applied.outcome !== 'applied') throw new Error(applied.outcome);
     await api
-      .post('/v1/events/adverse-payment', 'billing', { noticeId: `cb_${api.run}`, provider: 'stripe', sourcePaymentId, product: 'kilo-pass', kind: 'chargeback', occurredAt: new Date().toISOString() })
+      .post('/v1/events/adverse-payment', 'billing', { noticeId: `cb_${api.run}`, provider: 'stripe', sourcePaymentId, product: 'kilo_pass', kind: 'chargeback', occurredAt: new Date().toISOString() })
       .expect(200);
 
     const inReview = await api.get('/v1/admin/rewards?status=review_required', 'admin').expect(200);
@@ -113,7 +113,7 @@ describe('admin: rewards and ops', () => {
   it('shows pending, retrying and failed Impact work recorded by the worker, with counts and attempts', async () => {
     const sync = api.db.sequelize;
     const work = (kind: 'participant_registration' | 'referral_sale' | 'reward_redemption', businessId: string) =>
-      ensureDelivery(sync, { kind, businessId, deliveryKey: `${kind}:${businessId}`, product: 'kilo-pass', programKey: KILO_PASS_PROGRAM, userId: 'u-ops', workflowId: `wf-${businessId}` });
+      ensureDelivery(sync, { kind, businessId, deliveryKey: `${kind}:${businessId}`, product: 'kilo_pass', programKey: KILO_PASS_PROGRAM, userId: 'u-ops', workflowId: `wf-${businessId}` });
     await work('participant_registration', `${KILO_PASS_PROGRAM}:u-ops`);
     await work('referral_sale', 'kilo-pass:stripe:in_ops');
     await work('reward_redemption', '4242');

@@ -70,11 +70,11 @@ export function issuanceRoutes(routes: ApiRoutes, services: ApiServices): void {
   });
 }
 
-/** The product whose pending rewards the issuance may consume, as the ledger books it. */
+/** The product whose pending rewards the issuance may consume; refuses a product this api does not serve. */
 function ledgerProductOf(services: ApiServices, product: string): string {
   const config = services.products.get(product);
   if (!config) {
     throw new ApiError(400, 'product_unknown', `product "${product}" is not served by this api`, [{ path: 'body.product', message: 'unknown product' }]);
   }
-  return config.impactProduct;
+  return config.product;
 }

@@ -92,7 +92,7 @@ describe('adverse payment notices', () => {
     const { referee } = await referKiloPass(api, 'refund');
     const sourcePaymentId = `in_refund_${api.run}`;
     await api.post('/v1/events/payment-succeeded', 'billing', kiloPayment(referee, sourcePaymentId)).expect(200);
-    const notice = { noticeId: `re_${api.run}`, provider: 'stripe', sourcePaymentId, product: 'kilo-pass', kind: 'refund', occurredAt: new Date().toISOString() };
+    const notice = { noticeId: `re_${api.run}`, provider: 'stripe', sourcePaymentId, product: 'kilo_pass', kind: 'refund', occurredAt: new Date().toISOString() };
     const res = await api.post('/v1/events/adverse-payment', 'billing', notice).expect(200);
     expect(res.body).toMatchObject({ paymentId: `stripe:${sourcePaymentId}`, effect: 'acted' });
     expect(res.body.changes.map((c: { from: string; to: string }) => `${c.from}->${c.to}`)).toEqual(['pending->canceled', 'pending->canceled']);
@@ -111,7 +111,7 @@ describe('adverse payment notices', () => {
     const { referee } = await referKiloPass(api, 'early');
     const sourcePaymentId = `in_early_${api.run}`;
     await api
-      .post('/v1/events/adverse-payment', 'billing', { noticeId: `efw_${api.run}`, provider: 'stripe', sourcePaymentId, product: 'kilo-pass', kind: 'early_fraud_warning_refund', occurredAt: new Date().toISOString() })
+      .post('/v1/events/adverse-payment', 'billing', { noticeId: `efw_${api.run}`, provider: 'stripe', sourcePaymentId, product: 'kilo_pass', kind: 'early_fraud_warning_refund', occurredAt: new Date().toISOString() })
       .expect(200);
     const res = await api.post('/v1/events/payment-succeeded', 'billing', kiloPayment(referee, sourcePaymentId)).expect(200);
     expect(res.body.rewards.map((r: { status: string }) => r.status)).toEqual(['disqualified', 'disqualified']);

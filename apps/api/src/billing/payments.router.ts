@@ -112,7 +112,7 @@ export function paymentRoutes(routes: ApiRoutes, services: ApiServices): void {
               startOptions.conversionReversal(
                 {
                   conversionId: paymentId,
-                  product: product.impactProduct,
+                  product: product.product,
                   provider: body.provider,
                   sourcePaymentId: body.sourcePaymentId,
                   userId: conversion.userId,

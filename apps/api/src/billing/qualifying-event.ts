@@ -176,7 +176,7 @@ async function decideReward(
     programKey: evaluated.programKey,
     programVersion: evaluated.programVersion,
     // The ledger's product is the one issuances and redemptions (the worker) look rewards up by.
-    product: product.impactProduct,
+    product: product.product,
     conversionId,
     referralId: referral.id,
     referrerId: referral.referrerUserId,
@@ -227,7 +227,7 @@ async function startSaleReport(
     startOptions.conversionReport(
       {
         conversionId,
-        product: product.impactProduct,
+        product: product.product,
         programKey: referral?.programKey ?? null,
         provider: event.provider,
         sourcePaymentId: event.sourceId,

@@ -18,12 +18,12 @@ describe('request logs', () => {
     const cookie = `saasquatch-cookie-${'c'.repeat(60)}`;
     const clickId = `im-ref-click-${'k'.repeat(40)}`;
     await api
-      .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: 'log-1', product: 'kilo-pass', saasquatchCookie: cookie, metadata: { rsCode: 'SECRETCODE1' } }, { 'idempotency-key': 'idem-secret-key' })
+      .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: 'log-1', product: 'kilo_pass', saasquatchCookie: cookie, metadata: { rsCode: 'SECRETCODE1' } }, { 'idempotency-key': 'idem-secret-key' })
       .set('x-request-id', 'req-log-0001')
       .expect(201);
-    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', anonymousId: 'log-1', product: 'kilo-pass', clickId }).expect(201);
-    await api.post('/v1/signups', 'storefront', { product: 'kilo-pass', userId: 'log-user', email: 'private.person@example.com' }).expect(200);
-    await api.get(`/v1/users/log-user/summary?product=kilo-pass&im_ref=${clickId}&email=private.person@example.com`, 'storefront').expect(400);
+    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', anonymousId: 'log-1', product: 'kilo_pass', clickId }).expect(201);
+    await api.post('/v1/signups', 'storefront', { product: 'kilo_pass', userId: 'log-user', email: 'private.person@example.com' }).expect(200);
+    await api.get(`/v1/users/log-user/summary?product=kilo_pass&im_ref=${clickId}&email=private.person@example.com`, 'storefront').expect(400);
     await api.post('/v1/touches', null, {}).set('x-api-key', 'guessed-key-0123456789abcdefghij').expect(401);
 
     const log = lines.join('');

@@ -5,7 +5,7 @@ describe('GET /metrics', () => {
   const api = useApiHarness();
 
   it('counts requests by route template and status, and the domain events, in Prometheus format', async () => {
-    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', anonymousId: 'm1', product: 'kilo-pass', clickId: 'click-1' }).expect(201);
+    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', anonymousId: 'm1', product: 'kilo_pass', clickId: 'click-1' }).expect(201);
     await api.post('/v1/touches', 'storefront', { kind: 'affiliate', anonymousId: 'm1', product: 'nope!' }).expect(400);
     await api.get('/v1/admin/rewards/123', 'admin').expect(404);
     const res = await request(api.app).get('/metrics').expect(200);

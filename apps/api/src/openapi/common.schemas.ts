@@ -1,3 +1,4 @@
+import { productKeySchema } from '@referrals/config';
 import { z } from 'zod';
 
 /** Every failure: `{ error: { code, message, details: [{ path, message }] } }`. */
@@ -27,8 +28,8 @@ export const externalIdSchema = z
   // Control characters (NUL above all: PostgreSQL text cannot hold it) are refused here, as a 400.
   .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
 
-/** `kilo-pass`, `tutoring`: a product of the catalog registry. */
-export const productSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a product key like kilo-pass');
+/** `kilo_pass`, `tutoring`: a product of the catalog registry. */
+export const productSchema = productKeySchema;
 
 export const programKeySchema = z
   .string()

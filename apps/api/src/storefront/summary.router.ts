@@ -23,9 +23,7 @@ export function summaryRoutes(routes: ApiRoutes, services: ApiServices): void {
         listRewards(services.sequelize, { beneficiaryId: params.userId, limit: 1000 }),
         getBeneficiaryBalances(services.sequelize, params.userId),
       ]);
-      // The ledger books under the product's Impact key (see ProductConfig.impactProduct).
-      const ledgerProduct = services.products.get(query.product)?.impactProduct;
-      const ofProduct = rewards.filter((r) => r.product === ledgerProduct);
+      const ofProduct = rewards.filter((r) => r.product === query.product);
       const programKeys = new Set(ofProduct.map((r) => r.programKey));
       return {
         body: {

@@ -32,7 +32,7 @@ export function widgetTokenRoutes(routes: ApiRoutes, services: ApiServices): voi
       const program = await services.programs.get(body.programKey);
       const product = services.products.get(program.product);
       if (!product) throw new ApiError(503, 'impact_product_not_configured', `product "${program.product}" is not configured in this api`);
-      const advocate = services.impact.forProduct(product.impactProduct).advocate;
+      const advocate = services.impact.forProduct(product.product).advocate;
       const outcome = advocate.createVerifiedAccessToken({ email: body.user.email }, { requestId: String(req.id) });
       if (outcome.kind === 'disabled') {
         services.metrics.widgetTokens.inc({ outcome: 'disabled' });
@@ -47,7 +47,7 @@ export function widgetTokenRoutes(routes: ApiRoutes, services: ApiServices): voi
         startOptions.participantRegistration(
           {
             programKey: program.key,
-            product: product.impactProduct,
+            product: product.product,
             userId: body.user.id,
             participant: {
               // Advocate ids: the production integration uses the email for both.

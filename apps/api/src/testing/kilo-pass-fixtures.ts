@@ -13,9 +13,9 @@ export async function referKiloPass(api: ApiHarness, name: string): Promise<{ re
   const referee = `${name}-referee-${api.run}`;
   const code = `${name}${api.run}`.toUpperCase().replace(/[^A-Z0-9]/g, '');
   await api.post('/v1/referral-codes', 'storefront', { programKey: KILO_PASS_PROGRAM, code, userId: referrer }).expect(201);
-  await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: `${name}-anon-${api.run}`, product: 'kilo-pass', referralCode: code }).expect(201);
+  await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: `${name}-anon-${api.run}`, product: 'kilo_pass', referralCode: code }).expect(201);
   const signup = await api
-    .post('/v1/signups', 'storefront', { product: 'kilo-pass', userId: referee, anonymousId: `${name}-anon-${api.run}`, email: `${name}@example.com` })
+    .post('/v1/signups', 'storefront', { product: 'kilo_pass', userId: referee, anonymousId: `${name}-anon-${api.run}`, email: `${name}@example.com` })
     .expect(200);
   if (signup.body.referral?.status !== 'qualified') throw new Error(`referral of ${name} did not qualify: ${JSON.stringify(signup.body)}`);
   return { referrer, referee };
@@ -27,7 +27,7 @@ export function kiloPayment(userId: string, sourcePaymentId: string, overrides: 
   return {
     provider: 'stripe',
     sourcePaymentId,
-    product: 'kilo-pass',
+    product: 'kilo_pass',
     userId,
     paidAt: now,
     amount: { minor: 4900, currency: 'USD' },

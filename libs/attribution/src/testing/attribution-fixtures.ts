@@ -50,7 +50,7 @@ export interface Harness {
 /**
  * A programs store and an attribution service over one test database, sharing one manual clock,
  * with a facts provider that plays the host: tutoring facts in the lessons catalog's shape
- * (advocate/invitee/referral), kilo-pass facts in the payments catalog's (referrer/referee/referral).
+ * (advocate/invitee/referral), kilo_pass facts in the payments catalog's (referrer/referee/referral).
  */
 export function buildHarness(sequelize: Sequelize, start: Date | string, options: { defaultWindowDays?: number } = {}): Harness {
   const clock = manualClock(start);

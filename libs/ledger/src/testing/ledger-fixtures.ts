@@ -37,7 +37,7 @@ export function grantInput(overrides: Partial<GrantRewardsInput> = {}): GrantRew
   return {
     programKey: 'kilo-pass',
     programVersion: 3,
-    product: 'kilo-pass',
+    product: 'kilo_pass',
     conversionId: uniqueId('pay'),
     referralId: uniqueId('ref'),
     referrerId: uniqueId('referrer'),
