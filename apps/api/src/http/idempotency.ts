@@ -1,5 +1,5 @@
-import { hashRequestBody, type IdempotencyLookup, lookupIdempotencyKey } from '@referrals/db';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { hashRequestBody, lookupIdempotencyKey, saveIdempotentResponse } from '@referrals/db';
+import { type Sequelize } from 'sequelize';
 import { ApiError } from './api-error';
 
 export interface StoredAnswer {
@@ -38,27 +38,8 @@ export async function answerOnce(
   if (seen.kind === 'replay') return { status: seen.status, body: seen.body, replayed: true };
   const answer = await compute();
   if (answer.status < 200 || answer.status >= 300) return { ...answer, replayed: false };
-  const stored = await storeAnswer(sequelize, { scope: options.scope, key: options.key, requestHash, ...answer });
+  const stored = await saveIdempotentResponse(sequelize, { scope: options.scope, key: options.key, requestHash, ...answer });
   if (stored.kind === 'conflict') throw new ApiError(409, options.conflictCode, options.conflictMessage);
   if (stored.kind === 'new') throw new Error('an idempotent answer vanished right after it was stored');
   return { status: stored.status, body: stored.body, replayed: false };
-}
-
-/**
- * `saveIdempotentResponse` of @referrals/db, with `created_at` given explicitly: the table's
- * migration declares no database default for it (Sequelize's `DataTypes.NOW` is a model-side
- * default), so the lib's insert fails with a NOT NULL violation. Remove once libs/db sets
- * `created_at` (or a DEFAULT now()) itself.
- */
-async function storeAnswer(
-  sequelize: Sequelize,
-  entry: { scope: string; key: string; requestHash: string; status: number; body: unknown },
-): Promise<IdempotencyLookup> {
-  await sequelize.query(
-    `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body, created_at)
-     VALUES (:scope, :key, :requestHash, :status, CAST(:body AS jsonb), now())
-     ON CONFLICT (scope, key) DO NOTHING`,
-    { replacements: { ...entry, body: JSON.stringify(entry.body ?? null) }, type: QueryTypes.INSERT },
-  );
-  return lookupIdempotencyKey(sequelize, entry.scope, entry.key, entry.requestHash);
 }
