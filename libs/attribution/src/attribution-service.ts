@@ -8,6 +8,7 @@ import {
   type ConversionKey,
   type EvaluateReferralRewardInput,
   type FindReferralInput,
+  type ListReferralsFilter,
   type ListTouchesFilter,
   MAX_WINDOW_DAYS,
   type RecordAccountDeletionInput,
@@ -19,7 +20,7 @@ import { type Conversion, findConversion, recordConversion, type RecordConversio
 import { normalizeEmail as defaultNormalizeEmail, recordAccountDeletion } from './email-tombstones';
 import { type EligibilityFactsProvider } from './program-selection';
 import { type ReferralCode, registerReferralCode, setReferrerBlocked } from './referral-codes';
-import { evaluateReferralReward, findReferral, getReferral, type Referral, type ReferralRewardEvaluation } from './referrals';
+import { evaluateReferralReward, findReferral, getReferral, listReferrals, type Referral, type ReferralRewardEvaluation } from './referrals';
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from './resolve-attribution';
 import { recordSignup, type SignupResult } from './signups';
 import {
@@ -59,6 +60,7 @@ export interface Attribution {
   recordSignup(input: RecordSignupInput): Promise<SignupResult>;
   getReferral(id: string): Promise<Referral>;
   findReferral(input: FindReferralInput): Promise<Referral | null>;
+  listReferrals(filter?: ListReferralsFilter): Promise<Referral[]>;
   evaluateReferralReward(input: EvaluateReferralRewardInput): Promise<ReferralRewardEvaluation>;
   recordConversion(input: RecordConversionInput): Promise<RecordConversionResult>;
   findConversion(key: ConversionKey): Promise<Conversion | null>;
@@ -90,6 +92,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     recordSignup: (input) => recordSignup({ ...base, ...tombstones, eligibilityFacts: deps.eligibilityFacts, windowDays }, input),
     getReferral: (id) => getReferral(sequelize, id),
     findReferral: (input) => findReferral(sequelize, input),
+    listReferrals: (filter) => listReferrals(sequelize, filter),
     evaluateReferralReward: (input) => evaluateReferralReward(base, input),
     recordConversion: (input) => recordConversion({ ...base, defaultWindowDays: windowDays }, input),
     findConversion: (key) => findConversion(sequelize, key),

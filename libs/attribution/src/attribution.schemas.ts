@@ -183,6 +183,30 @@ export type FindReferralInput = z.input<typeof findReferralSchema>;
 
 export const referralIdSchema = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a referral id');
 
+/** The most referrals one `listReferrals` call returns: a page, never the table. */
+export const LIST_REFERRALS_MAX_LIMIT = 1000;
+export const LIST_REFERRALS_DEFAULT_LIMIT = 100;
+
+const referralStatusSchema = z.enum(['qualified', 'disqualified', 'no_program']);
+
+export const listReferralsSchema = z.strictObject({
+  /** One status or several (`['disqualified', 'no_program']`: every referral decided without a program). */
+  status: z.union([referralStatusSchema, z.array(referralStatusSchema).min(1, 'give at least one status')]).optional(),
+  product: productSchema.optional(),
+  /** The pinned program (only qualified referrals have one). */
+  programKey: programKeySchema.optional(),
+  referrerUserId: idSchema.optional(),
+  refereeUserId: idSchema.optional(),
+  /** Keyset pagination, newest first: referrals with a smaller id than this one (the last id of the previous page). */
+  beforeId: referralIdSchema.optional(),
+  limit: z
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(LIST_REFERRALS_MAX_LIMIT, `must be at most ${LIST_REFERRALS_MAX_LIMIT}`)
+    .default(LIST_REFERRALS_DEFAULT_LIMIT),
+});
+export type ListReferralsFilter = z.input<typeof listReferralsSchema>;
+
 export const evaluateReferralRewardSchema = z.strictObject({
   referralId: referralIdSchema,
   /** The event type (`payment.succeeded`, `lesson.completed`). */

@@ -5,10 +5,12 @@ import { AttributionError } from './attribution.errors';
 import {
   evaluateReferralRewardSchema,
   findReferralSchema,
+  listReferralsSchema,
   parseInput,
   referralIdSchema,
   type EvaluateReferralRewardInput,
   type FindReferralInput,
+  type ListReferralsFilter,
 } from './attribution.schemas';
 import { queryRows } from '@referrals/sql';
 import { type SelectionStep } from './program-selection';
@@ -104,6 +106,31 @@ export async function getReferral(sequelize: Sequelize, id: string): Promise<Ref
   const [row] = await queryRows<ReferralRow>(sequelize, undefined, `SELECT ${REFERRAL_COLUMNS} FROM attribution_referrals WHERE id = $1`, [referralId]);
   if (!row) throw new AttributionError('referral_not_found', `no referral has id ${referralId}`, [], { referralId });
   return toReferral(row);
+}
+
+/**
+ * Decided referrals by status, product, program or user, newest first (the id is a sequence, so
+ * the order is total and stable across pages), one page of `limit` at a time: pass the last id
+ * as `beforeId` for the next page. Operators read it (disqualified referrals and their reasons);
+ * read-only, one statement.
+ */
+export async function listReferrals(sequelize: Sequelize, filter: ListReferralsFilter = {}): Promise<Referral[]> {
+  const f = parseInput(listReferralsSchema, filter, 'listReferrals');
+  const statuses = f.status === undefined ? null : Array.isArray(f.status) ? f.status : [f.status];
+  const rows = await queryRows<ReferralRow>(
+    sequelize,
+    undefined,
+    `SELECT ${REFERRAL_COLUMNS} FROM attribution_referrals
+      WHERE ($1::text[] IS NULL OR status = ANY($1::text[]))
+        AND ($2::text IS NULL OR product = $2)
+        AND ($3::text IS NULL OR program_key = $3)
+        AND ($4::text IS NULL OR referrer_user_id = $4)
+        AND ($5::text IS NULL OR referee_user_id = $5)
+        AND ($6::bigint IS NULL OR id < $6::bigint)
+      ORDER BY id DESC LIMIT $7`,
+    [statuses, f.product ?? null, f.programKey ?? null, f.referrerUserId ?? null, f.refereeUserId ?? null, f.beforeId ?? null, f.limit],
+  );
+  return rows.map(toReferral);
 }
 
 export type ReferralRewardEvaluation =

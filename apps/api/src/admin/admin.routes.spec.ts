@@ -144,4 +144,23 @@ describe('admin: rewards and ops', () => {
     const attempts = await api.get('/v1/admin/ops/deliveries/referral_sale/kilo-pass:stripe:in_ops/attempts', 'admin').expect(200);
     expect(attempts.body.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'retrying', errorCode: 'server_error', httpStatus: 503 })]);
   });
+
+  it('lists referrals decided without a program, newest first, with their reasons and nothing else', async () => {
+    const signUpThrough = async (code: string, userId: string) => {
+      const anonymousId = `anon-${userId}`;
+      await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: code }).expect(201);
+      return (await api.post('/v1/signups', 'storefront', { product: 'kilo_pass', userId, anonymousId, email: `${userId}@example.com` }).expect(200)).body.referral;
+    };
+    const selfCode = `SELF${api.run}`.toUpperCase().replace(/[^A-Z0-9]/g, '');
+    await api.post('/v1/referral-codes', 'storefront', { programKey: KILO_PASS_PROGRAM, code: selfCode, userId: `self-${api.run}` }).expect(201);
+    const unknown = await signUpThrough('NOBODYS-CODE', `unknown-${api.run}`);
+    const self = await signUpThrough(selfCode, `self-${api.run}`);
+
+    const ops = await api.get('/v1/admin/ops', 'admin').expect(200);
+    expect(ops.body.disqualifiedReferrals).toEqual([
+      { id: self.id, product: 'kilo_pass', refereeUserId: `self-${api.run}`, referrerUserId: `self-${api.run}`, status: 'disqualified', reasons: ['self_referral'], createdAt: expect.any(String) },
+      { id: unknown.id, product: 'kilo_pass', refereeUserId: `unknown-${api.run}`, referrerUserId: null, status: 'disqualified', reasons: ['referrer_unknown'], createdAt: expect.any(String) },
+    ]);
+    expect((await api.get('/v1/admin/ops?limit=1', 'admin').expect(200)).body.disqualifiedReferrals.map((r: { id: string }) => r.id)).toEqual([self.id]);
+  });
 });

@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { type Attribution } from '@referrals/attribution';
 
 export interface DisqualifiedReferral {
   id: string;
@@ -12,30 +12,14 @@ export interface DisqualifiedReferral {
 
 /**
  * Referrals decided without a program, newest first: guards that failed (self_referral,
- * existing_account, referrer_blocked...) or no program matched. Read-only SQL over attribution's
- * table because the lib has no list query yet (it should own this one: `listReferrals({ status })`).
+ * existing_account, referrer_blocked...) or no program matched. Attribution owns the table, so the
+ * ops view asks its `listReferrals` and keeps only the fields the ops response has always had.
  */
-export async function listDisqualifiedReferrals(sequelize: Sequelize, limit: number): Promise<DisqualifiedReferral[]> {
-  const rows = await sequelize.query<{
-    id: string;
-    product: string;
-    referee_user_id: string;
-    referrer_user_id: string | null;
-    status: 'disqualified' | 'no_program';
-    reasons: string[];
-    created_at: Date;
-  }>(
-    `SELECT id, product, referee_user_id, referrer_user_id, status, reasons, created_at
-       FROM attribution_referrals WHERE status IN ('disqualified', 'no_program') ORDER BY id DESC LIMIT $1`,
-    { bind: [limit], type: QueryTypes.SELECT },
+export async function listDisqualifiedReferrals(attribution: Pick<Attribution, 'listReferrals'>, limit: number): Promise<DisqualifiedReferral[]> {
+  const referrals = await attribution.listReferrals({ status: ['disqualified', 'no_program'], limit });
+  return referrals.flatMap((r) =>
+    r.status === 'qualified'
+      ? [] // never returned for this filter; narrows the status type without a cast
+      : [{ id: r.id, product: r.product, refereeUserId: r.refereeUserId, referrerUserId: r.referrerUserId, status: r.status, reasons: [...r.reasons], createdAt: r.createdAt }],
   );
-  return rows.map((r) => ({
-    id: String(r.id),
-    product: r.product,
-    refereeUserId: r.referee_user_id,
-    referrerUserId: r.referrer_user_id,
-    status: r.status,
-    reasons: r.reasons,
-    createdAt: r.created_at,
-  }));
 }

@@ -37,7 +37,7 @@ export const deliveryView = (d: Delivery) => ({
  * and the referrals and grants that were decided without a reward, with their reasons.
  */
 export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
-  const { sequelize } = services;
+  const { sequelize, attribution } = services;
   const tags = ['admin: ops'];
 
   routes.add({
@@ -57,7 +57,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
         attention(deliveryCategories.registrations),
         attention(deliveryCategories.conversionReports),
         attention(deliveryCategories.redemptions),
-        listDisqualifiedReferrals(sequelize, query.limit),
+        listDisqualifiedReferrals(attribution, query.limit),
         listRewards(sequelize, { status: 'disqualified', limit: query.limit }),
         countRewardsByStatus(sequelize),
       ]);
