@@ -31,6 +31,7 @@ import {
   listTouches,
   type Touch,
 } from './touches';
+import { createTouchBatchWriter, type TouchBatchWriterOptions } from './touch-batch-writer';
 
 export interface AttributionDeps {
   readonly sequelize: Sequelize;
@@ -46,6 +47,8 @@ export interface AttributionDeps {
   readonly defaultWindowDays?: number;
   /** Replaces the email normalization used for tombstones (see `normalizeEmail`). */
   readonly normalizeEmail?: (email: string) => string;
+  /** Group commit of touch capture: batch size and INSERTs in flight (defaults 200 and 2). */
+  readonly touchBatch?: TouchBatchWriterOptions;
 }
 
 /** The attribution service: every operation the api (and the worker) calls. */
@@ -79,10 +82,11 @@ export function createAttribution(deps: AttributionDeps): Attribution {
   }
   const { sequelize, programs } = deps;
   const base = { sequelize, programs, clock };
+  const capture = { ...base, touchWriter: createTouchBatchWriter(sequelize, deps.touchBatch) };
   const tombstones = { sequelize, clock, emailHashSecret: deps.emailHashSecret, normalizeEmail };
 
   return {
-    captureTouch: (input) => captureTouch(base, input),
+    captureTouch: (input) => captureTouch(capture, input),
     associateTouches: (input) => associateTouches(base, input),
     listTouches: (filter) => listTouches(sequelize, filter),
     registerReferralCode: (input) => registerReferralCode(base, input),

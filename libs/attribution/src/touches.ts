@@ -12,6 +12,7 @@ import {
 import { contentHash, queryRows } from '@referrals/sql';
 import { idOrNull } from './attribution-sql';
 import { sanitizeLandingPath } from './landing-path';
+import { type TouchBatchWriter } from './touch-batch-writer';
 import { assessTouch, type TouchStatus } from './tracking-values';
 
 export type TouchKind = 'referral' | 'affiliate';
@@ -101,6 +102,11 @@ export interface TouchDeps {
   readonly clock: () => Date;
 }
 
+export interface CaptureTouchDeps extends TouchDeps {
+  /** Inserts touches in groups (one commit for the touches that arrive together). */
+  readonly touchWriter: TouchBatchWriter;
+}
+
 export interface CaptureTouchResult {
   readonly touch: Touch;
   /** True when the same touch had been captured earlier in the same minute: nothing was written. */
@@ -118,8 +124,11 @@ const MINUTE_MS = 60_000;
  * Idempotent per minute: the same touch (same owner, kind, product, program, values, metadata and
  * landing path) captured again in the same UTC calendar minute is the first row. A unique index
  * on (content hash, minute) decides, so concurrent retries cannot both insert.
+ *
+ * The row goes in through the group-commit writer (`touch-batch-writer.ts`): under load, touches
+ * that arrive together share one INSERT and one commit; the answer still waits for this row.
  */
-export async function captureTouch(deps: TouchDeps, input: CaptureTouchInput): Promise<CaptureTouchResult> {
+export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchInput): Promise<CaptureTouchResult> {
   const touch = parseInput(captureTouchSchema, input, 'captureTouch');
   const touchedAt = deps.clock();
   const touchedMinute = new Date(Math.floor(touchedAt.getTime() / MINUTE_MS) * MINUTE_MS);
@@ -145,15 +154,9 @@ export async function captureTouch(deps: TouchDeps, input: CaptureTouchInput): P
   // character 512 stay two touches.
   const dedupeKey = contentHash({ ...touch, landingPath });
 
-  const [inserted] = await queryRows<TouchRow>(
-    deps.sequelize,
-    undefined,
-    `INSERT INTO attribution_touches (kind, anonymous_id, user_id, product, program_key, saasquatch_cookie, referral_code, click_id,
-       metadata, landing_path, status, truncated, touched_at, touched_minute, dedupe_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15)
-     ON CONFLICT ON CONSTRAINT attribution_touches_once_per_minute DO NOTHING
-     RETURNING ${TOUCH_COLUMNS}`,
-    [
+  // Column order: TOUCH_INSERT_COLUMNS.
+  const { row, inserted } = await deps.touchWriter.write({
+    values: [
       touch.kind,
       touch.anonymousId ?? null,
       touch.userId ?? null,
@@ -170,16 +173,10 @@ export async function captureTouch(deps: TouchDeps, input: CaptureTouchInput): P
       touchedMinute,
       dedupeKey,
     ],
-  );
-  if (inserted) return { touch: toTouch(inserted), replayed: false };
-  const [existing] = await queryRows<TouchRow>(
-    deps.sequelize,
-    undefined,
-    `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE dedupe_key = $1 AND touched_minute = $2`,
-    [dedupeKey, touchedMinute],
-  );
-  if (!existing) throw new Error('a conflicting touch vanished: touches are never deleted while capturing');
-  return { touch: toTouch(existing), replayed: true };
+    dedupeKey,
+    touchedMinute,
+  });
+  return { touch: toTouch(row), replayed: !inserted };
 }
 
 export interface AssociateTouchesResult {
