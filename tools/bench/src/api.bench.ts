@@ -12,7 +12,10 @@
  *   at conversion time, the pinned program's rules, the ledger grant for both roles, the stored
  *   answer, and a Temporal start of the SALE report workflow).
  *
- * Goal: touch capture >= 0.5x the bare insert route's throughput (printed with the ratios).
+ * Goal: touch capture >= 0.5x the bare route's throughput, read strictly: against the bare NO-OP
+ * route (the issue's "bare Express route"), and printed against the bare insert route as well.
+ * Touch capture meets it through group commit (libs/attribution touch-batch-writer.ts): touches
+ * that arrive together share one INSERT and one commit, which the bare insert route does not do.
  *
  * Both servers run as child processes started the same way (`node --import tsx`), the load
  * generator in this process. Workloads alternate in rounds so that noise lands on all of them.
@@ -286,10 +289,11 @@ async function main(): Promise<void> {
     for (const name of Object.keys(summary) as Name[]) {
       console.log(`${name.padEnd(18)} ${summary[name].rps.toFixed(0).padStart(7)}   ${String(summary[name].p99).padStart(6)}`);
     }
+    const touchVsNoop = summary['touch capture'].rps / summary['bare noop'].rps;
     const touchVsInsert = summary['touch capture'].rps / summary['bare insert'].rps;
     console.log('');
+    console.log(`touch capture / bare noop route:       ${touchVsNoop.toFixed(2)}x (goal >= ${GOAL_RATIO}x: ${touchVsNoop >= GOAL_RATIO ? 'met' : 'NOT met'})`);
     console.log(`touch capture / bare insert route:     ${touchVsInsert.toFixed(2)}x (goal >= ${GOAL_RATIO}x: ${touchVsInsert >= GOAL_RATIO ? 'met' : 'NOT met'})`);
-    console.log(`touch capture / bare noop route:       ${(summary['touch capture'].rps / summary['bare noop'].rps).toFixed(2)}x`);
     console.log(`payment.succeeded / bare insert route: ${(summary['payment.succeeded'].rps / summary['bare insert'].rps).toFixed(2)}x`);
     console.log(`payments on referred subscribers: ${Math.min(paymentSeq, subscribers.length)} of ${paymentSeq} (the rest had nobody to attribute)`);
   } finally {
