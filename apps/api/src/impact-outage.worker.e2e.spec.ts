@@ -1,0 +1,122 @@
+import { type DeliveryResult, type IssuanceBonusResult, workflowIds } from '@referrals/workflows';
+import { eventually, kiloIssuance, redeemCallsOf, referredKiloPassSubscriber, useWorkerE2e } from './testing/worker-e2e';
+
+interface DeliveryView {
+  businessId: string;
+  kind: string;
+  status: string;
+  attempts: number;
+  lastError: { code: string; message: string; httpStatus: number | null } | null;
+  nextAttemptAt: string | null;
+}
+interface AttemptView {
+  attempt: number;
+  outcome: string;
+  httpStatus: number | null;
+  nextAttemptAt: string | null;
+}
+
+const RETRY_INITIAL_MS = 400;
+const RETRY_MAX_MS = 1_600;
+
+/**
+ * Acceptance 2 and 3 end to end: Impact Advocate answering 503 (an outage) or 400 (a permanent
+ * refusal) to the redeem of a referral reward the issuance-bonus workflow applied, with the api
+ * over HTTP, the real worker process, PostgreSQL, the Temporal dev server and the fake Impact
+ * server. Operators see it through `GET /v1/admin/ops` and its sub-routes.
+ */
+describe('Impact outages during a redemption, end to end with the worker (acceptance 2 and 3)', () => {
+  // Backoff 400, 800, 1600 ms: a retrying redemption stays retrying long enough to be read.
+  const e2e = useWorkerE2e({ workerEnv: { DELIVERY_RETRY_INITIAL_INTERVAL_MS: String(RETRY_INITIAL_MS), DELIVERY_RETRY_MAX_INTERVAL_MS: String(RETRY_MAX_MS) } });
+  const { api } = e2e;
+
+  afterEach(() => api.fake!.faults.clear());
+
+  /** The referee's referral reward applied to their next issuance over the api: the issuance-bonus workflow starts its redemption. */
+  async function applyToIssuance(name: string) {
+    const subscriber = await referredKiloPassSubscriber(e2e, name);
+    return {
+      ...subscriber,
+      async issue(): Promise<string> {
+        await api.post('/v1/events/issuance-created', 'billing', kiloIssuance(e2e.id(`${name}-iss`), subscriber.referee)).expect(202);
+        const decided = await e2e.result<IssuanceBonusResult>(workflowIds.issuanceBonus(e2e.id(`${name}-iss`)));
+        expect(decided).toMatchObject({ decision: 'referral_bonus', item: { itemKind: 'referral_bonus', rewardId: subscriber.refereeReward.id } });
+        return decided.redemptionWorkflowId ?? workflowIds.rewardRedemption(subscriber.refereeReward.id);
+      },
+    };
+  }
+
+  const opsRedemption = async (rewardId: string): Promise<DeliveryView | undefined> => {
+    const ops = await api.get('/v1/admin/ops', 'admin').expect(200);
+    return (ops.body.needsAttention.redemptions as DeliveryView[]).find((d) => d.businessId === rewardId);
+  };
+  const attemptsOf = async (rewardId: string): Promise<AttemptView[]> =>
+    (await api.get(`/v1/admin/ops/deliveries/reward_redemption/${rewardId}/attempts`, 'admin').expect(200)).body.attempts;
+
+  it('acceptance 2: a redemption retried through three 503s redeems exactly once, its retrying attempts visible in ops meanwhile', async () => {
+    const subscriber = await applyToIssuance('outage');
+    const rewardId = subscriber.refereeReward.id;
+    api.fake!.faults.failNext('redeemReward', 503, { times: 3 });
+    const redemptionWorkflowId = await subscriber.issue();
+
+    // While Impact is down: ops lists the redemption as retrying, with the 503s it got so far.
+    const meanwhile = await eventually(
+      async () => {
+        const ops = (await api.get('/v1/admin/ops', 'admin').expect(200)).body;
+        const d = (ops.needsAttention.redemptions as DeliveryView[]).find((x) => x.businessId === rewardId);
+        return d?.status === 'retrying' && d.attempts >= 2 && ops.deliveries.byCategory.redemptions.retrying >= 1 ? d : undefined;
+      },
+      15_000,
+      'ops to show the redemption retrying after two attempts',
+    );
+    expect(meanwhile).toMatchObject({ kind: 'reward_redemption', lastError: { httpStatus: 503 } });
+    expect(meanwhile.nextAttemptAt).toEqual(expect.any(String));
+    const attemptsMeanwhile = await attemptsOf(rewardId);
+    expect(attemptsMeanwhile.slice(0, 2)).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'retrying', httpStatus: 503, nextAttemptAt: expect.any(String) }),
+      expect.objectContaining({ attempt: 2, outcome: 'retrying', httpStatus: 503, nextAttemptAt: expect.any(String) }),
+    ]);
+
+    const redeemed = await e2e.result<DeliveryResult>(redemptionWorkflowId);
+    expect(redeemed).toMatchObject({ kind: 'reward_redemption', businessId: rewardId, status: 'succeeded', attempts: 4 });
+    const calls = redeemCallsOf(api, rewardId);
+    expect(calls.map((c) => c.status)).toEqual([503, 503, 503, 200]);
+    expect(api.fake!.redemptions().filter((r) => r.rewardId === redeemed.details['chosenImpactRewardId'])).toHaveLength(1);
+
+    // Afterwards: succeeded, out of the attention list, every attempt kept.
+    expect(await opsRedemption(rewardId)).toBeUndefined();
+    const listed = await api.get(`/v1/admin/ops/deliveries?kind=reward_redemption&userId=${subscriber.referee}`, 'admin').expect(200);
+    expect(listed.body.deliveries).toEqual([expect.objectContaining({ businessId: rewardId, status: 'succeeded', attempts: 4, lastError: null, nextAttemptAt: null })]);
+    expect((await attemptsOf(rewardId)).map((a) => [a.attempt, a.outcome, a.httpStatus])).toEqual([
+      [1, 'retrying', 503],
+      [2, 'retrying', 503],
+      [3, 'retrying', 503],
+      [4, 'succeeded', null],
+    ]);
+  }, 90_000);
+
+  it('acceptance 3: a permanent 400 to the redeem ends the redemption failed, visible in ops, with no further calls to Impact', async () => {
+    const subscriber = await applyToIssuance('refused');
+    const rewardId = subscriber.refereeReward.id;
+    api.fake!.faults.failNext('redeemReward', 400);
+    const redemptionWorkflowId = await subscriber.issue();
+
+    const redeemed = await e2e.result<DeliveryResult>(redemptionWorkflowId);
+    expect(redeemed).toMatchObject({ kind: 'reward_redemption', businessId: rewardId, status: 'failed', attempts: 1, error: { httpStatus: 400 } });
+
+    const failed = await opsRedemption(rewardId);
+    expect(failed).toMatchObject({ kind: 'reward_redemption', status: 'failed', attempts: 1, lastError: { httpStatus: 400 }, nextAttemptAt: null });
+    const ops = (await api.get('/v1/admin/ops', 'admin').expect(200)).body;
+    expect(ops.deliveries.byCategory.redemptions.failed).toBeGreaterThanOrEqual(1);
+    const listed = await api.get('/v1/admin/ops/deliveries?kind=reward_redemption&status=failed', 'admin').expect(200);
+    expect(listed.body.deliveries).toEqual(expect.arrayContaining([expect.objectContaining({ businessId: rewardId, status: 'failed' })]));
+    expect((await attemptsOf(rewardId)).map((a) => [a.attempt, a.outcome, a.httpStatus, a.nextAttemptAt])).toEqual([[1, 'failed', 400, null]]);
+
+    // No further calls: the workflow closed, and nothing calls Impact for it during several backoff periods.
+    expect((await api.temporal.workflow.getHandle(redemptionWorkflowId).describe()).status.name).toBe('COMPLETED');
+    await new Promise((resolve) => setTimeout(resolve, 3 * RETRY_MAX_MS));
+    expect(redeemCallsOf(api, rewardId).map((c) => c.status)).toEqual([400]);
+    expect(api.fake!.redemptions().filter((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`))).toHaveLength(0);
+    expect(await opsRedemption(rewardId)).toMatchObject({ status: 'failed', attempts: 1 });
+  }, 90_000);
+});

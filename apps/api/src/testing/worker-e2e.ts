@@ -1,0 +1,204 @@
+import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
+import { getParticipantRegistration } from '@referrals/impact-sync';
+import { listRewards, type Reward } from '@referrals/ledger';
+import { type DeliveryResult, type ReportConversionResult, workflowIds } from '@referrals/workflows';
+import { type ApiHarness, useApiHarness } from './api-harness';
+import { createKiloPassProgram, KILO_PASS_PROGRAM, kiloPayment } from './kilo-pass-fixtures';
+import { impactEnv, startWorkerProcess, type WorkerProcess } from './worker-process';
+
+const DAY_MS = 86_400_000;
+
+export interface WorkerE2eOptions {
+  /** Worker environment on top of the defaults (short delivery backoff, no schedules, kilo_pass Impact on the fake). */
+  workerEnv?: Record<string, string>;
+  /** Per-request timeout of the worker's Impact client. */
+  impactTimeoutMs?: number;
+}
+
+export interface WorkerE2e {
+  readonly api: ApiHarness;
+  /** `<name>-<run>`: business ids unique to this spec file (workflow ids are global on the shared server). */
+  id(name: string): string;
+  /** Starts a worker process with this file's environment (one runs after beforeAll). */
+  startWorker(): Promise<void>;
+  /** Stops the running worker process (SIGINT: the graceful drain `npm start` and deployments use). */
+  stopWorker(): Promise<void>;
+  /** The workflow's result, or a failure naming it (with the worker's output) after `timeoutMs`. */
+  result<T>(workflowId: string, timeoutMs?: number): Promise<T>;
+  /** The worker's environment for this file (for a test to read its timings). */
+  readonly workerEnv: Record<string, string>;
+}
+
+/**
+ * End to end with the real worker: the api over HTTP (useApiHarness with the fake Impact server),
+ * PostgreSQL, the Temporal dev server and `apps/worker/src/main.ts` as a separate process on the
+ * file's own task queue, with the Kilo Pass program created through the admin api.
+ */
+export function useWorkerE2e(options: WorkerE2eOptions = {}): WorkerE2e {
+  const api = useApiHarness({ fakeImpact: true });
+  let worker: WorkerProcess | undefined;
+  let env: Record<string, string> = {};
+  const outputs: string[] = [];
+
+  const startWorker = async () => {
+    if (worker) throw new Error('a worker process runs already');
+    worker = await startWorkerProcess(env);
+  };
+  const stopWorker = async () => {
+    const running = worker;
+    worker = undefined;
+    if (!running) return;
+    await running.stop();
+    outputs.push(running.output());
+  };
+
+  beforeAll(async () => {
+    // Workflow ids derive from reward ids; every spec file has its own database but shares the
+    // Temporal server, so this file's rewards get ids far from the others'.
+    await api.db.sequelize.query(`ALTER SEQUENCE ledger_rewards_id_seq RESTART WITH ${BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000))}`);
+    env = {
+      DATABASE_URL: api.db.databaseUrl,
+      TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] ?? '',
+      TEMPORAL_NAMESPACE: process.env['TEMPORAL_NAMESPACE'] ?? 'default',
+      TEMPORAL_TASK_QUEUE: api.taskQueue,
+      SCHEDULES_ENABLED: 'false',
+      IMPACT_PRODUCTS: 'kilo_pass',
+      DELIVERY_RETRY_INITIAL_INTERVAL_MS: '100',
+      DELIVERY_RETRY_MAX_INTERVAL_MS: '500',
+      IMPACT_POLL_INTERVAL_MS: '50',
+      ...impactEnv(api.fake!.clientConfig({ only: ['kilo_pass'], timeoutMs: options.impactTimeoutMs ?? 2_000 })),
+      ...options.workerEnv,
+    };
+    await startWorker();
+    await createKiloPassProgram(api);
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopWorker();
+  }, 30_000);
+
+  const result = async <T>(workflowId: string, timeoutMs = 30_000): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        api.temporal.workflow.getHandle(workflowId).result() as Promise<T>,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`${workflowId} did not finish within ${timeoutMs} ms:\n${[...outputs, worker?.output() ?? ''].join('\n')}`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    api,
+    id: (name) => `${name}-${api.run}`,
+    startWorker,
+    stopWorker,
+    result,
+    get workerEnv() {
+      return env;
+    },
+  };
+}
+
+/** Polls `probe` (every 50 ms) until it answers something other than undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface ReferredSubscriber {
+  referrer: string;
+  referee: string;
+  refereeEmail: string;
+  /** The referee's pending 2450-cent reward (earned by the first tier_49 payment). */
+  refereeReward: Reward;
+}
+
+/**
+ * The Kilo Pass referral path over the api, each step finished by the worker: the referrer gets a
+ * widget token (registered in Advocate, code stored), the visitor's `_saasquatch` touch and
+ * signup, the referee's widget token with the cookie (registered as referred), a first tier_49
+ * payment (2450 cents pending each, referral SALE reported). Advocate then holds a 24.50 USD
+ * reward for the referee: the one a redemption of the local reward redeems.
+ */
+export async function referredKiloPassSubscriber(e2e: WorkerE2e, name: string): Promise<ReferredSubscriber> {
+  const { api } = e2e;
+  const referrer = e2e.id(`${name}-referrer`);
+  const referee = e2e.id(`${name}-referee`);
+  const referrerEmail = `${referrer}@example.com`;
+  const refereeEmail = `${referee}@example.com`;
+
+  const token = await api.post('/v1/widget-tokens', 'storefront', { programKey: KILO_PASS_PROGRAM, user: { id: referrer, email: referrerEmail } }).expect(200);
+  await expectSucceeded(e2e, token.body.registration.workflowId);
+  const code = (await getParticipantRegistration(api.db.sequelize, KILO_PASS_PROGRAM, referrer))?.referralCode;
+  if (!code) throw new Error(`the registration of ${referrer} stored no referral code`);
+  // The host registers Advocate's code for attribution, and the touch names it as the link's rsCode
+  // (attribution reads the code, not the cookie), as in acceptance 1.
+  await api.post('/v1/referral-codes', 'storefront', { programKey: KILO_PASS_PROGRAM, code, userId: referrer }).expect(201);
+  const cookie = fakeSaasquatchCookie({ tenantAlias: 'referrals_demo', programId: '51700', code });
+  await api
+    .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: e2e.id(`${name}-anon`), product: 'kilo_pass', programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: code } })
+    .expect(201);
+  const signup = await api.post('/v1/signups', 'storefront', { product: 'kilo_pass', userId: referee, anonymousId: e2e.id(`${name}-anon`), email: refereeEmail }).expect(200);
+  if (signup.body.referral?.status !== 'qualified') throw new Error(`the referral of ${referee} did not qualify: ${JSON.stringify(signup.body)}`);
+  const refereeToken = await api
+    .post('/v1/widget-tokens', 'storefront', { programKey: KILO_PASS_PROGRAM, user: { id: referee, email: refereeEmail }, saasquatchCookie: cookie })
+    .expect(200);
+  await expectSucceeded(e2e, refereeToken.body.registration.workflowId);
+
+  const invoice = e2e.id(`${name}-in`);
+  await api.post('/v1/events/payment-succeeded', 'billing', { ...kiloPayment(referee, invoice), email: refereeEmail }).expect(200);
+  const report = await e2e.result<ReportConversionResult>(workflowIds.conversionReport(`stripe:${invoice}`));
+  if (report.reported?.status !== 'succeeded') throw new Error(`the referral SALE of ${invoice} was not reported: ${JSON.stringify(report)}`);
+  await api.fake!.settle();
+  const refereeParticipant = await getParticipantRegistration(api.db.sequelize, KILO_PASS_PROGRAM, referee);
+  if (!api.fake!.rewards().some((r) => r.userId === refereeParticipant?.participantId && r.assignedCredit === 24.5)) {
+    throw new Error(`Advocate holds no 24.50 USD reward for ${referee}`);
+  }
+  const [refereeReward] = await listRewards(api.db.sequelize, { beneficiaryId: referee });
+  if (refereeReward?.status !== 'pending') throw new Error(`${referee} has no pending reward: ${JSON.stringify(refereeReward)}`);
+  return { referrer, referee, refereeEmail, refereeReward };
+}
+
+async function expectSucceeded(e2e: WorkerE2e, workflowId: string): Promise<void> {
+  const registered = await e2e.result<DeliveryResult>(workflowId);
+  if (registered.status !== 'succeeded') throw new Error(`${workflowId} ended ${registered.status}: ${JSON.stringify(registered.error)}`);
+}
+
+/**
+ * The body of `POST /v1/events/issuance-created` for a monthly Kilo Pass issuance created `createdInMs`
+ * from now (after the rewards earned so far), period of 30 days. Not a first-time subscriber unless
+ * asked: no welcome promo, so the referral reward or the usage bonus decide.
+ */
+export function kiloIssuance(issuanceId: string, subscriberId: string, overrides: Record<string, unknown> = {}, createdInMs = 1_000) {
+  const createdAt = new Date(Date.now() + createdInMs);
+  return {
+    issuanceId,
+    subscriberId,
+    product: 'kilo_pass',
+    programKey: KILO_PASS_PROGRAM,
+    issuanceCreatedAt: createdAt.toISOString(),
+    periodEndsAt: new Date(createdAt.getTime() + 30 * DAY_MS).toISOString(),
+    interval: 'month',
+    issuanceNumber: 2,
+    firstTimeSubscriber: false,
+    subscriberStartedAt: new Date(createdAt.getTime() - 30 * DAY_MS).toISOString(),
+    ...overrides,
+  };
+}
+
+/** Redeem calls the fake received for one local reward (the worker's request ids name it). */
+export function redeemCallsOf(api: ApiHarness, rewardId: string) {
+  return api.fake!.requests({ operation: 'redeemReward' }).filter((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`));
+}
