@@ -69,9 +69,7 @@ describe('Kilo Pass end to end with the worker (acceptance 1)', () => {
   it('captures the visitor\'s _saasquatch touch, signs them up and registers them with the cookie as the referred participant', async () => {
     const participant = await getParticipantRegistration(api.db.sequelize, KILO_PASS_PROGRAM, id('referrer'));
     const code = participant!.referralCode!;
-    // Stand-in for the worker: the registration stores Advocate's code in impact-sync only, so the
-    // host registers it for attribution (the registration activity should do this: see the report).
-    await api.post('/v1/referral-codes', 'storefront', { programKey: KILO_PASS_PROGRAM, code, userId: id('referrer') }).expect(201);
+    // No host call registers the code: the worker's registration gave it to attribution.
     const cookie = fakeSaasquatchCookie({ tenantAlias: 'referrals_demo', programId: '51700', code });
     await api
       .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: id('anon'), product: 'kilo_pass', programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: code } })

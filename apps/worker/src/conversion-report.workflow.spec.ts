@@ -1,4 +1,6 @@
+import { createAttribution } from '@referrals/attribution';
 import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
+import { createProgramStore } from '@referrals/programs';
 import { deliveryBusinessIds, getDelivery, getParticipantRegistration } from '@referrals/impact-sync';
 import {
   startOptions,
@@ -59,6 +61,25 @@ describe('registerParticipant', () => {
     expect(stored).toMatchObject({ participantId: `${userId}@example.test`, referralCode: result.details['referralCode'] });
     const [request] = h.impact.fake.requests({ operation: 'upsertParticipant' }).filter((r) => r.path.endsWith(encodeURIComponent(`${userId}@example.test`)));
     expect(request?.body).toMatchObject({ locale: 'en_US', email: `${userId}@example.test` });
+  });
+
+  it('registers the code with attribution: a visitor arriving with it (rsCode) is referred by the participant at signup', async () => {
+    const userId = uniqueId('referrer');
+    const code = (await register(h, userId)).details['referralCode'] as string;
+    const attribution = createAttribution({
+      sequelize: h.sequelize,
+      programs: createProgramStore({ sequelize: h.sequelize }),
+      emailHashSecret: 'worker-spec-secret-0123456789',
+      eligibilityFacts: (request) => ({
+        referral: { created_at: request.signedUpAt },
+        referrer: { user_id: request.referrerUserId, rewards_earned: 0 },
+        referee: { user_id: request.refereeUserId, is_new_account: request.isNewAccount },
+      }),
+    });
+    const anonymousId = uniqueId('anon');
+    await attribution.captureTouch({ kind: 'referral', anonymousId, product: KILO_PASS.product, saasquatchCookie: 'opaque', metadata: { rsCode: code } });
+    const { referral } = await attribution.recordSignup({ product: KILO_PASS.product, userId: uniqueId('referee'), anonymousId, email: 'visitor@example.test' });
+    expect(referral).toMatchObject({ referrerUserId: userId, referralCode: code });
   });
 
   it('retries transient failures and then succeeds once', async () => {

@@ -3,9 +3,11 @@
  * attributes, schedules, workflow bundle; serves the task queue until SIGINT/SIGTERM, then drains
  * and exits.
  */
+import { createReferralCodeRegistry } from '@referrals/attribution';
 import { exitOnConfigError } from '@referrals/config';
 import { createSequelize, pingDatabase, redactDatabaseUrl } from '@referrals/db';
 import { createImpactClient } from '@referrals/impact-client';
+import { createProgramStore } from '@referrals/programs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import pino from 'pino';
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     activities: createActivities({
       sequelize,
       impact,
+      referralCodes: createReferralCodeRegistry({ sequelize, programs: createProgramStore({ sequelize }) }),
       settings: workflowSettingsOf(config),
       polling: impactPollingOf(config),
       clock: () => new Date(),

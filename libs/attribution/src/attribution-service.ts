@@ -69,6 +69,30 @@ export interface Attribution {
   findConversion(key: ConversionKey): Promise<Conversion | null>;
 }
 
+export interface ReferralCodeRegistryDeps {
+  readonly sequelize: Sequelize;
+  /** Where the program of a code is looked up (`program_unknown` otherwise). */
+  readonly programs: ProgramStore;
+  readonly clock?: () => Date;
+}
+
+/** The referral-code part of the service: what a host that only learns codes needs. */
+export type ReferralCodeRegistry = Pick<Attribution, 'registerReferralCode' | 'blockReferrer' | 'unblockReferrer'>;
+
+/**
+ * Referral codes only, for hosts that record codes but never decide signups or conversions (the
+ * worker stores the code Impact Advocate returned): it needs no eligibility facts and no email
+ * hash secret. Same tables and rules as `createAttribution(...).registerReferralCode`.
+ */
+export function createReferralCodeRegistry(deps: ReferralCodeRegistryDeps): ReferralCodeRegistry {
+  const base = { sequelize: deps.sequelize, programs: deps.programs, clock: deps.clock ?? (() => new Date()) };
+  return {
+    registerReferralCode: (input) => registerReferralCode(base, input),
+    blockReferrer: (input) => setReferrerBlocked(base, input, true),
+    unblockReferrer: (input) => setReferrerBlocked(base, input, false),
+  };
+}
+
 /** Builds the service from its dependencies; checks them once, here, and fails fast. */
 export function createAttribution(deps: AttributionDeps): Attribution {
   const clock = deps.clock ?? (() => new Date());
@@ -82,6 +106,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
   }
   const { sequelize, programs } = deps;
   const base = { sequelize, programs, clock };
+  const codes = createReferralCodeRegistry(base);
   const capture = { ...base, touchWriter: createTouchBatchWriter(sequelize, deps.touchBatch) };
   const tombstones = { sequelize, clock, emailHashSecret: deps.emailHashSecret, normalizeEmail };
 
@@ -89,9 +114,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     captureTouch: (input) => captureTouch(capture, input),
     associateTouches: (input) => associateTouches(base, input),
     listTouches: (filter) => listTouches(sequelize, filter),
-    registerReferralCode: (input) => registerReferralCode(base, input),
-    blockReferrer: (input) => setReferrerBlocked(base, input, true),
-    unblockReferrer: (input) => setReferrerBlocked(base, input, false),
+    ...codes,
     recordAccountDeletion: (input) => recordAccountDeletion(tombstones, input),
     recordSignup: (input) => recordSignup({ ...base, ...tombstones, eligibilityFacts: deps.eligibilityFacts, windowDays }, input),
     getReferral: (id) => getReferral(sequelize, id),

@@ -1,7 +1,14 @@
 // The public API of @referrals/attribution. Everything else in src/ is internal.
 
 // The service
-export { createAttribution, type Attribution, type AttributionDeps } from './attribution-service';
+export {
+  createAttribution,
+  createReferralCodeRegistry,
+  type Attribution,
+  type AttributionDeps,
+  type ReferralCodeRegistry,
+  type ReferralCodeRegistryDeps,
+} from './attribution-service';
 
 // Pure conversion-time attribution
 export {

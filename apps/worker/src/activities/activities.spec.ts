@@ -1,32 +1,44 @@
-import { dbMigrations } from '@referrals/db';
+import { type ReferralCodeRegistry } from '@referrals/attribution';
 import { useTestDatabase } from '@referrals/db/testing';
 import { type ImpactTestHarness, startImpactTestHarness } from '@referrals/impact-client/testing';
-import { deliveryBusinessIds, getDelivery, impactSyncMigrations, listDeliveryAttempts, recordParticipantRegistration } from '@referrals/impact-sync';
-import { getIssuanceBonusItem, ledgerMigrations, verifyLedger } from '@referrals/ledger';
+import { deliveryBusinessIds, getDelivery, getParticipantRegistration, listDeliveryAttempts, recordParticipantRegistration } from '@referrals/impact-sync';
+import { getIssuanceBonusItem, verifyLedger } from '@referrals/ledger';
 import { type ReportConversionInput, type WorkerActivities } from '@referrals/workflows';
 import { QueryTypes } from 'sequelize';
-import { grantKiloPassRewards, KILO_PASS, testSettings, uniqueId } from '../testing/worker-harness';
-import { createActivities } from './index';
+import {
+  grantKiloPassRewards,
+  KILO_PASS,
+  referralCodesOf,
+  saveKiloPassProgram,
+  testSettings,
+  uniqueId,
+  workerTestMigrations,
+} from '../testing/worker-harness';
+import { type ActivityDeps, createActivities } from './index';
 
 /**
  * The activities called directly (no Temporal): each one, called twice with the same input,
  * writes nothing new and sends nothing new, and answers the same.
  */
 describe('createActivities', () => {
-  const db = useTestDatabase([dbMigrations, ledgerMigrations, impactSyncMigrations]);
+  const db = useTestDatabase(workerTestMigrations);
   let impact: ImpactTestHarness;
   let activities: WorkerActivities;
+  let deps: ActivityDeps;
   const attempt = (n: number) => ({ attempt: n, retryDelayMs: 100 });
 
   beforeAll(async () => {
     impact = await startImpactTestHarness();
-    activities = createActivities({
+    await saveKiloPassProgram(db.sequelize);
+    deps = {
       sequelize: db.sequelize,
       impact: impact.client,
+      referralCodes: referralCodesOf(db.sequelize),
       settings: testSettings,
       polling: { maxPolls: 2, pollIntervalMs: 10 },
       clock: () => new Date(),
-    });
+    };
+    activities = createActivities(deps);
   });
   afterAll(() => impact.close());
   afterEach(async () => {
@@ -174,6 +186,79 @@ describe('createActivities', () => {
       const second = await activities.attemptParticipantRegistration({ ...attempt(2), registration });
       expect(second).toEqual(first);
       expect(impact.fake.requests({ operation: 'upsertParticipant' }).filter((r) => r.path.includes(encodeURIComponent(`${userId}@`)))).toHaveLength(1);
+    });
+  });
+
+  describe('registration feeds attribution', () => {
+    const registrationOf = (userId: string) => ({
+      programKey: KILO_PASS.programKey,
+      product: KILO_PASS.product,
+      userId,
+      participant: { id: `${userId}@example.test`, accountId: `${userId}@example.test`, firstName: 'Ada' },
+    });
+    /** Who owns each code of the program, as attribution stores them. */
+    const codeOwners = async (codes: string[]) =>
+      db.sequelize.query<{ code: string; user_id: string }>(
+        'SELECT code, user_id FROM attribution_referral_codes WHERE program_key = $1 AND code = ANY($2::text[]) ORDER BY code',
+        { bind: [KILO_PASS.programKey, codes], type: QueryTypes.SELECT },
+      );
+
+    it('registers the referral code Impact returned as the user\'s code in attribution', async () => {
+      const registration = registrationOf(uniqueId('referrer'));
+      await activities.openParticipantRegistration({ registration, workflowId: 'wf' });
+      const result = await activities.attemptParticipantRegistration({ ...attempt(1), registration });
+      const code = (await getParticipantRegistration(db.sequelize, KILO_PASS.programKey, registration.userId))?.referralCode;
+      expect(code).toEqual(expect.any(String));
+      expect(result).toMatchObject({ state: 'ended', result: { status: 'succeeded', details: { referralCode: code } } });
+      expect(await codeOwners([code as string])).toEqual([{ code, user_id: registration.userId }]);
+    });
+
+    it('an attempt retried after the code was registered (the activity died before recording the end) succeeds with the same code', async () => {
+      const registration = registrationOf(uniqueId('referrer'));
+      let calls = 0;
+      const dyingOnce: Pick<ReferralCodeRegistry, 'registerReferralCode'> = {
+        async registerReferralCode(input) {
+          calls += 1;
+          const stored = await deps.referralCodes.registerReferralCode(input);
+          if (calls === 1) throw new Error('connection terminated unexpectedly'); // after the insert: only the answer is lost
+          return stored;
+        },
+      };
+      const flaky = createActivities({ ...deps, referralCodes: dyingOnce });
+      await flaky.openParticipantRegistration({ registration, workflowId: 'wf' });
+      await expect(flaky.attemptParticipantRegistration({ ...attempt(1), registration })).rejects.toThrow('connection terminated unexpectedly');
+      const businessId = deliveryBusinessIds.participantRegistration(registration.programKey, registration.userId);
+      expect(await getDelivery(db.sequelize, 'participant_registration', businessId)).toMatchObject({ status: 'pending', attempts: 0 });
+
+      // Temporal retries the same attempt: Impact's upsert and attribution's registration both replay.
+      const retried = await flaky.attemptParticipantRegistration({ ...attempt(1), registration });
+      const code = (await getParticipantRegistration(db.sequelize, KILO_PASS.programKey, registration.userId))?.referralCode as string;
+      expect(retried).toMatchObject({ state: 'ended', result: { status: 'succeeded', attempts: 1, details: { referralCode: code } } });
+      expect(calls).toBe(2);
+      expect(await codeOwners([code])).toEqual([{ code, user_id: registration.userId }]);
+    });
+
+    it('a code another user already owns in the program fails the delivery for good (recorded, no retry loop) and keeps the owner', async () => {
+      const registration = registrationOf(uniqueId('referrer'));
+      // Impact's code for this participant is known before the activity runs (the upsert is idempotent and keeps codes).
+      const known = await impact.client.forProduct(KILO_PASS.product).advocate.upsertParticipant(registration.participant);
+      const code = known.kind === 'ok' ? known.value.referralCode : null;
+      if (code === null) throw new Error(`the fake returned no code: ${JSON.stringify(known)}`);
+      await deps.referralCodes.registerReferralCode({ programKey: KILO_PASS.programKey, code, userId: 'native-owner' });
+
+      await activities.openParticipantRegistration({ registration, workflowId: 'wf' });
+      const first = await activities.attemptParticipantRegistration({ ...attempt(1), registration });
+      expect(first).toMatchObject({
+        state: 'ended',
+        result: { status: 'failed', attempts: 1, error: { code: 'referral_code_taken', message: expect.stringContaining(code), httpStatus: null } },
+      });
+      // A later attempt (or a re-run workflow) answers the recorded failure without calling anyone.
+      const upserts = impact.fake.requests({ operation: 'upsertParticipant' }).length;
+      expect(await activities.attemptParticipantRegistration({ ...attempt(2), registration })).toEqual(first);
+      expect(impact.fake.requests({ operation: 'upsertParticipant' })).toHaveLength(upserts);
+      expect(await codeOwners([code])).toEqual([{ code, user_id: 'native-owner' }]);
+      // The Impact side is kept: the participant ids serve redemptions.
+      expect(await getParticipantRegistration(db.sequelize, KILO_PASS.programKey, registration.userId)).toMatchObject({ participantId: registration.participant.id });
     });
   });
 

@@ -1,3 +1,4 @@
+import { type ReferralCodeRegistry } from '@referrals/attribution';
 import { type ImpactClient } from '@referrals/impact-client';
 import { type WorkflowSettings } from '@referrals/workflows';
 import { type Sequelize } from 'sequelize';
@@ -12,6 +13,8 @@ export interface ImpactPollingSettings {
 export interface ActivityDeps {
   sequelize: Sequelize;
   impact: ImpactClient;
+  /** Attribution's referral codes: the code Impact Advocate returns at registration is registered there too. */
+  referralCodes: Pick<ReferralCodeRegistry, 'registerReferralCode'>;
   settings: WorkflowSettings;
   polling: ImpactPollingSettings;
   clock: () => Date;

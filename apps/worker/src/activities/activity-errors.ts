@@ -1,3 +1,4 @@
+import { isAttributionError } from '@referrals/attribution';
 import { isImpactSyncError } from '@referrals/impact-sync';
 import { isLedgerError } from '@referrals/ledger';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -8,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/activity';
  * database that is down, a lost connection) is rethrown as it is and retried by Temporal.
  */
 export function toActivityFailure(error: unknown): unknown {
-  if (isLedgerError(error) || isImpactSyncError(error)) {
+  if (isLedgerError(error) || isImpactSyncError(error) || isAttributionError(error)) {
     return ApplicationFailure.create({
       type: error.code,
       message: error.message,

@@ -1,10 +1,15 @@
+import { isAttributionError } from '@referrals/attribution';
 import { deliveryBusinessIds, deliveryKeys, isTerminalDeliveryStatus, recordParticipantRegistration } from '@referrals/impact-sync';
-import { type RegistrationActivities } from '@referrals/workflows';
+import { type DeliveryFailure, type RegisterParticipantInput, type RegistrationActivities } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
 import { withBusinessErrors } from './activity-errors';
 import { activityCancellationSignal, deliveryToAttempt, endOfImpactOutcome, openDelivery, recordAttemptEnd, resultOf, type AttemptEnd } from './delivery-recording';
 
-/** Participant registration with Impact Advocate (upsert), storing the program-scoped referral code. */
+/**
+ * Participant registration with Impact Advocate (upsert), storing the program-scoped referral code
+ * in impact-sync (participant ids, for redemptions) and in attribution (so that a later touch
+ * carrying the code, as `_saasquatch` cookie or `rsCode`, finds this referrer at signup).
+ */
 export function createRegistrationActivities(deps: ActivityDeps): RegistrationActivities {
   const { sequelize, impact } = deps;
   return {
@@ -43,13 +48,44 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
             referredByCode: outcome.value.referredByCode,
             now: deps.clock(),
           });
-          end = { outcome: 'succeeded', details: { participantId: stored.participantId, referralCode: stored.referralCode } };
+          const conflict = stored.referralCode === null ? null : await registerWithAttribution(deps, registration, stored.referralCode);
+          end = conflict
+            ? { outcome: 'failed', error: conflict }
+            : { outcome: 'succeeded', details: { participantId: stored.participantId, referralCode: stored.referralCode } };
         } else {
           end = endOfImpactOutcome(outcome, () => ({ outcome: 'succeeded' }));
         }
         return recordAttemptEnd(sequelize, deps.clock(), { kind: 'participant_registration', businessId, requestId }, { attempt, retryDelayMs }, end);
       }),
   };
+}
+
+/**
+ * Registers Impact's code as the user's referral code in attribution. A retried attempt registers
+ * the same code for the same user again, which attribution answers with the stored code.
+ *
+ * A code attribution refuses for good (`referral_code_taken`: another user already owns it in the
+ * program, e.g. the same native code; `program_unknown`; `input_invalid`) is answered as a
+ * permanent failure of this delivery, recorded and shown to operators: retrying cannot change
+ * who owns the code, and the Impact side (participant ids, stored above) is kept. Anything else
+ * (the database, a retryable conflict) is thrown and retried by Temporal.
+ */
+async function registerWithAttribution(
+  deps: ActivityDeps,
+  registration: RegisterParticipantInput,
+  code: string,
+): Promise<DeliveryFailure | null> {
+  try {
+    await deps.referralCodes.registerReferralCode({ programKey: registration.programKey, code, userId: registration.userId });
+    return null;
+  } catch (error) {
+    if (!isAttributionError(error) || error.retryable) throw error;
+    return {
+      code: error.code,
+      message: `the referral code Impact returned (${code}) cannot be registered in attribution for program "${registration.programKey}": ${error.message}`,
+      httpStatus: null,
+    };
+  }
 }
 
 const workflowKey = (programKey: string, userId: string) => `impact-advocate-registration:${programKey}:${userId}`;

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { attributionMigrations, createReferralCodeRegistry } from '@referrals/attribution';
 import { dbMigrations } from '@referrals/db';
 import { useTestDatabase } from '@referrals/db/testing';
 import { type ImpactTestHarness, startImpactTestHarness } from '@referrals/impact-client/testing';
 import { impactSyncMigrations, recordParticipantRegistration } from '@referrals/impact-sync';
 import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput, type Reward } from '@referrals/ledger';
+import { createProgramStore, programsMigrations } from '@referrals/programs';
+import { examplePrograms } from '@referrals/rule-dsl';
 import { type WorkflowSettings } from '@referrals/workflows';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -50,8 +53,21 @@ function installRuntime(): void {
   runtimeInstalled = true;
 }
 
+/** Every table the activities touch: the ledger, impact-sync, and attribution's referral codes (with the programs they belong to). */
+export const workerTestMigrations = [dbMigrations, ledgerMigrations, impactSyncMigrations, programsMigrations, attributionMigrations];
+
+/** Attribution's referral codes as the worker wires them (programs looked up in the same database). */
+export function referralCodesOf(sequelize: Sequelize) {
+  return createReferralCodeRegistry({ sequelize, programs: createProgramStore({ sequelize }) });
+}
+
+/** The Kilo Pass program (KILO_PASS.programKey) as version 1: referral codes are registered in it. */
+export async function saveKiloPassProgram(sequelize: Sequelize): Promise<void> {
+  await createProgramStore({ sequelize }).save({ document: structuredClone(examplePrograms.kiloPass), author: 'test:worker', changeNote: 'launch' });
+}
+
 export function useWorkerHarness(options: { settings?: Partial<WorkflowSettings>; workflowsPath?: string } = {}): WorkerHarness {
-  const db = useTestDatabase([dbMigrations, ledgerMigrations, impactSyncMigrations]);
+  const db = useTestDatabase(workerTestMigrations);
   const taskQueue = `test-${randomUUID()}`;
   const settings = { ...testSettings, ...options.settings };
   let impact: ImpactTestHarness | undefined;
@@ -71,6 +87,7 @@ export function useWorkerHarness(options: { settings?: Partial<WorkflowSettings>
       activities: createActivities({
         sequelize: db.sequelize,
         impact: impact.client,
+        referralCodes: referralCodesOf(db.sequelize),
         settings,
         polling: { maxPolls: 3, pollIntervalMs: 50 },
         clock: () => new Date(),
@@ -93,6 +110,7 @@ export function useWorkerHarness(options: { settings?: Partial<WorkflowSettings>
     // derive from reward ids: start this file's reward ids far from the other files'.
     const firstRewardId = BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000));
     await db.sequelize.query(`ALTER SEQUENCE ledger_rewards_id_seq RESTART WITH ${firstRewardId}`);
+    await saveKiloPassProgram(db.sequelize);
     impact = await startImpactTestHarness();
     bundle = await bundleWorkflows(options.workflowsPath);
     const address = process.env['TEMPORAL_ADDRESS'] ?? '';
@@ -139,7 +157,7 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${sequence}`;
 }
 
-export const KILO_PASS = { programKey: 'kilo-pass', product: 'kilo_pass', tenantAlias: 'referrals_demo', programId: '51700' } as const;
+export const KILO_PASS = { programKey: examplePrograms.kiloPass.key, product: 'kilo_pass', tenantAlias: 'referrals_demo', programId: '51700' } as const;
 
 /** A Kilo Pass conversion: both roles earn 2450 USD cents, pending, earned at `earnedAt`. */
 export async function grantKiloPassRewards(
