@@ -1,5 +1,6 @@
 import { ConfigError } from '@referrals/config';
-import { impactConfigFromEnv, parseImpactConfig } from './impact-config.schema';
+import { impactConfigFromEnv, impactConfigToEnv, parseImpactConfig, type ImpactConfigInput } from './impact-config.schema';
+import { defaultFakeImpactSeed, fakeImpactClientConfig } from './testing/fake-impact.seed';
 
 const advocate = {
   tenantAlias: 'referrals_demo',
@@ -101,5 +102,42 @@ describe('impactConfigFromEnv', () => {
     const error = configError(() => impactConfigFromEnv({ ...env, IMPACT_KILOCLAW_PERFORMANCE_CAMPAIGN_ID: 'abc-secret' }, ['kiloclaw']));
     expect(error.variable).toBe('IMPACT_KILOCLAW_PERFORMANCE_CAMPAIGN_ID');
     expect(error.message).not.toContain('abc-secret');
+  });
+});
+
+describe('impactConfigToEnv', () => {
+  const full: ImpactConfigInput = {
+    timeoutMs: 2500,
+    products: {
+      kiloclaw: {
+        advocate: { ...advocate, authStyle: 'empty_username_api_key', widgetId: 'p/51699/w/custom', rewardUnitDecimals: 0, baseUrl: 'http://127.0.0.1:4010/' },
+        performance: { accountSid: 'IRPERF', authToken: 'perf-token', campaignId: 50754, actionTrackerIds: { SALE: 71659, SIGNUP: '71655' } },
+      },
+      kilo_pass: { advocate: { ...advocate, programId: '51700', rewardUnit: 'USD', rewardUnitDecimals: 2 } },
+      tutoring: { performance: { accountSid: 'IRPERF', authToken: 'perf-token', campaignId: '50756' } },
+    },
+  };
+
+  it.each([
+    ['every field of both sections, numbers as strings, a trailing slash', full],
+    ['only the defaults filled in (a parsed configuration)', parseImpactConfig(full)],
+    ['the fake server seed', fakeImpactClientConfig(defaultFakeImpactSeed, 'http://127.0.0.1:4010', { timeoutMs: 2000 })],
+    ['no products', { products: {} }],
+  ])('round-trips: reading back what it wrote gives the same parsed configuration (%s)', (_case, config) => {
+    const products = Object.keys(config.products ?? {});
+    expect(impactConfigFromEnv(impactConfigToEnv(config), products)).toEqual(parseImpactConfig(config));
+  });
+
+  it('writes the variable names impactConfigFromEnv documents, and no timeout unless given', () => {
+    const env = impactConfigToEnv({ products: { kilo_pass: full.products!['kiloclaw']! } });
+    expect(env).toMatchObject({
+      IMPACT_KILO_PASS_ADVOCATE_TENANT_ALIAS: 'referrals_demo',
+      IMPACT_KILO_PASS_ADVOCATE_REWARD_UNIT_DECIMALS: '0',
+      IMPACT_KILO_PASS_ADVOCATE_BASE_URL: 'http://127.0.0.1:4010/',
+      IMPACT_KILO_PASS_PERFORMANCE_CAMPAIGN_ID: '50754',
+      IMPACT_KILO_PASS_PERFORMANCE_ACTION_TRACKER_SALE: '71659',
+    });
+    expect(Object.keys(env).every((name) => name.startsWith('IMPACT_KILO_PASS_'))).toBe(true);
+    expect(env).not.toHaveProperty('IMPACT_TIMEOUT_MS');
   });
 });

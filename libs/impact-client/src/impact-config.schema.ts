@@ -184,6 +184,38 @@ export function impactConfigFromEnv(env: NodeJS.ProcessEnv, products: readonly s
   throw new ConfigError(variable, problem);
 }
 
+/**
+ * The inverse of {@link impactConfigFromEnv}: the environment variables that configure `config`
+ * (`{ products: { kilo_pass: { advocate: { tenantAlias } } } }` ->
+ * `IMPACT_KILO_PASS_ADVOCATE_TENANT_ALIAS`), for a parent process that hands a configuration to a
+ * child (the dev stack's fake Impact, tests running the worker process). Reading them back with
+ * the products' keys gives the same parsed configuration. The values include secrets: pass them to
+ * a child's environment, never to a log.
+ */
+export function impactConfigToEnv(config: ImpactConfigInput): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [product, sections] of Object.entries(config.products ?? {})) {
+    const productPrefix = `IMPACT_${product.toUpperCase()}`;
+    const write = (name: 'advocate' | 'performance', values: Record<string, unknown> | undefined, fields: readonly string[]) => {
+      if (!values) return;
+      const prefix = `${productPrefix}_${name.toUpperCase()}`;
+      for (const field of fields) {
+        const value = values[field];
+        if (value !== undefined) env[envName(prefix, field)] = String(value);
+      }
+      if (name === 'performance') {
+        for (const [event, id] of Object.entries((values['actionTrackerIds'] ?? {}) as Record<string, unknown>)) {
+          if (id !== undefined) env[`${prefix}_ACTION_TRACKER_${event}`] = String(id);
+        }
+      }
+    };
+    write('advocate', sections?.advocate, ADVOCATE_ENV_FIELDS);
+    write('performance', sections?.performance, PERFORMANCE_ENV_FIELDS);
+  }
+  if (config.timeoutMs !== undefined) env['IMPACT_TIMEOUT_MS'] = String(config.timeoutMs);
+  return env;
+}
+
 /** The identifiers a Verified Access widget needs; safe to send to a browser. */
 export interface WidgetConfig {
   tenantAlias: string;

@@ -43,6 +43,7 @@ export {
   type AdvocateProgramConfig,
   type ConversionEvent,
   impactConfigFromEnv,
+  impactConfigToEnv,
   type ImpactConfig,
   type ImpactConfigInput,
   impactConfigSchema,

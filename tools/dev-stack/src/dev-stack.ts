@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type RunningPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { type DevFakeImpact, startFakeImpactUnlessCredentials } from './fake-impact';
 import { freePort } from './free-port';
 import { stackLog } from './log';
 import { type StackEnv } from './stack-env';
@@ -19,14 +20,24 @@ export interface DevStack {
   temporalAddress: string;
   temporalNamespace: string;
   temporalUiUrl?: string;
+  /** The fake Impact server's URL when this launcher started one. */
+  fakeImpactUrl?: string;
+  /** IMPACT_* variables for the api and the worker (the fake's configuration; empty otherwise). */
+  impactEnv: Record<string, string>;
   /** What this launcher started (and so must stop); external services are only used. */
-  started: { postgres: boolean; temporal: boolean };
+  started: { postgres: boolean; temporal: boolean; fakeImpact: boolean };
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
   /** Leave out Temporal (a project whose tests need only PostgreSQL). */
   withTemporal?: boolean;
+  /**
+   * `npm start`: start the fake Impact server unless this environment holds Impact credentials
+   * (`IMPACT_<PRODUCT>_ADVOCATE_*` / `_PERFORMANCE_*`), so products are enabled against the fake
+   * instead of disabled. Test stacks leave it out: their specs start fakes of their own.
+   */
+  fakeImpactUnlessCredentialsIn?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -37,8 +48,10 @@ export async function startDevStack(env: StackEnv, mode: StackMode, options: Sta
   const withTemporal = options.withTemporal ?? true;
   let postgres: RunningPostgres | undefined;
   let temporal: RunningTemporal | undefined;
+  let fakeImpact: DevFakeImpact | undefined;
   let scratchDir: string | undefined;
   const stop = async () => {
+    await fakeImpact?.stop().catch((e: unknown) => stackLog(`stopping the fake Impact server: ${String(e)}`));
     await temporal?.stop().catch((e: unknown) => stackLog(`stopping Temporal: ${String(e)}`));
     await postgres?.stop().catch((e: unknown) => stackLog(`stopping PostgreSQL: ${String(e)}`));
     if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
@@ -79,12 +92,18 @@ export async function startDevStack(env: StackEnv, mode: StackMode, options: Sta
       });
       temporalAddress = temporal.address;
     }
+
+    if (options.fakeImpactUnlessCredentialsIn) {
+      fakeImpact = (await startFakeImpactUnlessCredentials(options.fakeImpactUnlessCredentialsIn)) ?? undefined;
+    }
     return {
       databaseUrl,
       temporalAddress,
       temporalNamespace: env.TEMPORAL_NAMESPACE,
       ...(temporal?.uiUrl ? { temporalUiUrl: temporal.uiUrl } : {}),
-      started: { postgres: postgres !== undefined, temporal: temporal !== undefined },
+      ...(fakeImpact ? { fakeImpactUrl: fakeImpact.url } : {}),
+      impactEnv: { ...fakeImpact?.env },
+      started: { postgres: postgres !== undefined, temporal: temporal !== undefined, fakeImpact: fakeImpact !== undefined },
       stop,
     };
   } catch (error) {
@@ -93,11 +112,12 @@ export async function startDevStack(env: StackEnv, mode: StackMode, options: Sta
   }
 }
 
-/** The variables a child process needs to use the stack. */
+/** The variables a child process needs to use the stack (with the fake Impact's, when it runs). */
 export function stackEnvVars(stack: DevStack): Record<string, string> {
   return {
     DATABASE_URL: stack.databaseUrl,
     ...(stack.temporalAddress ? { TEMPORAL_ADDRESS: stack.temporalAddress } : {}),
     TEMPORAL_NAMESPACE: stack.temporalNamespace,
+    ...stack.impactEnv,
   };
 }

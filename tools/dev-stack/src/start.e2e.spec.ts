@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { examplePrograms } from '@referrals/rule-dsl';
 import { freePort, isPortOpen, waitFor } from './free-port';
 import { WORKSPACE_ROOT } from './stack-env';
 
@@ -82,6 +83,46 @@ describe('npm start (dev stack end to end)', () => {
     expect(run.output()).not.toContain('initialising PostgreSQL cluster');
     expect(run.output()).toContain('[migrate] nothing to apply');
     await stopWithCtrlC(run);
+  });
+
+  it('without Impact credentials it fakes Impact: the banner names the fake, and a widget token registers the participant there', async () => {
+    const run = await startAndWaitReady();
+    const fakeUrl = /Impact {7}faked \(no IMPACT_\* credentials set\): (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1];
+    if (!fakeUrl) throw new Error(`no fake Impact line in the banner:\n${run.output()}`);
+    const keys = Object.fromEntries(
+      fs.readFileSync(path.join(dataDir, 'dev-api-keys.env'), 'utf8').trim().split('\n').map((line) => line.split('=', 2) as [string, string]),
+    );
+    const api = (method: string, route: string, key: string | undefined, body?: unknown) =>
+      fetch(`http://127.0.0.1:${ports['API_PORT']}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${key ?? ''}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+
+    const created = await api('POST', '/v1/admin/programs', keys['API_KEYS_ADMIN'], { document: examplePrograms.kiloPass, author: 'operator:e2e', changeNote: 'launch' });
+    expect(created.status).toBe(201);
+    const email = 'ada@example.test';
+    // Answered 503 impact_*_not_configured when the product is disabled.
+    const token = await api('POST', '/v1/widget-tokens', keys['API_KEYS_STOREFRONT'], { programKey: examplePrograms.kiloPass.key, user: { id: 'ada', email } });
+    expect(token.status).toBe(200);
+    expect(await token.json()).toMatchObject({ tenantAlias: 'referrals_demo', programId: '51700' });
+
+    // The worker got the fake's configuration too: it registers Ada there and records the delivery.
+    await waitFor(
+      'the participant in the fake Impact',
+      async () => ((await (await fetch(`${fakeUrl}/__fake/state`)).json()) as { participants: { email?: string }[] }).participants.some((p) => p.email === email),
+      30_000,
+    );
+    await waitFor(
+      'the succeeded registration delivery',
+      async () => {
+        const res = await api('GET', '/v1/admin/ops/deliveries?kind=participant_registration&status=succeeded', keys['API_KEYS_ADMIN']);
+        return ((await res.json()) as { deliveries: { userId: string }[] }).deliveries.some((d) => d.userId === 'ada');
+      },
+      30_000,
+    );
+    await stopWithCtrlC(run);
+    expect(await isPortOpen(Number(new URL(fakeUrl).port))).toBe(false);
   });
 
   it('refuses to start twice on the same data directory while running', async () => {

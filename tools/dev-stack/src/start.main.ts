@@ -1,7 +1,8 @@
 /**
  * `npm start`: brings up the dev stack (embedded PostgreSQL and a Temporal dev server with its web
- * UI unless DATABASE_URL / TEMPORAL_ADDRESS are set), applies migrations, starts the api and the
- * worker, waits for /readyz and prints the URLs. Ctrl-C stops every process it started.
+ * UI unless DATABASE_URL / TEMPORAL_ADDRESS are set, the fake Impact server unless Impact
+ * credentials are set), applies migrations, starts the api and the worker, waits for /readyz and
+ * prints the URLs. Ctrl-C stops every process it started.
  */
 import { exitOnConfigError, parseEnv } from '@referrals/config';
 import { killAllChildrenNow, spawnTypeScript, stopChild, takeOverShutdownSignals, type TrackedChild } from './child-processes';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   process.on('exit', () => killAllChildrenNow());
 
   try {
-    stack = await startDevStack(env, 'dev');
+    stack = await startDevStack(env, 'dev', { fakeImpactUnlessCredentialsIn: process.env });
     const apiKeys = devApiKeys(env.DATA_DIR, process.env);
     const childEnv = { ...process.env, ...stackEnvVars(stack), ...apiKeys.vars, API_PORT: String(env.API_PORT) };
 
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
       `  Admin        ${apiUrl}/admin/ (build it once: npx nx build admin)`,
       `  API docs     ${apiUrl}/docs`,
       `  PostgreSQL   ${stack.started.postgres ? `embedded, data in ${env.DATA_DIR}/postgres` : 'from DATABASE_URL'}`,
+      stack.fakeImpactUrl
+        ? `  Impact       faked (no IMPACT_* credentials set): ${stack.fakeImpactUrl} (inspect: ${stack.fakeImpactUrl}/__fake/state)`
+        : '  Impact       from the IMPACT_* variables',
       `  API keys     ${apiKeys.file} (one per role; set API_KEYS_<ROLE> to use your own)`,
       'Press Ctrl-C to stop.',
       '',

@@ -1,27 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { type ImpactConfigInput } from '@referrals/impact-client';
+import { impactConfigToEnv, type ImpactConfigInput } from '@referrals/impact-client';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
-/** `{ products: { kilo_pass: { advocate: { tenantAlias } } } }` -> `IMPACT_KILO_PASS_ADVOCATE_TENANT_ALIAS`, as impactConfigFromEnv reads them. */
-export function impactEnv(config: ImpactConfigInput): Record<string, string> {
-  const env: Record<string, string> = {};
-  const upper = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
-  for (const [product, sections] of Object.entries(config.products ?? {})) {
-    for (const [section, fields] of Object.entries(sections ?? {})) {
-      for (const [field, value] of Object.entries((fields ?? {}) as Record<string, unknown>)) {
-        const prefix = `IMPACT_${product.toUpperCase()}_${section.toUpperCase()}`;
-        if (field === 'actionTrackerIds') {
-          for (const [event, id] of Object.entries(value as Record<string, string>)) env[`${prefix}_ACTION_TRACKER_${event}`] = String(id);
-        } else if (value !== undefined) {
-          env[`${prefix}_${upper(field)}`] = String(value);
-        }
-      }
-    }
-  }
-  return env;
-}
+/** The worker's IMPACT_* variables for a configuration (kept for the specs that call it by this name). */
+export const impactEnv = (config: ImpactConfigInput): Record<string, string> => impactConfigToEnv(config);
 
 export interface WorkerProcess {
   stop(): Promise<void>;

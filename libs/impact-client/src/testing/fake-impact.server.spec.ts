@@ -69,6 +69,20 @@ describe('fake Impact: Advocate upsert', () => {
     expect(res.status).toBe(201);
     expect(Object.keys((res.json as { referralCodes: object }).referralCodes)).toEqual(['51699', '51700']);
   });
+
+  it('numbers referral codes from firstReferralCodeNumber, so a restarted fake does not hand out the codes of the previous run', async () => {
+    const restarted = await startFakeImpact({ firstReferralCodeNumber: 1_700_000_000_000 });
+    try {
+      const res = await fetch(`${restarted.url}${userPath('b@x.io')}`, {
+        method: 'PUT',
+        headers: { authorization: advocateAuth, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'b@x.io', accountId: 'b@x.io', email: 'b@x.io' }),
+      });
+      expect(((await res.json()) as { referralCodes: Record<string, string> }).referralCodes).toEqual({ '51699': 'B1700000000000', '51700': 'B1700000000001' });
+    } finally {
+      await restarted.close();
+    }
+  });
 });
 
 describe('fake Impact: referral rewards', () => {

@@ -26,6 +26,12 @@ export interface FakeImpactOptions {
   submissions?: SubmissionMode;
   rewardListShape?: 'envelope' | 'array';
   now?: () => number;
+  /**
+   * Number in the first referral code (`ADA9001`; 9001 by default). The fake forgets its
+   * participants when it stops while a database keeps the codes: a fake restarted next to the same
+   * database (the dev stack) starts elsewhere so its new codes never collide with stored ones.
+   */
+  firstReferralCodeNumber?: number;
 }
 
 /** One request the fake received (control requests excluded). Passwords are never kept. */
@@ -177,7 +183,7 @@ export async function startFakeImpact(options: FakeImpactOptions = {}): Promise<
     rewardListShape: options.rewardListShape ?? 'envelope',
   };
   const now = options.now ?? Date.now;
-  const state = new FakeImpactState(seed, behaviour, now);
+  const state = new FakeImpactState(seed, behaviour, now, options.firstReferralCodeNumber);
   const faults = new FaultInjector();
   const recorded: RecordedRequest[] = [];
   let sequence = 0;

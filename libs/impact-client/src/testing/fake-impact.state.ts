@@ -139,14 +139,17 @@ export class FakeImpactState {
   readonly redemptions: RecordedRedemption[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly settleWaiters: (() => void)[] = [];
-  private codeSequence = 9001;
+  private codeSequence: number;
   private actionSequence = 1;
 
   constructor(
     private readonly seed: FakeImpactSeed,
     readonly behaviour: FakeBehaviour,
     private readonly now: () => number = Date.now,
-  ) {}
+    firstReferralCodeNumber = 9001,
+  ) {
+    this.codeSequence = firstReferralCodeNumber;
+  }
 
   tenant(alias: string): FakeAdvocateTenantSeed | undefined {
     return this.seed.advocateTenants.find((t) => t.tenantAlias === alias);
