@@ -1,0 +1,65 @@
+import { type DeliveryResult, type IssuanceBonusResult, workflowIds } from '@referrals/workflows';
+import { eventually, kiloIssuance, redeemCallsOf, referredKiloPassSubscriber, useWorkerE2e } from './testing/worker-e2e';
+
+/** Longer than the worker's shutdown grace time (10 s): the stopping worker gives up on the in-flight redeem. */
+const REDEEM_LATENCY_MS = 12_000;
+
+/**
+ * Acceptance 6 end to end: the worker process is stopped while its redeem call is in flight at
+ * Impact (the fake answers late; Impact redeems, the answer is lost with the process), and a new
+ * worker process takes over. The redemption completes once: the retry's "already redeemed" for
+ * the reward chosen before is our own redemption.
+ */
+describe('A worker process stopped in the middle of a redemption, end to end (acceptance 6)', () => {
+  // The Impact client waits longer than the fake's latency: only the worker's stop cuts the call.
+  const e2e = useWorkerE2e({ impactTimeoutMs: 30_000 });
+  const { api } = e2e;
+
+  it('acceptance 6: a redemption in flight when the worker process stops completes once after a new worker process starts', async () => {
+    const { referee, refereeReward } = await referredKiloPassSubscriber(e2e, 'restart');
+    const rewardId = refereeReward.id;
+    api.fake!.faults.addLatency('redeemReward', REDEEM_LATENCY_MS, { times: 1 });
+    const issuanceId = e2e.id('restart-iss');
+    await api.post('/v1/events/issuance-created', 'billing', kiloIssuance(issuanceId, referee)).expect(202);
+    const decided = await e2e.result<IssuanceBonusResult>(workflowIds.issuanceBonus(issuanceId));
+    expect(decided).toMatchObject({ decision: 'referral_bonus', item: { rewardId } });
+    const redemptionWorkflowId = decided.redemptionWorkflowId ?? workflowIds.rewardRedemption(rewardId);
+
+    // The redeem reached Impact; the worker process stops while it waits for the answer.
+    await eventually(() => redeemCallsOf(api, rewardId).length === 1, 20_000, 'the redeem call to reach the fake');
+    await e2e.stopWorker();
+    // Impact redeemed meanwhile, but nobody received the answer: ops does not show it redeemed.
+    const chosen = await eventually(
+      () => api.fake!.redemptions().find((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`)),
+      REDEEM_LATENCY_MS + 5_000,
+      'Impact to redeem the reward',
+    );
+    const whileDown = await api.get(`/v1/admin/ops/deliveries?kind=reward_redemption&userId=${referee}`, 'admin').expect(200);
+    expect(whileDown.body.deliveries).toEqual([expect.objectContaining({ businessId: rewardId, status: expect.stringMatching(/^(pending|retrying)$/) })]);
+
+    await e2e.startWorker();
+    const redeemed = await e2e.result<DeliveryResult>(redemptionWorkflowId, 60_000);
+
+    expect(redeemed).toMatchObject({
+      kind: 'reward_redemption',
+      businessId: rewardId,
+      status: 'succeeded',
+      details: { chosenImpactRewardId: chosen.rewardId, alreadyRedeemed: true },
+    });
+    // Exactly one redemption at Impact; the new worker's call was answered "already redeemed".
+    expect(api.fake!.redemptions().filter((r) => r.rewardId === chosen.rewardId)).toHaveLength(1);
+    expect(redeemCallsOf(api, rewardId).length).toBeGreaterThanOrEqual(2);
+    expect(redeemCallsOf(api, rewardId).at(-1)?.status).toBe(400);
+
+    const after = await api.get(`/v1/admin/ops/deliveries?kind=reward_redemption&userId=${referee}`, 'admin').expect(200);
+    expect(after.body.deliveries).toEqual([expect.objectContaining({ businessId: rewardId, status: 'succeeded', attempts: 2, lastError: null })]);
+    // The stopped worker's attempt is recorded as retrying (its call cut), the new worker's as the success.
+    const attempts = await api.get(`/v1/admin/ops/deliveries/reward_redemption/${rewardId}/attempts`, 'admin').expect(200);
+    expect(attempts.body.attempts.map((a: { attempt: number; outcome: string }) => [a.attempt, a.outcome])).toEqual([
+      [1, 'retrying'],
+      [2, 'succeeded'],
+    ]);
+    const reward = await api.get(`/v1/admin/rewards/${rewardId}`, 'admin').expect(200);
+    expect(reward.body.reward).toMatchObject({ status: 'applied', consumedByIssuanceId: issuanceId });
+  }, 120_000);
+});
