@@ -240,7 +240,9 @@ function toIssues(issue: z.core.$ZodIssue, input: unknown): AttributionIssue[] {
   }
   const custom = issue.code === 'custom' ? (issue.params as { issueCode?: IssueCode } | undefined)?.issueCode : undefined;
   const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
-  const code: IssueCode = custom ?? (missing ? 'field_required' : issue.code === 'too_big' ? 'field_too_long' : 'field_invalid');
+  // Only an oversized string or array is "too long"; a number over its maximum (a limit) is invalid.
+  const tooLong = issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array');
+  const code: IssueCode = custom ?? (missing ? 'field_required' : tooLong ? 'field_too_long' : 'field_invalid');
   return [{ code, path: path.join('.'), message: missing ? 'is required' : issue.message }];
 }
 

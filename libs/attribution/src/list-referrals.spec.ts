@@ -92,7 +92,7 @@ describe('listReferrals', () => {
   });
 
   it.each([
-    ['a limit over the maximum', { limit: LIST_REFERRALS_MAX_LIMIT + 1 }, { code: 'field_too_long', path: 'limit' }],
+    ['a limit over the maximum', { limit: LIST_REFERRALS_MAX_LIMIT + 1 }, { code: 'field_invalid', path: 'limit' }],
     ['a limit of 0', { limit: 0 }, { code: 'field_invalid', path: 'limit' }],
     ['a fractional limit', { limit: 1.5 }, { code: 'field_invalid', path: 'limit' }],
     ['an unknown status', { status: 'pending' }, { code: 'field_invalid', path: 'status' }],
