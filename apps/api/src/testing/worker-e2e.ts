@@ -66,9 +66,7 @@ export function useWorkerE2e(options: WorkerE2eOptions = {}): WorkerE2e {
       DELIVERY_RETRY_INITIAL_INTERVAL_MS: '100',
       DELIVERY_RETRY_MAX_INTERVAL_MS: '500',
       IMPACT_POLL_INTERVAL_MS: '50',
-      ...impactEnv(api.fake!.clientConfig({ only: ['kilo_pass'] })),
-      // impactEnv carries the products' sections only: the timeout is its own variable.
-      IMPACT_TIMEOUT_MS: String(options.impactTimeoutMs ?? 2_000),
+      ...impactEnv(api.fake!.clientConfig({ only: ['kilo_pass'], timeoutMs: options.impactTimeoutMs ?? 2_000 })),
       ...options.workerEnv,
     };
     await startWorker();
@@ -145,9 +143,8 @@ export async function referredKiloPassSubscriber(e2e: WorkerE2e, name: string): 
   await expectSucceeded(e2e, token.body.registration.workflowId);
   const code = (await getParticipantRegistration(api.db.sequelize, KILO_PASS_PROGRAM, referrer))?.referralCode;
   if (!code) throw new Error(`the registration of ${referrer} stored no referral code`);
-  // The host registers Advocate's code for attribution (201 again when the registration already
-  // did), and the touch names it as the link's rsCode: attribution reads the code, not the cookie.
-  await api.post('/v1/referral-codes', 'storefront', { programKey: KILO_PASS_PROGRAM, code, userId: referrer }).expect(201);
+  // The registration gave Advocate's code to attribution; the touch names it as the link's rsCode
+  // (attribution reads the code, not the cookie), as in acceptance 1.
   const cookie = fakeSaasquatchCookie({ tenantAlias: 'referrals_demo', programId: '51700', code });
   await api
     .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: e2e.id(`${name}-anon`), product: 'kilo_pass', programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: code } })
