@@ -2,9 +2,8 @@ import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
 import { getParticipantRegistration } from '@referrals/impact-sync';
 import { listRewards, verifyLedger } from '@referrals/ledger';
 import { type DeliveryResult, type IssuanceBonusResult, type ReportConversionResult, workflowIds } from '@referrals/workflows';
-import { useApiHarness } from './testing/api-harness';
-import { createKiloPassProgram, KILO_PASS_PROGRAM } from './testing/kilo-pass-fixtures';
-import { impactEnv, startWorkerProcess, type WorkerProcess } from './testing/worker-process';
+import { KILO_PASS_PROGRAM } from './testing/kilo-pass-fixtures';
+import { useWorkerE2e } from './testing/worker-e2e';
 
 const DAY_MS = 86_400_000;
 
@@ -14,48 +13,10 @@ const DAY_MS = 86_400_000;
  * 51700, Performance campaign 50755).
  */
 describe('Kilo Pass end to end with the worker (acceptance 1)', () => {
-  const api = useApiHarness({ fakeImpact: true });
-  let worker: WorkerProcess | undefined;
-  const id = (name: string) => `${name}-${api.run}`;
+  // The worker process, the Kilo Pass program, this file's reward ids and task queue.
+  const { api, id, result } = useWorkerE2e();
   const referrerEmail = () => `referrer-${api.run}@example.com`;
   const refereeEmail = () => `referee-${api.run}@example.com`;
-
-  beforeAll(async () => {
-    // Workflow ids derive from reward ids; every spec file has its own database but shares the
-    // Temporal server, so this file's rewards get ids far from the others'.
-    await api.db.sequelize.query(`ALTER SEQUENCE ledger_rewards_id_seq RESTART WITH ${BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000))}`);
-    worker = await startWorkerProcess({
-      DATABASE_URL: api.db.databaseUrl,
-      TEMPORAL_ADDRESS: process.env['TEMPORAL_ADDRESS'] ?? '',
-      TEMPORAL_NAMESPACE: process.env['TEMPORAL_NAMESPACE'] ?? 'default',
-      TEMPORAL_TASK_QUEUE: api.taskQueue,
-      SCHEDULES_ENABLED: 'false',
-      IMPACT_PRODUCTS: 'kilo_pass',
-      DELIVERY_RETRY_INITIAL_INTERVAL_MS: '100',
-      DELIVERY_RETRY_MAX_INTERVAL_MS: '500',
-      IMPACT_POLL_INTERVAL_MS: '50',
-      ...impactEnv(api.fake!.clientConfig({ only: ['kilo_pass'], timeoutMs: 2_000 })),
-    });
-    await createKiloPassProgram(api);
-  }, 120_000);
-
-  afterAll(async () => {
-    await worker?.stop();
-  }, 30_000);
-
-  const result = async <T>(workflowId: string): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        api.temporal.workflow.getHandle(workflowId).result() as Promise<T>,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${workflowId} did not finish:\n${worker?.output() ?? ''}`)), 30_000);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
 
   it('registers the referrer in Impact Advocate when they get a widget token, and stores their referral code', async () => {
     const token = await api.post('/v1/widget-tokens', 'storefront', { programKey: KILO_PASS_PROGRAM, user: { id: id('referrer'), email: referrerEmail() } }).expect(200);
