@@ -104,6 +104,12 @@ describe('Kilo Pass end to end with the worker (acceptance 1)', () => {
     expect(api.fake!.redemptions()).toHaveLength(1);
     const ops = await api.get(`/v1/admin/ops/deliveries?kind=reward_redemption&userId=${id('referee')}`, 'admin').expect(200);
     expect(ops.body.deliveries).toEqual([expect.objectContaining({ businessId: refereeReward!.id, status: 'succeeded' })]);
+    // The reward shows redeemed where operators and the storefront read it.
+    const shown = await api.get(`/v1/admin/rewards/${refereeReward!.id}`, 'admin').expect(200);
+    expect(shown.body.reward).toMatchObject({ status: 'applied', redemption: { status: 'redeemed', attempts: 1, impactRewardId: expect.any(String), lastError: null } });
+    expect(shown.body.reward.redemption.redeemedAt).toEqual(expect.any(String));
+    const summary = await api.get(`/v1/users/${id('referee')}/summary?product=kilo_pass`, 'storefront').expect(200);
+    expect(summary.body.rewards).toEqual([expect.objectContaining({ id: refereeReward!.id, redemption: expect.objectContaining({ status: 'redeemed' }) })]);
     expect(await verifyLedger(api.db.sequelize)).toEqual([]);
   }, 60_000);
 });

@@ -64,6 +64,16 @@ describe('impact-sync read models', () => {
     await expect(listDeliveries(db.sequelize, { status: 'bogus' as 'failed' })).rejects.toMatchObject({ code: 'input_invalid' });
   });
 
+  it('lists the deliveries of given business ids in one read (a page of rewards and their redemptions)', async () => {
+    const some = await listDeliveries(db.sequelize, { kind: 'reward_redemption', businessId: ['r-3', 'r-1', 'r-404'] });
+    expect(some.map((d) => [d.businessId, d.status, d.chosenImpactRewardId])).toEqual([
+      ['r-1', 'retrying', 'imp-1'],
+      ['r-3', 'pending', 'imp-3'],
+    ]);
+    expect((await listDeliveries(db.sequelize, { businessId: 'r-2' })).map((d) => d.status)).toEqual(['failed']);
+    await expect(listDeliveries(db.sequelize, { businessId: [] })).rejects.toMatchObject({ code: 'input_invalid' });
+  });
+
   it('finds work that has no delivery yet, in the order given', async () => {
     expect(await findWorkWithoutDelivery(db.sequelize, 'reward_redemption', ['r-9', 'r-1', 'r-8'])).toEqual(['r-9', 'r-8']);
     expect(await findWorkWithoutDelivery(db.sequelize, 'reward_redemption', [])).toEqual([]);

@@ -21,13 +21,15 @@ const listSchema = z.object({
   status: oneOrMany(z.enum(deliveryStatuses)).optional(),
   programKey: z.string().min(1).optional(),
   userId: z.string().min(1).optional(),
+  /** The work's business ids (a reward id for a redemption): one read for a page of rewards. */
+  businessId: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(1_000)]).optional(),
   /** Keyset pagination: deliveries with a greater id than this one. */
   afterId: z.string().regex(/^\d{1,19}$/).optional(),
   limit: z.number().int().min(1).max(1_000).default(100),
 });
 export type ListDeliveriesFilter = z.input<typeof listSchema>;
 
-/** Deliveries by kind and status (and program, user), oldest first, a page at a time. */
+/** Deliveries by kind and status (and program, user, business ids), oldest first, a page at a time. */
 export async function listDeliveries(sequelize: Sequelize, filter: ListDeliveriesFilter = {}): Promise<Delivery[]> {
   const f = parseInput(listSchema, filter, 'listDeliveries');
   const rows = await queryRows<DeliveryRow>(
@@ -39,8 +41,9 @@ export async function listDeliveries(sequelize: Sequelize, filter: ListDeliverie
         AND ($3::text IS NULL OR program_key = $3)
         AND ($4::text IS NULL OR user_id = $4)
         AND id > $5::bigint
+        AND ($7::text[] IS NULL OR business_id = ANY($7::text[]))
       ORDER BY id LIMIT $6`,
-    [asList(f.kind), asList(f.status), f.programKey ?? null, f.userId ?? null, f.afterId ?? '0', f.limit],
+    [asList(f.kind), asList(f.status), f.programKey ?? null, f.userId ?? null, f.afterId ?? '0', f.limit, asList(f.businessId)],
   );
   return rows.map(toDelivery);
 }

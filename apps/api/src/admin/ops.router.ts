@@ -70,7 +70,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
             redemptions: redemptions.map(deliveryView),
           },
           disqualifiedReferrals: referrals.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
-          disqualifiedRewards: disqualifiedRewards.map(rewardView),
+          disqualifiedRewards: disqualifiedRewards.map((r) => rewardView(r)),
           rewardsByStatus,
         },
       };

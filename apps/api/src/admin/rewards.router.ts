@@ -1,7 +1,7 @@
 import { getRewardHistory, listRewards, resolveReview } from '@referrals/ledger';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
-import { rewardView } from '../storefront/referral-views';
+import { rewardViewsWithRedemptions, rewardViewWithRedemption } from '../storefront/reward-redemptions';
 import {
   listRewardsQuerySchema,
   listRewardsResponseSchema,
@@ -28,7 +28,7 @@ export function rewardRoutes(routes: ApiRoutes, services: ApiServices): void {
     async handler({ query }) {
       const rewards = await listRewards(services.sequelize, query);
       const last = rewards.at(-1);
-      return { body: { rewards: rewards.map(rewardView), nextAfterId: rewards.length === query.limit && last ? last.id : null } };
+      return { body: { rewards: await rewardViewsWithRedemptions(services.sequelize, rewards), nextAfterId: rewards.length === query.limit && last ? last.id : null } };
     },
   });
 
@@ -47,7 +47,7 @@ export function rewardRoutes(routes: ApiRoutes, services: ApiServices): void {
       const history = await getRewardHistory(services.sequelize, params.rewardId);
       return {
         body: {
-          reward: rewardView(history.reward),
+          reward: await rewardViewWithRedemption(services.sequelize, history.reward),
           events: history.events.map((e) => ({
             fromStatus: e.fromStatus,
             toStatus: e.toStatus,
@@ -82,7 +82,7 @@ export function rewardRoutes(routes: ApiRoutes, services: ApiServices): void {
         actor: `operator:${body.operator}`,
         reason: body.reason,
       });
-      return { body: { reward: rewardView(result.reward), replayed: result.replayed } };
+      return { body: { reward: await rewardViewWithRedemption(services.sequelize, result.reward), replayed: result.replayed } };
     },
   });
 }

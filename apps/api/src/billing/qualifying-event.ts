@@ -129,7 +129,7 @@ async function decide(services: ApiServices, event: QualifyingEvent, product: Pr
       rule: decision.rule,
       explanation: decision.explanation,
     },
-    rewards: decision.rewards.map(rewardView),
+    rewards: decision.rewards.map((r) => rewardView(r)),
     workflows,
   };
 }

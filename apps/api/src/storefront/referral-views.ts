@@ -1,4 +1,5 @@
 import { type Referral } from '@referrals/attribution';
+import { type Delivery } from '@referrals/impact-sync';
 import { type Reward } from '@referrals/ledger';
 import { z } from 'zod';
 import { iso } from '../openapi/common.schemas';
@@ -46,6 +47,38 @@ export function referralView(referral: Referral): ReferralView {
   };
 }
 
+/**
+ * Where an applied reward's redemption in Impact Advocate stands: the impact-sync delivery of the
+ * reward-redemption workflow. The ledger's lifecycle ends at `applied`; `redeemed` is Impact's side.
+ */
+export const rewardRedemptionViewSchema = z
+  .object({
+    status: z
+      .enum(['pending', 'retrying', 'redeemed', 'failed', 'disabled', 'suppressed'])
+      .meta({ description: 'redeemed: Impact confirmed the redemption (or had it already); retrying: a transient failure, next attempt scheduled; failed: a permanent failure an operator must look at' }),
+    attempts: z.int(),
+    impactRewardId: z.string().nullable().meta({ description: 'The Impact reward chosen for this reward (persisted before redeeming)' }),
+    lastError: z.object({ code: z.string(), message: z.string(), httpStatus: z.int().nullable() }).nullable(),
+    nextAttemptAt: z.string().nullable(),
+    redeemedAt: z.string().nullable(),
+    workflowId: z.string().nullable().meta({ description: 'The Temporal workflow redeeming it' }),
+  })
+  .meta({ id: 'RewardRedemption' });
+
+export type RewardRedemptionView = z.input<typeof rewardRedemptionViewSchema>;
+
+export function rewardRedemptionView(delivery: Delivery): RewardRedemptionView {
+  return {
+    status: delivery.status === 'succeeded' ? 'redeemed' : delivery.status,
+    attempts: delivery.attempts,
+    impactRewardId: delivery.chosenImpactRewardId,
+    lastError: delivery.lastError,
+    nextAttemptAt: iso(delivery.nextAttemptAt),
+    redeemedAt: delivery.status === 'succeeded' ? iso(delivery.completedAt) : null,
+    workflowId: delivery.workflowId,
+  };
+}
+
 /** A ledger reward (or a recorded decision that granted nothing: cap_limited, disqualified). */
 export const rewardViewSchema = z
   .object({
@@ -69,12 +102,14 @@ export const rewardViewSchema = z
     consumedByIssuanceId: z.string().nullable(),
     appliedAt: z.string().nullable(),
     statusChangedAt: z.string(),
+    redemption: rewardRedemptionViewSchema.nullable().meta({ description: 'The Impact redemption of an applied reward; null while there is none' }),
   })
   .meta({ id: 'Reward' });
 
 export type RewardView = z.input<typeof rewardViewSchema>;
 
-export function rewardView(reward: Reward): RewardView {
+/** `redemption`: the reward's redemption delivery, when the caller read it (see `withRedemptions`). */
+export function rewardView(reward: Reward, redemption: Delivery | null = null): RewardView {
   return {
     id: reward.id,
     programKey: reward.programKey,
@@ -96,5 +131,6 @@ export function rewardView(reward: Reward): RewardView {
     consumedByIssuanceId: reward.consumedByIssuanceId,
     appliedAt: iso(reward.appliedAt),
     statusChangedAt: reward.statusChangedAt.toISOString(),
+    redemption: redemption ? rewardRedemptionView(redemption) : null,
   };
 }

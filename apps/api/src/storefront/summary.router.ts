@@ -1,7 +1,8 @@
 import { getBeneficiaryBalances, listRewards } from '@referrals/ledger';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
-import { referralView, rewardView } from './referral-views';
+import { referralView } from './referral-views';
+import { rewardViewsWithRedemptions } from './reward-redemptions';
 import { summaryParamsSchema, summaryQuerySchema, summaryResponseSchema } from './summary.schemas';
 
 /** What the storefront shows a user: how they were referred and what they earned. Read-only. */
@@ -30,7 +31,7 @@ export function summaryRoutes(routes: ApiRoutes, services: ApiServices): void {
           userId: params.userId,
           product: query.product,
           referral: referral ? referralView(referral) : null,
-          rewards: ofProduct.map(rewardView),
+          rewards: await rewardViewsWithRedemptions(services.sequelize, ofProduct),
           balances: balances.filter((b) => programKeys.has(b.programKey)),
         },
       };
