@@ -7,6 +7,23 @@ import { createTouchBatchWriter, TOUCH_INSERT_COLUMNS, type TouchInsert } from '
 
 const T0 = '2026-01-05T10:00:00.000Z';
 
+/** A stored-ready affiliate touch of `anonymousId` in `minute`, as captureTouch would hand it to the writer. */
+function affiliateInsert(anonymousId: string, clickId: string, dedupeKey: string, minute: Date): TouchInsert {
+  const values: unknown[] = TOUCH_INSERT_COLUMNS.map(() => null);
+  const set = (column: (typeof TOUCH_INSERT_COLUMNS)[number], value: unknown) => (values[TOUCH_INSERT_COLUMNS.indexOf(column)] = value);
+  set('kind', 'affiliate');
+  set('anonymous_id', anonymousId);
+  set('product', 'kilo_pass');
+  set('click_id', clickId);
+  set('metadata', '{}');
+  set('status', 'accepted');
+  set('truncated', '{}');
+  set('touched_at', minute);
+  set('touched_minute', minute);
+  set('dedupe_key', dedupeKey);
+  return { values, dedupeKey, touchedMinute: minute };
+}
+
 describe('touch capture group commit (touch-batch-writer)', () => {
   const db = useTestDatabase([programsMigrations, attributionMigrations]);
   let h: Harness;
@@ -61,22 +78,7 @@ describe('touch capture group commit (touch-batch-writer)', () => {
     try {
       const prefix = uid('group');
       const minute = new Date(T0);
-      const touch = (i: number): TouchInsert => {
-        const values: unknown[] = TOUCH_INSERT_COLUMNS.map(() => null);
-        const set = (column: (typeof TOUCH_INSERT_COLUMNS)[number], value: unknown) => (values[TOUCH_INSERT_COLUMNS.indexOf(column)] = value);
-        const dedupeKey = (i + 1).toString(16).padStart(64, '0');
-        set('kind', 'affiliate');
-        set('anonymous_id', `${prefix}-${i}`);
-        set('product', 'kilo_pass');
-        set('click_id', `click-${i}`);
-        set('metadata', '{}');
-        set('status', 'accepted');
-        set('truncated', '{}');
-        set('touched_at', minute);
-        set('touched_minute', minute);
-        set('dedupe_key', dedupeKey);
-        return { values, dedupeKey, touchedMinute: minute };
-      };
+      const touch = (i: number) => affiliateInsert(`${prefix}-${i}`, `click-${i}`, (i + 1).toString(16).padStart(64, '0'), minute);
       const written = await Promise.all(Array.from({ length: 20 }, (_, i) => writer.write(touch(i))));
       expect(written.every((w) => w.inserted)).toBe(true);
       const inserts = statements.filter((s) => s.trimStart().startsWith('INSERT INTO attribution_touches'));
@@ -93,21 +95,7 @@ describe('touch capture group commit (touch-batch-writer)', () => {
     const writer = createTouchBatchWriter(db.sequelize, { maxBatch: 10, maxInFlight: 1 });
     const prefix = uid('isolate');
     const minute = new Date(T0);
-    const touch = (i: number, dedupeKey: string): TouchInsert => {
-      const values: unknown[] = TOUCH_INSERT_COLUMNS.map(() => null);
-      const set = (column: (typeof TOUCH_INSERT_COLUMNS)[number], value: unknown) => (values[TOUCH_INSERT_COLUMNS.indexOf(column)] = value);
-      set('kind', 'affiliate');
-      set('anonymous_id', `${prefix}-${i}`);
-      set('product', 'kilo_pass');
-      set('click_id', `click-${i}`);
-      set('metadata', '{}');
-      set('status', 'accepted');
-      set('truncated', '{}');
-      set('touched_at', minute);
-      set('touched_minute', minute);
-      set('dedupe_key', dedupeKey);
-      return { values, dedupeKey, touchedMinute: minute };
-    };
+    const touch = (i: number, dedupeKey: string) => affiliateInsert(`${prefix}-${i}`, `click-${i}`, dedupeKey, minute);
     // The table's CHECK refuses a dedupe key that is not 64 hex characters.
     const outcomes = await Promise.allSettled([
       writer.write(touch(0, 'a'.repeat(64))),
