@@ -1,6 +1,6 @@
 import { hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
 import { impactConfigFromEnv, type ImpactConfig } from '@referrals/impact-client';
-import { TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
+import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
 import { z } from 'zod';
 import { type ImpactPollingSettings } from './activities';
 
@@ -38,6 +38,17 @@ export const workerEnvSchema = z.object({
   DELIVERY_RETRY_BACKOFF_COEFFICIENT: z.coerce.number({ message: 'must be a number' }).min(1, 'must be at least 1').default(2),
   /** A delivery workflow continues as new after this many attempts (bounded history). */
   DELIVERY_ATTEMPTS_PER_RUN: positiveIntVar(500),
+  /**
+   * Heartbeat timeout of the delivery activities: an attempt whose worker died is retried by
+   * another worker about this long after its last heartbeat. At most a minute (an attempt may run
+   * for 2 minutes; a longer heartbeat timeout would detect nothing).
+   */
+  DELIVERY_HEARTBEAT_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1_000, 'must be at least 1000 (the activities heartbeat several times within it)')
+    .max(60_000, 'must be at most 60000 (an attempt may run for 2 minutes)')
+    .default(DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS),
 
   /** How long an issuance-bonus workflow started by a usage signal waits for the issuance facts. */
   ISSUANCE_FACTS_WAIT_MS: positiveIntVar(35 * 24 * HOUR_MS),
@@ -74,6 +85,7 @@ export function workflowSettingsOf(config: WorkerEnv): WorkflowSettings {
       backoffCoefficient: config.DELIVERY_RETRY_BACKOFF_COEFFICIENT,
     },
     attemptsPerRun: config.DELIVERY_ATTEMPTS_PER_RUN,
+    deliveryHeartbeatTimeoutMs: config.DELIVERY_HEARTBEAT_TIMEOUT_MS,
     issuanceFactsWaitMs: config.ISSUANCE_FACTS_WAIT_MS,
     promoLaunchCutoffAt: config.PROMO_LAUNCH_CUTOFF_AT ?? null,
     expireBatchSize: Math.min(config.EXPIRE_REWARDS_BATCH_SIZE, 5_000),

@@ -219,3 +219,31 @@ describe('redeemReward during a long outage', () => {
     expect(redemptionsOf(h, impactRewardId)).toHaveLength(1);
   }, 30_000);
 });
+
+describe('redeemReward while Impact answers slower than the heartbeat timeout', () => {
+  // The client waits long enough for the slow answer: only a missing heartbeat could cut the attempt.
+  const h = useWorkerHarness({ settings: { deliveryHeartbeatTimeoutMs: 2_000 }, impactTimeoutMs: 20_000 });
+
+  it('the attempt heartbeats while its redeem call is pending: scheduled with the configured heartbeat timeout, not timed out and retried, one redeem call', async () => {
+    const reward = await appliedReward(h);
+    const { impactRewardId } = await givenImpactParticipantWithReward(h, reward.beneficiaryId);
+    // Twice the heartbeat timeout: without heartbeats Temporal would time the attempt out and run it again.
+    h.impact.fake.faults.addLatency('redeemReward', 5_000, { times: 1 });
+
+    const handle = await startRedemption(h, reward);
+    const result = await handle.result();
+
+    expect(result).toMatchObject({ status: 'succeeded', attempts: 1, details: { chosenImpactRewardId: impactRewardId, creditRedeemed: 24.5 } });
+    expect(redeemCalls(h).filter((c) => c.requestId?.startsWith(`impact-advocate-reward-redemption:${reward.id}:`))).toHaveLength(1);
+    expect(redemptionsOf(h, impactRewardId)).toHaveLength(1);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+    // Every delivery activity of the workflow carries the configured heartbeat timeout; none was retried.
+    expect(scheduled.map((a) => [a.activityType?.name, Number(a.heartbeatTimeout?.seconds ?? 0)])).toEqual([
+      ['openRewardRedemption', 2],
+      ['attemptRewardRedemption', 2],
+    ]);
+    const started = events.flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+    expect(started).toEqual([1, 1]);
+  }, 30_000);
+});

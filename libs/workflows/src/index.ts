@@ -23,7 +23,13 @@ export {
   type ReferralsStartOptions,
   type StartOverrides,
 } from './start-options';
-export { retryDelayMs, type RetrySettings, type WorkflowSettings } from './settings';
+export {
+  DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS,
+  deliveryHeartbeatTimeoutMs,
+  retryDelayMs,
+  type RetrySettings,
+  type WorkflowSettings,
+} from './settings';
 export { planPromos, type PromoPlan } from './issuance-bonus.rules';
 export type {
   AttemptContext,

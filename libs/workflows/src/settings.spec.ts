@@ -1,4 +1,4 @@
-import { retryDelayMs } from './settings';
+import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, deliveryHeartbeatTimeoutMs, retryDelayMs } from './settings';
 
 describe('retryDelayMs', () => {
   const retry = { initialIntervalMs: 100, maxIntervalMs: 1_000, backoffCoefficient: 2 };
@@ -14,5 +14,16 @@ describe('retryDelayMs', () => {
 
   it('never shrinks: a coefficient below 1 is read as 1', () => {
     expect(retryDelayMs(7, { ...retry, backoffCoefficient: 0.5 })).toBe(100);
+  });
+});
+
+describe('deliveryHeartbeatTimeoutMs', () => {
+  it('is the configured heartbeat timeout of the delivery activities', () => {
+    expect(deliveryHeartbeatTimeoutMs({ deliveryHeartbeatTimeoutMs: 2_500 })).toBe(2_500);
+  });
+
+  it('is the default for settings recorded before the setting existed (a replayed history)', () => {
+    expect(deliveryHeartbeatTimeoutMs({})).toBe(DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS);
+    expect(DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS).toBe(5_000);
   });
 });

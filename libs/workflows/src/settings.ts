@@ -14,11 +14,22 @@ export interface RetrySettings {
   backoffCoefficient: number;
 }
 
+/** Heartbeat timeout of the Impact delivery activities when the settings name none (5 seconds). */
+export const DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS = 5_000;
+
 export interface WorkflowSettings {
   /** Impact deliveries (registrations, SALE reports, reversals, redemptions). */
   delivery: RetrySettings;
   /** A delivery workflow continues as new after this many attempts in one run (bounded history). */
   attemptsPerRun: number;
+  /**
+   * Heartbeat timeout of the Impact delivery activities (`open*` / `attempt*`): they heartbeat
+   * while they work, so an attempt whose worker died (killed, crashed, out of memory) is retried
+   * by another worker about this long after its last heartbeat, not after the 2-minute
+   * start-to-close timeout. Histories recorded before this setting existed read
+   * {@link DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS} (see {@link deliveryHeartbeatTimeoutMs}).
+   */
+  deliveryHeartbeatTimeoutMs: number;
   /** How long an issuance-bonus workflow started by a usage signal waits for the issuance facts. */
   issuanceFactsWaitMs: number;
   /**
@@ -40,4 +51,13 @@ export function retryDelayMs(attempt: number, retry: RetrySettings): number {
   const exponent = Math.max(0, attempt - 1);
   const raw = retry.initialIntervalMs * Math.pow(Math.max(1, retry.backoffCoefficient), exponent);
   return Math.round(Math.min(retry.maxIntervalMs, Number.isFinite(raw) ? raw : retry.maxIntervalMs));
+}
+
+/**
+ * The heartbeat timeout of the delivery activities: the settings' value, or the default when the
+ * settings (read from an older history) have none.
+ */
+export function deliveryHeartbeatTimeoutMs(settings: { deliveryHeartbeatTimeoutMs?: number | undefined }): number {
+  const value = settings.deliveryHeartbeatTimeoutMs;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS;
 }

@@ -23,6 +23,8 @@ export interface WorkerE2e {
   startWorker(): Promise<void>;
   /** Stops the running worker process (SIGINT: the graceful drain `npm start` and deployments use). */
   stopWorker(): Promise<void>;
+  /** Kills the running worker process with SIGKILL (a crash: no drain, its in-flight activities are abandoned). */
+  killWorker(): Promise<void>;
   /** The workflow's result, or a failure naming it (with the worker's output) after `timeoutMs`. */
   result<T>(workflowId: string, timeoutMs?: number): Promise<T>;
   /** The worker's environment for this file (for a test to read its timings). */
@@ -49,6 +51,13 @@ export function useWorkerE2e(options: WorkerE2eOptions = {}): WorkerE2e {
     worker = undefined;
     if (!running) return;
     await running.stop();
+    outputs.push(running.output());
+  };
+  const killWorker = async () => {
+    const running = worker;
+    worker = undefined;
+    if (!running) return;
+    await running.kill();
     outputs.push(running.output());
   };
 
@@ -99,6 +108,7 @@ export function useWorkerE2e(options: WorkerE2eOptions = {}): WorkerE2e {
     id: (name) => `${name}-${api.run}`,
     startWorker,
     stopWorker,
+    killWorker,
     result,
     get workerEnv() {
       return env;

@@ -9,6 +9,8 @@ export const impactEnv = (config: ImpactConfigInput): Record<string, string> => 
 
 export interface WorkerProcess {
   stop(): Promise<void>;
+  /** Kills the process with SIGKILL (a crash, an OOM kill): no drain, in-flight work is abandoned. */
+  kill(): Promise<void>;
   /** What the worker wrote (JSON lines), for a failing test to show. */
   output(): string;
 }
@@ -53,6 +55,10 @@ export async function startWorkerProcess(env: Record<string, string>, readyTimeo
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -15,7 +15,7 @@ import {
   type ReverseConversionInput,
 } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
-import { withBusinessErrors } from './activity-errors';
+import { deliveryActivityBody } from './heartbeats';
 import {
   activityCancellationSignal,
   deliveryToAttempt,
@@ -137,7 +137,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
 
   return {
     openConversionReport: ({ report, workflowId }) =>
-      withBusinessErrors(async () => {
+      deliveryActivityBody(async () => {
         const sale = saleOf(report);
         const businessId = deliveryBusinessIds.sale(sale);
         const common = {
@@ -172,7 +172,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
       }),
 
     attemptConversionReport: ({ report, attempt, retryDelayMs }) =>
-      withBusinessErrors(async () => {
+      deliveryActivityBody(async () => {
         const kind = reportedKind(report);
         const businessId = deliveryBusinessIds.sale(saleOf(report));
         const current = await deliveryToAttempt(sequelize, kind, businessId);
@@ -184,7 +184,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
       }),
 
     openSaleReversal: ({ reversal, workflowId }) =>
-      withBusinessErrors(() => {
+      deliveryActivityBody(() => {
         const sale = saleOf(reversal);
         return openDelivery(sequelize, {
           kind: 'sale_reversal',
@@ -201,7 +201,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
       }),
 
     attemptSaleReversal: ({ reversal, attempt, retryDelayMs }) =>
-      withBusinessErrors(async () => {
+      deliveryActivityBody(async () => {
         const businessId = deliveryBusinessIds.sale(saleOf(reversal));
         const current = await deliveryToAttempt(sequelize, 'sale_reversal', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };

@@ -10,7 +10,7 @@ import {
 import { getRewardHistory } from '@referrals/ledger';
 import { type RedemptionActivities } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
-import { withBusinessErrors } from './activity-errors';
+import { deliveryActivityBody } from './heartbeats';
 import {
   activityCancellationSignal,
   deliveryToAttempt,
@@ -24,14 +24,15 @@ import {
 /**
  * Redemption of an applied reward in Impact Advocate. The chosen Impact reward id is persisted
  * BEFORE the redeem call, and every redeem passes the id chosen by an EARLIER attempt: when an
- * answer is lost (timeout, worker stopped), the next attempt's "already redeemed" is our own
- * redemption and counts as success; the same answer for a reward we never chose is permanent.
+ * answer is lost (timeout, worker stopped or killed), the next attempt's "already redeemed" is our
+ * own redemption and counts as success; the same answer for a reward we never chose is permanent.
+ * A killed worker's attempt is retried (same attempt) after the heartbeat timeout (heartbeats.ts).
  */
 export function createRedemptionActivities(deps: ActivityDeps): RedemptionActivities {
   const { sequelize, impact } = deps;
   return {
     openRewardRedemption: ({ rewardId, workflowId }) =>
-      withBusinessErrors(async () => {
+      deliveryActivityBody(async () => {
         const { reward } = await getRewardHistory(sequelize, rewardId);
         return openDelivery(sequelize, {
           kind: 'reward_redemption',
@@ -45,7 +46,7 @@ export function createRedemptionActivities(deps: ActivityDeps): RedemptionActivi
       }),
 
     attemptRewardRedemption: ({ rewardId, attempt, retryDelayMs }) =>
-      withBusinessErrors(async () => {
+      deliveryActivityBody(async () => {
         const businessId = deliveryBusinessIds.rewardRedemption(rewardId);
         const current = await deliveryToAttempt(sequelize, 'reward_redemption', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };

@@ -2,7 +2,7 @@ import { isAttributionError } from '@referrals/attribution';
 import { deliveryBusinessIds, deliveryKeys, isTerminalDeliveryStatus, recordParticipantRegistration } from '@referrals/impact-sync';
 import { type DeliveryFailure, type RegisterParticipantInput, type RegistrationActivities } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
-import { withBusinessErrors } from './activity-errors';
+import { deliveryActivityBody } from './heartbeats';
 import { activityCancellationSignal, deliveryToAttempt, endOfImpactOutcome, openDelivery, recordAttemptEnd, resultOf, type AttemptEnd } from './delivery-recording';
 
 /**
@@ -14,7 +14,7 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
   const { sequelize, impact } = deps;
   return {
     openParticipantRegistration: ({ registration, workflowId }) =>
-      withBusinessErrors(() =>
+      deliveryActivityBody(() =>
         openDelivery(sequelize, {
           kind: 'participant_registration',
           businessId: deliveryBusinessIds.participantRegistration(registration.programKey, registration.userId),
@@ -27,7 +27,7 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
       ),
 
     attemptParticipantRegistration: ({ registration, attempt, retryDelayMs }) =>
-      withBusinessErrors(async () => {
+      deliveryActivityBody(async () => {
         const businessId = deliveryBusinessIds.participantRegistration(registration.programKey, registration.userId);
         const current = await deliveryToAttempt(sequelize, 'participant_registration', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };

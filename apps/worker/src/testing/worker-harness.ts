@@ -23,6 +23,7 @@ import { createReferralsWorker } from '../worker';
 export const testSettings: WorkflowSettings = {
   delivery: { initialIntervalMs: 100, maxIntervalMs: 400, backoffCoefficient: 2 },
   attemptsPerRun: 500,
+  deliveryHeartbeatTimeoutMs: 3_000,
   issuanceFactsWaitMs: 20_000,
   promoLaunchCutoffAt: '2026-02-01T00:00:00.000Z',
   expireBatchSize: 2,
@@ -66,7 +67,14 @@ export async function saveKiloPassProgram(sequelize: Sequelize): Promise<void> {
   await createProgramStore({ sequelize }).save({ document: structuredClone(examplePrograms.kiloPass), author: 'test:worker', changeNote: 'launch' });
 }
 
-export function useWorkerHarness(options: { settings?: Partial<WorkflowSettings>; workflowsPath?: string } = {}): WorkerHarness {
+export interface WorkerHarnessOptions {
+  settings?: Partial<WorkflowSettings>;
+  workflowsPath?: string;
+  /** Per-request timeout of the activities' Impact client (the fake harness's default otherwise). */
+  impactTimeoutMs?: number;
+}
+
+export function useWorkerHarness(options: WorkerHarnessOptions = {}): WorkerHarness {
   const db = useTestDatabase(workerTestMigrations);
   const taskQueue = `test-${randomUUID()}`;
   const settings = { ...testSettings, ...options.settings };
@@ -111,7 +119,7 @@ export function useWorkerHarness(options: { settings?: Partial<WorkflowSettings>
     const firstRewardId = BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000));
     await db.sequelize.query(`ALTER SEQUENCE ledger_rewards_id_seq RESTART WITH ${firstRewardId}`);
     await saveKiloPassProgram(db.sequelize);
-    impact = await startImpactTestHarness();
+    impact = await startImpactTestHarness(options.impactTimeoutMs ? { client: { timeoutMs: options.impactTimeoutMs } } : {});
     bundle = await bundleWorkflows(options.workflowsPath);
     const address = process.env['TEMPORAL_ADDRESS'] ?? '';
     nativeConnection = await NativeConnection.connect({ address });

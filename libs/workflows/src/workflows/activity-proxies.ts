@@ -7,12 +7,14 @@ import type {
   RegistrationActivities,
   SettingsActivities,
 } from '../activities.contract';
+import { deliveryHeartbeatTimeoutMs, type WorkflowSettings } from '../settings';
 
 /**
  * Activity proxies shared by the workflows. Impact outcomes come back as answers (the workflow
  * runs its own backoff loop and records every attempt); Temporal's retry policy here only covers
- * infrastructure failures (database unreachable, worker lost mid-activity). Business errors are
- * non-retryable ApplicationFailures thrown by the activities themselves.
+ * infrastructure failures (database unreachable, worker lost mid-activity: see the delivery
+ * heartbeats below). Business errors are non-retryable ApplicationFailures thrown by the
+ * activities themselves.
  */
 const infrastructureRetry = {
   initialInterval: '1 second',
@@ -32,8 +34,21 @@ export const ledger = proxyActivities<IssuanceBonusActivities & MaintenanceActiv
   retry: infrastructureRetry,
 });
 
-/** Impact deliveries: one attempt may list, persist, redeem (or submit and poll) within its timeout. */
-export const delivery = proxyActivities<RedemptionActivities & RegistrationActivities & ConversionActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: infrastructureRetry,
-});
+export type DeliveryActivities = RedemptionActivities & RegistrationActivities & ConversionActivities;
+
+/**
+ * Impact deliveries: one attempt may list, persist, redeem (or submit and poll) within its
+ * start-to-close timeout. The activities heartbeat while they work (apps/worker), and the
+ * heartbeat timeout comes from the settings: a worker that dies mid-attempt (killed, crashed, out
+ * of memory) stops heartbeating, and Temporal retries the attempt on another worker after about
+ * the heartbeat timeout instead of waiting out the 2 minutes. A retried attempt is idempotent (the
+ * attempt is recorded in impact-sync; a redeem whose answer was lost ends "already redeemed").
+ * Built per run, after `loadWorkflowSettings`; a proxy only holds options, so this is deterministic.
+ */
+export function deliveryActivities(settings: Pick<Partial<WorkflowSettings>, 'deliveryHeartbeatTimeoutMs'>): DeliveryActivities {
+  return proxyActivities<DeliveryActivities>({
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: deliveryHeartbeatTimeoutMs(settings),
+    retry: infrastructureRetry,
+  });
+}

@@ -7,7 +7,7 @@ import {
 } from '../contracts/conversion-report.contract';
 import { type DeliveryProgress } from '../contracts/delivery.contract';
 import { deliveryProgressQuery } from '../signals';
-import { delivery, loadWorkflowSettings } from './activity-proxies';
+import { deliveryActivities, loadWorkflowSettings } from './activity-proxies';
 import { runDelivery } from './delivery-loop';
 
 /**
@@ -19,6 +19,7 @@ export async function reportConversion(input: ReportConversionInput): Promise<Re
   let progress: DeliveryProgress | null = null;
   setHandler(deliveryProgressQuery, () => progress);
   const settings = await loadWorkflowSettings();
+  const delivery = deliveryActivities(settings);
   const { resumeAtAttempt, ...report } = input;
   const { reported, suppressed } = await delivery.openConversionReport({ report, workflowId: workflowInfo().workflowId });
   const result = await runDelivery({
@@ -43,6 +44,7 @@ export async function reverseConversion(input: ReverseConversionInput): Promise<
   let progress: DeliveryProgress | null = null;
   setHandler(deliveryProgressQuery, () => progress);
   const settings = await loadWorkflowSettings();
+  const delivery = deliveryActivities(settings);
   const { resumeAtAttempt, ...reversal } = input;
   const opened = await delivery.openSaleReversal({ reversal, workflowId: workflowInfo().workflowId });
   return runDelivery({

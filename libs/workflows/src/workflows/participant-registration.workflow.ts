@@ -2,7 +2,7 @@ import { continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type DeliveryProgress } from '../contracts/delivery.contract';
 import { type RegisterParticipantInput, type RegisterParticipantResult } from '../contracts/participant-registration.contract';
 import { deliveryProgressQuery } from '../signals';
-import { delivery, loadWorkflowSettings } from './activity-proxies';
+import { deliveryActivities, loadWorkflowSettings } from './activity-proxies';
 import { runDelivery } from './delivery-loop';
 
 /**
@@ -13,6 +13,7 @@ export async function registerParticipant(input: RegisterParticipantInput): Prom
   let progress: DeliveryProgress | null = null;
   setHandler(deliveryProgressQuery, () => progress);
   const settings = await loadWorkflowSettings();
+  const delivery = deliveryActivities(settings);
   const { resumeAtAttempt, ...registration } = input;
   const opened = await delivery.openParticipantRegistration({ registration, workflowId: workflowInfo().workflowId });
   return runDelivery({

@@ -2,7 +2,7 @@ import { continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type DeliveryProgress } from '../contracts/delivery.contract';
 import { type RedeemRewardInput, type RedeemRewardResult } from '../contracts/reward-redemption.contract';
 import { deliveryProgressQuery } from '../signals';
-import { delivery, loadWorkflowSettings } from './activity-proxies';
+import { deliveryActivities, loadWorkflowSettings } from './activity-proxies';
 import { runDelivery } from './delivery-loop';
 
 /**
@@ -15,6 +15,7 @@ export async function redeemReward(input: RedeemRewardInput): Promise<RedeemRewa
   let progress: DeliveryProgress | null = null;
   setHandler(deliveryProgressQuery, () => progress);
   const settings = await loadWorkflowSettings();
+  const delivery = deliveryActivities(settings);
   const opened = await delivery.openRewardRedemption({ rewardId: input.rewardId, workflowId: workflowInfo().workflowId });
   return runDelivery({
     opened,
