@@ -12,6 +12,34 @@ const KILLED_REDEEM_LATENCY_MS = 3_000;
  */
 const AFTER_KILL_DEADLINE_MS = 40_000;
 
+type WorkerE2e = ReturnType<typeof useWorkerE2e>;
+
+/**
+ * A referred subscriber's reward applied to their next issuance, its redeem call held at the fake
+ * for `latencyMs`; `goAway` (stop or kill the worker process) runs once the call is in flight, and
+ * the fake then redeems with nobody reading the answer. Returns what the assertions need.
+ */
+async function redemptionInFlightWhenWorkerGoes(e2e: WorkerE2e, label: string, latencyMs: number, goAway: () => Promise<void>) {
+  const { api } = e2e;
+  const { referee, refereeReward } = await referredKiloPassSubscriber(e2e, label);
+  const rewardId = refereeReward.id;
+  api.fake!.faults.addLatency('redeemReward', latencyMs, { times: 1 });
+  const issuanceId = e2e.id(`${label}-iss`);
+  await api.post('/v1/events/issuance-created', 'billing', kiloIssuance(issuanceId, referee)).expect(202);
+  const decided = await e2e.result<IssuanceBonusResult>(workflowIds.issuanceBonus(issuanceId));
+  expect(decided).toMatchObject({ decision: 'referral_bonus', item: { rewardId } });
+  const redemptionWorkflowId = decided.redemptionWorkflowId ?? workflowIds.rewardRedemption(rewardId);
+
+  await eventually(() => redeemCallsOf(api, rewardId).length === 1, 20_000, 'the redeem call to reach the fake');
+  await goAway();
+  const chosen = await eventually(
+    () => api.fake!.redemptions().find((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`)),
+    latencyMs + 5_000,
+    'Impact to redeem the reward',
+  );
+  return { referee, rewardId, issuanceId, redemptionWorkflowId, chosen };
+}
+
 /**
  * Acceptance 6 end to end: the worker process is stopped while its redeem call is in flight at
  * Impact (the fake answers late; Impact redeems, the answer is lost with the process), and a new
@@ -24,24 +52,10 @@ describe('A worker process stopped in the middle of a redemption, end to end (ac
   const { api } = e2e;
 
   it('acceptance 6: a redemption in flight when the worker process stops completes once after a new worker process starts', async () => {
-    const { referee, refereeReward } = await referredKiloPassSubscriber(e2e, 'restart');
-    const rewardId = refereeReward.id;
-    api.fake!.faults.addLatency('redeemReward', REDEEM_LATENCY_MS, { times: 1 });
-    const issuanceId = e2e.id('restart-iss');
-    await api.post('/v1/events/issuance-created', 'billing', kiloIssuance(issuanceId, referee)).expect(202);
-    const decided = await e2e.result<IssuanceBonusResult>(workflowIds.issuanceBonus(issuanceId));
-    expect(decided).toMatchObject({ decision: 'referral_bonus', item: { rewardId } });
-    const redemptionWorkflowId = decided.redemptionWorkflowId ?? workflowIds.rewardRedemption(rewardId);
-
-    // The redeem reached Impact; the worker process stops while it waits for the answer.
-    await eventually(() => redeemCallsOf(api, rewardId).length === 1, 20_000, 'the redeem call to reach the fake');
-    await e2e.stopWorker();
-    // Impact redeemed meanwhile, but nobody received the answer: ops does not show it redeemed.
-    const chosen = await eventually(
-      () => api.fake!.redemptions().find((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`)),
-      REDEEM_LATENCY_MS + 5_000,
-      'Impact to redeem the reward',
-    );
+    // The redeem reached Impact; the worker process stops while it waits for the answer. Impact
+    // redeems meanwhile, but nobody receives the answer.
+    const { referee, rewardId, issuanceId, redemptionWorkflowId, chosen } = await redemptionInFlightWhenWorkerGoes(e2e, 'restart', REDEEM_LATENCY_MS, () => e2e.stopWorker());
+    // Ops does not show it redeemed.
     const whileDown = await api.get(`/v1/admin/ops/deliveries?kind=reward_redemption&userId=${referee}`, 'admin').expect(200);
     expect(whileDown.body.deliveries).toEqual([expect.objectContaining({ businessId: rewardId, status: expect.stringMatching(/^(pending|retrying)$/) })]);
 
@@ -86,24 +100,9 @@ describe('A worker process killed in the middle of a redemption, end to end', ()
   const { api } = e2e;
 
   it('a redemption in flight when the worker process is killed is retried by a new worker process after the heartbeat timeout and completes once', async () => {
-    const { referee, refereeReward } = await referredKiloPassSubscriber(e2e, 'killed');
-    const rewardId = refereeReward.id;
-    api.fake!.faults.addLatency('redeemReward', KILLED_REDEEM_LATENCY_MS, { times: 1 });
-    const issuanceId = e2e.id('killed-iss');
-    await api.post('/v1/events/issuance-created', 'billing', kiloIssuance(issuanceId, referee)).expect(202);
-    const decided = await e2e.result<IssuanceBonusResult>(workflowIds.issuanceBonus(issuanceId));
-    expect(decided).toMatchObject({ decision: 'referral_bonus', item: { rewardId } });
-    const redemptionWorkflowId = decided.redemptionWorkflowId ?? workflowIds.rewardRedemption(rewardId);
-
-    // The redeem reached Impact; the worker process is killed while the fake holds it.
-    await eventually(() => redeemCallsOf(api, rewardId).length === 1, 20_000, 'the redeem call to reach the fake');
-    await e2e.killWorker();
-    // Impact redeems the held call, but its answer went nowhere: nothing was recorded.
-    const chosen = await eventually(
-      () => api.fake!.redemptions().find((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`)),
-      KILLED_REDEEM_LATENCY_MS + 5_000,
-      'Impact to redeem the reward',
-    );
+    // The redeem reached Impact; the worker process is killed while the fake holds it. Impact
+    // redeems the held call, but its answer went nowhere: nothing was recorded.
+    const { referee, rewardId, issuanceId, redemptionWorkflowId, chosen } = await redemptionInFlightWhenWorkerGoes(e2e, 'killed', KILLED_REDEEM_LATENCY_MS, () => e2e.killWorker());
     const whileDown = await api.get(`/v1/admin/ops/deliveries?kind=reward_redemption&userId=${referee}`, 'admin').expect(200);
     expect(whileDown.body.deliveries).toEqual([expect.objectContaining({ businessId: rewardId, status: 'pending', attempts: 0 })]);
 

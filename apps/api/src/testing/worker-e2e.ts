@@ -116,16 +116,8 @@ export function useWorkerE2e(options: WorkerE2eOptions = {}): WorkerE2e {
   };
 }
 
-/** Polls `probe` (every 50 ms) until it answers something other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Re-exported for the specs that import it from here. */
+export { eventually } from '@referrals/db/testing';
 
 export interface ReferredSubscriber {
   referrer: string;

@@ -235,13 +235,5 @@ export async function expectLedgerSound(sequelize: Sequelize): Promise<void> {
   expect(await verifyLedger(sequelize)).toEqual([]);
 }
 
-/** Polls `probe` until it returns a value (not undefined/false), or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Re-exported for the specs that import it from here. */
+export { eventually } from '@referrals/db/testing';

@@ -1,1 +1,2 @@
 export { createTestDatabase, useTestDatabase, type TestDatabase } from './test-database';
+export { eventually } from './eventually';
