@@ -155,15 +155,10 @@ async function insertBatch(sequelize: Sequelize, touches: readonly TouchInsert[]
     const row = fresh.get(id);
     if (row && !claimed.has(id)) {
       claimed.add(id);
-      return { row: withoutBatchColumns(row), inserted: true };
+      return { row, inserted: true };
     }
     const existing = row ?? stored.get(id);
     if (!existing) throw new Error('a conflicting touch vanished: touches are never deleted while capturing');
-    return { row: withoutBatchColumns(existing), inserted: false };
+    return { row: existing, inserted: false };
   });
-}
-
-function withoutBatchColumns(row: TouchRow & { dedupe_key?: string; touched_minute?: Date }): TouchRow {
-  const { dedupe_key: _key, touched_minute: _minute, ...touch } = row;
-  return touch;
 }

@@ -21,9 +21,6 @@ export const defaultProductCatalogs: Readonly<Record<string, CatalogKind>> = Obj
   tutoring: 'lessons',
 });
 
-/** `kilo_pass`, `tutoring`: the workspace's one product-key convention (`@referrals/config`). */
-export const PRODUCT_PATTERN = PRODUCT_KEY_PATTERN;
-
 export interface CatalogRegistry {
   /** The catalog the programs of `product` are validated and compiled against, or undefined. */
   get(product: string): FactCatalog | undefined;
@@ -41,7 +38,7 @@ export function createCatalogRegistry(mapping: Readonly<Record<string, CatalogKi
   const catalogs = new Map<string, FactCatalog>();
   const mistakes: string[] = [];
   for (const [product, entry] of Object.entries(mapping)) {
-    if (!PRODUCT_PATTERN.test(product)) {
+    if (!PRODUCT_KEY_PATTERN.test(product)) {
       mistakes.push(`"${product}" ${PRODUCT_KEY_RULE}`);
       continue;
     }

@@ -5,7 +5,6 @@ export {
   catalogKinds,
   createCatalogRegistry,
   defaultProductCatalogs,
-  PRODUCT_PATTERN,
   type CatalogKind,
   type CatalogRegistry,
 } from './catalog-registry';

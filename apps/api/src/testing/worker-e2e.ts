@@ -1,10 +1,11 @@
+import { impactConfigToEnv } from '@referrals/impact-client';
 import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
 import { getParticipantRegistration } from '@referrals/impact-sync';
 import { listRewards, type Reward } from '@referrals/ledger';
 import { type DeliveryResult, type ReportConversionResult, workflowIds } from '@referrals/workflows';
 import { type ApiHarness, useApiHarness } from './api-harness';
 import { createKiloPassProgram, KILO_PASS_PROGRAM, kiloPayment } from './kilo-pass-fixtures';
-import { impactEnv, startWorkerProcess, type WorkerProcess } from './worker-process';
+import { startWorkerProcess, type WorkerProcess } from './worker-process';
 
 const DAY_MS = 86_400_000;
 
@@ -75,7 +76,7 @@ export function useWorkerE2e(options: WorkerE2eOptions = {}): WorkerE2e {
       DELIVERY_RETRY_INITIAL_INTERVAL_MS: '100',
       DELIVERY_RETRY_MAX_INTERVAL_MS: '500',
       IMPACT_POLL_INTERVAL_MS: '50',
-      ...impactEnv(api.fake!.clientConfig({ only: ['kilo_pass'], timeoutMs: options.impactTimeoutMs ?? 2_000 })),
+      ...impactConfigToEnv(api.fake!.clientConfig({ only: ['kilo_pass'], timeoutMs: options.impactTimeoutMs ?? 2_000 })),
       ...options.workerEnv,
     };
     await startWorker();

@@ -1,11 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { impactConfigToEnv, type ImpactConfigInput } from '@referrals/impact-client';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-
-/** The worker's IMPACT_* variables for a configuration (kept for the specs that call it by this name). */
-export const impactEnv = (config: ImpactConfigInput): Record<string, string> => impactConfigToEnv(config);
 
 export interface WorkerProcess {
   stop(): Promise<void>;
