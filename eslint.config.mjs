@@ -10,7 +10,10 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 /** Which project types each project type may import (production code). */
 const typeMatrix = [
   // Apps compose everything, but never another app.
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:integration', 'type:infra', 'type:workflow', 'type:util'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:usecase', 'type:domain', 'type:integration', 'type:infra', 'type:workflow', 'type:util'] },
+  // Use cases (rewarding) compose the domain libs into one business event, one transaction: they may
+  // use the database plumbing (infra) and build workflow start options (workflow contracts), never an app.
+  { sourceTag: 'type:usecase', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:workflow', 'type:util'] },
   // Domain libs hold business rules: no apps, no infrastructure, no external integrations.
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
   // Integrations (Impact) talk to the outside world; they know no domain storage.

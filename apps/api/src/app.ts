@@ -10,11 +10,13 @@ import { issuanceRoutes } from './billing/issuances.router';
 import { lessonRoutes } from './billing/lessons.router';
 import { paymentRoutes } from './billing/payments.router';
 import { healthRouter } from './health/health.router';
-import { type ReadinessCheck } from './health/readiness';
+import { type ReadinessCheck, type ReadinessDetail } from './health/readiness';
+import { outboxDetail } from './health/dependency-checks';
+import { outboxBacklog } from '@referrals/outbox';
 import { ApiRoutes } from './http/api-routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLogging } from './http/request-logging';
-import { createApiMetrics, httpMetrics, metricsRouter } from './metrics/metrics';
+import { createApiMetrics, httpMetrics, metricsRouter, registerOutboxGauges } from './metrics/metrics';
 import { createOpenApiRegistry, docsRouter } from './openapi/openapi';
 import { type ApiServices } from './services';
 import { signupRoutes } from './storefront/signups.router';
@@ -26,6 +28,8 @@ import { widgetTokenRoutes } from './storefront/widget-tokens.router';
 export interface AppDeps {
   logger: Logger;
   readinessChecks: readonly ReadinessCheck[];
+  /** Shown by /readyz without failing it; by default the outbox backlog when the app has services. */
+  readinessDetails?: readonly ReadinessDetail[];
   bodyLimit?: string;
   /** The domain endpoints; without them the app serves health, metrics and docs only. */
   services?: ApiServices;
@@ -42,7 +46,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpMetrics(metrics));
   app.use(requestLogging(deps.logger));
   app.use(express.json({ limit: deps.bodyLimit ?? '100kb' }));
-  app.use(healthRouter(deps.readinessChecks));
+  const details = deps.readinessDetails ?? (deps.services ? [outboxDetail(deps.services.sequelize)] : []);
+  app.use(healthRouter(deps.readinessChecks, details));
+  if (deps.services) {
+    const { sequelize } = deps.services;
+    registerOutboxGauges(metrics, () => outboxBacklog(sequelize));
+  }
   app.use(metricsRouter(metrics));
 
   const registry = createOpenApiRegistry();

@@ -1,4 +1,6 @@
+import { eventually } from '@referrals/db/testing';
 import { verifyLedger } from '@referrals/ledger';
+import { outboxMessagesOf } from '@referrals/outbox';
 import { type DeliveryResult, type IssuanceBonusResult, workflowIds } from '@referrals/workflows';
 import { QueryTypes } from 'sequelize';
 import { kiloIssuance, referredKiloPassSubscriber, useWorkerE2e } from './testing/worker-e2e';
@@ -21,6 +23,21 @@ describe('Welcome-bonus exclusivity end to end with the worker (acceptance 4)', 
       { replacements: { issuanceId }, type: QueryTypes.SELECT },
     );
 
+  /**
+   * What the worker's outbox relay got from Temporal for the latest `signal` queued to the
+   * issuance's workflow: signaled (delivered, the workflow started when needed) or
+   * already_finished (the issuance was decided; nothing changed).
+   */
+  const relayedSignal = (issuanceId: string, signal: string) =>
+    eventually(
+      async () => {
+        const rows = (await outboxMessagesOf(api.db.sequelize, workflowIds.issuanceBonus(issuanceId))).filter((r) => (r.options as { signal?: string }).signal === signal);
+        return rows.at(-1)?.outcome ?? undefined;
+      },
+      30_000,
+      `the ${signal} signal of ${issuanceId} relayed`,
+    );
+
   /** Both billing events of one issuance at once, in the given order of sending. */
   async function concurrently(issuanceId: string, subscriberId: string, usageFirst: boolean) {
     const created = () => api.post('/v1/events/issuance-created', 'billing', kiloIssuance(issuanceId, subscriberId));
@@ -35,10 +52,11 @@ describe('Welcome-bonus exclusivity end to end with the worker (acceptance 4)', 
       ? await Promise.all([usage(), created()]).then(([u, c]) => [c, u] as const)
       : await Promise.all([created(), usage()]);
     expect(createdAnswer.status).toBe(202);
-    expect(createdAnswer.body).toMatchObject({ issuanceId, workflowId: workflowIds.issuanceBonus(issuanceId), outcome: 'signaled' });
+    expect(createdAnswer.body).toMatchObject({ issuanceId, workflowId: workflowIds.issuanceBonus(issuanceId), outcome: 'queued' });
     expect(usageAnswer.status).toBe(202);
-    expect(usageAnswer.body).toMatchObject({ issuanceId, workflowId: workflowIds.issuanceBonus(issuanceId) });
-    return { decided: await e2e.result<IssuanceBonusResult>(workflowIds.issuanceBonus(issuanceId)), usageOutcome: usageAnswer.body.outcome as string };
+    expect(usageAnswer.body).toMatchObject({ issuanceId, workflowId: workflowIds.issuanceBonus(issuanceId), outcome: 'queued' });
+    const decided = await e2e.result<IssuanceBonusResult>(workflowIds.issuanceBonus(issuanceId));
+    return { decided, usageOutcome: await relayedSignal(issuanceId, 'usageThresholdCrossed') };
   }
 
   const usageLater = (issuanceId: string, subscriberId: string) =>
@@ -67,7 +85,8 @@ describe('Welcome-bonus exclusivity end to end with the worker (acceptance 4)', 
       expect(await itemsOf(issuanceId)).toEqual([{ item_kind: 'bonus', reward_id: null }]);
 
       // Signalled again (the billing system's retry): nothing changes.
-      expect((await usageLater(issuanceId, subscriber)).body).toMatchObject({ outcome: 'already_finished' });
+      expect((await usageLater(issuanceId, subscriber)).body).toMatchObject({ outcome: 'queued' });
+      expect(await relayedSignal(issuanceId, 'usageThresholdCrossed')).toBe('already_finished');
       expect(await itemsOf(issuanceId)).toHaveLength(1);
     }
   }, 90_000);
@@ -101,7 +120,8 @@ describe('Welcome-bonus exclusivity end to end with the worker (acceptance 4)', 
     expect(decided).toMatchObject({ decision: 'referral_bonus', item: { itemKind: 'referral_bonus', rewardId: refereeReward.id }, usageThresholdCrossedAt: null });
 
     const later = await usageLater(issuanceId, referee);
-    expect(later.body).toMatchObject({ issuanceId, outcome: 'already_finished' });
+    expect(later.body).toMatchObject({ issuanceId, outcome: 'queued' });
+    expect(await relayedSignal(issuanceId, 'usageThresholdCrossed')).toBe('already_finished');
     expect(await itemsOf(issuanceId)).toEqual([{ item_kind: 'referral_bonus', reward_id: refereeReward.id }]);
     const summary = await api.get(`/v1/users/${referee}/summary?product=kilo_pass`, 'storefront').expect(200);
     expect(summary.body.rewards).toEqual([expect.objectContaining({ id: refereeReward.id, status: 'applied', consumedByIssuanceId: issuanceId })]);

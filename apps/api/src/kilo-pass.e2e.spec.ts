@@ -3,7 +3,6 @@ import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
 import { examplePrograms } from '@referrals/rule-dsl';
 import { workflowIds } from '@referrals/workflows';
 import { useApiHarness } from './testing/api-harness';
-import { inspectWorkflow } from './testing/workflow-inspection';
 
 const PROGRAM = 'kilo-pass-referrals';
 
@@ -43,7 +42,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
 
     const workflowId = workflowIds.participantRegistration(PROGRAM, id('referrer'));
     expect(res.body.registration).toEqual({ workflowId });
-    const started = await inspectWorkflow(api.temporal, workflowId);
+    const started = await api.inspect(workflowId);
     expect(started).toMatchObject({
       type: 'registerParticipant',
       taskQueue: api.taskQueue,
@@ -53,7 +52,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
 
     // A second token for the same user and program: registration is not started again.
     await api.post('/v1/widget-tokens', 'storefront', { programKey: PROGRAM, user: { id: id('referrer'), email: 'referrer@example.com' } }).expect(200);
-    expect((await inspectWorkflow(api.temporal, workflowId)).input).toMatchObject({ participant: { locale: 'en-US' } });
+    expect((await api.inspect(workflowId)).input).toMatchObject({ participant: { locale: 'en-US' } });
   });
 
   it('captures the visitor\'s referral touch with the _saasquatch cookie, without echoing it', async () => {
@@ -96,7 +95,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
     }
     const workflowId = workflowIds.conversionReport(`stripe:${id('in')}`);
     expect(res.body.workflows).toEqual([{ type: 'reportConversion', workflowId }]);
-    const report = await inspectWorkflow(api.temporal, workflowId);
+    const report = await api.inspect(workflowId);
     expect(report).toMatchObject({
       type: 'reportConversion',
       taskQueue: api.taskQueue,
@@ -132,11 +131,11 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
         subscriberStartedAt: paidAt.toISOString(),
       })
       .expect(202);
-    expect(created.body).toEqual({ issuanceId, workflowId: workflowIds.issuanceBonus(issuanceId), outcome: 'signaled' });
+    expect(created.body).toEqual({ issuanceId, workflowId: workflowIds.issuanceBonus(issuanceId), outcome: 'queued' });
     await api
       .post('/v1/events/usage-threshold-crossed', 'billing', { issuanceId, subscriberId: id('referee'), product: 'kilo_pass', crossedAt: new Date().toISOString() })
       .expect(202);
-    const workflow = await inspectWorkflow(api.temporal, workflowIds.issuanceBonus(issuanceId));
+    const workflow = await api.inspect(workflowIds.issuanceBonus(issuanceId));
     expect(workflow).toMatchObject({
       type: 'decideIssuanceBonus',
       input: { issuanceId, subscriberId: id('referee'), product: 'kilo_pass' },
@@ -161,7 +160,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
       .post('/v1/events/payment-succeeded', 'billing', payment({ sourcePaymentId: id('in-aff'), userId: id('affiliate-buyer') }))
       .expect(200);
     expect(res.body).toMatchObject({ conversion: { winner: 'affiliate', reason: 'affiliate_only' }, decision: { code: 'not_attributed_to_referral' }, rewards: [] });
-    const report = await inspectWorkflow(api.temporal, workflowIds.conversionReport(`stripe:${id('in-aff')}`));
+    const report = await api.inspect(workflowIds.conversionReport(`stripe:${id('in-aff')}`));
     expect(report.input).toMatchObject({ attribution: { winner: 'affiliate', clickId } });
   });
 });

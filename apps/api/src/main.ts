@@ -1,19 +1,20 @@
-/** Starts the api: configuration, database, Temporal, Impact, HTTP listener; stops cleanly on signals. */
+/**
+ * Starts the api: configuration, database, Impact, HTTP listener; stops cleanly on signals. The api
+ * never calls Temporal: its Temporal work leaves through the outbox, which the worker relays.
+ */
 import { exitOnConfigError } from '@referrals/config';
 import { createImpactClient, impactConfigFromEnv } from '@referrals/impact-client';
-import { Client, Connection } from '@temporalio/client';
 import { type Server } from 'node:http';
 import { createApp } from './app';
 import { ApiKeyring } from './auth/api-keys';
 import { loadApiConfig } from './config';
 import { connectDatabase } from './connect-database';
-import { migrationsCheck, postgresCheck, TemporalProbe } from './health/dependency-checks';
+import { migrationsCheck, outboxDetail, postgresCheck } from './health/dependency-checks';
 import { createLogger } from './logger';
 import { createApiMetrics } from './metrics/metrics';
 import { allMigrationSources } from './migrations';
 import { defaultProducts } from './products';
 import { createApiServices } from './services';
-import { createWorkflowStarter } from './workflows/workflow-starter';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -22,15 +23,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   for (const warning of config.warnings) logger.warn(warning);
   const sequelize = await connectDatabase(config.DATABASE_URL);
-  const temporal = new TemporalProbe(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  // Lazy: the api starts (and /readyz says 503) while Temporal is down, and connects once it is up.
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const metrics = createApiMetrics();
   const services = createApiServices({
     sequelize,
     impact: createImpactClient({ config: impactConfig, logger: logger.child({ component: 'impact' }) }),
-    workflows: createWorkflowStarter(client, (type, outcome) => metrics.workflowStarts.inc({ type, outcome })),
     metrics,
     emailHashSecret: config.EMAIL_HASH_SECRET,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -38,7 +34,8 @@ async function main(): Promise<void> {
   const app = createApp({
     logger,
     bodyLimit: config.API_BODY_LIMIT,
-    readinessChecks: [postgresCheck(sequelize), migrationsCheck(sequelize, allMigrationSources), temporal],
+    readinessChecks: [postgresCheck(sequelize), migrationsCheck(sequelize, allMigrationSources)],
+    readinessDetails: [outboxDetail(sequelize)],
     services,
     keyring: new ApiKeyring(config.API_KEYS),
   });
@@ -57,7 +54,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'api shutting down');
     // Stop accepting, let in-flight requests finish, then release the pools.
     server.close(() => {
-      void Promise.allSettled([sequelize.close(), temporal.close(), connection.close()]).then(() => process.exit(0));
+      void Promise.allSettled([sequelize.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -2,6 +2,7 @@ import { attributionMigrations } from '@referrals/attribution';
 import { dbMigrations, type MigrationSource } from '@referrals/db';
 import { impactSyncMigrations } from '@referrals/impact-sync';
 import { ledgerMigrations } from '@referrals/ledger';
+import { outboxMigrations } from '@referrals/outbox';
 import { programsMigrations } from '@referrals/programs';
 
 /**
@@ -16,4 +17,5 @@ export const allMigrationSources: readonly MigrationSource[] = [
   programsMigrations,
   attributionMigrations,
   impactSyncMigrations,
+  outboxMigrations,
 ];

@@ -19,6 +19,8 @@ export interface ProductConfig {
   monthlyPrices?: Readonly<Record<string, { minor: number; currency: string }>>;
   /** Payments products report referral and affiliate SALEs to Impact Performance. */
   reportsSales: boolean;
+  /** The largest money reward one role may get from one event (minor units); default 100000. */
+  maxRewardMinor?: number;
 }
 
 /** Kilo Pass (payments catalog) and the Challenge tutoring marketplace (lessons catalog). */

@@ -2,12 +2,11 @@ import { type Attribution, createAttribution, type EligibilityFactsProvider } fr
 import { type ImpactClient } from '@referrals/impact-client';
 import { createProgramStore, type ProgramStore } from '@referrals/programs';
 import { type FactSet } from '@referrals/rule-dsl';
+import { hostFacts, referralFacts, type RewardingDeps } from '@referrals/rewarding';
 import { type StartOverrides } from '@referrals/workflows';
 import { type Sequelize } from 'sequelize';
-import { hostFacts, referralFacts } from './facts';
 import { type ApiMetrics } from './metrics/metrics';
 import { createProductRegistry, type ProductConfig, type ProductRegistry } from './products';
-import { type WorkflowStarter } from './workflows/workflow-starter';
 
 /** Everything the endpoints use: the libs wired to one database, one Temporal client, one Impact client. */
 export interface ApiServices {
@@ -19,7 +18,11 @@ export interface ApiServices {
   /** Attribution whose program selection also sees the host's facts sent with one signup. */
   attributionWith(host: FactSet | undefined): Attribution;
   readonly impact: ImpactClient;
-  readonly workflows: WorkflowStarter;
+  /**
+   * The rewarding use cases (qualifying events, adverse notices, issuance signals, registrations):
+   * each is one transaction whose Temporal work leaves through the outbox. The api never calls Temporal.
+   */
+  readonly rewarding: RewardingDeps;
   /** Task queue for workflow starts (the worker's TEMPORAL_TASK_QUEUE). */
   readonly startOverrides: StartOverrides;
   readonly metrics: ApiMetrics;
@@ -29,7 +32,6 @@ export interface ApiServices {
 export interface ApiServicesOptions {
   sequelize: Sequelize;
   impact: ImpactClient;
-  workflows: WorkflowStarter;
   metrics: ApiMetrics;
   emailHashSecret: string;
   taskQueue?: string;
@@ -64,15 +66,17 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
   const attributionWith = (host: FactSet | undefined) =>
     createAttribution({ sequelize: options.sequelize, programs, eligibilityFacts: eligibilityFacts(host), emailHashSecret: options.emailHashSecret, clock });
 
+  const attribution = attributionWith(undefined);
+  const startOverrides: StartOverrides = options.taskQueue ? { taskQueue: options.taskQueue } : {};
   return {
     sequelize: options.sequelize,
     programs,
     products,
-    attribution: attributionWith(undefined),
+    attribution,
     attributionWith,
     impact: options.impact,
-    workflows: options.workflows,
-    startOverrides: options.taskQueue ? { taskQueue: options.taskQueue } : {},
+    rewarding: { sequelize: options.sequelize, programs, attribution, products, startOverrides },
+    startOverrides,
     metrics: options.metrics,
     clock,
   };

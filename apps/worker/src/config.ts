@@ -55,6 +55,19 @@ export const workerEnvSchema = z.object({
   /** ISO 8601: subscribers who started before it keep the legacy month-2 promo. Unset: nobody. */
   PROMO_LAUNCH_CUTOFF_AT: optionalVar.pipe(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional()),
 
+  /**
+   * The outbox relay (Temporal work the api wrote in its transactions): on in every worker by
+   * default (several relays share the table safely); it wakes on NOTIFY and polls as a fallback.
+   */
+  OUTBOX_RELAY_ENABLED: booleanVar(true),
+  OUTBOX_POLL_INTERVAL_MS: positiveIntVar(1_000),
+  OUTBOX_BATCH_SIZE: positiveIntVar(50),
+  /** Backoff of a row Temporal refused (or did not answer): doubling from the initial to the max. */
+  OUTBOX_RETRY_INITIAL_MS: positiveIntVar(500),
+  OUTBOX_RETRY_MAX_MS: positiveIntVar(30_000),
+  /** How long one start or signal may take before it counts as failed. */
+  OUTBOX_CALL_TIMEOUT_MS: positiveIntVar(5_000),
+
   /** Temporal Schedules created or updated at boot. */
   SCHEDULES_ENABLED: booleanVar(true),
   EXPIRE_REWARDS_INTERVAL_MS: positiveIntVar(HOUR_MS),
@@ -96,6 +109,16 @@ export function workflowSettingsOf(config: WorkerEnv): WorkflowSettings {
 
 export function impactPollingOf(config: WorkerEnv): ImpactPollingSettings {
   return { maxPolls: config.IMPACT_POLL_MAX_POLLS, pollIntervalMs: config.IMPACT_POLL_INTERVAL_MS };
+}
+
+export function outboxRelaySettingsOf(config: WorkerEnv) {
+  return {
+    pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    retryInitialMs: config.OUTBOX_RETRY_INITIAL_MS,
+    retryMaxMs: Math.max(config.OUTBOX_RETRY_MAX_MS, config.OUTBOX_RETRY_INITIAL_MS),
+    callTimeoutMs: config.OUTBOX_CALL_TIMEOUT_MS,
+  };
 }
 
 export interface ScheduleIntervals {

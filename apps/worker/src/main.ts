@@ -7,12 +7,13 @@ import { createReferralCodeRegistry } from '@referrals/attribution';
 import { exitOnConfigError } from '@referrals/config';
 import { createSequelize, pingDatabase, redactDatabaseUrl } from '@referrals/db';
 import { createImpactClient } from '@referrals/impact-client';
+import { createOutboxRelay } from '@referrals/outbox';
 import { createProgramStore } from '@referrals/programs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities } from './activities';
-import { impactPollingOf, loadWorkerConfig, scheduleIntervalsOf, workflowSettingsOf } from './config';
+import { impactPollingOf, loadWorkerConfig, outboxRelaySettingsOf, scheduleIntervalsOf, workflowSettingsOf } from './config';
 import { ensureSchedules } from './schedules';
 import { ensureSearchAttributes } from './search-attributes';
 import { bundleWorkflows } from './workflow-bundle';
@@ -57,12 +58,22 @@ async function main(): Promise<void> {
     const schedules = await ensureSchedules(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervals: scheduleIntervalsOf(config) });
     logger.info({ schedules }, 'schedules ensured');
   }
-  await admin.close();
+  // The outbox relay: the api's Temporal work (written in its transactions) started or signalled
+  // by business id. Its client keeps this connection; it is closed after the worker drained.
+  const relay = config.OUTBOX_RELAY_ENABLED
+    ? createOutboxRelay({
+        sequelize,
+        workflows: new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE }).workflow,
+        ...outboxRelaySettingsOf(config),
+        log: (level, fields, message) => logger[level]({ component: 'outbox-relay', ...fields }, message),
+      })
+    : undefined;
 
   const started = Date.now();
   const workflowBundle = await bundleWorkflows();
   logger.info({ ms: Date.now() - started }, 'workflow bundle built');
   if (stopping) {
+    await admin.close();
     await sequelize.close();
     logger.info('stopped before serving');
     return;
@@ -83,10 +94,13 @@ async function main(): Promise<void> {
     }),
     workflowBundle,
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker serving');
+  await relay?.start();
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, outboxRelay: Boolean(relay) }, 'worker serving');
   // The SDK's Runtime installs SIGINT/SIGTERM handlers that shut the worker down gracefully;
   // run() resolves once in-flight tasks finished.
   await worker.run();
+  await relay?.stop();
+  await admin.close();
   await connection.close();
   await sequelize.close();
   logger.info('worker stopped');

@@ -16,7 +16,7 @@ import {
   type RecordSignupInput,
   type RegisterReferralCodeInput,
 } from './attribution.schemas';
-import { type Conversion, findConversion, recordConversion, type RecordConversionResult } from './conversions';
+import { type Conversion, findConversion, type JoinTransaction, recordConversion, type RecordConversionResult } from './conversions';
 import { normalizeEmail as defaultNormalizeEmail, recordAccountDeletion } from './email-tombstones';
 import { type EligibilityFactsProvider } from './program-selection';
 import { type ReferralCode, registerReferralCode, setReferrerBlocked } from './referral-codes';
@@ -55,7 +55,7 @@ export interface AttributionDeps {
 export interface Attribution {
   captureTouch(input: CaptureTouchInput): Promise<CaptureTouchResult>;
   associateTouches(input: AssociateTouchesInput): Promise<AssociateTouchesResult>;
-  listTouches(filter: ListTouchesFilter): Promise<Touch[]>;
+  listTouches(filter: ListTouchesFilter, options?: JoinTransaction): Promise<Touch[]>;
   registerReferralCode(input: RegisterReferralCodeInput): Promise<ReferralCode>;
   blockReferrer(input: BlockReferrerInput): Promise<{ readonly codes: number }>;
   unblockReferrer(input: BlockReferrerInput): Promise<{ readonly codes: number }>;
@@ -65,8 +65,9 @@ export interface Attribution {
   findReferral(input: FindReferralInput): Promise<Referral | null>;
   listReferrals(filter?: ListReferralsFilter): Promise<Referral[]>;
   evaluateReferralReward(input: EvaluateReferralRewardInput): Promise<ReferralRewardEvaluation>;
-  recordConversion(input: RecordConversionInput): Promise<RecordConversionResult>;
-  findConversion(key: ConversionKey): Promise<Conversion | null>;
+  /** With `transaction`: joins the caller's transaction (the caller restarts it on a serialization failure). */
+  recordConversion(input: RecordConversionInput, options?: JoinTransaction): Promise<RecordConversionResult>;
+  findConversion(key: ConversionKey, options?: JoinTransaction): Promise<Conversion | null>;
 }
 
 export interface ReferralCodeRegistryDeps {
@@ -113,7 +114,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
   return {
     captureTouch: (input) => captureTouch(capture, input),
     associateTouches: (input) => associateTouches(base, input),
-    listTouches: (filter) => listTouches(sequelize, filter),
+    listTouches: (filter, options) => listTouches(sequelize, filter, options),
     ...codes,
     recordAccountDeletion: (input) => recordAccountDeletion(tombstones, input),
     recordSignup: (input) => recordSignup({ ...base, ...tombstones, eligibilityFacts: deps.eligibilityFacts, windowDays }, input),
@@ -121,7 +122,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     findReferral: (input) => findReferral(sequelize, input),
     listReferrals: (filter) => listReferrals(sequelize, filter),
     evaluateReferralReward: (input) => evaluateReferralReward(base, input),
-    recordConversion: (input) => recordConversion({ ...base, defaultWindowDays: windowDays }, input),
-    findConversion: (key) => findConversion(sequelize, key),
+    recordConversion: (input, options) => recordConversion({ ...base, defaultWindowDays: windowDays }, input, options),
+    findConversion: (key, options) => findConversion(sequelize, key, options),
   };
 }

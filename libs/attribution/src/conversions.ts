@@ -83,6 +83,11 @@ function toConversion(row: ConversionRow): Conversion {
   };
 }
 
+/** Runs an operation inside the caller's transaction instead of one of its own. */
+export interface JoinTransaction {
+  readonly transaction?: Transaction;
+}
+
 export interface ConversionDeps {
   readonly sequelize: Sequelize;
   readonly programs: ProgramStore;
@@ -105,7 +110,7 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
  * A replay with the same content returns the original outcome, even if touches changed since;
  * with other content it is `conversion_exists_with_different_content`.
  */
-export async function recordConversion(deps: ConversionDeps, input: RecordConversionInput): Promise<RecordConversionResult> {
+export async function recordConversion(deps: ConversionDeps, input: RecordConversionInput, options: JoinTransaction = {}): Promise<RecordConversionResult> {
   const request = parseInput(recordConversionSchema, input, 'recordConversion');
   if (!deps.programs.catalogs.has(request.product)) {
     throw new AttributionError('product_unknown', `product "${request.product}" is unknown`, [
@@ -121,6 +126,8 @@ export async function recordConversion(deps: ConversionDeps, input: RecordConver
     sale: request.sale,
     windowDays: request.windowDays,
   });
+  // Joined to the caller's transaction (one business event, one transaction): the caller retries it.
+  if (options.transaction) return recordInTransaction(deps, options.transaction, request, hash);
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -214,11 +221,11 @@ async function pinnedWindowDays(programs: ProgramStore, referral: Referral | nul
 }
 
 /** A recorded conversion by its identity, or null. */
-export async function findConversion(sequelize: Sequelize, key: ConversionKey): Promise<Conversion | null> {
+export async function findConversion(sequelize: Sequelize, key: ConversionKey, options: JoinTransaction = {}): Promise<Conversion | null> {
   const { provider, sourcePaymentId } = parseInput(conversionKeySchema, key, 'findConversion');
   const [row] = await queryRows<ConversionRow>(
     sequelize,
-    undefined,
+    options.transaction,
     `SELECT ${CONVERSION_COLUMNS} FROM attribution_conversions WHERE provider = $1 AND source_payment_id = $2`,
     [provider, sourcePaymentId],
   );

@@ -37,7 +37,7 @@ export { type EligibilityFactsProvider, type EligibilityFactsRequest, type Selec
 export { hashEmail, normalizeEmail } from './email-tombstones';
 
 // Conversions
-export { type Conversion, type RecordConversionResult } from './conversions';
+export { type Conversion, type JoinTransaction, type RecordConversionResult } from './conversions';
 
 // Inputs, limits, errors
 export {

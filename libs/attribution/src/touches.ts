@@ -202,11 +202,11 @@ export async function associateTouches(deps: Pick<TouchDeps, 'sequelize' | 'cloc
 }
 
 /** A user's or an anonymous session's touches, oldest first (support and diagnostics). */
-export async function listTouches(sequelize: Sequelize, filter: ListTouchesFilter): Promise<Touch[]> {
+export async function listTouches(sequelize: Sequelize, filter: ListTouchesFilter, options: { transaction?: Transaction } = {}): Promise<Touch[]> {
   const { userId, anonymousId, product } = parseInput(listTouchesSchema, filter, 'listTouches');
   const rows = await queryRows<TouchRow>(
     sequelize,
-    undefined,
+    options.transaction,
     `SELECT ${TOUCH_COLUMNS} FROM attribution_touches
       WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR anonymous_id = $2) AND ($3::text IS NULL OR product = $3)
       ORDER BY touched_at, id`,

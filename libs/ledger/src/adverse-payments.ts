@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { lockConversion } from './conversion-lock';
 import { LedgerError } from './ledger.errors';
 import { actorSchema, externalId, parseInput, reasonSchema, validDate } from './ledger.schemas';
-import { contentHash, inLedgerTransaction, queryRows } from './ledger-sql';
+import { contentHash, inLedgerTransaction, type JoinTransaction, queryRows } from './ledger-sql';
 import { transitionRewards } from './reward-rows';
 import { type RewardState } from './reward-states';
 
@@ -65,7 +65,7 @@ interface NoticeRow {
  * committed first (and is canceled here) or runs after it (and, reading the notice from the
  * conversion row, is recorded as disqualified).
  */
-export async function recordAdversePayment(sequelize: Sequelize, input: AdversePaymentInput): Promise<AdversePaymentResult> {
+export async function recordAdversePayment(sequelize: Sequelize, input: AdversePaymentInput, options: JoinTransaction = {}): Promise<AdversePaymentResult> {
   const n = parseInput(adverseSchema, input, 'recordAdversePayment');
   const hash = contentHash({ noticeId: n.noticeId, paymentId: n.paymentId, kind: n.kind, occurredAt: n.occurredAt });
   const reason = n.reason ?? `source payment: ${n.kind.replace(/_/g, ' ')}`;
@@ -146,5 +146,5 @@ export async function recordAdversePayment(sequelize: Sequelize, input: AdverseP
       changes,
       replayed: false,
     };
-  });
+  }, options.transaction);
 }

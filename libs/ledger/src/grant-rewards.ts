@@ -14,7 +14,7 @@ import {
   unitSchema,
   validDate,
 } from './ledger.schemas';
-import { inLedgerTransaction, queryRows, RestartTransaction, sha256Hex } from './ledger-sql';
+import { inLedgerTransaction, type JoinTransaction, queryRows, RestartTransaction, sha256Hex } from './ledger-sql';
 import { assertBalanced, entriesCtes, LEG_COLUMNS, legRows, postingHash, type Posting } from './post-transactions';
 import { initialRewardStates } from './reward-states';
 import { rewardKinds, toReward, type Reward, type RewardRole, type RewardRow } from './reward-rows';
@@ -163,7 +163,7 @@ function roleContentHash(g: ParsedGrant, o: ParsedOutcome): string {
  * the referrer's rewards under a lock because it is O(1) and needs no separate lock row; canceled
  * and reversed rewards give their slot back, and verifyLedger recounts the counter from the rewards.
  */
-export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInput): Promise<GrantRewardsResult> {
+export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInput, options: JoinTransaction = {}): Promise<GrantRewardsResult> {
   const g = parseInput(grantRewardsSchema, input, 'grantRewards');
   const planned = g.outcomes.map((outcome) => ({ outcome, hash: roleContentHash(g, outcome) }));
   const params = grantParameters(g, planned);
@@ -211,7 +211,7 @@ export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInpu
       rewards: planned.map(({ outcome }) => toReward(byRole.get(outcome.role) as RewardRow)),
       replayed: inserted === 0,
     };
-  });
+  }, options.transaction);
 }
 
 /**

@@ -63,10 +63,12 @@ export {
   getBeneficiaryBalances,
   getRewardHistory,
   listRewards,
+  otherRewardedConversions,
   type BeneficiaryBalance,
   type ListRewardsFilter,
   type PendingExplanation,
   type PendingReport,
   type RewardHistory,
 } from './read-models';
+export { inLedgerTransaction, type JoinTransaction } from './ledger-sql';
 export { verifyLedger, type LedgerViolation, type LedgerViolationCode } from './verify-ledger';

@@ -36,6 +36,11 @@ const RESTART_ON_UNIQUE = new Set([
 ]);
 const MAX_ATTEMPTS = 6;
 
+/** Runs a ledger operation inside the caller's transaction instead of one of its own (see inLedgerTransaction). */
+export interface JoinTransaction {
+  transaction?: Transaction;
+}
+
 /** Thrown inside a ledger transaction to roll it back and run the whole work again. */
 export class RestartTransaction extends Error {
   constructor(reason: string) {
@@ -52,8 +57,15 @@ export class RestartTransaction extends Error {
  * rolls everything back and runs `work` again from scratch; `work` must therefore decide only from
  * what it reads inside the transaction. Constraint violations that mean a broken invariant become
  * `ledger_invariant_broken` (or the precise floor code), never a half-written ledger.
+ *
+ * With `outer`, `work` runs in the caller's transaction as it is: a caller that joins ledger
+ * operations to its own transaction runs that transaction through this function too, so that the
+ * same restarts apply to the whole of it.
  */
-export async function inLedgerTransaction<T>(sequelize: Sequelize, work: (t: Transaction) => Promise<T>): Promise<T> {
+export async function inLedgerTransaction<T>(sequelize: Sequelize, work: (t: Transaction) => Promise<T>, outer?: Transaction): Promise<T> {
+  // Joined to a caller's transaction: the caller's runner restarts the whole of it (a restart of
+  // this part alone is impossible once a statement failed inside the caller's transaction).
+  if (outer) return work(outer);
   for (let attempt = 1; ; attempt++) {
     try {
       return await sequelize.transaction((t) => work(t));

@@ -1,4 +1,4 @@
-import { type Migration, type MigrationSource } from '@referrals/sql';
+import { type Migration, type MigrationSource, sqlMigration } from '@referrals/sql';
 
 /**
  * The ledger's tables. They follow the migration contract of `@referrals/sql` (a domain lib may not
@@ -426,8 +426,15 @@ const createRewards: Migration = {
   },
 };
 
+/** The first-qualifying-event rule reads a referral's rewards (otherRewardedConversions). */
+const indexRewardsByReferral = sqlMigration(
+  '202612030010-index-ledger-rewards-by-referral',
+  'CREATE INDEX ledger_rewards_referral ON ledger_rewards (source_referral_id, program_key);',
+  'DROP INDEX ledger_rewards_referral;',
+);
+
 /** Pass to `migrateUp(sequelize, [..., ledgerMigrations])` (from `@referrals/db`). */
 export const ledgerMigrations: MigrationSource = {
   owner: 'ledger',
-  migrations: [createBooks, createRewards],
+  migrations: [createBooks, createRewards, indexRewardsByReferral],
 };

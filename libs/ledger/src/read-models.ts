@@ -1,7 +1,7 @@
 import { type Sequelize } from 'sequelize';
 import { z } from 'zod';
 import { externalId, parseInput, programKeySchema } from './ledger.schemas';
-import { queryRows, safeInteger } from './ledger-sql';
+import { type JoinTransaction, queryRows, safeInteger } from './ledger-sql';
 import { readTransaction, type PostedTransaction } from './post-transactions';
 import {
   findReward,
@@ -175,4 +175,25 @@ export async function getRewardHistory(sequelize: Sequelize, rewardId: string): 
   const transactions: PostedTransaction[] = [];
   for (const { id } of txIds) transactions.push(await readTransaction(sequelize, undefined, String(id)));
   return { reward: toReward(row), events: events.map(toRewardEvent), transactions };
+}
+
+/**
+ * The conversions (other than `exceptConversionId`) for which the referral has a decided reward in
+ * the program, in any status: what the first-qualifying-event rule asks ("was another event of
+ * this referral rewarded already?"). Joined to the caller's transaction, so the caller can ask it
+ * under the lock that orders the referral's events.
+ */
+export async function otherRewardedConversions(
+  sequelize: Sequelize,
+  input: { programKey: string; referralId: string; exceptConversionId: string },
+  options: JoinTransaction = {},
+): Promise<string[]> {
+  const rows = await queryRows<{ source_conversion_id: string }>(
+    sequelize,
+    options.transaction,
+    `SELECT DISTINCT source_conversion_id FROM ledger_rewards
+      WHERE source_referral_id = $1 AND program_key = $2 AND source_conversion_id <> $3`,
+    [input.referralId, input.programKey, input.exceptConversionId],
+  );
+  return rows.map((r) => r.source_conversion_id);
 }

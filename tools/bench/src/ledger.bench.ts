@@ -1,8 +1,11 @@
 /**
- * `npm run bench:ledger`: ledger grants per second with 8 concurrent clients, against a baseline
- * of bare single-row INSERT transactions with 8 clients, in the same run, on the same database,
- * through the same Sequelize pool. Goal: one grant (both roles, referrer cap, audit rows, double
- * entries, deferred balance checks) costs no more than 4 bare insert transactions: ratio >= 0.25.
+ * `npm run bench:ledger`: whole qualifying events per second with 8 concurrent clients, against a
+ * baseline of bare single-row INSERT transactions with 8 clients, in the same run, on the same
+ * database, through the same Sequelize pool. A qualifying event is `recordQualifyingEvent` of
+ * libs/rewarding: ONE transaction holding the conversion (attribution), the decision (the pinned
+ * program's rules, first-event rule), the grant (both roles, referrer cap, audit rows, double
+ * entries, deferred balance checks), the SALE report's outbox row and the stored answer.
+ * Goal (issue 12): ratio >= 0.25. The ledger grant alone is printed too.
  *
  * The two workloads alternate in rounds (grants, inserts, grants, inserts, ...) so that noise from
  * other work on the machine lands on both. A fresh database is created, migrated, measured,
@@ -17,7 +20,13 @@ import pg from 'pg';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { exitOnConfigError, parseEnv } from '@referrals/config';
 import { createSequelize, migrateUp, redactDatabaseUrl, withDatabase } from '@referrals/db';
+import { createAttribution, attributionMigrations, type Attribution } from '@referrals/attribution';
+import { dbMigrations } from '@referrals/db';
 import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput } from '@referrals/ledger';
+import { outboxMigrations } from '@referrals/outbox';
+import { createCatalogRegistry, createProgramStore, programsMigrations } from '@referrals/programs';
+import { recordQualifyingEvent, type RewardingDeps, type RewardingProduct } from '@referrals/rewarding';
+import { examplePrograms } from '@referrals/rule-dsl';
 // The dev-stack's package entry (the lint rule refuses relative paths into another project).
 import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
 
@@ -67,6 +76,62 @@ function conversion(client: number): GrantRewardsInput {
 async function grantOnce(sequelize: Sequelize, client: number): Promise<void> {
   const result = await grantRewards(sequelize, conversion(client));
   if (result.rewards.some((r) => r.status !== 'pending')) throw new Error('bench grant was not granted');
+}
+
+const KILO_PASS: RewardingProduct = {
+  product: 'kilo_pass',
+  monthlyPrices: { tier_49: { minor: 4900, currency: 'USD' } },
+  reportsSales: true,
+};
+
+interface EventBench {
+  deps: RewardingDeps;
+  referees: string[];
+  used: number;
+  referred: number;
+}
+
+/** A program, one referrer per client and `count` referred subscribers (touch + signup each). */
+async function prepareEvents(sequelize: Sequelize, count: number): Promise<EventBench> {
+  const programs = createProgramStore({ sequelize, catalogs: createCatalogRegistry({ kilo_pass: 'payments' }) });
+  await programs.save({ document: examplePrograms.kiloPass, author: 'bench', changeNote: 'bench' });
+  const attribution: Attribution = createAttribution({ sequelize, programs, eligibilityFacts: () => ({}), emailHashSecret: 'bench-email-hash-secret-0123456789' });
+  const run = Date.now().toString(36);
+  // Many referrers: the example program caps a referrer at 5 rewards, and a capped grant is cheaper.
+  const referees = Array.from({ length: count }, (_, i) => `bench-${run}-referee-${i}`);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < referees.length) {
+        const i = next++;
+        const code = `B${run}R${i}`.toUpperCase();
+        await attribution.registerReferralCode({ programKey: examplePrograms.kiloPass.key, code, userId: `bench-${run}-referrer-${i}` });
+        await attribution.captureTouch({ kind: 'referral', anonymousId: `bench-${run}-anon-${i}`, product: 'kilo_pass', referralCode: code });
+        const signup = await attribution.recordSignup({ product: 'kilo_pass', userId: referees[i] ?? '', anonymousId: `bench-${run}-anon-${i}`, email: `r${i}-${run}@example.com` });
+        if (signup.referral?.status !== 'qualified') throw new Error(`bench referral ${i} did not qualify`);
+      }
+    }),
+  );
+  return { deps: { sequelize, programs, attribution, products: { get: (p) => (p === 'kilo_pass' ? KILO_PASS : undefined), list: () => [KILO_PASS] } }, referees, used: 0, referred: 0 };
+}
+
+let paymentSequence = 0;
+async function eventOnce(bench: EventBench): Promise<void> {
+  const referee = bench.referees[bench.used++];
+  if (referee) bench.referred += 1;
+  const now = new Date().toISOString();
+  const { answer } = await recordQualifyingEvent(bench.deps, {
+    type: 'payment.succeeded',
+    provider: 'stripe',
+    sourcePaymentId: `in_bench_${++paymentSequence}`,
+    product: 'kilo_pass',
+    userId: referee ?? `bench-organic-${paymentSequence}`,
+    paidAt: now,
+    amount: { minor: 4900, currency: 'USD' },
+    sequence: 1,
+    subscription: { tier: 'tier_49', interval: 'monthly', kind: 'personal', startedAt: now },
+  });
+  if (referee && answer.decision.code !== 'rewarded') throw new Error(`bench event of ${referee} was not rewarded: ${answer.decision.code}`);
 }
 
 async function insertOnce(sequelize: Sequelize, client: number): Promise<void> {
@@ -132,7 +197,7 @@ async function main(): Promise<void> {
     await onServer(stack.databaseUrl, (c) => c.query(`CREATE DATABASE "${databaseName}"`));
     const databaseUrl = withDatabase(stack.databaseUrl, databaseName);
     sequelize = createSequelize({ databaseUrl, poolMax: CLIENTS });
-    await migrateUp(sequelize, [ledgerMigrations]);
+    await migrateUp(sequelize, [dbMigrations, ledgerMigrations, programsMigrations, attributionMigrations, outboxMigrations]);
     await sequelize.query(
       'CREATE TABLE bench_bare_inserts (id bigserial PRIMARY KEY, client int NOT NULL, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
     );
@@ -146,26 +211,38 @@ async function main(): Promise<void> {
         `${CLIENTS} clients, ${ROUNDS} rounds x ${MEASURE_MS} ms per workload`,
     );
 
+    const subscribers = Number(process.env['BENCH_LEDGER_SUBSCRIBERS'] ?? 4000);
+    console.log(`preparing ${subscribers} referred subscribers…`);
+    const bench = await prepareEvents(sequelize, subscribers);
+    const eventWork = () => eventOnce(bench);
+
+    await measure(WARMUP_MS, sequelize, eventWork);
     await measure(WARMUP_MS, sequelize, grantOnce);
     await measure(WARMUP_MS, sequelize, insertOnce);
 
+    const events: number[] = [];
     const grants: number[] = [];
     const inserts: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
+      events.push(await measure(MEASURE_MS, sequelize, eventWork));
       grants.push(await measure(MEASURE_MS, sequelize, grantOnce));
       inserts.push(await measure(MEASURE_MS, sequelize, insertOnce));
-      console.log(`  round ${round}: grants/s ${fmt(grants.at(-1) ?? 0)}   bare inserts/s ${fmt(inserts.at(-1) ?? 0)}`);
+      console.log(`  round ${round}: qualifying events/s ${fmt(events.at(-1) ?? 0)}   grants/s ${fmt(grants.at(-1) ?? 0)}   bare inserts/s ${fmt(inserts.at(-1) ?? 0)}`);
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const eventRate = mean(events);
     const grantRate = mean(grants);
     const insertRate = mean(inserts);
-    const ratio = grantRate / insertRate;
+    const ratio = eventRate / insertRate;
 
     const violations = await verifyLedger(sequelize);
     console.log('');
-    console.log(`grants/s (both roles, cap, audit, entries), ${CLIENTS} clients:  ${fmt(grantRate)}`);
-    console.log(`bare single-row INSERT transactions/s, ${CLIENTS} clients:     ${fmt(insertRate)}`);
-    console.log(`ratio grants / bare inserts: ${ratio.toFixed(3)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
+    console.log(`qualifying events/s (conversion, decision, grant, outbox, answer), ${CLIENTS} clients: ${fmt(eventRate)}`);
+    console.log(`ledger grants alone/s (both roles, cap, audit, entries), ${CLIENTS} clients:        ${fmt(grantRate)}`);
+    console.log(`bare single-row INSERT transactions/s, ${CLIENTS} clients:                         ${fmt(insertRate)}`);
+    console.log(`events on referred subscribers: ${bench.referred} of ${bench.used} (the rest had nobody to attribute)`);
+    console.log(`ratio qualifying events / bare inserts: ${ratio.toFixed(3)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
+    console.log(`ratio grants alone / bare inserts:      ${(grantRate / insertRate).toFixed(3)}`);
     console.log(`verifyLedger after the run: ${violations.length === 0 ? 'sound' : `${violations.length} violations`}`);
     if (violations.length > 0) {
       console.log(violations.slice(0, 5));

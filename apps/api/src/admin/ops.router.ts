@@ -1,5 +1,6 @@
 import { countDeliveries, type Delivery, deliveryCategories, listDeliveries, listDeliveryAttempts } from '@referrals/impact-sync';
 import { countRewardsByStatus, listRewards } from '@referrals/ledger';
+import { outboxBacklog } from '@referrals/outbox';
 import { iso } from '../openapi/common.schemas';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
@@ -52,7 +53,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
     response: { status: 200, description: 'The ops overview', schema: opsStateResponseSchema },
     async handler({ query }) {
       const attention = (kinds: readonly Delivery['kind'][]) => listDeliveries(sequelize, { kind: [...kinds], status: [...NEEDS_ATTENTION], limit: query.limit });
-      const [counts, registrations, conversionReports, redemptions, referrals, disqualifiedRewards, rewardsByStatus] = await Promise.all([
+      const [counts, registrations, conversionReports, redemptions, referrals, disqualifiedRewards, rewardsByStatus, outbox] = await Promise.all([
         countDeliveries(sequelize),
         attention(deliveryCategories.registrations),
         attention(deliveryCategories.conversionReports),
@@ -60,6 +61,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
         listDisqualifiedReferrals(attribution, query.limit),
         listRewards(sequelize, { status: 'disqualified', limit: query.limit }),
         countRewardsByStatus(sequelize),
+        outboxBacklog(sequelize),
       ]);
       return {
         body: {
@@ -72,6 +74,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
           disqualifiedReferrals: referrals.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
           disqualifiedRewards: disqualifiedRewards.map((r) => rewardView(r)),
           rewardsByStatus,
+          outbox,
         },
       };
     },

@@ -49,6 +49,14 @@ export const opsStateResponseSchema = z
     ),
     disqualifiedRewards: z.array(rewardViewSchema).meta({ description: 'Grants recorded as disqualified (an adverse notice came first), with the reason' }),
     rewardsByStatus: z.record(z.string(), z.int()),
+    outbox: z
+      .object({
+        rows: z.int().meta({ description: 'Temporal work (workflow starts, signals) written by the api and not relayed yet' }),
+        oldestAgeSeconds: z.int().meta({ description: 'Age of the oldest of those rows (0 when there is none)' }),
+        retrying: z.int().meta({ description: 'Of them, rows whose relay failed at least once (Temporal away or refusing)' }),
+        lastError: z.string().nullable(),
+      })
+      .meta({ description: 'The outbox backlog: work the worker\'s relay has not handed to Temporal yet' }),
   })
   .meta({ id: 'OpsState' });
 

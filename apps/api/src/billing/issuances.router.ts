@@ -1,5 +1,4 @@
-import { issuanceCreatedSignalWithStart, usageThresholdCrossedSignalWithStart, workflowTypes } from '@referrals/workflows';
-import { ApiError } from '../http/api-error';
+import { queueIssuanceCreated, queueUsageThresholdCrossed } from '@referrals/rewarding';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
 import { issuanceCreatedRequestSchema, issuanceSignalResponseSchema, usageThresholdRequestSchema } from './issuances.schemas';
@@ -8,7 +7,8 @@ import { issuanceCreatedRequestSchema, issuanceSignalResponseSchema, usageThresh
  * Issuances: one `decideIssuanceBonus` workflow per issuance decides its single bonus-like item
  * (welcome promo, referral bonus, legacy month-2 promo, usage bonus). Both billing events reach it
  * with signalWithStart, in whichever order they come: the first starts it, the second signals the
- * running one. The api writes nothing itself; the workflow's activities take the ledger's slot.
+ * running one. The api only queues the signal (an outbox row, relayed to Temporal by the worker);
+ * the workflow's activities take the ledger's slot.
  */
 export function issuanceRoutes(routes: ApiRoutes, services: ApiServices): void {
   routes.add({
@@ -20,29 +20,9 @@ export function issuanceRoutes(routes: ApiRoutes, services: ApiServices): void {
     roles: ['billing'],
     body: issuanceCreatedRequestSchema,
     idempotencyKey: true,
-    errors: [503],
-    response: { status: 202, description: 'Accepted by the issuance\'s workflow', schema: issuanceSignalResponseSchema },
+    response: { status: 202, description: 'Queued for the issuance\'s workflow', schema: issuanceSignalResponseSchema },
     async handler({ body }) {
-      const { issuanceId, subscriberId, programKey, product: _product, ...facts } = body;
-      const product = ledgerProductOf(services, body.product);
-      const result = await services.workflows.signalWithStart(
-        workflowTypes.issuanceBonus,
-        issuanceCreatedSignalWithStart(
-          { issuanceId, subscriberId, product, programKey: programKey ?? null },
-          {
-            issuanceCreatedAt: facts.issuanceCreatedAt,
-            periodEndsAt: facts.periodEndsAt,
-            interval: facts.interval,
-            issuanceNumber: facts.issuanceNumber,
-            firstTimeSubscriber: facts.firstTimeSubscriber,
-            subscriberStartedAt: facts.subscriberStartedAt,
-            ...(facts.welcomePromoEligible === undefined ? {} : { welcomePromoEligible: facts.welcomePromoEligible }),
-            ...(facts.promoLaunchCutoffAt === undefined ? {} : { promoLaunchCutoffAt: facts.promoLaunchCutoffAt }),
-          },
-          services.startOverrides,
-        ),
-      );
-      return { body: { issuanceId, workflowId: result.workflowId, outcome: result.outcome === 'already_finished' ? ('already_finished' as const) : ('signaled' as const) } };
+      return { body: await queueIssuanceCreated(services.rewarding, body) };
     },
   });
 
@@ -51,30 +31,14 @@ export function issuanceRoutes(routes: ApiRoutes, services: ApiServices): void {
     path: '/v1/events/usage-threshold-crossed',
     operationId: 'usageThresholdCrossed',
     summary: 'The subscriber crossed the usage threshold in the issuance period: signal the issuance-bonus workflow',
-    description: 'Once the issuance was decided the signal changes nothing (`already_finished`); a referral_bonus on the issuance blocks the usage bonus.',
+    description: 'Once the issuance was decided the signal changes nothing; a referral_bonus on the issuance blocks the usage bonus.',
     tags: ['billing'],
     roles: ['billing'],
     body: usageThresholdRequestSchema,
     idempotencyKey: true,
-    errors: [503],
-    response: { status: 202, description: 'Accepted by the issuance\'s workflow', schema: issuanceSignalResponseSchema },
+    response: { status: 202, description: 'Queued for the issuance\'s workflow', schema: issuanceSignalResponseSchema },
     async handler({ body }) {
-      const { issuanceId, subscriberId, programKey, crossedAt } = body;
-      const product = ledgerProductOf(services, body.product);
-      const result = await services.workflows.signalWithStart(
-        workflowTypes.issuanceBonus,
-        usageThresholdCrossedSignalWithStart({ issuanceId, subscriberId, product, programKey: programKey ?? null }, { crossedAt }, services.startOverrides),
-      );
-      return { body: { issuanceId, workflowId: result.workflowId, outcome: result.outcome === 'already_finished' ? ('already_finished' as const) : ('signaled' as const) } };
+      return { body: await queueUsageThresholdCrossed(services.rewarding, body) };
     },
   });
-}
-
-/** The product whose pending rewards the issuance may consume; refuses a product this api does not serve. */
-function ledgerProductOf(services: ApiServices, product: string): string {
-  const config = services.products.get(product);
-  if (!config) {
-    throw new ApiError(400, 'product_unknown', `product "${product}" is not served by this api`, [{ path: 'body.product', message: 'unknown product' }]);
-  }
-  return config.product;
 }

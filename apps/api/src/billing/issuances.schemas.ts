@@ -36,7 +36,7 @@ export const issuanceSignalResponseSchema = z
     issuanceId: z.string(),
     workflowId: z.string().meta({ description: 'issuance-bonus-{issuanceId}: the workflow deciding the issuance\'s single bonus-like item' }),
     outcome: z
-      .enum(['signaled', 'already_finished'])
-      .meta({ description: 'signaled: delivered (the workflow was started when needed); already_finished: the issuance was decided, nothing changed' }),
+      .enum(['queued'])
+      .meta({ description: 'queued: written to the outbox in this request\'s transaction; the relay delivers it to the issuance\'s workflow (started when needed). Once the issuance was decided, a late signal changes nothing.' }),
   })
   .meta({ id: 'IssuanceSignalOutcome' });

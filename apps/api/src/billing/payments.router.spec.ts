@@ -1,17 +1,10 @@
 import { applyRewardToIssuance, listRewards, verifyLedger } from '@referrals/ledger';
 import { workflowIds } from '@referrals/workflows';
+import { createOutboxRelay, outboxMessagesOf } from '@referrals/outbox';
 import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
 import { QueryTypes } from 'sequelize';
-import request from 'supertest';
-import { createApp } from '../app';
-import { ApiKeyring } from '../auth/api-keys';
-import { createApiMetrics } from '../metrics/metrics';
-import { createApiServices } from '../services';
-import { TEST_KEYS, useApiHarness } from '../testing/api-harness';
-import { createWorkflowStarter } from '../workflows/workflow-starter';
+import { useApiHarness } from '../testing/api-harness';
 import { createKiloPassProgram, KILO_PASS_PROGRAM, kiloPayment, referKiloPass } from '../testing/kilo-pass-fixtures';
-import { inspectWorkflow } from '../testing/workflow-inspection';
 
 describe('payment.succeeded replays (acceptance 7)', () => {
   const api = useApiHarness();
@@ -98,7 +91,7 @@ describe('adverse payment notices', () => {
     expect(res.body.changes.map((c: { from: string; to: string }) => `${c.from}->${c.to}`)).toEqual(['pending->canceled', 'pending->canceled']);
     const workflowId = workflowIds.conversionReversal(`stripe:${sourcePaymentId}`);
     expect(res.body.workflows).toEqual([{ type: 'reverseConversion', workflowId }]);
-    expect((await inspectWorkflow(api.temporal, workflowId)).input).toMatchObject({ conversionId: `stripe:${sourcePaymentId}`, adverseKind: 'refund', userId: referee });
+    expect((await api.inspect(workflowId)).input).toMatchObject({ conversionId: `stripe:${sourcePaymentId}`, adverseKind: 'refund', userId: referee });
 
     const replay = await api.post('/v1/events/adverse-payment', 'billing', notice).expect(200);
     expect(replay.text).toBe(res.text);
@@ -122,32 +115,36 @@ describe('adverse payment notices', () => {
   });
 });
 
-describe('payment.succeeded while Temporal is unreachable', () => {
+describe('payment.succeeded while Temporal is unreachable (the outbox)', () => {
   const api = useApiHarness();
   beforeAll(() => createKiloPassProgram(api));
 
-  it('answers 503 after booking the grant, and the retry of the same event completes it with the same rewards', async () => {
+  it('answers 200 with the grant booked and the SALE report queued; a relay facing a dead Temporal keeps the row, and a live one starts it once', async () => {
     const { referee } = await referKiloPass(api, 'temporal-down');
     const body = kiloPayment(referee, `in_down_${api.run}`);
-    const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 }) });
-    const services = createApiServices({
-      sequelize: api.db.sequelize,
-      impact: api.services.impact,
-      workflows: createWorkflowStarter(dead),
-      metrics: createApiMetrics(),
-      emailHashSecret: 'test-email-hash-secret-0123456789',
-      taskQueue: api.taskQueue,
-    });
-    const down = createApp({ logger: pino({ level: 'silent' }), readinessChecks: [], services, keyring: new ApiKeyring({ billing: [TEST_KEYS.billing] }) });
-    const failed = await request(down).post('/v1/events/payment-succeeded').set('authorization', `Bearer ${TEST_KEYS.billing}`).send(body).expect(503);
-    expect(failed.body.error.code).toBe('workflow_start_failed');
-    expect(failed.headers['retry-after']).toBe('5');
+    const workflowId = workflowIds.conversionReport(`stripe:${body.sourcePaymentId}`);
+    // The api never calls Temporal: the answer comes from the one transaction that wrote the outbox row.
+    const answered = await api.post('/v1/events/payment-succeeded', 'billing', body).expect(200);
+    expect(answered.body.workflows).toEqual([{ type: 'reportConversion', workflowId }]);
     const booked = await listRewards(api.db.sequelize, { beneficiaryId: referee });
     expect(booked.map((r) => r.status)).toEqual(['pending']);
 
-    const retried = await api.post('/v1/events/payment-succeeded', 'billing', body).expect(200);
-    expect(retried.body.rewards.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(booked.map((r) => r.id)));
-    expect(retried.body.workflows).toEqual([{ type: 'reportConversion', workflowId: workflowIds.conversionReport(`stripe:${body.sourcePaymentId}`) }]);
+    const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 }) });
+    const deadRelay = createOutboxRelay({ sequelize: api.db.sequelize, workflows: dead.workflow, listen: false, callTimeoutMs: 1_000 });
+    expect(await deadRelay.relayOnce()).toEqual({ relayed: 0, failed: 1 });
+    const [waiting] = await outboxMessagesOf(api.db.sequelize, workflowId);
+    expect(waiting).toMatchObject({ attempts: 1, relayedAt: null, lastError: expect.any(String) });
+    const ops = await api.get('/v1/admin/ops', 'admin').expect(200);
+    expect(ops.body.outbox).toMatchObject({ rows: 1, retrying: 1 });
     await dead.connection.close().catch(() => undefined);
+
+    // Due again after its backoff; the live relay starts it, and a replay of the payment queues nothing more.
+    await api.db.sequelize.query('UPDATE outbox_messages SET next_attempt_at = now()');
+    expect((await api.inspect(workflowId)).input).toMatchObject({ conversionId: `stripe:${body.sourcePaymentId}` });
+    const replay = await api.post('/v1/events/payment-succeeded', 'billing', body).expect(200);
+    expect(replay.text).toBe(answered.text);
+    const rows = await outboxMessagesOf(api.db.sequelize, workflowId);
+    expect(rows).toEqual([expect.objectContaining({ outcome: 'started', attempts: 2 })]);
+    expect((await api.get('/v1/admin/ops', 'admin').expect(200)).body.outbox).toMatchObject({ rows: 0, oldestAgeSeconds: 0 });
   }, 30_000);
 });

@@ -1,20 +1,8 @@
+import { DECISION_CODES } from '@referrals/rewarding';
 import { z } from 'zod';
 import { referralViewSchema, rewardViewSchema } from '../storefront/referral-views';
 
-export const DECISION_CODES = [
-  'rewarded',
-  'no_rule_matched',
-  'facts_invalid',
-  'outside_reward_window',
-  'trigger_mismatch',
-  'reward_amount_zero',
-  'evaluation_time_invalid',
-  'not_attributed_to_referral',
-  'no_referral',
-  'referral_not_qualified',
-  'not_first_qualifying_event',
-] as const;
-export type DecisionCode = (typeof DECISION_CODES)[number];
+export { DECISION_CODES, type DecisionCode } from '@referrals/rewarding';
 
 /** What a qualifying event (payment or lesson) decided; a replay of the event gets exactly this back. */
 export const qualifyingEventResponseSchema = z
@@ -35,7 +23,7 @@ export const qualifyingEventResponseSchema = z
       explanation: z.array(z.string()).meta({ description: 'Readable evaluation: which rule matched, or what failed with actual and expected values' }),
     }),
     rewards: z.array(rewardViewSchema).meta({ description: 'One per role decided: granted (pending/earned), cap_limited or disqualified' }),
-    workflows: z.array(z.object({ type: z.string(), workflowId: z.string() })).meta({ description: 'Workflows started for the event (Impact SALE report...)' }),
+    workflows: z.array(z.object({ type: z.string(), workflowId: z.string() })).meta({ description: 'Workflows queued for the event (Impact SALE report...): written to the outbox in the event\'s transaction, started by the relay after it' }),
   })
   .meta({ id: 'QualifyingEventOutcome' });
 

@@ -1,7 +1,7 @@
 import { type MigrationSource, pendingMigrations, pingDatabase } from '@referrals/db';
-import { Connection } from '@temporalio/client';
+import { outboxBacklog } from '@referrals/outbox';
 import { type Sequelize } from 'sequelize';
-import { type ReadinessCheck } from './readiness';
+import { type ReadinessCheck, type ReadinessDetail } from './readiness';
 
 export function postgresCheck(sequelize: Sequelize): ReadinessCheck {
   return { name: 'postgres', check: () => pingDatabase(sequelize) };
@@ -19,33 +19,9 @@ export function migrationsCheck(sequelize: Sequelize, sources: readonly Migratio
 }
 
 /**
- * Temporal reachability. The connection is made lazily and dropped after a failure, so the api
- * starts (and reports 503) while Temporal is down, and recovers by itself when it is back.
+ * The outbox backlog, shown by `/readyz` without failing it: the api does not need Temporal to take
+ * traffic (its Temporal work waits in the outbox), but a growing backlog is worth seeing there.
  */
-export class TemporalProbe implements ReadinessCheck {
-  readonly name = 'temporal';
-  private connection: Connection | undefined;
-
-  constructor(
-    private readonly address: string,
-    private readonly namespace: string,
-  ) {}
-
-  async check(): Promise<void> {
-    try {
-      const connection = (this.connection ??= await Connection.connect({ address: this.address, connectTimeout: 2_000 }));
-      await connection.withDeadline(Date.now() + 2_000, () =>
-        connection.workflowService.describeNamespace({ namespace: this.namespace }),
-      );
-    } catch (error) {
-      await this.close();
-      throw error;
-    }
-  }
-
-  async close(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
-    await connection?.close().catch(() => undefined);
-  }
+export function outboxDetail(sequelize: Sequelize): ReadinessDetail {
+  return { name: 'outbox', read: () => outboxBacklog(sequelize) };
 }

@@ -2,6 +2,7 @@ import { isAttributionError } from '@referrals/attribution';
 import { isImpactSyncError } from '@referrals/impact-sync';
 import { isLedgerError, type LedgerErrorCode } from '@referrals/ledger';
 import { isProgramError } from '@referrals/programs';
+import { isRewardingError } from '@referrals/rewarding';
 import { ApiError, type ErrorDetail } from './api-error';
 
 /**
@@ -47,7 +48,7 @@ export function domainErrorToApi(error: unknown, context: PathContext = { prefix
   const details = (issues: readonly { path: string; message: string }[]): ErrorDetail[] =>
     issues.map((i) => ({ path: located(context.prefix, i.path), message: i.message }));
 
-  if (isProgramError(error) || isAttributionError(error)) {
+  if (isProgramError(error) || isAttributionError(error) || isRewardingError(error)) {
     const status = KIND_STATUS[error.kind];
     if (status === 500) return undefined;
     return new ApiError(status, error.code, error.message, details(error.issues));

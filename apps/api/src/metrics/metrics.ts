@@ -1,5 +1,5 @@
 import { type RequestHandler, Router } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The api's Prometheus metrics, in a registry of its own (not prom-client's global one), so every
@@ -30,17 +30,30 @@ export function createApiMetrics() {
     rewards: new Counter({ name: 'referrals_rewards_recorded_total', help: 'Reward decisions booked (first time only), by role and status', labelNames: ['role', 'status'], registers: [registry] }),
     replays: new Counter({ name: 'referrals_replayed_requests_total', help: 'Requests answered from a stored answer, by scope kind', labelNames: ['scope'], registers: [registry] }),
     adverse: new Counter({ name: 'referrals_adverse_notices_total', help: 'Adverse payment notices, by kind and effect', labelNames: ['kind', 'effect'], registers: [registry] }),
-    workflowStarts: new Counter({
-      name: 'referrals_workflow_starts_total',
-      help: 'Workflow starts and signals the api requested, by workflow type and outcome',
-      labelNames: ['type', 'outcome'],
-      registers: [registry],
-    }),
     widgetTokens: new Counter({ name: 'referrals_widget_tokens_total', help: 'Verified Access tokens, by outcome', labelNames: ['outcome'], registers: [registry] }),
   };
 }
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+
+/**
+ * The outbox backlog as gauges, read from PostgreSQL at each scrape: rows waiting for the relay
+ * and the age of the oldest. A failed read leaves the last values (a scrape never fails for it).
+ */
+export function registerOutboxGauges(metrics: ApiMetrics, read: () => Promise<{ rows: number; oldestAgeSeconds: number }>): void {
+  const rows = new Gauge({ name: 'referrals_outbox_backlog_rows', help: 'Outbox rows (Temporal work) not relayed yet', registers: [metrics.registry] });
+  new Gauge({
+    name: 'referrals_outbox_oldest_age_seconds',
+    help: 'Age of the oldest outbox row not relayed yet (0 when there is none)',
+    registers: [metrics.registry],
+    async collect() {
+      const backlog = await read().catch(() => undefined);
+      if (!backlog) return;
+      rows.set(backlog.rows);
+      this.set(backlog.oldestAgeSeconds);
+    },
+  });
+}
 
 /**
  * Counts and times every request by its route TEMPLATE (`/v1/admin/programs/:key`), never the raw

@@ -39,7 +39,7 @@ describe('OpenAPI document and docs page', () => {
       ].sort(),
     );
     const payment = doc.paths['/v1/events/payment-succeeded']!['post']!;
-    expect(Object.keys(payment.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '503']);
+    expect(Object.keys(payment.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '422']);
     expect(doc.components.schemas).toHaveProperty('PaymentSucceeded');
     expect(doc.components.schemas).toHaveProperty('ErrorResponse');
     expect(JSON.stringify(doc.components.schemas['PaymentSucceeded'])).toContain('"minor"');

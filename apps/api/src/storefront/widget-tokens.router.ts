@@ -1,4 +1,4 @@
-import { startOptions, workflowTypes } from '@referrals/workflows';
+import { queueParticipantRegistration } from '@referrals/rewarding';
 import { ApiError } from '../http/api-error';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
@@ -13,7 +13,7 @@ import { widgetTokenRequestSchema, widgetTokenResponseSchema } from './widget-to
  * from "the gateway" is only as safe as the network path that strips it from outside requests.
  *
  * Issuing a token registers the participant (idempotent per program and user) by starting the
- * registration workflow; the token is answered without waiting for Impact. A product without
+ * registration workflow through the outbox; the token is answered without waiting for Temporal or Impact. A product without
  * Advocate configuration answers 503 with the client's `disabled` code; there is no fallback to
  * another product's or program's configuration.
  */
@@ -42,10 +42,7 @@ export function widgetTokenRoutes(routes: ApiRoutes, services: ApiServices): voi
         services.metrics.widgetTokens.inc({ outcome: 'failed' });
         throw new ApiError(400, outcome.code, outcome.message);
       }
-      const registration = await services.workflows.start(
-        workflowTypes.participantRegistration,
-        startOptions.participantRegistration(
-          {
+      const registration = await queueParticipantRegistration(services.rewarding, {
             programKey: program.key,
             product: product.product,
             userId: body.user.id,
@@ -60,10 +57,7 @@ export function widgetTokenRoutes(routes: ApiRoutes, services: ApiServices): voi
               ...(body.user.countryCode ? { countryCode: body.user.countryCode } : {}),
               cookies: body.saasquatchCookie ?? '',
             },
-          },
-          services.startOverrides,
-        ),
-      );
+      });
       services.metrics.widgetTokens.inc({ outcome: 'issued' });
       // A bearer credential: never cached by anything between us and the user.
       res.setHeader('cache-control', 'no-store');

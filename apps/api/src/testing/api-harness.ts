@@ -10,8 +10,10 @@ import { createApp } from '../app';
 import { ApiKeyring, type ApiRole } from '../auth/api-keys';
 import { createApiMetrics } from '../metrics/metrics';
 import { allMigrationSources } from '../migrations';
+import { type ProductConfig } from '../products';
 import { type ApiServices, createApiServices } from '../services';
-import { createWorkflowStarter } from '../workflows/workflow-starter';
+import { createOutboxRelay, type OutboxRelay } from '@referrals/outbox';
+import { inspectWorkflow, type InspectedWorkflow } from './workflow-inspection';
 
 /** One key per role, as the api would read them from API_KEYS_*. */
 export const TEST_KEYS: Record<ApiRole, string> = {
@@ -26,6 +28,13 @@ export interface ApiHarness {
   readonly db: TestDatabase;
   /** A client on the test Temporal server, to look at what the api started. */
   readonly temporal: Client;
+  /**
+   * Relays every due outbox row to the test Temporal server (what the worker's relay does in
+   * production), then describes the workflow: what the api queued, as Temporal holds it.
+   */
+  inspect(workflowId: string): Promise<InspectedWorkflow>;
+  /** Relays every due outbox row now (deterministic: no background loop runs in the api harness). */
+  relayOutbox(): Promise<number>;
   readonly taskQueue: string;
   /** The fake Impact server, when asked for. */
   readonly fake: FakeImpactServer | undefined;
@@ -41,6 +50,8 @@ export interface HarnessOptions {
   fakeImpact?: boolean;
   /** Pin the server clock (programs whose windows are in the past). */
   clock?: () => Date;
+  /** The products the api serves (default: the configured ones). */
+  products?: readonly ProductConfig[];
   logger?: Logger;
 }
 
@@ -53,7 +64,7 @@ export function useApiHarness(options: HarnessOptions = {}): ApiHarness {
   const db = useTestDatabase(allMigrationSources);
   const run = randomBytes(4).toString('hex');
   const taskQueue = `api-test-${run}`;
-  let state: { app: Express; services: ApiServices; temporal: Client; connection: Connection; fake?: FakeImpactServer } | undefined;
+  let state: { app: Express; services: ApiServices; temporal: Client; connection: Connection; relay: OutboxRelay; fake?: FakeImpactServer } | undefined;
 
   beforeAll(async () => {
     const connection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] ?? '' });
@@ -67,11 +78,11 @@ export function useApiHarness(options: HarnessOptions = {}): ApiHarness {
     const services = createApiServices({
       sequelize: db.sequelize,
       impact,
-      workflows: createWorkflowStarter(temporal, (type, outcome) => metrics.workflowStarts.inc({ type, outcome })),
       metrics,
       emailHashSecret: 'test-email-hash-secret-0123456789',
       taskQueue,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.products ? { products: options.products } : {}),
     });
     const app = createApp({
       logger: options.logger ?? pino({ level: 'silent' }),
@@ -79,7 +90,8 @@ export function useApiHarness(options: HarnessOptions = {}): ApiHarness {
       services,
       keyring: new ApiKeyring(Object.fromEntries(Object.entries(TEST_KEYS).map(([role, key]) => [role, [key]]))),
     });
-    state = { app, services, temporal, connection, ...(fake ? { fake } : {}) };
+    const relay = createOutboxRelay({ sequelize: db.sequelize, workflows: temporal.workflow, listen: false });
+    state = { app, services, temporal, connection, relay, ...(fake ? { fake } : {}) };
   }, 60_000);
 
   afterAll(async () => {
@@ -90,6 +102,15 @@ export function useApiHarness(options: HarnessOptions = {}): ApiHarness {
   const current = () => {
     if (!state) throw new Error('the api harness exists only inside tests (after beforeAll)');
     return state;
+  };
+  const relayOutbox = async () => {
+    let total = 0;
+    for (;;) {
+      const { relayed, failed } = await current().relay.relayOnce();
+      total += relayed;
+      if (failed > 0) throw new Error('the outbox relay could not reach the test Temporal server');
+      if (relayed === 0) return total;
+    }
   };
   const auth = (test: request.Test, role: ApiRole | null) => (role ? test.set('authorization', `Bearer ${TEST_KEYS[role]}`) : test);
 
@@ -105,6 +126,11 @@ export function useApiHarness(options: HarnessOptions = {}): ApiHarness {
       return current().temporal;
     },
     taskQueue,
+    async inspect(workflowId) {
+      await relayOutbox();
+      return inspectWorkflow(current().temporal, workflowId);
+    },
+    relayOutbox,
     get fake() {
       return current().fake;
     },

@@ -1,0 +1,15 @@
+// The public API of @referrals/outbox.
+export { outboxMigrations } from './outbox.migrations';
+export {
+  dedupeKeyOf,
+  enqueueWork,
+  OUTBOX_CHANNEL,
+  outboxBacklog,
+  outboxMessagesOf,
+  type OutboxBacklog,
+  type OutboxMessage,
+  type OutboxWork,
+  type RelayOutcome,
+  type WorkflowCallOptions,
+} from './outbox-messages';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type WorkflowStarterClient } from './outbox-relay';

@@ -1,0 +1,21 @@
+/**
+ * What a qualifying event decided, as a stable code. `retryCanChange`: whether sending the same
+ * event again can give another answer (it cannot: a replay answers the recorded decision; the
+ * column says whether a NEW event of the same referral may still be rewarded).
+ */
+export const decisionCodes = {
+  rewarded: { meaning: 'a reward rule matched and the rewards were booked (granted, or recorded cap_limited)', laterEventMayReward: false },
+  no_rule_matched: { meaning: 'the pinned program has no reward rule whose conditions hold for these facts', laterEventMayReward: true },
+  facts_invalid: { meaning: 'a fact the rules need is missing or of the wrong type', laterEventMayReward: true },
+  outside_reward_window: { meaning: "the event happened outside the program's reward window", laterEventMayReward: true },
+  trigger_mismatch: { meaning: "the program's rules are not triggered by this event type", laterEventMayReward: true },
+  reward_amount_zero: { meaning: 'the matched rule computes nothing to give', laterEventMayReward: true },
+  evaluation_time_invalid: { meaning: 'the event time cannot be evaluated', laterEventMayReward: true },
+  not_attributed_to_referral: { meaning: 'attribution gave the conversion to an affiliate or to nobody', laterEventMayReward: true },
+  no_referral: { meaning: 'a referral touch won, but the user has no referral for the product (no signup recorded)', laterEventMayReward: true },
+  referral_not_qualified: { meaning: 'the referral was disqualified at signup (its reasons say why)', laterEventMayReward: false },
+  not_first_qualifying_event: { meaning: 'first-qualifying-event-only program: another event of this referral was rewarded', laterEventMayReward: false },
+} as const;
+
+export type DecisionCode = keyof typeof decisionCodes;
+export const DECISION_CODES = Object.keys(decisionCodes) as [DecisionCode, ...DecisionCode[]];

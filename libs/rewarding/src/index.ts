@@ -1,0 +1,31 @@
+// The public API of @referrals/rewarding.
+export { conversionKeyString, type ConversionKey } from './conversion-key';
+export { DECISION_CODES, decisionCodes, type DecisionCode } from './decision-codes';
+export { currencyOf, DEFAULT_MAX_REWARD_MINOR, type RewardingProduct, type RewardingProducts } from './products';
+export {
+  LESSON_EVENTS_PROVIDER,
+  type LessonCompletedEvent,
+  type Money,
+  type PaymentSucceededEvent,
+  type QualifyingEvent,
+} from './qualifying-events';
+export {
+  conversionKeyOf,
+  recordQualifyingEvent,
+  type QualifyingEventAnswer,
+  type RecordedQualifyingEvent,
+  type RewardingDeps,
+} from './record-qualifying-event';
+export { type ReferralRecord, type RewardRecord } from './records';
+export { hostFacts, referralFacts, setFact } from './referral-facts';
+export { isRewardingError, RewardingError, rewardingErrorCodes, type RewardingErrorCode, type RewardingIssue } from './rewarding.errors';
+export { majorToMinor, roleOutcomes } from './role-outcomes';
+export { recordAdverseNotice, type AdverseNoticeAnswer, type AdversePaymentNotice } from './adverse-notices';
+export {
+  queueIssuanceCreated,
+  queueUsageThresholdCrossed,
+  type IssuanceCreatedEvent,
+  type IssuanceSignalAnswer,
+  type UsageThresholdCrossedEvent,
+} from './issuance-events';
+export { queueParticipantRegistration } from './participant-registration';

@@ -1,0 +1,57 @@
+import { enqueueWork } from '@referrals/outbox';
+import { type IssuanceFacts, issuanceCreatedSignalWithStart, usageThresholdCrossedSignalWithStart, workflowTypes } from '@referrals/workflows';
+import { type RewardingDeps } from './record-qualifying-event';
+import { RewardingError } from './rewarding.errors';
+
+interface IssuanceIds {
+  readonly issuanceId: string;
+  readonly subscriberId: string;
+  readonly product: string;
+  readonly programKey?: string | null | undefined;
+}
+
+export type IssuanceCreatedEvent = IssuanceIds & IssuanceFacts;
+export type UsageThresholdCrossedEvent = IssuanceIds & { readonly crossedAt: string };
+
+export interface IssuanceSignalAnswer {
+  issuanceId: string;
+  workflowId: string;
+  /** queued: written to the outbox; the relay delivers it to the issuance's workflow (started when needed). */
+  outcome: 'queued';
+}
+
+function idsOf(deps: RewardingDeps, event: IssuanceIds) {
+  const product = deps.products.get(event.product);
+  if (!product) throw new RewardingError('product_unknown', `product "${event.product}" is not served here`, [{ path: 'product', message: 'unknown product' }]);
+  return { issuanceId: event.issuanceId, subscriberId: event.subscriberId, product: product.product, programKey: event.programKey ?? null };
+}
+
+/**
+ * Billing's "issuance created": the facts go to the issuance's `decideIssuanceBonus` workflow by
+ * signalWithStart, through the outbox (one transaction, no wait for Temporal). The same facts sent
+ * again are one signal; the workflow takes the first facts it gets.
+ */
+export async function queueIssuanceCreated(deps: RewardingDeps, event: IssuanceCreatedEvent): Promise<IssuanceSignalAnswer> {
+  const ids = idsOf(deps, event);
+  const facts: IssuanceFacts = {
+    issuanceCreatedAt: event.issuanceCreatedAt,
+    periodEndsAt: event.periodEndsAt,
+    interval: event.interval,
+    issuanceNumber: event.issuanceNumber,
+    firstTimeSubscriber: event.firstTimeSubscriber,
+    subscriberStartedAt: event.subscriberStartedAt,
+    ...(event.welcomePromoEligible === undefined ? {} : { welcomePromoEligible: event.welcomePromoEligible }),
+    ...(event.promoLaunchCutoffAt === undefined ? {} : { promoLaunchCutoffAt: event.promoLaunchCutoffAt }),
+  };
+  const options = issuanceCreatedSignalWithStart(ids, facts, deps.startOverrides);
+  await deps.sequelize.transaction((t) => enqueueWork(deps.sequelize, t, [{ kind: 'signal_with_start', workflowType: workflowTypes.issuanceBonus, options }]));
+  return { issuanceId: ids.issuanceId, workflowId: options.workflowId, outcome: 'queued' };
+}
+
+/** Billing's "usage threshold crossed": signalWithStart through the outbox. Once the issuance was decided it changes nothing. */
+export async function queueUsageThresholdCrossed(deps: RewardingDeps, event: UsageThresholdCrossedEvent): Promise<IssuanceSignalAnswer> {
+  const ids = idsOf(deps, event);
+  const options = usageThresholdCrossedSignalWithStart(ids, { crossedAt: event.crossedAt }, deps.startOverrides);
+  await deps.sequelize.transaction((t) => enqueueWork(deps.sequelize, t, [{ kind: 'signal_with_start', workflowType: workflowTypes.issuanceBonus, options }]));
+  return { issuanceId: ids.issuanceId, workflowId: options.workflowId, outcome: 'queued' };
+}

@@ -1,0 +1,28 @@
+/**
+ * What rewarding needs to know of a product: its price table (the source of truth for the price a
+ * percent reward is computed from), its currency and whether its SALEs are reported to Impact.
+ * Structural, so the products registry of the apps plugs in as it is.
+ */
+export interface RewardingProduct {
+  readonly product: string;
+  /** Each tier's undiscounted monthly list price in minor units (payments products). */
+  readonly monthlyPrices?: Readonly<Record<string, { minor: number; currency: string }>>;
+  /** The product's currency; by default the currency of its price table. */
+  readonly currency?: string;
+  /** Payments products report referral and affiliate SALEs to Impact Performance. */
+  readonly reportsSales: boolean;
+  /** The largest money reward one role may get from one event, in minor units (default: the engine's). */
+  readonly maxRewardMinor?: number;
+}
+
+export interface RewardingProducts {
+  get(product: string): RewardingProduct | undefined;
+  list(): readonly { readonly product: string }[];
+}
+
+/** 1,000.00 in a two-digit currency: far above any referral reward, far below an overflow. */
+export const DEFAULT_MAX_REWARD_MINOR = 100_000;
+
+export function currencyOf(product: RewardingProduct): string | undefined {
+  return product.currency ?? Object.values(product.monthlyPrices ?? {})[0]?.currency;
+}

@@ -1,0 +1,55 @@
+/** The qualifying events rewarding decides, as the host sends them (the api's parsed request bodies). */
+
+export interface Money {
+  readonly minor: number;
+  readonly currency: string;
+}
+
+/** `payment.succeeded`: a paid invoice of a subscription product. Identity: provider + sourcePaymentId. */
+export interface PaymentSucceededEvent {
+  readonly type: 'payment.succeeded';
+  readonly eventId?: string | undefined;
+  readonly provider: string;
+  readonly sourcePaymentId: string;
+  readonly product: string;
+  readonly userId: string;
+  readonly email?: string | undefined;
+  readonly paidAt: string;
+  readonly amount: Money;
+  readonly sequence: number;
+  readonly subscription: {
+    readonly id?: string | undefined;
+    readonly tier: string;
+    readonly interval: 'monthly' | 'yearly';
+    readonly kind: 'personal' | 'team';
+    readonly startedAt: string;
+    /** Optional: must equal the product's price table when given. */
+    readonly monthlyPrice?: Money | undefined;
+  };
+  readonly promoCode?: string | undefined;
+  readonly facts?: Record<string, unknown> | undefined;
+}
+
+/** `lesson.completed`: a completed lesson of a marketplace product. Identity: eventId. */
+export interface LessonCompletedEvent {
+  readonly type: 'lesson.completed';
+  readonly eventId: string;
+  readonly product: string;
+  readonly userId: string;
+  readonly completedAt: string;
+  readonly eventSequence?: number | undefined;
+  readonly lesson: {
+    readonly id: string;
+    readonly usdAmount: string | number;
+    readonly durationMinutes: number;
+    readonly sequence: number;
+    readonly isTrial: boolean;
+    readonly subject?: string | undefined;
+  };
+  readonly facts?: Record<string, unknown> | undefined;
+}
+
+export type QualifyingEvent = PaymentSucceededEvent | LessonCompletedEvent;
+
+/** The provider under which lesson events are recorded as conversions (they are not payments). */
+export const LESSON_EVENTS_PROVIDER = 'lesson-events';
