@@ -6,7 +6,7 @@ import { type StartOverrides } from '@referrals/workflows';
 import { type Sequelize } from 'sequelize';
 import { hostFacts, referralFacts } from './facts';
 import { type ApiMetrics } from './metrics/metrics';
-import { createProductRegistry, type ProductConfig, type ProductRegistry } from './products';
+import { createProductRegistry, loadProducts, type ProductConfig, type ProductRegistry } from './products';
 import { type WorkflowStarter } from './workflows/workflow-starter';
 
 /** Everything the endpoints use: the libs wired to one database, one Temporal client, one Impact client. */
@@ -33,6 +33,7 @@ export interface ApiServicesOptions {
   metrics: ApiMetrics;
   emailHashSecret: string;
   taskQueue?: string;
+  /** The products served; default: the products file (`PRODUCTS_FILE`, else config/products.json). */
   products?: readonly ProductConfig[];
   /** The server clock (UTC); tests pin it to run programs whose windows are in the past. */
   clock?: () => Date;
@@ -40,7 +41,7 @@ export interface ApiServicesOptions {
 
 export function createApiServices(options: ApiServicesOptions): ApiServices {
   const clock = options.clock ?? (() => new Date());
-  const products = createProductRegistry(options.products);
+  const products = createProductRegistry(options.products ?? loadProducts());
   const programs = createProgramStore({ sequelize: options.sequelize, catalogs: products.catalogs, clock });
 
   /**
