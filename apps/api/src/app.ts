@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { type Logger } from 'pino';
+import { productRoutes } from './admin/products.router';
 import { programRoutes } from './admin/programs.router';
 import { adminConsoleRouter } from './admin-console/admin-console.router';
 import { opsRoutes } from './admin/ops.router';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
       paymentRoutes,
       lessonRoutes,
       issuanceRoutes,
+      productRoutes,
       programRoutes,
       simulateRoutes,
       rewardRoutes,

@@ -13,13 +13,15 @@ import { migrationsCheck, outboxDetail, postgresCheck } from './health/dependenc
 import { createLogger } from './logger';
 import { createApiMetrics } from './metrics/metrics';
 import { allMigrationSources } from './migrations';
-import { defaultProducts } from './products';
+import { loadProducts } from './products';
 import { createApiServices } from './services';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
+  // The products file (PRODUCTS_FILE, else config/products.json): a bad file stops the boot here.
+  const products = loadProducts();
   // Impact configuration per product (IMPACT_KILO_PASS_*); a product without it is disabled, never borrowed.
-  const impactConfig = impactConfigFromEnv(process.env, defaultProducts.map((p) => p.product));
+  const impactConfig = impactConfigFromEnv(process.env, products.filter((p) => p.impact !== null).map((p) => p.impact as string));
   const logger = createLogger(config.LOG_LEVEL);
   for (const warning of config.warnings) logger.warn(warning);
   const sequelize = await connectDatabase(config.DATABASE_URL);
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
     metrics,
     emailHashSecret: config.EMAIL_HASH_SECRET,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    products,
   });
   const app = createApp({
     logger,
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
     const s = app.listen(config.API_PORT, config.API_HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   logger.info(
-    { url: `http://${config.API_HOST}:${config.API_PORT}`, impactProducts: impactConfig.products ? Object.keys(impactConfig.products) : [] },
+    { url: `http://${config.API_HOST}:${config.API_PORT}`, products: products.map((p) => p.key), impactProducts: impactConfig.products ? Object.keys(impactConfig.products) : [] },
     'api listening',
   );
 

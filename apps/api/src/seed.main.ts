@@ -8,14 +8,19 @@ import { createProgramStore, isProgramError } from '@referrals/programs';
 import { examplePrograms } from '@referrals/rule-dsl';
 import { z } from 'zod';
 import { connectDatabase } from './connect-database';
-import { createProductRegistry } from './products';
+import { loadProductRegistry } from './products';
 
 async function main(): Promise<void> {
   const { DATABASE_URL } = parseEnv(z.object({ DATABASE_URL: postgresUrlVar }), process.env);
+  const products = loadProductRegistry();
   const sequelize = await connectDatabase(DATABASE_URL);
   try {
-    const programs = createProgramStore({ sequelize, catalogs: createProductRegistry().catalogs });
+    const programs = createProgramStore({ sequelize, catalogs: products.catalogs });
     for (const document of [examplePrograms.kiloPass, examplePrograms.challengeRewards]) {
+      if (!products.get(document.product)) {
+        process.stdout.write(`${document.key} skipped: the products file declares no "${document.product}"\n`);
+        continue;
+      }
       try {
         const saved = await programs.save({ document, author: 'system:seed', changeNote: 'example program seeded', expectedVersion: 0 });
         process.stdout.write(`seeded ${saved.key} v${saved.version}${saved.replayed ? ' (already)' : ''}\n`);

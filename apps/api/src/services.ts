@@ -6,7 +6,7 @@ import { hostFacts, referralFacts, type RewardingDeps } from '@referrals/rewardi
 import { type StartOverrides } from '@referrals/workflows';
 import { type Sequelize } from 'sequelize';
 import { type ApiMetrics } from './metrics/metrics';
-import { createProductRegistry, type ProductConfig, type ProductRegistry } from './products';
+import { createProductRegistry, loadProducts, type ProductConfig, type ProductRegistry } from './products';
 
 /** Everything the endpoints use: the libs wired to one database, one Temporal client, one Impact client. */
 export interface ApiServices {
@@ -35,6 +35,7 @@ export interface ApiServicesOptions {
   metrics: ApiMetrics;
   emailHashSecret: string;
   taskQueue?: string;
+  /** The products served; default: the products file (`PRODUCTS_FILE`, else config/products.json). */
   products?: readonly ProductConfig[];
   /** The server clock (UTC); tests pin it to run programs whose windows are in the past. */
   clock?: () => Date;
@@ -42,7 +43,7 @@ export interface ApiServicesOptions {
 
 export function createApiServices(options: ApiServicesOptions): ApiServices {
   const clock = options.clock ?? (() => new Date());
-  const products = createProductRegistry(options.products);
+  const products = createProductRegistry(options.products ?? loadProducts());
   const programs = createProgramStore({ sequelize: options.sequelize, catalogs: products.catalogs, clock });
 
   /**

@@ -1,5 +1,8 @@
 import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS } from '@referrals/workflows';
-import { workerEnvSchema, workflowSettingsOf } from './config';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadWorkerConfig, workerEnvSchema, workflowSettingsOf } from './config';
 
 const env = (extra: Record<string, string> = {}) => ({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', ...extra });
 
@@ -13,5 +16,34 @@ describe('worker configuration: delivery heartbeat timeout', () => {
     for (const value of ['500', '60001', 'soon', '2.5']) {
       expect(workerEnvSchema.safeParse(env({ DELIVERY_HEARTBEAT_TIMEOUT_MS: value })).success).toBe(false);
     }
+  });
+});
+
+describe('worker configuration: Impact products', () => {
+  it('reads the Impact configuration of the products file\'s products by default (kilo_pass and tutoring)', () => {
+    expect(loadWorkerConfig(env()).IMPACT_PRODUCTS).toEqual(['kilo_pass', 'tutoring']);
+  });
+
+  it('follows PRODUCTS_FILE: a product without Impact (impact: null) is not read; IMPACT_PRODUCTS still wins when set', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'worker-products-')), 'products.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        products: [
+          { key: 'kilo_boost', catalog: { kind: 'payments' }, currency: 'EUR', tiers: { boost_9: 900 }, reportsSales: true, impact: 'kilo_boost' },
+          { key: 'tutoring_plus', catalog: { kind: 'lessons' }, currency: 'USD', tiers: {}, reportsSales: false, impact: null },
+        ],
+      }),
+    );
+    const config = loadWorkerConfig(env({ PRODUCTS_FILE: file }));
+    expect(config.IMPACT_PRODUCTS).toEqual(['kilo_boost']);
+    expect(config.products.catalogs.products()).toEqual(['kilo_boost', 'tutoring_plus']);
+    expect(loadWorkerConfig(env({ PRODUCTS_FILE: file, IMPACT_PRODUCTS: 'kilo_pass' })).IMPACT_PRODUCTS).toEqual(['kilo_pass']);
+  });
+
+  it('fails fast on a bad products file, naming the field', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'worker-products-')), 'products.json');
+    writeFileSync(file, JSON.stringify({ products: [{ key: 'kilo_boost', catalog: { kind: 'payments' }, currency: 'usd', tiers: {}, reportsSales: true, impact: null }] }));
+    expect(() => loadWorkerConfig(env({ PRODUCTS_FILE: file }))).toThrow(/products\[0\]\.currency must be an ISO 4217 currency code like USD$/);
   });
 });

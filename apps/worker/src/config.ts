@@ -1,5 +1,6 @@
 import { hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
 import { impactConfigFromEnv, type ImpactConfig } from '@referrals/impact-client';
+import { loadProductRegistry, type ProductRegistry } from '@referrals/products';
 import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
 import { z } from 'zod';
 import { type ImpactPollingSettings } from './activities';
@@ -23,11 +24,11 @@ export const workerEnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   LOG_LEVEL: logLevelVar,
 
-  /** Products whose IMPACT_<PRODUCT>_* variables are read; a product without them is disabled. */
-  IMPACT_PRODUCTS: z
-    .string()
-    .default('kiloclaw,kilo_pass')
-    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean)),
+  /**
+   * Products whose IMPACT_<PRODUCT>_* variables are read; a product without them is disabled.
+   * Unset: the products of the products file (PRODUCTS_FILE) whose `impact` is set.
+   */
+  IMPACT_PRODUCTS: optionalVar.transform((v) => (v === undefined ? undefined : v.split(',').map((p) => p.trim()).filter(Boolean))),
   /** Polls of a queued Performance submission within one attempt, and the wait between them. */
   IMPACT_POLL_MAX_POLLS: positiveIntVar(5),
   IMPACT_POLL_INTERVAL_MS: positiveIntVar(1_000),
@@ -79,14 +80,20 @@ export const workerEnvSchema = z.object({
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
-export interface WorkerConfig extends WorkerEnv {
+export interface WorkerConfig extends Omit<WorkerEnv, 'IMPACT_PRODUCTS'> {
+  /** IMPACT_PRODUCTS, or the products file's products with an Impact configuration. */
+  IMPACT_PRODUCTS: string[];
+  /** The products file (PRODUCTS_FILE, else config/products.json). */
+  products: ProductRegistry;
   /** Impact per product (IMPACT_<PRODUCT>_ADVOCATE_* / _PERFORMANCE_*); an empty section is disabled. */
   impact: ImpactConfig;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = parseEnv(workerEnvSchema, env);
-  return { ...parsed, impact: impactConfigFromEnv(env, parsed.IMPACT_PRODUCTS) };
+  const products = loadProductRegistry(undefined, env);
+  const impactProducts = parsed.IMPACT_PRODUCTS ?? [...products.impactProducts()];
+  return { ...parsed, IMPACT_PRODUCTS: impactProducts, products, impact: impactConfigFromEnv(env, impactProducts) };
 }
 
 /** What the workflows read through `loadWorkflowSettings`. */

@@ -12,7 +12,7 @@ import {
   type ReportConversionResult,
   type ReverseConversionResult,
 } from '@referrals/workflows';
-import { eventually, expectLedgerSound, grantKiloPassRewards, KILO_PASS, uniqueId, useWorkerHarness, type WorkerHarness } from './testing/worker-harness';
+import { eventually, expectLedgerSound, grantKiloPassRewards, KILO_PASS, productCatalogs, uniqueId, useWorkerHarness, type WorkerHarness } from './testing/worker-harness';
 
 function register(h: WorkerHarness, userId: string, cookies = '', product: string = KILO_PASS.product): Promise<RegisterParticipantResult> {
   const email = `${userId}@example.test`;
@@ -68,7 +68,7 @@ describe('registerParticipant', () => {
     const code = (await register(h, userId)).details['referralCode'] as string;
     const attribution = createAttribution({
       sequelize: h.sequelize,
-      programs: createProgramStore({ sequelize: h.sequelize }),
+      programs: createProgramStore({ sequelize: h.sequelize, catalogs: productCatalogs() }),
       emailHashSecret: 'worker-spec-secret-0123456789',
       eligibilityFacts: (request) => ({
         referral: { created_at: request.signedUpAt },

@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     activities: createActivities({
       sequelize,
       impact,
-      referralCodes: createReferralCodeRegistry({ sequelize, programs: createProgramStore({ sequelize }) }),
+      referralCodes: createReferralCodeRegistry({ sequelize, programs: createProgramStore({ sequelize, catalogs: config.products.catalogs }) }),
       settings: workflowSettingsOf(config),
       polling: impactPollingOf(config),
       clock: () => new Date(),

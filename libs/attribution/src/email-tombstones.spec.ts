@@ -2,6 +2,7 @@ import { createProgramStore } from '@referrals/programs';
 import { type Sequelize } from 'sequelize';
 import { createAttribution } from './attribution-service';
 import { hashEmail, normalizeEmail } from './email-tombstones';
+import { productCatalogs } from './testing/attribution-fixtures';
 
 describe('normalizeEmail', () => {
   it.each([
@@ -30,7 +31,7 @@ describe('hashEmail', () => {
 
 describe('createAttribution', () => {
   const sequelize = {} as Sequelize; // never queried: construction only checks its dependencies
-  const programs = createProgramStore({ sequelize });
+  const programs = createProgramStore({ sequelize, catalogs: productCatalogs() });
 
   it('refuses a missing or short email hash secret at startup', () => {
     expect(() => createAttribution({ sequelize, programs, eligibilityFacts: () => ({}), emailHashSecret: 'short' })).toThrow(

@@ -2,7 +2,7 @@ import { useTestDatabase } from '@referrals/db/testing';
 import { createProgramStore, programsMigrations } from '@referrals/programs';
 import { createReferralCodeRegistry } from './attribution-service';
 import { attributionMigrations } from './attribution.migrations';
-import { AUTHOR, buildHarness, defined, failure, kiloPass } from './testing/attribution-fixtures';
+import { AUTHOR, buildHarness, defined, failure, kiloPass, productCatalogs } from './testing/attribution-fixtures';
 
 const T0 = '2026-01-05T10:00:00.000Z';
 const KILO = 'kilo-pass-referrals';
@@ -12,10 +12,10 @@ describe('createReferralCodeRegistry', () => {
   const db = useTestDatabase([programsMigrations, attributionMigrations]);
 
   beforeAll(async () => {
-    await createProgramStore({ sequelize: db.sequelize }).save({ document: kiloPass(), author: AUTHOR, changeNote: 'Launch' });
+    await createProgramStore({ sequelize: db.sequelize, catalogs: productCatalogs() }).save({ document: kiloPass(), author: AUTHOR, changeNote: 'Launch' });
   });
 
-  const registry = () => createReferralCodeRegistry({ sequelize: db.sequelize, programs: createProgramStore({ sequelize: db.sequelize }) });
+  const registry = () => createReferralCodeRegistry({ sequelize: db.sequelize, programs: createProgramStore({ sequelize: db.sequelize, catalogs: productCatalogs() }) });
 
   it('a code it registers names its referrer when the full service decides a signup', async () => {
     await registry().registerReferralCode({ programKey: KILO, code: 'IMPACT-ADA-1', userId: 'ada' });

@@ -1,39 +1,31 @@
-import { lessonsFactCatalog, paymentsFactCatalog, validateProgram } from '@referrals/rule-dsl';
-import { catalogKinds, createCatalogRegistry } from './catalog-registry';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadProductRegistry } from '@referrals/products';
 import { checkProgram } from './validate-for-save';
-import { kiloPass } from './testing/program-fixtures';
+import { kiloPass, productCatalogs } from './testing/program-fixtures';
 
-describe('createCatalogRegistry', () => {
-  it('ships kilo_pass on the payments catalog and tutoring on the lessons catalog', () => {
-    const registry = createCatalogRegistry();
+describe('the catalog registry (the products registry\'s catalogs)', () => {
+  it('knows the products of the products file, each on its catalog kind', () => {
+    const registry = productCatalogs();
     expect(registry.products()).toEqual(['kilo_pass', 'tutoring']);
-    expect(registry.get('kilo_pass')).toBe(paymentsFactCatalog);
-    expect(registry.get('tutoring')).toBe(lessonsFactCatalog);
+    expect(registry.get('kilo_pass')).toMatchObject({ product: 'kilo_pass', events: ['payment.succeeded'] });
+    expect(registry.get('tutoring')).toMatchObject({ product: 'tutoring', events: ['lesson.completed'] });
     expect(registry.get('kiloclaw')).toBeUndefined();
   });
 
-  it('maps another product to a catalog kind by configuration: its programs validate against it', () => {
-    const registry = createCatalogRegistry({ kilo_pass: 'payments', kiloclaw: 'payments', tutoring: 'lessons' });
-    const kiloclaw = registry.get('kiloclaw');
-    expect(kiloclaw?.product).toBe('kiloclaw');
-    expect(kiloclaw?.facts).toEqual(catalogKinds.payments.facts);
+  it('validates the programs of a product added only in a products file', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'programs-')), 'products.json');
+    writeFileSync(file, JSON.stringify({ products: [{ key: 'kiloclaw', catalog: { kind: 'payments' }, currency: 'USD', tiers: { claw_10: 1000 }, reportsSales: true, impact: 'kiloclaw' }] }));
+    const registry = loadProductRegistry(file, {}).catalogs;
     const program = kiloPass({ key: 'kiloclaw-referrals', product: 'kiloclaw' });
     expect(checkProgram(registry, program)).toEqual({ ok: true, program });
-    // Against the catalog of another product it would be a product mismatch.
-    expect(validateProgram(program, paymentsFactCatalog).ok).toBe(false);
-  });
-
-  it('refuses a malformed mapping at startup, listing every mistake', () => {
-    expect(() => createCatalogRegistry({ 'Kilo Pass': 'payments', tutoring: 'tutoring' as never })).toThrow(
-      expect.objectContaining({
-        code: 'catalog_registry_invalid',
-        message: expect.stringMatching(/"Kilo Pass" must be a lower_snake_case product key.*"tutoring" maps to unknown catalog kind "tutoring"/),
-      }),
-    );
+    // The same document under a product the file does not declare is unknown.
+    expect(checkProgram(registry, kiloPass())).toMatchObject({ ok: false, code: 'product_unknown' });
   });
 
   it('checkProgram reports an unknown or missing product alone, at path "product"', () => {
-    const registry = createCatalogRegistry();
+    const registry = productCatalogs();
     expect(checkProgram(registry, { ...kiloPass(), product: 'kiloclaw' })).toEqual({
       ok: false,
       code: 'product_unknown',

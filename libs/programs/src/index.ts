@@ -1,13 +1,7 @@
 // The public API of @referrals/programs. Everything else in src/ is internal.
 
 export { createProgramStore, type PinnedProgram, type ProgramStore, type ProgramStoreDeps } from './program-store';
-export {
-  catalogKinds,
-  createCatalogRegistry,
-  defaultProductCatalogs,
-  type CatalogKind,
-  type CatalogRegistry,
-} from './catalog-registry';
+export { type CatalogRegistry } from './catalog-registry';
 export { checkProgram, type SaveCheck } from './validate-for-save';
 export { type SaveProgramResult } from './save-program';
 export { type ListProgramsFilter, type SaveProgramInput } from './programs.schemas';

@@ -3,7 +3,7 @@ import { formatProgramDiff } from './program-diff';
 import { createProgramStore, type ProgramStore } from './program-store';
 import { isProgramError } from './programs.errors';
 import { programsMigrations } from './programs.migrations';
-import { AUTHOR, challengeRewards, kiloPass, manualClock, T0 } from './testing/program-fixtures';
+import { AUTHOR, challengeRewards, kiloPass, manualClock, productCatalogs, T0 } from './testing/program-fixtures';
 
 describe('program history', () => {
   const db = useTestDatabase([programsMigrations]);
@@ -12,7 +12,7 @@ describe('program history', () => {
   const cbr = challengeRewards();
 
   beforeAll(async () => {
-    store = createProgramStore({ sequelize: db.sequelize, clock: clock.now });
+    store = createProgramStore({ sequelize: db.sequelize, catalogs: productCatalogs(), clock: clock.now });
     await store.save({ document: cbr, author: AUTHOR, changeNote: 'Launch', expectedVersion: 0 });
     clock.advance(3_600_000);
     const blocklist = cbr.terms.map((t) => (t.name === 'challenge_user_blocklist' && t.kind === 'value' ? { ...t, value: [1001, 1002, 4242, 7777] } : t));

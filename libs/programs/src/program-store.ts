@@ -1,6 +1,6 @@
 import { type CompiledProgram, compileProgram } from '@referrals/rule-dsl';
 import { type Sequelize } from 'sequelize';
-import { type CatalogRegistry, createCatalogRegistry } from './catalog-registry';
+import { type CatalogRegistry } from './catalog-registry';
 import { diffProgramDocuments, type ProgramDiff } from './program-diff';
 import { findProgram, getProgram, getProgramVersion, listPrograms, listProgramVersions } from './program-history';
 import { type ProgramVersion, type ProgramVersionSummary } from './program-rows';
@@ -11,8 +11,8 @@ import { checkProgram, type SaveCheck } from './validate-for-save';
 
 export interface ProgramStoreDeps {
   readonly sequelize: Sequelize;
-  /** Product -> fact catalog; defaults to the shipped products (kilo_pass: payments, tutoring: lessons). */
-  readonly catalogs?: CatalogRegistry;
+  /** Product -> fact catalog: the products registry's `catalogs` (`@referrals/products`, the products file). */
+  readonly catalogs: CatalogRegistry;
   /** The server's clock (UTC instants); injectable so tests pin time. */
   readonly clock?: () => Date;
 }
@@ -49,7 +49,7 @@ export interface ProgramStore {
  */
 export function createProgramStore(deps: ProgramStoreDeps): ProgramStore {
   const { sequelize } = deps;
-  const catalogs = deps.catalogs ?? createCatalogRegistry();
+  const { catalogs } = deps;
   const clock = deps.clock ?? (() => new Date());
   const compiledCache = new Map<string, PinnedProgram>();
 

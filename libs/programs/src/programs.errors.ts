@@ -50,11 +50,6 @@ export const programErrorCodes = {
     retryable: false,
     meaning: 'a stored version no longer compiles against the current catalog (the catalog changed under it); a bug to fix in the catalog',
   },
-  catalog_registry_invalid: {
-    kind: 'internal',
-    retryable: false,
-    meaning: 'the product -> catalog mapping given at startup is malformed',
-  },
 } as const satisfies Record<string, { kind: ProgramErrorKind; retryable: boolean; meaning: string }>;
 
 export type ProgramErrorKind = 'validation' | 'not_found' | 'conflict' | 'rule_violation' | 'internal';

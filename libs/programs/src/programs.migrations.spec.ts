@@ -3,7 +3,7 @@ import { migrateDown, migrateUp } from '@referrals/db';
 import { createTestDatabase, type TestDatabase } from '@referrals/db/testing';
 import { createProgramStore } from './program-store';
 import { programsMigrations } from './programs.migrations';
-import { AUTHOR, kiloPass } from './testing/program-fixtures';
+import { AUTHOR, kiloPass, productCatalogs } from './testing/program-fixtures';
 
 async function tables(sequelize: Sequelize): Promise<string[]> {
   const rows = await sequelize.query<{ tablename: string }>(
@@ -25,7 +25,7 @@ describe('programs migrations', () => {
   it('migrate up, down with data in the tables, and up again', async () => {
     expect(await migrateUp(db.sequelize, [programsMigrations])).toEqual(['programs/202611211200-create-programs']);
     expect(await tables(db.sequelize)).toEqual(['program_versions', 'programs']);
-    await createProgramStore({ sequelize: db.sequelize }).save({ document: kiloPass(), author: AUTHOR, changeNote: 'Launch' });
+    await createProgramStore({ sequelize: db.sequelize, catalogs: productCatalogs() }).save({ document: kiloPass(), author: AUTHOR, changeNote: 'Launch' });
     expect(await migrateDown(db.sequelize, [programsMigrations], { to: 0 })).toEqual(['programs/202611211200-create-programs']);
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'programs_%'", { type: QueryTypes.SELECT });
@@ -34,7 +34,7 @@ describe('programs migrations', () => {
   });
 
   it('the schema itself refuses a second active program at one priority, a product change, and deletes', async () => {
-    const store = createProgramStore({ sequelize: db.sequelize });
+    const store = createProgramStore({ sequelize: db.sequelize, catalogs: productCatalogs() });
     await store.save({ document: kiloPass(), author: AUTHOR, changeNote: 'Launch' });
     // Bypassing the code: a raw second active row at the same (product, priority).
     const violation = await db.sequelize

@@ -3,7 +3,7 @@ import { useTestDatabase } from '@referrals/db/testing';
 import { createProgramStore, type ProgramStore } from './program-store';
 import { isProgramError, type ProgramError } from './programs.errors';
 import { programsMigrations } from './programs.migrations';
-import { AUTHOR, challengeRewards, kiloPass, manualClock, T0, uniqueKey } from './testing/program-fixtures';
+import { AUTHOR, challengeRewards, kiloPass, manualClock, productCatalogs, T0, uniqueKey } from './testing/program-fixtures';
 
 async function counts(sequelize: Sequelize): Promise<{ programs: number; versions: number }> {
   const [row] = await sequelize.query<{ programs: string; versions: string }>(
@@ -32,7 +32,7 @@ describe('saveProgram', () => {
   const clock = manualClock();
   let store: ProgramStore;
   beforeAll(() => {
-    store = createProgramStore({ sequelize: db.sequelize, clock: clock.now });
+    store = createProgramStore({ sequelize: db.sequelize, catalogs: productCatalogs(), clock: clock.now });
   });
 
   it('stores a valid program as version 1 with its author, time and change note, and makes it current', async () => {

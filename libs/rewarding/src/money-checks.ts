@@ -17,7 +17,8 @@ export function checkPaymentMoney(event: PaymentSucceededEvent, product: Rewardi
     ]);
   }
   const table = product.monthlyPrices;
-  const listed = table?.[event.subscription.tier];
+  // Own keys only: a tier named like an Object.prototype member is not in the table.
+  const listed = table && Object.hasOwn(table, event.subscription.tier) ? table[event.subscription.tier] : undefined;
   if (table && !listed) {
     throw new RewardingError('tier_unknown', `product "${product.product}" has no tier "${event.subscription.tier}" in its price table`, [
       { path: 'subscription.tier', message: `known tiers: ${Object.keys(table).join(', ')}` },

@@ -14,7 +14,7 @@ import {
   type Datatype,
   defineFactCatalog,
   type EligibilityEvaluation,
-  exampleFactCatalogs,
+  exampleCatalogs,
   examplePrograms,
   type FactCatalog,
   type FactDeclarations,
@@ -39,7 +39,8 @@ const BASE_PROGRAMS: Record<string, unknown> = {
   challengeRewards: examplePrograms.challengeRewards,
 };
 
-const CATALOGS: Record<string, FactCatalog> = { ...exampleFactCatalogs, conformance: conformanceCatalog };
+// The example programs' catalogs by their product, and the conformance catalog.
+const CATALOGS: Record<string, FactCatalog> = { ...Object.fromEntries(Object.values(exampleCatalogs).map((c) => [c.product, c])), conformance: conformanceCatalog };
 
 const fragment = z.record(z.string(), z.unknown());
 

@@ -1,16 +1,14 @@
-import { lessonsFactCatalog } from './catalogs/lessons.catalog';
-import { paymentsFactCatalog } from './catalogs/payments.catalog';
 import { compileProgram, compileProgramOrThrow } from './compile-program';
 import { RuleDslError } from './errors';
 import { type FactCatalog, type FactSet } from './fact-catalog';
 import { deepFreeze } from './fixtures/deep-freeze';
-import { examplePrograms } from './fixtures';
+import { exampleCatalogs, examplePrograms } from './fixtures';
 
 // Loose catalogs: these tests feed deliberately malformed fact sets.
-const kiloPass = compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog, { evaluator: 'closures' });
-const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog as FactCatalog, { evaluator: 'closures' });
-const kiloPassGenerated = compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog, { evaluator: 'generated' });
-const challengeGenerated = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog as FactCatalog, { evaluator: 'generated' });
+const kiloPass = compileProgramOrThrow(examplePrograms.kiloPass, exampleCatalogs.kiloPass as FactCatalog, { evaluator: 'closures' });
+const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, exampleCatalogs.challengeRewards as FactCatalog, { evaluator: 'closures' });
+const kiloPassGenerated = compileProgramOrThrow(examplePrograms.kiloPass, exampleCatalogs.kiloPass as FactCatalog, { evaluator: 'generated' });
+const challengeGenerated = compileProgramOrThrow(examplePrograms.challengeRewards, exampleCatalogs.challengeRewards as FactCatalog, { evaluator: 'generated' });
 
 const kiloFacts = (overrides: Record<string, unknown> = {}): FactSet => ({
   subscription: { tier: 'tier_49', interval: 'monthly', kind: 'personal', monthly_price: { amountMinor: 4900, currency: 'USD' } },
@@ -20,7 +18,7 @@ const kiloFacts = (overrides: Record<string, unknown> = {}): FactSet => ({
 
 describe('compileProgram', () => {
   it('returns the problems of an invalid document instead of throwing', () => {
-    const result = compileProgram({ ...examplePrograms.kiloPass, trigger: 'lesson.completed' }, paymentsFactCatalog);
+    const result = compileProgram({ ...examplePrograms.kiloPass, trigger: 'lesson.completed' }, exampleCatalogs.kiloPass);
     expect(result).toEqual({ ok: false, problems: [expect.objectContaining({ code: 'trigger_unknown', path: 'trigger' })] });
   });
 
@@ -34,9 +32,9 @@ describe('compileProgram', () => {
 describe('compileProgramOrThrow', () => {
   it('throws a RuleDslError carrying every problem', () => {
     const broken = { ...examplePrograms.kiloPass, eligibility: [{ subject: 'nope', operator: 'eq', value: 1 }], priority: 1.5 };
-    expect(() => compileProgramOrThrow(broken, paymentsFactCatalog)).toThrow(RuleDslError);
+    expect(() => compileProgramOrThrow(broken, exampleCatalogs.kiloPass)).toThrow(RuleDslError);
     try {
-      compileProgramOrThrow(broken, paymentsFactCatalog);
+      compileProgramOrThrow(broken, exampleCatalogs.kiloPass);
     } catch (error) {
       expect(error).toMatchObject({ code: 'program_invalid', problems: [{ path: 'priority' }, { path: 'eligibility[0].subject' }] });
     }
@@ -144,7 +142,7 @@ describe('fast, explaining and generated paths', () => {
 
 describe('the generated evaluator', () => {
   it('is the default where code generation is allowed, and closures are used when asked for', () => {
-    expect(compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog).evaluator).toBe('generated');
+    expect(compileProgramOrThrow(examplePrograms.kiloPass, exampleCatalogs.kiloPass as FactCatalog).evaluator).toBe('generated');
     expect(kiloPassGenerated.evaluator).toBe('generated');
     expect(kiloPass.evaluator).toBe('closures');
   });
@@ -158,7 +156,7 @@ describe('the generated evaluator', () => {
       } as unknown as FunctionConstructor;
       try {
         const isolated = await import('./compile-program');
-        const program = isolated.compileProgramOrThrow(examplePrograms.kiloPass, paymentsFactCatalog as FactCatalog, { evaluator: 'generated' });
+        const program = isolated.compileProgramOrThrow(examplePrograms.kiloPass, exampleCatalogs.kiloPass as FactCatalog, { evaluator: 'generated' });
         expect(program.evaluator).toBe('closures');
         expect(program.evaluateReward('payment.succeeded', kiloFacts(), { at: '2025-06-01T00:00:00Z' }).code).toBe('rewarded');
       } finally {

@@ -1,11 +1,10 @@
-import { lessonsFactCatalog } from './catalogs/lessons.catalog';
 import { compileProgramOrThrow } from './compile-program';
 import { formatEvaluation } from './evaluation';
 import { failedComparisons } from './explain';
 import { type FactCatalog } from './fact-catalog';
-import { examplePrograms } from './fixtures';
+import { exampleCatalogs, examplePrograms } from './fixtures';
 
-const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog as FactCatalog);
+const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, exampleCatalogs.challengeRewards as FactCatalog);
 const at = '2025-09-10T08:00:00Z';
 const facts = {
   advocate: { user_id: 1002, toggles: ['dark_mode'] },

@@ -69,6 +69,7 @@ export {
 } from './fact-catalog';
 export { paymentsFactCatalog } from './catalogs/payments.catalog';
 export { lessonsFactCatalog } from './catalogs/lessons.catalog';
+export { CATALOG_KINDS, catalogForProduct, catalogKinds, isCatalogKind, type CatalogKind } from './catalogs/catalog-kinds';
 
 // Validation
 export { PROBLEM_CODES, type Problem, type ProblemCode } from './problems';
@@ -108,4 +109,4 @@ export {
 export { RuleDslError } from './errors';
 
 // The two example programs
-export { exampleFactCatalogs, examplePrograms, type ExampleProgramName } from './fixtures';
+export { exampleCatalogs, examplePrograms, type ExampleProgramName } from './fixtures';

@@ -4,6 +4,7 @@
  * error fails the typecheck, so loosened types cannot slip in unnoticed.
  */
 import {
+  catalogForProduct,
   compileProgramOrThrow,
   defineFactCatalog,
   type EligibilityFactsFor,
@@ -74,7 +75,8 @@ const badReward = {
   reward: { type: 'bonus', amount: 5 },
 } satisfies ProgramDocument['rewardRules'][number];
 
-const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, lessonsFactCatalog);
+// The generic catalog re-declared under the program's product keeps its literal fact types.
+const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, catalogForProduct(lessonsFactCatalog, examplePrograms.challengeRewards.product));
 const at = '2025-09-10T00:00:00Z';
 const eligibilityFacts = {
   advocate: { user_id: 7, toggles: ['student_challenge_2025'] },

@@ -36,6 +36,7 @@ import express from 'express';
 import pg from 'pg';
 import { exitOnConfigError, parseEnv } from '@referrals/config';
 import { createSequelize, redactDatabaseUrl, withDatabase } from '@referrals/db';
+import { loadProductRegistry } from '@referrals/products';
 import { examplePrograms } from '@referrals/rule-dsl';
 // The dev-stack's package entry (the lint rule refuses relative paths into another project).
 import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
@@ -221,6 +222,12 @@ async function main(): Promise<void> {
     await waitForUrl(`${api}/readyz`);
     await waitForUrl(`${bare}/bare/noop`, 60_000, { method: 'POST' });
 
+    // The example program's product and its tier_49 list price, from the products file (PRODUCTS_FILE).
+    const PRODUCT = examplePrograms.kiloPass.product;
+    const TIER = 'tier_49';
+    const listPrice = loadProductRegistry().monthlyPriceOf(PRODUCT, TIER);
+    if (!listPrice) throw new Error(`the products file has no ${PRODUCT} ${TIER} price`);
+
     // Referred subscribers for the payment workload: a code, a touch and a signup each.
     const run = Date.now().toString(36);
     await call(api, 'POST', '/v1/admin/programs', KEYS.admin, { document: examplePrograms.kiloPass, author: 'bench', changeNote: 'bench' });
@@ -229,15 +236,15 @@ async function main(): Promise<void> {
     await pool(subscribers, 16, async (user) => {
       const code = `C${user.replace(/[^a-z0-9]/gi, '')}`.toUpperCase();
       await call(api, 'POST', '/v1/referral-codes', KEYS.storefront, { programKey: 'kilo-pass-referrals', code, userId: `${user}-referrer` });
-      await call(api, 'POST', '/v1/touches', KEYS.storefront, { kind: 'referral', anonymousId: `${user}-anon`, product: 'kilo_pass', referralCode: code });
-      await call(api, 'POST', '/v1/signups', KEYS.storefront, { product: 'kilo_pass', userId: user, anonymousId: `${user}-anon`, email: `${user}@example.com` });
+      await call(api, 'POST', '/v1/touches', KEYS.storefront, { kind: 'referral', anonymousId: `${user}-anon`, product: PRODUCT, referralCode: code });
+      await call(api, 'POST', '/v1/signups', KEYS.storefront, { product: PRODUCT, userId: user, anonymousId: `${user}-anon`, email: `${user}@example.com` });
     });
 
     let touchSeq = 0;
     const touch = () => ({
       kind: 'referral',
       anonymousId: `anon-${run}-${touchSeq++}`,
-      product: 'kilo_pass',
+      product: PRODUCT,
       saasquatchCookie: `eyJhcHAucmVmZXJyYWxzYWFzcXVhdGNoLmNvbSI6e319-${touchSeq}`,
       metadata: { rsCode: 'BENCHCODE', rsShareMedium: 'EMAIL', utm: { source: 'newsletter', campaign: 'spring' } },
       landingPath: '/pricing?utm_source=newsletter',
@@ -249,13 +256,13 @@ async function main(): Promise<void> {
       return {
         provider: 'stripe',
         sourcePaymentId: `in_${run}_${i}`,
-        product: 'kilo_pass',
+        product: PRODUCT,
         // Referred subscribers first; once they are used up, payments of users nobody referred.
         userId: subscribers[i] ?? `organic-${run}-${i}`,
         paidAt: now,
-        amount: { minor: 4900, currency: 'USD' },
+        amount: { minor: listPrice.minor, currency: listPrice.currency },
         sequence: 1,
-        subscription: { tier: 'tier_49', interval: 'monthly', kind: 'personal', startedAt: now },
+        subscription: { tier: TIER, interval: 'monthly', kind: 'personal', startedAt: now },
       };
     };
 

@@ -24,8 +24,9 @@ import { createAttribution, attributionMigrations, type Attribution } from '@ref
 import { dbMigrations } from '@referrals/db';
 import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput } from '@referrals/ledger';
 import { outboxMigrations } from '@referrals/outbox';
-import { createCatalogRegistry, createProgramStore, programsMigrations } from '@referrals/programs';
-import { recordQualifyingEvent, type RewardingDeps, type RewardingProduct } from '@referrals/rewarding';
+import { loadProductRegistry } from '@referrals/products';
+import { createProgramStore, programsMigrations } from '@referrals/programs';
+import { recordQualifyingEvent, type RewardingDeps } from '@referrals/rewarding';
 import { examplePrograms } from '@referrals/rule-dsl';
 // The dev-stack's package entry (the lint rule refuses relative paths into another project).
 import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
@@ -78,12 +79,6 @@ async function grantOnce(sequelize: Sequelize, client: number): Promise<void> {
   if (result.rewards.some((r) => r.status !== 'pending')) throw new Error('bench grant was not granted');
 }
 
-const KILO_PASS: RewardingProduct = {
-  product: 'kilo_pass',
-  monthlyPrices: { tier_49: { minor: 4900, currency: 'USD' } },
-  reportsSales: true,
-};
-
 interface EventBench {
   deps: RewardingDeps;
   referees: string[];
@@ -93,7 +88,8 @@ interface EventBench {
 
 /** A program, one referrer per client and `count` referred subscribers (touch + signup each). */
 async function prepareEvents(sequelize: Sequelize, count: number): Promise<EventBench> {
-  const programs = createProgramStore({ sequelize, catalogs: createCatalogRegistry({ kilo_pass: 'payments' }) });
+  const products = loadProductRegistry();
+  const programs = createProgramStore({ sequelize, catalogs: products.catalogs });
   await programs.save({ document: examplePrograms.kiloPass, author: 'bench', changeNote: 'bench' });
   const attribution: Attribution = createAttribution({ sequelize, programs, eligibilityFacts: () => ({}), emailHashSecret: 'bench-email-hash-secret-0123456789' });
   const run = Date.now().toString(36);
@@ -112,7 +108,7 @@ async function prepareEvents(sequelize: Sequelize, count: number): Promise<Event
       }
     }),
   );
-  return { deps: { sequelize, programs, attribution, products: { get: (p) => (p === 'kilo_pass' ? KILO_PASS : undefined), list: () => [KILO_PASS] } }, referees, used: 0, referred: 0 };
+  return { deps: { sequelize, programs, attribution, products }, referees, used: 0, referred: 0 };
 }
 
 let paymentSequence = 0;

@@ -17,6 +17,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { loadProductRegistry } from '@referrals/products';
 import type * as RuleDsl from '@referrals/rule-dsl';
 import * as ruleDslSources from '@referrals/rule-dsl';
 import { type CompiledProgram, type EligibilityEvaluation, type FactCatalog, type RewardEvaluation } from '@referrals/rule-dsl';
@@ -32,12 +33,19 @@ const BUILT = process.env['BENCH_RULES_BUILT'] === '1';
 
 // The built CommonJS package is chosen at run time, hence require.
 const lib: typeof RuleDsl = BUILT ? (require(resolve(__dirname, '../../../libs/rule-dsl/dist')) as typeof RuleDsl) : ruleDslSources;
-const { compileProgramOrThrow, exampleFactCatalogs, examplePrograms } = lib;
+const { catalogForProduct, catalogKinds, compileProgramOrThrow, examplePrograms } = lib;
 
-// The bench's fact sets are loose records, so the catalogs are used untyped (`FactCatalog`).
+// Each example's product as the products file declares it (catalog kind and host facts), built with
+// the rule-dsl under test (sources or the built package). Fact sets are loose records, so untyped.
+const products = loadProductRegistry();
+const catalogOf = (product: string): FactCatalog => {
+  const config = products.get(product);
+  if (!config) throw new Error(`the products file declares no "${product}" (needed by the example program)`);
+  return catalogForProduct(catalogKinds[config.catalog.kind] as FactCatalog, config.key, config.catalog.facts);
+};
 const catalogs: Record<BenchCase['program'], FactCatalog> = {
-  kiloPass: exampleFactCatalogs.kilo_pass as FactCatalog,
-  challengeRewards: exampleFactCatalogs.tutoring as FactCatalog,
+  kiloPass: catalogOf(examplePrograms.kiloPass.product),
+  challengeRewards: catalogOf(examplePrograms.challengeRewards.product),
 };
 type Programs = Record<BenchCase['program'], CompiledProgram>;
 const compileBoth = (evaluator: 'closures' | 'generated'): Programs => ({

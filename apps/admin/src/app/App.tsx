@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { type ProgramDocument } from '@referrals/rule-dsl';
 import { type ApiErrorBody, call, storeKey, storedKey } from './api';
 import { Editor } from './Editor';
-import { type ProgramForm, documentPath, documentToForm, emptyProgram, formToDocument } from './form';
+import { type ProductView, type ProgramForm, documentPath, documentToForm, emptyProgram, formToDocument, setProducts } from './form';
 import { History } from './History';
 import { Simulate } from './Simulate';
 
@@ -282,9 +282,26 @@ function ProgramScreen({ programKey, view }: { programKey: string; view: View })
   );
 }
 
+/** The products the api serves (its products file), with their catalogs: loaded once after sign-in. */
+function useProducts(signedIn: boolean): { loaded: boolean; error: string } {
+  const [state, setState] = useState({ loaded: false, error: '' });
+  useEffect(() => {
+    if (!signedIn) return;
+    call<{ products?: ProductView[] } & ApiErrorBody>('GET', '/v1/admin/products')
+      .then((res) => {
+        if (res.status !== 200) return setState({ loaded: false, error: res.body.error?.message ?? `HTTP ${res.status}` });
+        setProducts(res.body.products ?? []);
+        setState({ loaded: true, error: '' });
+      })
+      .catch((e: unknown) => setState({ loaded: false, error: String(e) }));
+  }, [signedIn]);
+  return state;
+}
+
 export function App() {
   const [signedIn, setSignedIn] = useState(() => storedKey() !== '');
   const [location, setLocation] = useState(() => params());
+  const products = useProducts(signedIn);
   useEffect(() => {
     const onPop = () => setLocation(params());
     window.addEventListener('popstate', onPop);
@@ -307,7 +324,15 @@ export function App() {
           Sign out
         </button>
       </header>
-      {program ? <ProgramScreen key={`${program}`} programKey={program} view={view} /> : <ProgramList />}
+      {products.error ? (
+        <p className="problem">Products could not be loaded: {products.error}</p>
+      ) : !products.loaded ? (
+        <p>Loading products…</p>
+      ) : program ? (
+        <ProgramScreen key={`${program}`} programKey={program} view={view} />
+      ) : (
+        <ProgramList />
+      )}
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { BENEFICIARIES, DATATYPES, FREE_PERIOD_UNITS, FULFILMENT_KINDS, INITIAL_REWARD_STATUSES, PROGRAM_STATUSES, type Datatype } from '@referrals/rule-dsl';
 import { ConditionsTable } from './ConditionsTable';
-import { type ProgramForm, type RuleForm, type TermForm, PRODUCTS, catalogFor, emptyCondition, emptyRule, emptyTerm, factsFor, offsetNote } from './form';
+import { type ProgramForm, type RuleForm, type TermForm, catalogFor, productKeys, emptyCondition, emptyRule, emptyTerm, factsFor, offsetNote } from './form';
 import { Problem } from './Problem';
 
 interface Props {
@@ -67,7 +67,7 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
           <label className="field">
             <span>Product</span>
             <select aria-label="Product" data-path="product" value={form.product} onChange={(e) => set({ product: e.target.value, trigger: catalogFor(e.target.value)?.events[0] ?? '' })}>
-              {PRODUCTS.map((p) => (
+              {productKeys().map((p) => (
                 <option key={p}>{p}</option>
               ))}
             </select>

@@ -1,7 +1,39 @@
-import { examplePrograms, validateProgram, exampleFactCatalogs } from '@referrals/rule-dsl';
-import { compatibleTerms, offsetNote, documentToForm, factsFor, formToDocument, inputToIso, isoToInput, operatorsFor, textToLiteral } from './form';
+import { exampleCatalogs, examplePrograms, validateProgram } from '@referrals/rule-dsl';
+import {
+  catalogFor,
+  compatibleTerms,
+  emptyProgram,
+  offsetNote,
+  documentToForm,
+  factsFor,
+  formToDocument,
+  inputToIso,
+  isoToInput,
+  operatorsFor,
+  productKeys,
+  setProducts,
+  textToLiteral,
+} from './form';
 
 describe('the editor model', () => {
+  // What GET /v1/admin/products answers for the example programs' products.
+  beforeAll(() => {
+    setProducts(
+      Object.values(exampleCatalogs).map((c) => ({
+        key: c.product,
+        catalog: { kind: 'test', description: c.description, events: [...c.events], facts: c.facts },
+        currency: 'USD',
+        tiers: {},
+      })),
+    );
+  });
+
+  it('offers the products the api lists, no other, and starts a new program on the first one', () => {
+    expect(productKeys()).toEqual(['kilo_pass', 'tutoring']);
+    expect(catalogFor('kilo_boost')).toBeUndefined();
+    expect(emptyProgram()).toMatchObject({ product: 'kilo_pass', trigger: 'payment.succeeded' });
+  });
+
   it('round-trips both example programs losslessly (form -> document)', () => {
     for (const program of Object.values(examplePrograms)) {
       expect(formToDocument(documentToForm(program))).toEqual(program);
@@ -33,7 +65,7 @@ describe('the editor model', () => {
     expect(textToLiteral('12.50 USD', 'money')).toEqual({ amountMinor: 1250, currency: 'USD' });
     expect(inputToIso(isoToInput('2025-09-01T00:00:00Z'))).toBe('2025-09-01T00:00:00Z');
     const form = documentToForm(examplePrograms.challengeRewards);
-    expect(validateProgram(formToDocument(form), exampleFactCatalogs.tutoring).ok).toBe(true);
+    expect(validateProgram(formToDocument(form), catalogFor('tutoring')!).ok).toBe(true);
   });
 
   it('says when the admin\'s clock is offset from the server\'s', () => {

@@ -11,7 +11,8 @@ import {
   type Term,
   OPERATORS_BY_DATATYPE,
   UNARY_OPERATORS,
-  exampleFactCatalogs,
+  defineFactCatalog,
+  type FactDeclarations,
   listFacts,
   lookupFact,
   minorUnitDigits,
@@ -78,10 +79,28 @@ export interface ProgramForm {
   itemKind: string;
 }
 
-export const PRODUCTS = Object.keys(exampleFactCatalogs);
+/** A product as `GET /v1/admin/products` lists it (the api's products file): the console has no list of its own. */
+export interface ProductView {
+  key: string;
+  catalog: { kind: string; description: string; events: string[]; facts: FactDeclarations };
+  currency: string;
+  tiers: Record<string, number>;
+}
+
+let catalogs = new Map<string, FactCatalog>();
+
+/** Sets the products the console offers (once, from the api, before any form is shown). */
+export function setProducts(products: readonly ProductView[]): void {
+  catalogs = new Map(products.map((p) => [p.key, defineFactCatalog({ product: p.key, description: p.catalog.description, events: p.catalog.events, facts: p.catalog.facts })]));
+}
+
+/** The product keys the api serves, in the order of its products file. */
+export function productKeys(): string[] {
+  return [...catalogs.keys()];
+}
 
 export function catalogFor(product: string): FactCatalog | undefined {
-  return (exampleFactCatalogs as Readonly<Record<string, FactCatalog>>)[product];
+  return catalogs.get(product);
 }
 
 /** Facts a section may test: eligibility conditions see only eligibility-phase facts. */
@@ -144,7 +163,7 @@ export function emptyProgram(): ProgramForm {
     key: '',
     name: '',
     description: '',
-    product: 'tutoring',
+    product: productKeys()[0] ?? '',
     status: 'draft',
     priority: '100',
     startAt: '',
@@ -152,7 +171,7 @@ export function emptyProgram(): ProgramForm {
     endAt: '',
     terms: [],
     eligibility: [],
-    trigger: 'lesson.completed',
+    trigger: catalogFor(productKeys()[0] ?? '')?.events[0] ?? '',
     rewardRules: [],
     attributionWindowDays: '30',
     referrerRewardCap: '',

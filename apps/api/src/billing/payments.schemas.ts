@@ -21,7 +21,7 @@ export const paymentSucceededRequestSchema = z
       interval: z.enum(['monthly', 'yearly']),
       kind: z.enum(['personal', 'team']),
       startedAt: instantSchema,
-      monthlyPrice: moneySchema.optional().meta({ description: 'The tier\'s monthly list price; default from the product\'s price table' }),
+      monthlyPrice: moneySchema.optional().meta({ description: 'The tier\'s monthly list price, as the host knows it: must equal the product\'s price table (422 monthly_price_mismatch otherwise); the table is what rewards are computed from' }),
     }),
     promoCode: z.string().max(100).optional(),
     facts: z.record(z.string(), z.unknown()).optional().meta({ description: 'More reward facts only the host knows, nested by catalog path ({ "referee": { "country": "US" } })' }),

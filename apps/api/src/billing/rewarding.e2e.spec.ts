@@ -2,7 +2,7 @@ import { outboxMessagesOf } from '@referrals/outbox';
 import { verifyLedger } from '@referrals/ledger';
 import { workflowIds } from '@referrals/workflows';
 import { QueryTypes } from 'sequelize';
-import { defaultProducts } from '../products';
+import { loadProducts } from '../products';
 import { type ApiHarness, useApiHarness } from '../testing/api-harness';
 import { createKiloPassProgram, kiloPayment, referKiloPass } from '../testing/kilo-pass-fixtures';
 
@@ -20,7 +20,7 @@ async function writtenRows(api: ApiHarness): Promise<Record<string, number>> {
 describe('rewarding: money comes from the price table (issue 12, item 5)', () => {
   // A product whose maximum per reward is below Kilo Pass's 50% of tier_199 (9950 cents).
   const api = useApiHarness({
-    products: defaultProducts.map((p) => (p.product === 'kilo_pass' ? { ...p, maxRewardMinor: 5_000 } : p)),
+    products: loadProducts().map((p) => (p.product === 'kilo_pass' ? { ...p, maxRewardMinor: 5_000 } : p)),
   });
   let referee = '';
   beforeAll(async () => {

@@ -6,6 +6,7 @@ import { type ImpactTestHarness, startImpactTestHarness } from '@referrals/impac
 import { impactSyncMigrations, recordParticipantRegistration } from '@referrals/impact-sync';
 import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput, type Reward } from '@referrals/ledger';
 import { createProgramStore, programsMigrations } from '@referrals/programs';
+import { loadProductRegistry } from '@referrals/products';
 import { examplePrograms } from '@referrals/rule-dsl';
 import { type WorkflowSettings } from '@referrals/workflows';
 import { Client, Connection } from '@temporalio/client';
@@ -57,14 +58,19 @@ function installRuntime(): void {
 /** Every table the activities touch: the ledger, impact-sync, and attribution's referral codes (with the programs they belong to). */
 export const workerTestMigrations = [dbMigrations, ledgerMigrations, impactSyncMigrations, programsMigrations, attributionMigrations];
 
+/** The catalogs of the products file the worker reads (config/products.json). */
+export function productCatalogs() {
+  return loadProductRegistry(undefined, {}).catalogs;
+}
+
 /** Attribution's referral codes as the worker wires them (programs looked up in the same database). */
 export function referralCodesOf(sequelize: Sequelize) {
-  return createReferralCodeRegistry({ sequelize, programs: createProgramStore({ sequelize }) });
+  return createReferralCodeRegistry({ sequelize, programs: createProgramStore({ sequelize, catalogs: productCatalogs() }) });
 }
 
 /** The Kilo Pass program (KILO_PASS.programKey) as version 1: referral codes are registered in it. */
 export async function saveKiloPassProgram(sequelize: Sequelize): Promise<void> {
-  await createProgramStore({ sequelize }).save({ document: structuredClone(examplePrograms.kiloPass), author: 'test:worker', changeNote: 'launch' });
+  await createProgramStore({ sequelize, catalogs: productCatalogs() }).save({ document: structuredClone(examplePrograms.kiloPass), author: 'test:worker', changeNote: 'launch' });
 }
 
 export interface WorkerHarnessOptions {

@@ -1,4 +1,5 @@
 import { createProgramStore, type ProgramStore } from '@referrals/programs';
+import { loadProductRegistry } from '@referrals/products';
 import { examplePrograms, type ProgramDocument } from '@referrals/rule-dsl';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { createAttribution, type Attribution } from '../attribution-service';
@@ -47,6 +48,11 @@ export interface Harness {
   factsRequests: EligibilityFactsRequest[];
 }
 
+/** The catalogs of the committed products file (config/products.json): kilo_pass and tutoring. */
+export function productCatalogs() {
+  return loadProductRegistry(undefined, {}).catalogs;
+}
+
 /**
  * A programs store and an attribution service over one test database, sharing one manual clock,
  * with a facts provider that plays the host: tutoring facts in the lessons catalog's shape
@@ -56,7 +62,7 @@ export function buildHarness(sequelize: Sequelize, start: Date | string, options
   const clock = manualClock(start);
   const people = new Map<string, Person>();
   const factsRequests: EligibilityFactsRequest[] = [];
-  const programs = createProgramStore({ sequelize, clock: clock.now });
+  const programs = createProgramStore({ sequelize, catalogs: productCatalogs(), clock: clock.now });
   const attribution = createAttribution({
     sequelize,
     programs,

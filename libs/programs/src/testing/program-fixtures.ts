@@ -1,4 +1,6 @@
+import { loadProductRegistry } from '@referrals/products';
 import { examplePrograms, type ProgramDocument } from '@referrals/rule-dsl';
+import { type CatalogRegistry } from '../catalog-registry';
 
 /**
  * The two example programs of rule-dsl as editable copies (the originals are deep-frozen), with
@@ -10,6 +12,11 @@ export function kiloPass(overrides: Partial<ProgramDocument> = {}): ProgramDocum
 
 export function challengeRewards(overrides: Partial<ProgramDocument> = {}): ProgramDocument {
   return { ...structuredClone(examplePrograms.challengeRewards), ...overrides };
+}
+
+/** The catalogs of the committed products file (config/products.json): kilo_pass and tutoring. */
+export function productCatalogs(): CatalogRegistry {
+  return loadProductRegistry(undefined, {}).catalogs;
 }
 
 let sequence = 0;

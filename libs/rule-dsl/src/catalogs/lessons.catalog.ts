@@ -6,7 +6,7 @@ import { defineFactCatalog } from '../fact-catalog';
  * lesson is evaluated, so `lesson.usd_amount` in eligibility is a save-time error.
  */
 export const lessonsFactCatalog = defineFactCatalog({
-  product: 'tutoring',
+  product: 'lessons',
   description: 'A tutoring marketplace: advocates invite students, students book and complete lessons.',
   events: ['lesson.completed'],
   facts: {

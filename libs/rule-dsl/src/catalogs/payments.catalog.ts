@@ -6,7 +6,7 @@ import { defineFactCatalog } from '../fact-catalog';
  * evaluated, so using them in eligibility is a save-time error.
  */
 export const paymentsFactCatalog = defineFactCatalog({
-  product: 'kilo_pass',
+  product: 'payments',
   description: 'A subscription product: referees subscribe to a tier and pay monthly or yearly.',
   events: ['payment.succeeded'],
   facts: {

@@ -1,0 +1,61 @@
+import { PRODUCT_KEY_PATTERN, PRODUCT_KEY_RULE } from '@referrals/config';
+import { CATALOG_KINDS, DATATYPES, PHASES } from '@referrals/rule-dsl';
+import { z } from 'zod';
+
+const productKey = z.string({ message: 'must be a string' }).regex(PRODUCT_KEY_PATTERN, PRODUCT_KEY_RULE);
+
+/** A fact the host declares for one product, on top of its catalog kind (rule-dsl checks the rest). */
+const hostFactSchema = z.strictObject({
+  datatype: z.enum(DATATYPES, { message: `must be one of ${DATATYPES.join(', ')}` }),
+  phases: z.array(z.enum(PHASES, { message: `must be one of ${PHASES.join(', ')}` })).min(1, 'must list at least one phase'),
+  optional: z.boolean().optional(),
+  description: z.string().trim().min(1, 'must describe the fact'),
+});
+
+export const productSchema = z
+  .strictObject({
+    key: productKey,
+    catalog: z.strictObject({
+      kind: z.enum(CATALOG_KINDS as [string, ...string[]], { message: `must be a catalog kind: ${CATALOG_KINDS.join(', ')}` }),
+      /** Facts the host supplies for this product only (`account.plan`), by dotted path. */
+      facts: z.record(z.string(), hostFactSchema).default({}),
+    }),
+    currency: z.string({ message: 'must be a string' }).regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code like USD'),
+    /** Tier key -> the tier's undiscounted monthly list price, in minor units of `currency`. */
+    tiers: z.record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'tier keys must be 1-64 letters, digits, _ . or -'),
+      z.int({ message: 'must be a whole number of minor units' }).nonnegative('must not be negative'),
+    ),
+    /** SALEs of this product are reported to Impact Performance. */
+    reportsSales: z.boolean({ message: 'must be true or false' }),
+    /** The largest money reward one role may get from one event, in minor units of `currency` (a guard against a rule or fact gone wrong). */
+    maxRewardMinor: z.int({ message: 'must be a whole number of minor units' }).positive('must be positive').max(Number.MAX_SAFE_INTEGER).default(100_000),
+    /** The Impact configuration that applies (`IMPACT_<KEY>_*` of @referrals/impact-client), or null for none. */
+    impact: productKey.nullable(),
+  })
+  .superRefine((product, ctx) => {
+    if (product.impact !== null && product.impact !== product.key) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['impact'],
+        message: `must be the product's own key "${product.key}" (Impact deliveries are addressed by product key) or null`,
+      });
+    }
+  });
+
+export const productsFileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    $comment: z.string().optional(),
+    products: z.array(productSchema, { message: 'must be a list of products' }).min(1, 'must declare at least one product'),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.products.forEach((product, index) => {
+      if (seen.has(product.key)) ctx.addIssue({ code: 'custom', path: ['products', index, 'key'], message: `"${product.key}" is declared twice` });
+      seen.add(product.key);
+    });
+  });
+
+export type ProductDeclaration = z.output<typeof productSchema>;
+export type ProductsFile = z.input<typeof productsFileSchema>;
