@@ -25,6 +25,7 @@ export {
 export {
   isProgramError,
   ProgramError,
+  programErrorCatalog,
   programErrorCodes,
   type ProgramErrorCode,
   type ProgramErrorKind,
