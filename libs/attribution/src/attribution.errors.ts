@@ -1,3 +1,5 @@
+import { codesOf, DomainError, type DomainErrorOptions, type ErrorCodeDoc, type Issue } from '@referrals/errors';
+
 /**
  * Every way an attribution call can fail, as exact snake_case codes. Each says which kind of
  * failure it is (the api maps kinds to HTTP statuses: validation 400, not_found 404, conflict 409)
@@ -6,7 +8,7 @@
  * Business answers are NOT errors: a touch that is not accepted, a referral that is disqualified
  * or matched no program, a conversion that nobody wins are recorded outcomes with their reasons.
  */
-export const attributionErrorCodes = {
+export const attributionErrorCatalog = {
   input_invalid: {
     kind: 'validation',
     retryable: false,
@@ -48,37 +50,29 @@ export const attributionErrorCodes = {
     retryable: false,
     meaning: 'the service was built with invalid dependencies (for example a missing or short email hash secret)',
   },
-} as const satisfies Record<string, { kind: AttributionErrorKind; retryable: boolean; meaning: string }>;
+} as const satisfies Record<string, ErrorCodeDoc & { kind: AttributionErrorKind }>;
 
 export type AttributionErrorKind = 'validation' | 'not_found' | 'conflict' | 'internal';
-export type AttributionErrorCode = keyof typeof attributionErrorCodes;
+export type AttributionErrorCode = keyof typeof attributionErrorCatalog;
+
+/** Every code an attribution call can throw (apps check their code tables against it). */
+export const attributionErrorCodes = codesOf(attributionErrorCatalog);
 
 /** The codes of `issues`: what is wrong with one field. */
 export const ISSUE_CODES = ['field_required', 'field_invalid', 'field_unknown', 'field_too_long', 'time_invalid', 'product_unknown', 'program_unknown'] as const;
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
-/** One problem with an input, located by a path into it (`metadata.utm.source`). */
-export interface AttributionIssue {
-  readonly code: IssueCode;
-  readonly path: string;
-  readonly message: string;
-}
+/** One problem with an input, located by a path into it (`metadata.utm.source`); its code is an IssueCode. */
+export type AttributionIssue = Issue;
 
-/** The single error type of the lib: a stable code, its kind, whether retrying helps, and details. */
-export class AttributionError extends Error {
+/** The single error type of the lib: a DomainError with the kind and retryability of its code. */
+export class AttributionError extends DomainError<AttributionErrorCode> {
   readonly kind: AttributionErrorKind;
-  readonly retryable: boolean;
 
-  constructor(
-    readonly code: AttributionErrorCode,
-    message: string,
-    readonly issues: readonly AttributionIssue[] = [],
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
+  constructor(code: AttributionErrorCode, message: string, options: DomainErrorOptions = {}) {
+    super(code, message, { ...options, retryable: options.retryable ?? attributionErrorCatalog[code].retryable });
     this.name = 'AttributionError';
-    this.kind = attributionErrorCodes[code].kind;
-    this.retryable = attributionErrorCodes[code].retryable;
+    this.kind = attributionErrorCatalog[code].kind;
   }
 }
 

@@ -1,6 +1,7 @@
 import { productKeySchema } from '@referrals/config';
+import { inputParser } from '@referrals/errors';
 import { z } from 'zod';
-import { AttributionError, type AttributionIssue, type IssueCode } from './attribution.errors';
+import { AttributionError } from './attribution.errors';
 
 /*
  * Input schemas of every operation. Each operation parses its input first, so nothing unvalidated
@@ -217,40 +218,8 @@ export const evaluateReferralRewardSchema = z.strictObject({
 });
 export type EvaluateReferralRewardInput = z.input<typeof evaluateReferralRewardSchema>;
 
-/** Parses `input` or throws one `input_invalid` AttributionError listing every issue with its code and path. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, operation: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw inputInvalid(operation, result.error.issues.flatMap((issue) => toIssues(issue, input)));
-}
-
-export function inputInvalid(operation: string, issues: readonly AttributionIssue[]): AttributionError {
-  return new AttributionError(
-    'input_invalid',
-    `${operation}: ${issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ')}`,
-    issues,
-    { operation },
-  );
-}
-
-function toIssues(issue: z.core.$ZodIssue, input: unknown): AttributionIssue[] {
-  const path = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ code: 'field_unknown', path: [...path, key].join('.'), message: 'is not a field of this input' }));
-  }
-  const custom = issue.code === 'custom' ? (issue.params as { issueCode?: IssueCode } | undefined)?.issueCode : undefined;
-  const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
-  // Only an oversized string or array is "too long"; a number over its maximum (a limit) is invalid.
-  const tooLong = issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array');
-  const code: IssueCode = custom ?? (missing ? 'field_required' : tooLong ? 'field_too_long' : 'field_invalid');
-  return [{ code, path: path.join('.'), message: missing ? 'is required' : issue.message }];
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node = root;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[segment];
-  }
-  return node;
-}
+/**
+ * Parses `input` or throws one `input_invalid` AttributionError listing every issue with its code
+ * and path (see @referrals/errors; refinements name their own code with `params: { issueCode }`).
+ */
+export const parseInput = inputParser(AttributionError);

@@ -113,9 +113,11 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 export async function recordConversion(deps: ConversionDeps, input: RecordConversionInput, options: JoinTransaction = {}): Promise<RecordConversionResult> {
   const request = parseInput(recordConversionSchema, input, 'recordConversion');
   if (!deps.programs.catalogs.has(request.product)) {
-    throw new AttributionError('product_unknown', `product "${request.product}" is unknown`, [
-      { code: 'product_unknown', path: 'product', message: `has no program catalog; known products: ${deps.programs.catalogs.products().join(', ')}` },
-    ]);
+    throw new AttributionError('product_unknown', `product "${request.product}" is unknown`, {
+      issues: [
+        { code: 'product_unknown', path: 'product', message: `has no program catalog; known products: ${deps.programs.catalogs.products().join(', ')}` },
+      ],
+    });
   }
   const hash = contentHash({
     provider: request.provider,
@@ -158,8 +160,7 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
       throw new AttributionError(
         'conversion_exists_with_different_content',
         `conversion ${request.provider}/${request.sourcePaymentId} was recorded with other content; the first recording stands`,
-        [],
-        { conversionId: String(existing.id) },
+        { details: { conversionId: String(existing.id) } },
       );
     }
     const conversion = toConversion(existing);

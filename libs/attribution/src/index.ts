@@ -64,6 +64,7 @@ export {
 } from './attribution.schemas';
 export {
   AttributionError,
+  attributionErrorCatalog,
   attributionErrorCodes,
   isAttributionError,
   ISSUE_CODES,

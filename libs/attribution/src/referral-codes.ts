@@ -57,9 +57,11 @@ export interface ReferralCodeDeps {
 export async function registerReferralCode(deps: ReferralCodeDeps, input: RegisterReferralCodeInput): Promise<ReferralCode> {
   const { programKey, code, userId } = parseInput(registerReferralCodeSchema, input, 'registerReferralCode');
   if (!(await deps.programs.find(programKey))) {
-    throw new AttributionError('program_unknown', `no program has key "${programKey}"`, [
-      { code: 'program_unknown', path: 'programKey', message: `no program has key "${programKey}"` },
-    ]);
+    throw new AttributionError('program_unknown', `no program has key "${programKey}"`, {
+      issues: [
+        { code: 'program_unknown', path: 'programKey', message: `no program has key "${programKey}"` },
+      ],
+    });
   }
   await queryRows(
     deps.sequelize,
@@ -76,9 +78,11 @@ export async function registerReferralCode(deps: ReferralCodeDeps, input: Regist
   );
   if (!row) throw new Error('a referral code vanished right after it was stored');
   if (row.user_id !== userId) {
-    throw new AttributionError('referral_code_taken', `code is already taken in program "${programKey}"`, [
-      { code: 'field_invalid', path: 'code', message: 'belongs to another user in this program' },
-    ]);
+    throw new AttributionError('referral_code_taken', `code is already taken in program "${programKey}"`, {
+      issues: [
+        { code: 'field_invalid', path: 'code', message: 'belongs to another user in this program' },
+      ],
+    });
   }
   return toReferralCode(row);
 }

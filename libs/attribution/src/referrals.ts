@@ -104,7 +104,7 @@ export async function findReferral(sequelize: Sequelize, input: FindReferralInpu
 export async function getReferral(sequelize: Sequelize, id: string): Promise<Referral> {
   const referralId = parseInput(referralIdSchema, id, 'getReferral');
   const [row] = await queryRows<ReferralRow>(sequelize, undefined, `SELECT ${REFERRAL_COLUMNS} FROM attribution_referrals WHERE id = $1`, [referralId]);
-  if (!row) throw new AttributionError('referral_not_found', `no referral has id ${referralId}`, [], { referralId });
+  if (!row) throw new AttributionError('referral_not_found', `no referral has id ${referralId}`, { details: { referralId } });
   return toReferral(row);
 }
 

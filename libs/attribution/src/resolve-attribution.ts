@@ -79,14 +79,18 @@ export function resolveAttribution<T extends AttributionTouch>(
   const windowDays = options.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS;
   const conversionMs = conversionTime instanceof Date ? conversionTime.getTime() : Number.NaN;
   if (Number.isNaN(conversionMs)) {
-    throw new AttributionError('input_invalid', 'resolveAttribution: conversionTime must be a valid Date', [
-      { code: 'time_invalid', path: 'conversionTime', message: 'must be a valid Date' },
-    ]);
+    throw new AttributionError('input_invalid', 'resolveAttribution: conversionTime must be a valid Date', {
+      issues: [
+        { code: 'time_invalid', path: 'conversionTime', message: 'must be a valid Date' },
+      ],
+    });
   }
   if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) {
-    throw new AttributionError('input_invalid', `resolveAttribution: windowDays must be an integer in [1, ${MAX_WINDOW_DAYS}]`, [
-      { code: 'field_invalid', path: 'windowDays', message: `must be an integer in [1, ${MAX_WINDOW_DAYS}]` },
-    ]);
+    throw new AttributionError('input_invalid', `resolveAttribution: windowDays must be an integer in [1, ${MAX_WINDOW_DAYS}]`, {
+      issues: [
+        { code: 'field_invalid', path: 'windowDays', message: `must be an integer in [1, ${MAX_WINDOW_DAYS}]` },
+      ],
+    });
   }
   const windowMs = windowDays * DAY_MS;
 

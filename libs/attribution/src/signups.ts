@@ -68,9 +68,11 @@ export async function recordSignup(deps: SignupDeps, input: RecordSignupInput): 
   const { sequelize, programs } = deps;
   const { product, userId } = request;
   if (!programs.catalogs.has(product)) {
-    throw new AttributionError('product_unknown', `product "${product}" is unknown`, [
-      { code: 'product_unknown', path: 'product', message: `has no program catalog; known products: ${programs.catalogs.products().join(', ')}` },
-    ]);
+    throw new AttributionError('product_unknown', `product "${product}" is unknown`, {
+      issues: [
+        { code: 'product_unknown', path: 'product', message: `has no program catalog; known products: ${programs.catalogs.products().join(', ')}` },
+      ],
+    });
   }
 
   const existingSignup = await signupOf(sequelize, product, userId);

@@ -126,7 +126,7 @@ async function lockDelivery(sequelize: Sequelize, t: Transaction, kind: Delivery
     'SELECT * FROM impact_sync_deliveries WHERE kind = $1 AND business_id = $2 FOR UPDATE',
     [kind, businessId],
   );
-  if (!row) throw new ImpactSyncError('delivery_not_found', `no ${kind} delivery for ${businessId}`, { kind, businessId });
+  if (!row) throw new ImpactSyncError('delivery_not_found', `no ${kind} delivery for ${businessId}`, { details: { kind, businessId } });
   return row;
 }
 
@@ -190,15 +190,17 @@ export async function ensureDelivery(sequelize: Sequelize, input: EnsureDelivery
   const existing = await findRow(sequelize, undefined, d.kind, d.businessId);
   if (!existing) {
     throw new ImpactSyncError('exists_with_different_content', `delivery key ${d.deliveryKey} belongs to other work`, {
-      kind: d.kind,
-      businessId: d.businessId,
+      details: {
+        kind: d.kind,
+        businessId: d.businessId,
+      },
     });
   }
   if (existing.delivery_key !== d.deliveryKey || existing.product !== d.product) {
     throw new ImpactSyncError(
       'exists_with_different_content',
       `${d.kind} ${d.businessId} was recorded with another delivery key or product`,
-      { kind: d.kind, businessId: d.businessId, deliveryKey: existing.delivery_key, product: existing.product },
+      { details: { kind: d.kind, businessId: d.businessId, deliveryKey: existing.delivery_key, product: existing.product } },
     );
   }
   if (existing.workflow_id === null && d.workflowId) {
@@ -369,8 +371,10 @@ export async function recordChosenImpactReward(sequelize: Sequelize, input: Reco
   } catch (error) {
     if (pgErrorOf(error).constraint === 'impact_sync_deliveries_chosen_reward') {
       throw new ImpactSyncError('impact_reward_already_chosen', `Impact reward ${c.impactRewardId} is chosen by another local reward`, {
-        rewardId: c.rewardId,
-        impactRewardId: c.impactRewardId,
+        details: {
+          rewardId: c.rewardId,
+          impactRewardId: c.impactRewardId,
+        },
       });
     }
     throw error;
@@ -378,7 +382,7 @@ export async function recordChosenImpactReward(sequelize: Sequelize, input: Reco
   if (updated) return { delivery: toDelivery(updated), chosenImpactRewardId: c.impactRewardId, chosenNow: true };
   const existing = await findRow(sequelize, undefined, 'reward_redemption', c.rewardId);
   if (!existing || existing.chosen_impact_reward_id === null) {
-    throw new ImpactSyncError('delivery_not_found', `no reward_redemption delivery for ${c.rewardId}`, { rewardId: c.rewardId });
+    throw new ImpactSyncError('delivery_not_found', `no reward_redemption delivery for ${c.rewardId}`, { details: { rewardId: c.rewardId } });
   }
   return { delivery: toDelivery(existing), chosenImpactRewardId: existing.chosen_impact_reward_id, chosenNow: false };
 }
@@ -428,10 +432,12 @@ export async function requeueDelivery(sequelize: Sequelize, ref: DeliveryRef & {
   );
   if (updated) return toDelivery(updated);
   const existing = await findRow(sequelize, undefined, r.kind, r.businessId);
-  if (!existing) throw new ImpactSyncError('delivery_not_found', `no ${r.kind} delivery for ${r.businessId}`, r);
+  if (!existing) throw new ImpactSyncError('delivery_not_found', `no ${r.kind} delivery for ${r.businessId}`, { details: r });
   throw new ImpactSyncError('delivery_not_requeueable', `${r.kind} ${r.businessId} is ${existing.status}, not failed or disabled`, {
-    ...r,
-    status: existing.status,
+    details: {
+      ...r,
+      status: existing.status,
+    },
   });
 }
 

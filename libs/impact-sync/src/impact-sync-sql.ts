@@ -1,5 +1,5 @@
+import { inputParser } from '@referrals/errors';
 import { type Sequelize, type Transaction } from 'sequelize';
-import { type z } from 'zod';
 import { ImpactSyncError } from './impact-sync.errors';
 
 /**
@@ -12,18 +12,8 @@ export function inTransaction<T>(sequelize: Sequelize, fn: (t: Transaction) => P
   return sequelize.transaction((t) => fn(t));
 }
 
-/** Parses an input or fails with `input_invalid` listing every problem with its path. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, operation: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw new ImpactSyncError(
-    'input_invalid',
-    `${operation}: ${issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ')}`,
-    {},
-    issues,
-  );
-}
+/** Parses an input or fails with one `input_invalid` ImpactSyncError listing every problem (see @referrals/errors). */
+export const parseInput = inputParser(ImpactSyncError);
 
 /** A bigint/int column as a JS number. */
 export function toInt(value: string | number | null): number {

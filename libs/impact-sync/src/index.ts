@@ -1,7 +1,7 @@
 // The public API of @referrals/impact-sync. Everything else in src/ is internal.
 
 export { impactSyncMigrations } from './impact-sync.migrations';
-export { ImpactSyncError, impactSyncErrorCodes, isImpactSyncError, type ImpactSyncErrorCode } from './impact-sync.errors';
+export { ImpactSyncError, impactSyncErrorCatalog, impactSyncErrorCodes, isImpactSyncError, type ImpactSyncErrorCode } from './impact-sync.errors';
 export {
   attemptOutcomes,
   deliveryCategories,

@@ -81,7 +81,9 @@ export async function recordAdversePayment(sequelize: Sequelize, input: AdverseP
     if (same) {
       if (same.content_hash !== hash) {
         throw new LedgerError('exists_with_different_content', `notice ${n.noticeId} was recorded with other content`, {
-          noticeId: n.noticeId,
+          details: {
+            noticeId: n.noticeId,
+          },
         });
       }
       return {

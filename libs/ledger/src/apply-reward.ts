@@ -68,7 +68,9 @@ export async function applyRewardToIssuance(sequelize: Sequelize, input: ApplyRe
       issuance.issued_at.getTime() !== a.issuanceCreatedAt.getTime()
     ) {
       throw new LedgerError('exists_with_different_content', `issuance ${a.issuanceId} was recorded with other details`, {
-        issuanceId: a.issuanceId,
+        details: {
+          issuanceId: a.issuanceId,
+        },
       });
     }
 

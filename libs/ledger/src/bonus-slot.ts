@@ -136,9 +136,11 @@ export async function claimIssuanceBonusSlot(sequelize: Sequelize, input: ClaimB
     if (previous) {
       if (previous.content_hash !== hash) {
         throw new LedgerError('exists_with_different_content', `claim key ${claim.claimKey} was used for another claim`, {
-          claimKey: claim.claimKey,
-          issuanceId: previous.issuance_id,
-          itemKind: previous.item_kind,
+          details: {
+            claimKey: claim.claimKey,
+            issuanceId: previous.issuance_id,
+            itemKind: previous.item_kind,
+          },
         });
       }
       return { outcome: 'claimed', item: toItem(previous), replayed: true };

@@ -232,11 +232,11 @@ describe('grantRewards', () => {
   });
 
   it.each([
-    ['a float amount', { outcomes: [fixedOutcome('referee', { amountMinor: 24.5 })] }, 'outcomes.0.amountMinor'],
-    ['an unsafe amount', { outcomes: [fixedOutcome('referee', { amountMinor: 2 ** 60 })] }, 'outcomes.0.amountMinor'],
-    ['a lowercase currency', { outcomes: [fixedOutcome('referee', { unit: 'usd ' })] }, 'outcomes.0.unit'],
-    ['an expiry before earning', { outcomes: [fixedOutcome('referee', { expiresAt: daysAfter(T0, -1) })] }, 'outcomes.0.expiresAt'],
-    ['a percent reward without rate', { outcomes: [fixedOutcome('referee', { kind: 'percent' })] }, 'outcomes.0.percent'],
+    ['a float amount', { outcomes: [fixedOutcome('referee', { amountMinor: 24.5 })] }, 'outcomes[0].amountMinor'],
+    ['an unsafe amount', { outcomes: [fixedOutcome('referee', { amountMinor: 2 ** 60 })] }, 'outcomes[0].amountMinor'],
+    ['a lowercase currency', { outcomes: [fixedOutcome('referee', { unit: 'usd ' })] }, 'outcomes[0].unit'],
+    ['an expiry before earning', { outcomes: [fixedOutcome('referee', { expiresAt: daysAfter(T0, -1) })] }, 'outcomes[0].expiresAt'],
+    ['a percent reward without rate', { outcomes: [fixedOutcome('referee', { kind: 'percent' })] }, 'outcomes[0].percent'],
     ['two outcomes for one role', { outcomes: [fixedOutcome('referee'), fixedOutcome('referee')] }, 'outcomes'],
     ['a self-referral', { referrerId: 'same', refereeId: 'same' }, 'refereeId'],
     ['no outcome', { outcomes: [] }, 'outcomes'],

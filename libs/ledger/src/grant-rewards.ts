@@ -198,7 +198,7 @@ export async function grantRewards(sequelize: Sequelize, input: GrantRewardsInpu
         throw new LedgerError(
           'exists_with_different_content',
           `the ${outcome.role} of conversion ${g.conversionId} in ${g.programKey} was already decided with other content`,
-          { programKey: g.programKey, conversionId: g.conversionId, role: outcome.role, rewardId: String(row.id) },
+          { details: { programKey: g.programKey, conversionId: g.conversionId, role: outcome.role, rewardId: String(row.id) } },
         );
       }
     }

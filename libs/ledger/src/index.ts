@@ -1,7 +1,7 @@
 // The public API of @referrals/ledger. Everything else in src/ is internal.
 
 export { ledgerMigrations } from './ledger.migrations';
-export { isLedgerError, LedgerError, ledgerErrorCodes, type LedgerErrorCode, type LedgerIssue } from './ledger.errors';
+export { isLedgerError, LedgerError, ledgerErrorCatalog, ledgerErrorCodes, type LedgerErrorCode, type LedgerIssue } from './ledger.errors';
 export {
   assertRewardTransition,
   cappedStates,

@@ -78,7 +78,9 @@ export async function inLedgerTransaction<T>(sequelize: Sequelize, work: (t: Tra
       if (!restart) throw translateDatabaseError(error);
       if (attempt >= MAX_ATTEMPTS) {
         throw new LedgerError('transaction_conflict', `the ledger transaction was aborted ${attempt} times`, {
-          lastError: error instanceof Error ? error.message : String(error),
+          details: {
+            lastError: error instanceof Error ? error.message : String(error),
+          },
         });
       }
       // Jittered, growing pause so two racing transactions do not collide again in lockstep.
@@ -94,11 +96,11 @@ export function translateDatabaseError(error: unknown): unknown {
   if (code === undefined) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (constraint === 'ledger_accounts_debits_must_not_exceed_credits') {
-    return new LedgerError('exceeds_credits', 'the debit would take an account below zero', { constraint });
+    return new LedgerError('exceeds_credits', 'the debit would take an account below zero', { details: { constraint } });
   }
   // 23xxx: integrity constraint violations; P0001/55000: our triggers' refusals.
   if (code.startsWith('23') || code === 'P0001' || code === '55000') {
-    return new LedgerError('ledger_invariant_broken', message, { sqlState: code, ...(constraint ? { constraint } : {}) });
+    return new LedgerError('ledger_invariant_broken', message, { details: { sqlState: code, ...(constraint ? { constraint } : {}) } });
   }
   return error;
 }
@@ -116,7 +118,7 @@ export function sha256Hex(text: string): string {
 export function safeInteger(value: string | number | bigint | null | undefined, what: string): number {
   const n = typeof value === 'number' ? value : Number(value);
   if (value === null || value === undefined || !Number.isSafeInteger(n) || String(value) !== String(n)) {
-    throw new LedgerError('ledger_invariant_broken', `${what} is not a safe integer: ${String(value)}`, { what });
+    throw new LedgerError('ledger_invariant_broken', `${what} is not a safe integer: ${String(value)}`, { details: { what } });
   }
   return n;
 }

@@ -1,3 +1,5 @@
+import { codesOf, DomainError, type DomainErrorOptions, type ErrorCodeDoc, type Issue } from '@referrals/errors';
+
 /**
  * Every way a ledger call can fail, as exact snake_case codes (TigerBeetle style: the code is the
  * sentence), listed in the order a call checks them. Each says whether retrying the SAME call can
@@ -7,7 +9,7 @@
  * Answers that are part of normal business (a cap reached, a bonus slot already taken, nothing to
  * apply) are NOT errors: operations return them as outcomes, so "why was nothing granted?" is data.
  */
-export const ledgerErrorCodes = {
+export const ledgerErrorCatalog = {
   input_invalid: {
     retryable: false,
     meaning: 'the input does not satisfy its schema (see `issues`); fix the call',
@@ -46,29 +48,21 @@ export const ledgerErrorCodes = {
     retryable: false,
     meaning: 'the database refused a write that would break a ledger invariant; this is a bug, nothing was written',
   },
-} as const satisfies Record<string, { retryable: boolean; meaning: string }>;
+} as const satisfies Record<string, ErrorCodeDoc>;
 
-export type LedgerErrorCode = keyof typeof ledgerErrorCodes;
+export type LedgerErrorCode = keyof typeof ledgerErrorCatalog;
 
-/** One problem with an input, located by a path into it (`outcomes.0.amountMinor`). */
-export interface LedgerIssue {
-  path: string;
-  message: string;
-}
+/** Every code a ledger call can throw (apps check their code tables against it). */
+export const ledgerErrorCodes = codesOf(ledgerErrorCatalog);
 
-/** The single error type of the ledger: a stable code, whether retrying can help, and details. */
-export class LedgerError extends Error {
-  readonly retryable: boolean;
+/** One problem with an input, located by a path into it (`outcomes[0].amountMinor`). */
+export type LedgerIssue = Issue;
 
-  constructor(
-    readonly code: LedgerErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
-    readonly issues: readonly LedgerIssue[] = [],
-  ) {
-    super(message);
+/** The single error type of the ledger: a DomainError whose retryability comes from its code. */
+export class LedgerError extends DomainError<LedgerErrorCode> {
+  constructor(code: LedgerErrorCode, message: string, options: DomainErrorOptions = {}) {
+    super(code, message, { ...options, retryable: options.retryable ?? ledgerErrorCatalog[code].retryable });
     this.name = 'LedgerError';
-    this.retryable = ledgerErrorCodes[code].retryable;
   }
 }
 

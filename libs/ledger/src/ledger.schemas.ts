@@ -1,3 +1,4 @@
+import { inputParser } from '@referrals/errors';
 import { z } from 'zod';
 import { LedgerError } from './ledger.errors';
 
@@ -45,18 +46,5 @@ export const validDate = z.date().refine((d) => !Number.isNaN(d.getTime()), 'mus
 /** External ids recorded with an audit row or a transaction (`{ invoice_id: 'in_123' }`). */
 export const externalIdsSchema = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.string().max(500));
 
-/** Parses `input` or throws one `input_invalid` LedgerError listing every issue. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, operation: string): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(input)',
-    message: issue.message,
-  }));
-  throw new LedgerError(
-    'input_invalid',
-    `${operation}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-    { operation },
-    issues,
-  );
-}
+/** Parses `input` or throws one `input_invalid` LedgerError listing every issue (see @referrals/errors). */
+export const parseInput = inputParser(LedgerError);

@@ -55,7 +55,9 @@ export function rewardPostingKey(rewardId: string, step: string): string {
 export function assertBalanced(posting: Posting): void {
   if (posting.legs.length < 2) {
     throw new LedgerError('transaction_must_have_two_entries', 'a transaction needs at least one debit and one credit', {
-      idempotencyKey: posting.idempotencyKey,
+      details: {
+        idempotencyKey: posting.idempotencyKey,
+      },
     });
   }
   let debits = 0n;
@@ -63,7 +65,9 @@ export function assertBalanced(posting: Posting): void {
   for (const leg of posting.legs) {
     if (!Number.isSafeInteger(leg.amountMinor) || leg.amountMinor <= 0) {
       throw new LedgerError('input_invalid', `entry amount ${leg.amountMinor} is not a positive safe integer`, {
-        idempotencyKey: posting.idempotencyKey,
+        details: {
+          idempotencyKey: posting.idempotencyKey,
+        },
       });
     }
     if (leg.account.unit !== posting.unit) {
@@ -74,9 +78,11 @@ export function assertBalanced(posting: Posting): void {
   }
   if (debits !== credits) {
     throw new LedgerError('debits_must_equal_credits', `debits ${debits} do not equal credits ${credits}`, {
-      idempotencyKey: posting.idempotencyKey,
-      debitsMinor: debits.toString(),
-      creditsMinor: credits.toString(),
+      details: {
+        idempotencyKey: posting.idempotencyKey,
+        debitsMinor: debits.toString(),
+        creditsMinor: credits.toString(),
+      },
     });
   }
 }
@@ -215,7 +221,7 @@ export async function postTransactions(
         throw new LedgerError(
           'exists_with_different_content',
           `idempotency key ${key} was first used for a different transaction`,
-          { idempotencyKey: key, transactionId: String(row.id) },
+          { details: { idempotencyKey: key, transactionId: String(row.id) } },
         );
       }
       results.push({ id: String(row.id), idempotencyKey: key, created: false });

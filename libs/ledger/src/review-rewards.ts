@@ -88,7 +88,7 @@ async function moveOneReward(
       throw new LedgerError(
         'reward_transition_illegal',
         `${move.operation} moves a reward from ${move.from} to ${move.to}; reward ${move.rewardId} is ${row.status}`,
-        { rewardId: move.rewardId, from: row.status, to: move.to, operation: move.operation },
+        { details: { rewardId: move.rewardId, from: row.status, to: move.to, operation: move.operation } },
       );
     }
     const [moved] = await transitionRewards(sequelize, t, {

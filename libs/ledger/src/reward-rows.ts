@@ -111,9 +111,9 @@ export function toReward(row: RewardRow): Reward {
 }
 
 export async function findReward(sequelize: Sequelize, t: Transaction | undefined, rewardId: string): Promise<RewardRow> {
-  if (!/^[1-9]\d{0,18}$/.test(rewardId)) throw new LedgerError('reward_not_found', `no reward ${rewardId}`, { rewardId });
+  if (!/^[1-9]\d{0,18}$/.test(rewardId)) throw new LedgerError('reward_not_found', `no reward ${rewardId}`, { details: { rewardId } });
   const [row] = await queryRows<RewardRow>(sequelize, t, 'SELECT * FROM ledger_rewards WHERE id = $1', [rewardId]);
-  if (!row) throw new LedgerError('reward_not_found', `no reward ${rewardId}`, { rewardId });
+  if (!row) throw new LedgerError('reward_not_found', `no reward ${rewardId}`, { details: { rewardId } });
   return row;
 }
 

@@ -84,9 +84,11 @@ export function assertRewardTransition(from: RewardStatus, to: RewardStatus, rew
   const transition = findRewardTransition(from, to);
   if (!transition) {
     throw new LedgerError('reward_transition_illegal', `a reward cannot move from ${from} to ${to}`, {
-      from,
-      to,
-      ...(rewardId === undefined ? {} : { rewardId }),
+      details: {
+        from,
+        to,
+        ...(rewardId === undefined ? {} : { rewardId }),
+      },
     });
   }
   return transition;

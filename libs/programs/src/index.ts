@@ -19,6 +19,7 @@ export {
 export {
   isProgramError,
   ProgramError,
+  programErrorCatalog,
   programErrorCodes,
   type ProgramErrorCode,
   type ProgramErrorKind,

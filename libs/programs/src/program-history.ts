@@ -43,9 +43,11 @@ export async function getProgramVersion(sequelize: Sequelize, key: string, versi
   );
   if (row) return toProgramVersion(row);
   if (!(await findProgram(sequelize, programKey))) throw notFound(programKey);
-  throw new ProgramError('program_version_not_found', `program "${programKey}" has no version ${number}`, [], {
-    programKey,
-    version: number,
+  throw new ProgramError('program_version_not_found', `program "${programKey}" has no version ${number}`, {
+    details: {
+      programKey,
+      version: number,
+    },
   });
 }
 
@@ -84,5 +86,5 @@ export async function listPrograms(sequelize: Sequelize, filter: ListProgramsFil
 }
 
 function notFound(key: string): ProgramError {
-  return new ProgramError('program_not_found', `no program has key "${key}"`, [], { programKey: key });
+  return new ProgramError('program_not_found', `no program has key "${key}"`, { details: { programKey: key } });
 }

@@ -65,8 +65,10 @@ export function createProgramStore(deps: ProgramStoreDeps): ProgramStore {
       throw new ProgramError(
         'stored_program_invalid',
         `program "${version.key}" v${version.version} no longer compiles against the catalog of "${version.product}"`,
-        result && !result.ok ? result.problems.map((p) => ({ code: p.code, path: p.path, message: p.message })) : [],
-        { programKey: version.key, version: version.version, product: version.product },
+        {
+          issues: result && !result.ok ? result.problems.map((p) => ({ code: p.code, path: p.path, message: p.message })) : [],
+          details: { programKey: version.key, version: version.version, product: version.product },
+        },
       );
     }
     const pinned: PinnedProgram = Object.freeze({ ...version, compiled: result.program });

@@ -1,9 +1,11 @@
+import { codesOf, DomainError, type DomainErrorOptions, type ErrorCodeDoc, type Issue } from '@referrals/errors';
+
 /**
  * Every way a programs call can fail, as exact snake_case codes. Each says whether retrying the
  * SAME call can succeed and which kind of failure it is, so the api can map kinds to HTTP statuses
  * (validation 400, not_found 404, conflict 409, rule_violation 422) without a table of its own.
  */
-export const programErrorCodes = {
+export const programErrorCatalog = {
   input_invalid: {
     kind: 'validation',
     retryable: false,
@@ -50,34 +52,29 @@ export const programErrorCodes = {
     retryable: false,
     meaning: 'a stored version no longer compiles against the current catalog (the catalog changed under it); a bug to fix in the catalog',
   },
-} as const satisfies Record<string, { kind: ProgramErrorKind; retryable: boolean; meaning: string }>;
+} as const satisfies Record<string, ErrorCodeDoc & { kind: ProgramErrorKind }>;
 
 export type ProgramErrorKind = 'validation' | 'not_found' | 'conflict' | 'rule_violation' | 'internal';
-export type ProgramErrorCode = keyof typeof programErrorCodes;
+export type ProgramErrorCode = keyof typeof programErrorCatalog;
 
-/** One problem with the input, located by a path into it (`expectedVersion`, `document.product`). */
-export interface ProgramIssue {
-  readonly code: string;
-  readonly path: string;
-  readonly message: string;
-}
+/** Every code a programs call can throw (apps check their code tables against it). */
+export const programErrorCodes = codesOf(programErrorCatalog);
 
-/** The single error type of the lib: a stable code, its kind, whether retrying helps, and details. */
-export class ProgramError extends Error {
+/** One problem with the input, located by a path into it (`expectedVersion`, `rewardRules[0].operator`). */
+export type ProgramIssue = Issue;
+
+/**
+ * The single error type of the lib: a DomainError with the kind and retryability of its code. Its
+ * `issues` are field problems: input issues, or every save-time problem of the document
+ * (`program_invalid`).
+ */
+export class ProgramError extends DomainError<ProgramErrorCode> {
   readonly kind: ProgramErrorKind;
-  readonly retryable: boolean;
 
-  constructor(
-    readonly code: ProgramErrorCode,
-    message: string,
-    /** Field problems: input issues, or every save-time problem of the document (`program_invalid`). */
-    readonly issues: readonly ProgramIssue[] = [],
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
+  constructor(code: ProgramErrorCode, message: string, options: DomainErrorOptions = {}) {
+    super(code, message, { ...options, retryable: options.retryable ?? programErrorCatalog[code].retryable });
     this.name = 'ProgramError';
-    this.kind = programErrorCodes[code].kind;
-    this.retryable = programErrorCodes[code].retryable;
+    this.kind = programErrorCatalog[code].kind;
   }
 }
 

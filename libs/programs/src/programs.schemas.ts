@@ -1,3 +1,4 @@
+import { inputParser } from '@referrals/errors';
 import { z } from 'zod';
 import { ProgramError } from './programs.errors';
 
@@ -34,36 +35,5 @@ export const listProgramsSchema = z
 
 export type ListProgramsFilter = z.input<typeof listProgramsSchema>;
 
-/** Parses `input` or throws one `input_invalid` ProgramError listing every issue with its path. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, operation: string): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.flatMap((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ code: 'field_unknown', path: [...path, key].join('.'), message: 'is not a field of this input' }));
-    }
-    const code =
-      issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined
-        ? 'field_required'
-        : issue.code === 'too_big'
-          ? 'field_too_long'
-          : 'field_invalid';
-    return [{ code, path: path.join('.'), message: code === 'field_required' ? 'is required' : issue.message }];
-  });
-  throw new ProgramError(
-    'input_invalid',
-    `${operation}: ${issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ')}`,
-    issues,
-    { operation },
-  );
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node = root;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[segment];
-  }
-  return node;
-}
+/** Parses `input` or throws one `input_invalid` ProgramError listing every issue with its path (see @referrals/errors). */
+export const parseInput = inputParser(ProgramError);

@@ -58,9 +58,11 @@ export async function saveProgram(deps: SaveProgramDeps, input: SaveProgramInput
         // Two first saves of one key raced and the other one won. An unconditional save simply
         // runs again (and becomes version 2); a save that expected a new program is stale.
         if (save.expectedVersion === undefined && attempt < 3) continue;
-        throw new ProgramError('version_conflict', `program "${document.key}" was created meanwhile by another save`, [], {
-          programKey: document.key,
-          expectedVersion: save.expectedVersion,
+        throw new ProgramError('version_conflict', `program "${document.key}" was created meanwhile by another save`, {
+          details: {
+            programKey: document.key,
+            expectedVersion: save.expectedVersion,
+          },
         });
       }
       throw error;
@@ -103,16 +105,20 @@ async function saveInTransaction(deps: SaveProgramDeps, t: Transaction, save: Pl
     throw new ProgramError(
       'version_conflict',
       `program "${document.key}" is at version ${currentVersion}, not ${save.expectedVersion}: reload it and save again`,
-      [{ code: 'version_conflict', path: 'expectedVersion', message: `the current version is ${currentVersion}` }],
-      { programKey: document.key, expectedVersion: save.expectedVersion, currentVersion },
+      {
+        issues: [{ code: 'version_conflict', path: 'expectedVersion', message: `the current version is ${currentVersion}` }],
+        details: { programKey: document.key, expectedVersion: save.expectedVersion, currentVersion },
+      },
     );
   }
   if (program && program.product !== document.product) {
     throw new ProgramError(
       'program_product_changed',
       `program "${document.key}" belongs to product "${program.product}"; it cannot move to "${document.product}"`,
-      [{ code: 'program_product_changed', path: 'product', message: `must stay "${program.product}"` }],
-      { programKey: document.key, product: program.product },
+      {
+        issues: [{ code: 'program_product_changed', path: 'product', message: `must stay "${program.product}"` }],
+        details: { programKey: document.key, product: program.product },
+      },
     );
   }
   if (document.status === 'active') {
@@ -177,7 +183,9 @@ function priorityConflict(document: ProgramDocument, other: string | undefined):
   return new ProgramError(
     'priority_conflict',
     `active program "${other ?? '(another program)'}" of product "${document.product}" already has priority ${document.priority}`,
-    [{ code: 'priority_conflict', path: 'priority', message: `is taken by active program "${other ?? '(another program)'}"` }],
-    { programKey: document.key, product: document.product, priority: document.priority, conflictingProgramKey: other ?? null },
+    {
+      issues: [{ code: 'priority_conflict', path: 'priority', message: `is taken by active program "${other ?? '(another program)'}"` }],
+      details: { programKey: document.key, product: document.product, priority: document.priority, conflictingProgramKey: other ?? null },
+    },
   );
 }

@@ -39,7 +39,7 @@ export function validateForSave(catalogs: CatalogRegistry, document: unknown): P
     check.code === 'product_unknown'
       ? `program product is unknown: ${check.problems[0]?.message ?? ''}`
       : `program is invalid (${check.problems.length} problem${check.problems.length === 1 ? '' : 's'}); nothing was stored`;
-  throw new ProgramError(check.code, message, check.problems);
+  throw new ProgramError(check.code, message, { issues: check.problems });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -34,7 +34,9 @@ export interface AdverseNoticeAnswer {
  */
 export async function recordAdverseNotice(deps: RewardingDeps, notice: AdversePaymentNotice): Promise<{ answer: AdverseNoticeAnswer; replayed: boolean; acted: boolean }> {
   const product = deps.products.get(notice.product);
-  if (!product) throw new RewardingError('product_unknown', `product "${notice.product}" is not served here`, [{ path: 'product', message: 'unknown product' }]);
+  if (!product) throw new RewardingError('product_unknown', `product "${notice.product}" is not served here`, {
+      issues: [{ path: 'product', code: 'product_unknown', message: 'unknown product' }],
+    });
   const paymentId = conversionKeyString({ provider: notice.provider, sourceId: notice.sourcePaymentId });
   const scope = 'event:adverse-payment';
   const requestHash = hashRequestBody(notice);

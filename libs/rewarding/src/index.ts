@@ -18,7 +18,7 @@ export {
 } from './record-qualifying-event';
 export { type ReferralRecord, type RewardRecord } from './records';
 export { hostFacts, referralFacts, setFact } from './referral-facts';
-export { isRewardingError, RewardingError, rewardingErrorCodes, type RewardingErrorCode, type RewardingIssue } from './rewarding.errors';
+export { isRewardingError, RewardingError, rewardingErrorCatalog, rewardingErrorCodes, type RewardingErrorCode, type RewardingIssue } from './rewarding.errors';
 export { majorToMinor, roleOutcomes } from './role-outcomes';
 export { recordAdverseNotice, type AdverseNoticeAnswer, type AdversePaymentNotice } from './adverse-notices';
 export {

@@ -22,7 +22,9 @@ export interface IssuanceSignalAnswer {
 
 function idsOf(deps: RewardingDeps, event: IssuanceIds) {
   const product = deps.products.get(event.product);
-  if (!product) throw new RewardingError('product_unknown', `product "${event.product}" is not served here`, [{ path: 'product', message: 'unknown product' }]);
+  if (!product) throw new RewardingError('product_unknown', `product "${event.product}" is not served here`, {
+      issues: [{ path: 'product', code: 'product_unknown', message: 'unknown product' }],
+    });
   return { issuanceId: event.issuanceId, subscriberId: event.subscriberId, product: product.product, programKey: event.programKey ?? null };
 }
 

@@ -12,24 +12,24 @@ import { RewardingError } from './rewarding.errors';
 export function checkPaymentMoney(event: PaymentSucceededEvent, product: RewardingProduct): Record<string, unknown> {
   const currency = currencyOf(product);
   if (currency !== undefined && event.amount.currency !== currency) {
-    throw new RewardingError('currency_mismatch', `product "${product.product}" is billed in ${currency}, not ${event.amount.currency}`, [
-      { path: 'amount.currency', message: `must be ${currency}` },
-    ]);
+    throw new RewardingError('currency_mismatch', `product "${product.product}" is billed in ${currency}, not ${event.amount.currency}`, {
+      issues: [{ path: 'amount.currency', code: 'currency_mismatch', message: `must be ${currency}` }],
+    });
   }
   const table = product.monthlyPrices;
   // Own keys only: a tier named like an Object.prototype member is not in the table.
   const listed = table && Object.hasOwn(table, event.subscription.tier) ? table[event.subscription.tier] : undefined;
   if (table && !listed) {
-    throw new RewardingError('tier_unknown', `product "${product.product}" has no tier "${event.subscription.tier}" in its price table`, [
-      { path: 'subscription.tier', message: `known tiers: ${Object.keys(table).join(', ')}` },
-    ]);
+    throw new RewardingError('tier_unknown', `product "${product.product}" has no tier "${event.subscription.tier}" in its price table`, {
+      issues: [{ path: 'subscription.tier', code: 'tier_unknown', message: `known tiers: ${Object.keys(table).join(', ')}` }],
+    });
   }
   const claimed = event.subscription.monthlyPrice;
   if (claimed && (!listed || claimed.minor !== listed.minor || claimed.currency !== listed.currency)) {
     const expected = listed ? `${listed.minor} ${listed.currency}` : 'none (the product has no price table)';
-    throw new RewardingError('monthly_price_mismatch', `the ${event.subscription.tier} monthly price is ${expected}, not ${claimed.minor} ${claimed.currency}`, [
-      { path: 'subscription.monthlyPrice', message: `must be the price table's ${expected}, or left out` },
-    ]);
+    throw new RewardingError('monthly_price_mismatch', `the ${event.subscription.tier} monthly price is ${expected}, not ${claimed.minor} ${claimed.currency}`, {
+      issues: [{ path: 'subscription.monthlyPrice', code: 'monthly_price_mismatch', message: `must be the price table's ${expected}, or left out` }],
+    });
   }
   const facts = structuredClone(event.facts ?? {});
   // Reward-phase facts of the payments catalog; the event's own facts win over the host's extras.
@@ -60,9 +60,9 @@ export function checkRewardMaximum(event: QualifyingEvent, product: RewardingPro
   for (const outcome of outcomes) {
     if (outcome.decision !== 'grant' || (outcome.kind !== 'fixed' && outcome.kind !== 'percent')) continue;
     if (outcome.amountMinor > max) {
-      throw new RewardingError('reward_above_maximum', `the ${outcome.role}'s reward of ${outcome.amountMinor} ${outcome.unit} is above the maximum of ${max} per reward`, [
-        { path: amountSourcePath(event), message: `gives a ${outcome.role} reward above ${max} minor units` },
-      ]);
+      throw new RewardingError('reward_above_maximum', `the ${outcome.role}'s reward of ${outcome.amountMinor} ${outcome.unit} is above the maximum of ${max} per reward`, {
+      issues: [{ path: amountSourcePath(event), code: 'reward_above_maximum', message: `gives a ${outcome.role} reward above ${max} minor units` }],
+    });
     }
   }
 }

@@ -89,9 +89,9 @@ export function conversionKeyOf(event: QualifyingEvent): ConversionKey {
 export async function recordQualifyingEvent(deps: RewardingDeps, event: QualifyingEvent): Promise<RecordedQualifyingEvent> {
   const product = deps.products.get(event.product);
   if (!product) {
-    throw new RewardingError('product_unknown', `product "${event.product}" is not served here`, [
-      { path: 'product', message: `known products: ${deps.products.list().map((p) => p.product).join(', ')}` },
-    ]);
+    throw new RewardingError('product_unknown', `product "${event.product}" is not served here`, {
+      issues: [{ path: 'product', code: 'product_unknown', message: `known products: ${deps.products.list().map((p) => p.product).join(', ')}` }],
+    });
   }
   const key = conversionKeyOf(event);
   const conversionId = conversionKeyString(key);

@@ -1,37 +1,35 @@
+import { codesOf, DomainError, type DomainErrorOptions, type ErrorCodeDoc, type Issue } from '@referrals/errors';
+
 /**
  * Why rewarding refused an event before (or instead of) writing anything. `kind` says what the
  * caller did wrong: `validation` (the request names something unknown), `rule_violation` (a
  * well-formed event the money rules refuse), `conflict` (the event's identity was recorded with
- * other content).
+ * other content). None is retryable: the same event is refused the same way.
  */
-export const rewardingErrorCodes = {
-  product_unknown: 'validation',
-  tier_unknown: 'rule_violation',
-  monthly_price_mismatch: 'rule_violation',
-  currency_mismatch: 'rule_violation',
-  reward_above_maximum: 'rule_violation',
-  event_exists_with_different_content: 'conflict',
-} as const;
+export const rewardingErrorCatalog = {
+  product_unknown: { kind: 'validation', retryable: false, meaning: 'the event names a product this deployment does not serve' },
+  tier_unknown: { kind: 'rule_violation', retryable: false, meaning: "the subscription's tier is not in the product's price table" },
+  monthly_price_mismatch: { kind: 'rule_violation', retryable: false, meaning: "the host's monthlyPrice disagrees with the product's price table (the table is the source of truth)" },
+  currency_mismatch: { kind: 'rule_violation', retryable: false, meaning: "the payment's currency is not the product's" },
+  reward_above_maximum: { kind: 'rule_violation', retryable: false, meaning: "a money reward would exceed the product's maximum per reward" },
+  event_exists_with_different_content: { kind: 'conflict', retryable: false, meaning: "the event's identity was recorded with other content; the first recording stands" },
+} as const satisfies Record<string, ErrorCodeDoc & { kind: 'validation' | 'rule_violation' | 'conflict' }>;
 
-export type RewardingErrorCode = keyof typeof rewardingErrorCodes;
-export type RewardingErrorKind = (typeof rewardingErrorCodes)[RewardingErrorCode];
+export type RewardingErrorCode = keyof typeof rewardingErrorCatalog;
+export type RewardingErrorKind = (typeof rewardingErrorCatalog)[RewardingErrorCode]['kind'];
 
-export interface RewardingIssue {
-  /** Where in the event (`subscription.monthlyPrice`). */
-  readonly path: string;
-  readonly message: string;
-}
+/** Every code a rewarding call can throw (apps check their code tables against it). */
+export const rewardingErrorCodes = codesOf(rewardingErrorCatalog);
 
-export class RewardingError extends Error {
+/** One problem, located in the event (`subscription.monthlyPrice`). */
+export type RewardingIssue = Issue;
+
+export class RewardingError extends DomainError<RewardingErrorCode> {
   readonly kind: RewardingErrorKind;
-  constructor(
-    readonly code: RewardingErrorCode,
-    message: string,
-    readonly issues: readonly RewardingIssue[] = [],
-  ) {
-    super(message);
+  constructor(code: RewardingErrorCode, message: string, options: DomainErrorOptions = {}) {
+    super(code, message, { ...options, retryable: options.retryable ?? rewardingErrorCatalog[code].retryable });
     this.name = 'RewardingError';
-    this.kind = rewardingErrorCodes[code];
+    this.kind = rewardingErrorCatalog[code].kind;
   }
 }
 

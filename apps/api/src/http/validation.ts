@@ -1,33 +1,21 @@
+import { issuesOf } from '@referrals/errors';
 import { type z } from 'zod';
 import { ApiError, type ErrorDetail } from './api-error';
 
 /**
  * zod issues as error details located in the request (`body.amount.minor`, `query.limit`): one
- * detail per problem, every problem at once. Unknown fields are named one by one.
+ * detail per problem, every problem at once, unknown fields one by one (the issues of
+ * @referrals/errors, as the domain libs report them).
  */
 export function issuesToDetails(prefix: string, issues: readonly z.core.$ZodIssue[], input: unknown): ErrorDetail[] {
-  return issues.flatMap((issue) => {
-    const path = formatPath(prefix, issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: `${path}.${key}`, message: 'is not a field of this request' }));
-    }
-    const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
-    return [{ path, message: missing ? 'is required' : issue.message }];
-  });
+  return issuesOf(issues, input).map((issue) => ({ path: locatePath(prefix, issue.path), message: issue.message }));
 }
 
-/** `body.outcomes[0].amount`: array indexes in brackets, as the domain libs write their paths. */
-function formatPath(prefix: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : `${out}.${String(segment)}`), prefix);
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node = root;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[segment];
-  }
-  return node;
+/** A lib issue path located in the request: `outcomes[0].amount` under `body` is `body.outcomes[0].amount`. */
+export function locatePath(prefix: string, path: string): string {
+  if (!path) return prefix || '(request)';
+  if (!prefix) return path;
+  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
 }
 
 /** Parses each part of a request with its schema; one 400 listing every problem of every part. */
