@@ -136,7 +136,6 @@ describe('payment.succeeded while Temporal is unreachable (the outbox)', () => {
     expect(waiting).toMatchObject({ attempts: 1, relayedAt: null, lastError: expect.any(String) });
     const ops = await api.get('/v1/admin/ops', 'admin').expect(200);
     expect(ops.body.outbox).toMatchObject({ rows: 1, retrying: 1 });
-    await dead.connection.close().catch(() => undefined);
 
     // Due again after its backoff; the live relay starts it, and a replay of the payment queues nothing more.
     await api.db.sequelize.query('UPDATE outbox_messages SET next_attempt_at = now()');
@@ -146,5 +145,8 @@ describe('payment.succeeded while Temporal is unreachable (the outbox)', () => {
     const rows = await outboxMessagesOf(api.db.sequelize, workflowId);
     expect(rows).toEqual([expect.objectContaining({ outcome: 'started', attempts: 2 })]);
     expect((await api.get('/v1/admin/ops', 'admin').expect(200)).body.outbox).toMatchObject({ rows: 0, oldestAgeSeconds: 0 });
+    // Closed only now: the dead call's own gRPC retries have ended with its deadline (1 s), so no
+    // retry timer fires on a closed channel later.
+    await dead.connection.close().catch(() => undefined);
   }, 30_000);
 });
