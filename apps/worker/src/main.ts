@@ -50,7 +50,13 @@ async function main(): Promise<void> {
     disabled.length ? 'Impact is disabled for some products: their deliveries are recorded as disabled' : 'Impact configured',
   );
 
-  const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  // The relay's calls go through this connection: after Temporal was away, gRPC's reconnect
+  // backoff (up to 2 minutes by default) would keep it failing long after Temporal is back. Cap
+  // it at the relay's own retry ceiling.
+  const admin = await Connection.connect({
+    address: config.TEMPORAL_ADDRESS,
+    channelArgs: { 'grpc.max_reconnect_backoff_ms': Math.max(1_000, outboxRelaySettingsOf(config).retryMaxMs) },
+  });
   const added = await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
   if (added.length) logger.info({ added }, 'registered search attributes');
   if (config.SCHEDULES_ENABLED) {

@@ -95,6 +95,20 @@ describe('outbox relay', () => {
     expect(await outboxMessagesOf(db.sequelize, id)).toEqual([expect.objectContaining({ outcome: 'started', attempts: 2 })]);
   });
 
+  it('counts a failed row\'s pause from the failure, not from the start of the pass (a call that waited its timeout)', async () => {
+    const id = `probe-slow-away-${run}`;
+    await db.sequelize.transaction((t) => enqueueWork(db.sequelize, t, [startOf(id)]));
+    // Temporal away, the call failing only after a while (as one that waits for its deadline does).
+    const refuseLate = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('4 DEADLINE_EXCEEDED')), 1_000));
+    const away: WorkflowStarterClient = { start: refuseLate, signalWithStart: refuseLate, withDeadline: (_deadline, fn) => fn() };
+    const down = createOutboxRelay({ sequelize: db.sequelize, workflows: away, listen: false, retryInitialMs: 900 });
+    expect(await down.relayOnce()).toEqual({ relayed: 0, failed: 1 });
+    // Still within its pause right after the failure: not tried again.
+    expect(await down.relayOnce()).toEqual({ relayed: 0, failed: 0 });
+    expect(await outboxMessagesOf(db.sequelize, id)).toEqual([expect.objectContaining({ attempts: 1, relayedAt: null })]);
+    await db.sequelize.query('UPDATE outbox_messages SET relayed_at = now(), outcome = $2 WHERE workflow_id = $1', { bind: [id, 'started'], type: QueryTypes.UPDATE });
+  });
+
   it('calls a start of a closed workflow done (already_finished): the work ran before', async () => {
     const id = `probe-closed-${run}`;
     await client.workflow.start('outboxProbe', { taskQueue: 'outbox-closed', workflowId: id, args: [] });

@@ -112,11 +112,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         } catch (error) {
           failed += 1;
           const reason = describe(error);
+          // The pause counts from the failure (clock_timestamp), not from the start of this
+          // transaction (now()): the failed call may have waited its whole timeout in between.
           await queryRows(
             sequelize,
             t,
             `UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2,
-                    next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+                    next_attempt_at = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
               WHERE id = $1 RETURNING id`,
             [message.id, reason.slice(0, 2000), backoffOf(message.attempts + 1)],
           );

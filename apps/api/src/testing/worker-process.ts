@@ -9,6 +9,8 @@ export interface WorkerProcess {
   kill(): Promise<void>;
   /** What the worker wrote (JSON lines), for a failing test to show. */
   output(): string;
+  /** False once the process exited (on its own or stopped). */
+  running(): boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function startWorkerProcess(env: Record<string, string>, readyTimeo
   });
   return {
     output: () => output,
+    running: () => child.exitCode === null && child.signalCode === null,
     async stop() {
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
