@@ -58,10 +58,10 @@ export const workerEnvSchema = z.object({
 
   /**
    * The outbox relay (Temporal work the api wrote in its transactions): on in every worker by
-   * default (several relays share the table safely); it wakes on NOTIFY and polls as a fallback.
+   * default (several relays share the table safely); it polls the due rows (OUTBOX_POLL_INTERVAL_MS).
    */
   OUTBOX_RELAY_ENABLED: booleanVar(true),
-  OUTBOX_POLL_INTERVAL_MS: positiveIntVar(1_000),
+  OUTBOX_POLL_INTERVAL_MS: positiveIntVar(250),
   OUTBOX_BATCH_SIZE: positiveIntVar(50),
   /** Backoff of a row Temporal refused (or did not answer): doubling from the initial to the max. */
   OUTBOX_RETRY_INITIAL_MS: positiveIntVar(500),

@@ -113,7 +113,7 @@ describe('reportConversion', () => {
     expect(more).toEqual([]);
     expect(submission?.body).toMatchObject({ OrderId: input.sourcePaymentId, ItemSubTotal1: '49.00', CurrencyCode: 'USD', CustomerId: input.userId });
     expect(submission?.body).not.toHaveProperty('ClickId');
-    const businessId = deliveryBusinessIds.sale(input);
+    const businessId = deliveryBusinessIds.sale({ ...input, sourceId: input.sourcePaymentId });
     expect(await getDelivery(h.sequelize, 'affiliate_sale', businessId)).toMatchObject({ status: 'suppressed', impactOrderId: input.sourcePaymentId });
     expect(await getDelivery(h.sequelize, 'referral_sale', businessId)).toMatchObject({
       status: 'succeeded',
@@ -127,7 +127,7 @@ describe('reportConversion', () => {
     const result = await report(h, input);
     expect(result).toMatchObject({ reported: { kind: 'affiliate_sale', status: 'succeeded' }, suppressed: null });
     expect(submissionsFor(h, input.sourcePaymentId).map((r) => (r.body as Record<string, unknown>)['ClickId'])).toEqual(['irclick-affiliate-9']);
-    expect(await getDelivery(h.sequelize, 'referral_sale', deliveryBusinessIds.sale(input))).toBeNull();
+    expect(await getDelivery(h.sequelize, 'referral_sale', deliveryBusinessIds.sale({ ...input, sourceId: input.sourcePaymentId }))).toBeNull();
   });
 
   it('retries 503s, polls a queued submission on the next attempt, and records one action', async () => {

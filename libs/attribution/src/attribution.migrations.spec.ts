@@ -22,8 +22,8 @@ async function fill(sequelize: Sequelize): Promise<void> {
   await h.attribution.captureTouch({ kind: 'referral', anonymousId: 'a1', product: 'kilo_pass', referralCode: 'JANE10' });
   await h.attribution.recordSignup({ product: 'kilo_pass', userId: 'u1', anonymousId: 'a1', email: 'u1@example.com' });
   await h.attribution.captureTouch({ kind: 'affiliate', userId: 'u2', product: 'kilo_pass', clickId: 'c' });
-  await h.attribution.recordConversion({ provider: 'stripe', sourcePaymentId: 'pi_1', product: 'kilo_pass', userId: 'u1', conversionTime: '2026-01-06T00:00:00Z' });
-  await h.attribution.recordConversion({ provider: 'stripe', sourcePaymentId: 'pi_2', product: 'kilo_pass', userId: 'u2', conversionTime: '2026-01-06T00:00:00Z' });
+  await h.attribution.recordConversion({ provider: 'stripe', sourceId: 'pi_1', product: 'kilo_pass', userId: 'u1', conversionTime: '2026-01-06T00:00:00Z' });
+  await h.attribution.recordConversion({ provider: 'stripe', sourceId: 'pi_2', product: 'kilo_pass', userId: 'u2', conversionTime: '2026-01-06T00:00:00Z' });
 }
 
 describe('attribution migrations', () => {

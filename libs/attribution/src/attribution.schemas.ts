@@ -163,9 +163,9 @@ export const recordSignupSchema = z.strictObject({
 export type RecordSignupInput = z.input<typeof recordSignupSchema>;
 
 export const recordConversionSchema = z.strictObject({
-  /** The payment provider (`stripe`): with the source payment id, the conversion's identity. */
+  /** The provider (`stripe`, `lesson-events`): with the source id, the conversion's identity (`ConversionKey` of @referrals/config). */
   provider: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be a provider key like stripe'),
-  sourcePaymentId: idSchema,
+  sourceId: idSchema,
   product: productSchema,
   userId: idSchema,
   conversionTime: instantSchema,
@@ -176,7 +176,8 @@ export const recordConversionSchema = z.strictObject({
 });
 export type RecordConversionInput = z.input<typeof recordConversionSchema>;
 
-export const conversionKeySchema = z.strictObject({ provider: recordConversionSchema.shape.provider, sourcePaymentId: idSchema });
+export const conversionKeySchema = z.strictObject({ provider: recordConversionSchema.shape.provider, sourceId: idSchema });
+/** The conversion's identity: the `ConversionKey` of @referrals/config. */
 export type ConversionKey = z.input<typeof conversionKeySchema>;
 
 export const findReferralSchema = z.strictObject({ product: productSchema, refereeUserId: idSchema });

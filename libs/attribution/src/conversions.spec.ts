@@ -33,7 +33,7 @@ describe('recordConversion', () => {
 
   const payment = (userId: string, offsetMs: number, extra: Record<string, unknown> = {}) => ({
     provider: 'stripe',
-    sourcePaymentId: uid('pi'),
+    sourceId: uid('pi'),
     product: 'kilo_pass',
     userId,
     conversionTime: t(offsetMs),
@@ -54,7 +54,7 @@ describe('recordConversion', () => {
       touch: expect.objectContaining({ kind: 'referral', referralCode: 'JANE10', userId }),
       conversion: expect.objectContaining({
         provider: 'stripe',
-        sourcePaymentId: input.sourcePaymentId,
+        sourceId: input.sourceId,
         winner: 'referral',
         reason: 'referral_only',
         referralId: defined(referral).id,
@@ -63,7 +63,7 @@ describe('recordConversion', () => {
         recordedAt: t(DAY_MS),
       }),
     });
-    expect(await h.attribution.findConversion({ provider: 'stripe', sourcePaymentId: input.sourcePaymentId })).toEqual(result.conversion);
+    expect(await h.attribution.findConversion({ provider: 'stripe', sourceId: input.sourceId })).toEqual(result.conversion);
   });
 
   it('an affiliate that wins a SALE is marked sale-attributed, and keeps the customer against a later referral touch', async () => {
@@ -108,7 +108,7 @@ describe('recordConversion', () => {
     await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'tutoring', referralCode: 'TUTOR1' });
     const { referral } = await h.attribution.recordSignup({ product: 'tutoring', userId, anonymousId, email: `${userId}@example.com` });
     expect(referral).toMatchObject({ status: 'qualified', programKey: 'challenge-based-rewards-student' });
-    const lesson = (offsetMs: number) => ({ provider: 'lessons', sourcePaymentId: uid('lesson'), product: 'tutoring', userId, conversionTime: t(offsetMs) });
+    const lesson = (offsetMs: number) => ({ provider: 'lessons', sourceId: uid('lesson'), product: 'tutoring', userId, conversionTime: t(offsetMs) });
     expect((await h.attribution.recordConversion(lesson(7 * DAY_MS - 1))).conversion).toMatchObject({ winner: 'referral', windowDays: 7 });
     expect((await h.attribution.recordConversion(lesson(7 * DAY_MS))).conversion).toMatchObject({ winner: 'none', windowDays: 7, reason: 'no_valid_touch' });
     // An explicit window overrides the program's.
@@ -169,7 +169,7 @@ describe('recordConversion', () => {
       ['an unknown product', { product: 'kiloclaw' }, 'product_unknown', { code: 'product_unknown', path: 'product' }],
       ['a malformed conversion time', { conversionTime: '05/01/2026' }, 'input_invalid', { code: 'time_invalid', path: 'conversionTime' }],
       ['a local time without offset', { conversionTime: '2026-01-05T10:00:00' }, 'input_invalid', { code: 'time_invalid', path: 'conversionTime' }],
-      ['an oversized payment id', { sourcePaymentId: 'p'.repeat(201) }, 'input_invalid', { code: 'field_too_long', path: 'sourcePaymentId' }],
+      ['an oversized payment id', { sourceId: 'p'.repeat(201) }, 'input_invalid', { code: 'field_too_long', path: 'sourceId' }],
       ['a malformed provider', { provider: 'Stripe Inc' }, 'input_invalid', { code: 'field_invalid', path: 'provider' }],
       ['a zero-day window', { windowDays: 0 }, 'input_invalid', { code: 'field_invalid', path: 'windowDays' }],
       ['an unknown field', { amount: 10 }, 'input_invalid', { code: 'field_unknown', path: 'amount' }],

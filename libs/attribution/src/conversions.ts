@@ -12,7 +12,7 @@ import { type Touch, touchById, touchesOfUser } from './touches';
 export interface Conversion {
   readonly id: string;
   readonly provider: string;
-  readonly sourcePaymentId: string;
+  readonly sourceId: string;
   readonly product: string;
   readonly userId: string;
   readonly conversionTime: Date;
@@ -68,7 +68,7 @@ function toConversion(row: ConversionRow): Conversion {
   return {
     id: String(row.id),
     provider: row.provider,
-    sourcePaymentId: row.source_payment_id,
+    sourceId: row.source_payment_id,
     product: row.product,
     userId: row.user_id,
     conversionTime: row.conversion_time,
@@ -99,6 +99,13 @@ export interface ConversionDeps {
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
 /**
+ * Statements of the recording transaction run on its node-postgres connection directly (see
+ * `queryRows` of @referrals/sql): this path runs for every qualifying event, and Sequelize's
+ * per-query work was most of its client CPU.
+ */
+const DIRECT = { direct: true } as const;
+
+/**
  * Resolves and records who wins a qualifying conversion (identified by provider + source payment
  * id) among the user's touches for the product, and marks the winning affiliate touch
  * sale-attributed when the conversion is a SALE. The window is the call's `windowDays`, else the
@@ -121,7 +128,9 @@ export async function recordConversion(deps: ConversionDeps, input: RecordConver
   }
   const hash = contentHash({
     provider: request.provider,
-    sourcePaymentId: request.sourcePaymentId,
+    // The hashed field keeps its first name: conversions recorded before the ConversionKey
+    // convention must still replay as the same content.
+    sourcePaymentId: request.sourceId,
     product: request.product,
     userId: request.userId,
     conversionTime: request.conversionTime,
@@ -146,20 +155,21 @@ type ParsedConversion = ReturnType<typeof recordConversionSchema.parse>;
 
 async function recordInTransaction(deps: ConversionDeps, t: Transaction, request: ParsedConversion, hash: string): Promise<RecordConversionResult> {
   const { sequelize } = deps;
-  await lockKey(sequelize, t, `conversion:${request.provider}:${request.sourcePaymentId}`);
+  await lockKey(sequelize, t, `conversion:${request.provider}:${request.sourceId}`);
   await lockKey(sequelize, t, `user:${request.product}:${request.userId}`);
 
   const [existing] = await queryRows<ConversionRow>(
     sequelize,
     t,
     `SELECT ${CONVERSION_COLUMNS} FROM attribution_conversions WHERE provider = $1 AND source_payment_id = $2`,
-    [request.provider, request.sourcePaymentId],
+    [request.provider, request.sourceId],
+    DIRECT,
   );
   if (existing) {
     if (existing.content_hash !== hash) {
       throw new AttributionError(
         'conversion_exists_with_different_content',
-        `conversion ${request.provider}/${request.sourcePaymentId} was recorded with other content; the first recording stands`,
+        `conversion ${request.provider}/${request.sourceId} was recorded with other content; the first recording stands`,
         { details: { conversionId: String(existing.id) } },
       );
     }
@@ -170,7 +180,7 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
   }
 
   const referral = await referralOf(sequelize, t, request.product, request.userId);
-  const windowDays = request.windowDays ?? (await pinnedWindowDays(deps.programs, referral)) ?? deps.defaultWindowDays;
+  const windowDays = request.windowDays ?? (await pinnedWindowDays(deps.programs, referral, t)) ?? deps.defaultWindowDays;
   const touches = await touchesOfUser(sequelize, t, request.userId, request.product, { lock: true });
   const outcome = resolveAttribution(touches, request.conversionTime, { windowDays });
   const referralId = outcome.winner === 'referral' ? (referral?.id ?? null) : null;
@@ -184,7 +194,7 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
      RETURNING ${CONVERSION_COLUMNS}`,
     [
       request.provider,
-      request.sourcePaymentId,
+      request.sourceId,
       request.product,
       request.userId,
       request.conversionTime,
@@ -198,9 +208,11 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
       hash,
       deps.clock(),
     ],
+    DIRECT,
   );
   if (!row) throw new Error('INSERT ... RETURNING returned no row');
-  if (outcome.winner === 'affiliate' && request.sale && outcome.touch) {
+  const saleAttributed = outcome.winner === 'affiliate' && request.sale && outcome.touch !== null;
+  if (saleAttributed && outcome.touch) {
     // The earliest SALE stands: a conversion recorded late for an earlier payment moves it back.
     await queryRows(
       sequelize,
@@ -208,27 +220,31 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
       `UPDATE attribution_touches SET sale_attributed_at = $2, sale_attributed_conversion_id = $3
         WHERE id = $1 AND (sale_attributed_at IS NULL OR sale_attributed_at > $2) RETURNING id`,
       [outcome.touch.id, request.conversionTime, row.id],
+      DIRECT,
     );
   }
-  const touch = outcome.touch ? await touchById(sequelize, t, outcome.touch.id) : null;
+  // The winner as read under the lock above, unless this conversion just marked it sale-attributed.
+  const winnerId = outcome.touch?.id;
+  const read = saleAttributed ? undefined : touches.find((x) => x.id === winnerId);
+  const touch = winnerId === undefined ? null : (read ?? (await touchById(sequelize, t, winnerId)));
   return { conversion: toConversion(row), referral: referralId ? referral : null, touch, replayed: false };
 }
 
 /** The attribution window of the program version pinned on a qualified referral. */
-async function pinnedWindowDays(programs: ProgramStore, referral: Referral | null): Promise<number | undefined> {
+async function pinnedWindowDays(programs: ProgramStore, referral: Referral | null, t: Transaction): Promise<number | undefined> {
   if (!referral || referral.programKey === null || referral.programVersion === null) return undefined;
-  const pinned = await programs.load(referral.programKey, referral.programVersion);
+  const pinned = await programs.load(referral.programKey, referral.programVersion, { transaction: t });
   return pinned.document.limits.attributionWindowDays;
 }
 
 /** A recorded conversion by its identity, or null. */
 export async function findConversion(sequelize: Sequelize, key: ConversionKey, options: JoinTransaction = {}): Promise<Conversion | null> {
-  const { provider, sourcePaymentId } = parseInput(conversionKeySchema, key, 'findConversion');
+  const { provider, sourceId } = parseInput(conversionKeySchema, key, 'findConversion');
   const [row] = await queryRows<ConversionRow>(
     sequelize,
     options.transaction,
     `SELECT ${CONVERSION_COLUMNS} FROM attribution_conversions WHERE provider = $1 AND source_payment_id = $2`,
-    [provider, sourcePaymentId],
+    [provider, sourceId],
   );
   return row ? toConversion(row) : null;
 }

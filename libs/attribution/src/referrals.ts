@@ -92,6 +92,8 @@ export async function referralOf(
     transaction,
     `SELECT ${REFERRAL_COLUMNS} FROM attribution_referrals WHERE product = $1 AND referee_user_id = $2`,
     [product, refereeUserId],
+    // In a transaction: on its connection directly (the qualifying-event hot path).
+    { direct: true },
   );
   return row ? toReferral(row) : null;
 }

@@ -228,12 +228,14 @@ export async function touchesOfUser(
     transaction,
     `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE user_id = $1 AND product = $2 ORDER BY touched_at, id${options.lock ? ' FOR UPDATE' : ''}`,
     [userId, product],
+    // In a transaction: on its connection directly (the qualifying-event hot path).
+    { direct: true },
   );
   return rows.map(toTouch);
 }
 
 export async function touchById(sequelize: Sequelize, transaction: Transaction | undefined, id: string): Promise<Touch | null> {
-  const [row] = await queryRows<TouchRow>(sequelize, transaction, `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE id = $1`, [id]);
+  const [row] = await queryRows<TouchRow>(sequelize, transaction, `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE id = $1`, [id], { direct: true });
   return row ? toTouch(row) : null;
 }
 

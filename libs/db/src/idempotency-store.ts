@@ -1,4 +1,4 @@
-import { contentHash } from '@referrals/sql';
+import { contentHash, queryRows } from '@referrals/sql';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
 /** What a stored idempotency key says about a new request carrying it. */
@@ -18,14 +18,36 @@ export async function lookupIdempotencyKey(
   requestHash: string,
   transaction?: Transaction,
 ): Promise<IdempotencyLookup> {
-  const rows = await sequelize.query<{ request_hash: string; response_status: number; response_body: unknown }>(
-    'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE scope = :scope AND key = :key',
-    { replacements: { scope, key }, type: QueryTypes.SELECT, transaction },
+  // In a transaction: on its connection directly (every qualifying event reads its key here).
+  const rows = await queryRows<{ request_hash: string; response_status: number; response_body: unknown }>(
+    sequelize,
+    transaction,
+    'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
+    [scope, key],
+    { direct: true },
   );
   const row = rows[0];
   if (!row) return { kind: 'new' };
   if (row.request_hash !== requestHash) return { kind: 'conflict' };
   return { kind: 'replay', status: row.response_status, body: row.response_body };
+}
+
+/**
+ * Stores the first answer of `key` in the caller's transaction, for callers that hold the key's
+ * lock and found it unseen (`lookupIdempotencyKey` under `lockBusinessKey`): one INSERT, no read back.
+ */
+export async function storeIdempotentAnswer(
+  sequelize: Sequelize,
+  entry: { scope: string; key: string; requestHash: string; status: number; body: unknown },
+  transaction: Transaction,
+): Promise<void> {
+  await queryRows(
+    sequelize,
+    transaction,
+    `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING scope`,
+    [entry.scope, entry.key, entry.requestHash, entry.status, JSON.stringify(entry.body ?? null)],
+    { direct: true },
+  );
 }
 
 /**

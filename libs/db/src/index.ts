@@ -17,6 +17,7 @@ export {
   hashRequestBody,
   lookupIdempotencyKey,
   saveIdempotentResponse,
+  storeIdempotentAnswer,
   type IdempotencyLookup,
 } from './idempotency-store';
 export { sqlStateOf } from '@referrals/sql';

@@ -235,7 +235,7 @@ describe('recordSuppressedDelivery', () => {
   const db = useTestDatabase([impactSyncMigrations]);
 
   it('records work that is deliberately not sent as suppressed with the reason, idempotently', async () => {
-    const sale = { product: 'kilo_pass', provider: 'stripe', sourcePaymentId: uniqueId('in') };
+    const sale = { product: 'kilo_pass', provider: 'stripe', sourceId: uniqueId('in') };
     const input = {
       kind: 'affiliate_sale' as const,
       businessId: deliveryBusinessIds.sale(sale),

@@ -1,3 +1,4 @@
+import { conversionKeyString, type ConversionKey } from '@referrals/config';
 import { createHash } from 'node:crypto';
 
 /**
@@ -6,18 +7,14 @@ import { createHash } from 'node:crypto';
  * random, so a retried or replayed request finds the same row.
  */
 
-export interface SaleRef {
+export interface SaleRef extends ConversionKey {
   product: string;
-  /** The billing provider (`stripe`). */
-  provider: string;
-  /** The provider's payment id: the SALE's deterministic OrderId derives from it. */
-  sourcePaymentId: string;
 }
 
 export const deliveryBusinessIds = {
   participantRegistration: (programKey: string, userId: string) => `${programKey}:${userId}`,
   /** Referral SALE, affiliate SALE and their reversal of one payment share the business id. */
-  sale: (sale: SaleRef) => `${sale.product}:${sale.provider}:${sale.sourcePaymentId}`,
+  sale: (sale: SaleRef) => `${sale.product}:${conversionKeyString(sale)}`,
   rewardRedemption: (rewardId: string) => rewardId,
 } as const;
 

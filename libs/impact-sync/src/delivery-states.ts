@@ -7,7 +7,7 @@
 export const deliveryKinds = [
   /** Register (upsert) a participant with Impact Advocate; business id `{programKey}:{userId}`. */
   'participant_registration',
-  /** The referral SALE of a payment; business id `{product}:{provider}:{sourcePaymentId}`. */
+  /** The referral SALE of a payment; business id `{product}:{provider}:{sourceId}`. */
   'referral_sale',
   /** The affiliate SALE of a payment (sent when the affiliate wins, `suppressed` when the referral wins). */
   'affiliate_sale',

@@ -3,7 +3,6 @@ export { outboxMigrations } from './outbox.migrations';
 export {
   dedupeKeyOf,
   enqueueWork,
-  OUTBOX_CHANNEL,
   outboxBacklog,
   outboxMessagesOf,
   type OutboxBacklog,

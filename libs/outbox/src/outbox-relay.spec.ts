@@ -60,8 +60,8 @@ describe('outbox relay', () => {
     await db.sequelize.transaction((t) => enqueueWork(db.sequelize, t, ids.map(startOf)));
     const a = counting(client.workflow);
     const b = counting(client.workflow);
-    const relayA = createOutboxRelay({ sequelize: db.sequelize, workflows: a.workflows, listen: false, batchSize: 4 });
-    const relayB = createOutboxRelay({ sequelize: db.sequelize, workflows: b.workflows, listen: false, batchSize: 4 });
+    const relayA = createOutboxRelay({ sequelize: db.sequelize, workflows: a.workflows, batchSize: 4 });
+    const relayB = createOutboxRelay({ sequelize: db.sequelize, workflows: b.workflows, batchSize: 4 });
     const drain = async (relay: typeof relayA) => {
       while ((await relay.relayOnce()).relayed > 0);
     };
@@ -82,7 +82,7 @@ describe('outbox relay', () => {
       signalWithStart: () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')),
       withDeadline: (_deadline, fn) => fn(),
     };
-    const down = createOutboxRelay({ sequelize: db.sequelize, workflows: away, listen: false, retryInitialMs: 60_000 });
+    const down = createOutboxRelay({ sequelize: db.sequelize, workflows: away, retryInitialMs: 60_000 });
     expect(await down.relayOnce()).toEqual({ relayed: 0, failed: 1 });
     expect(await down.relayOnce()).toEqual({ relayed: 0, failed: 0 }); // not due during its pause
     const [waiting] = await outboxMessagesOf(db.sequelize, id);
@@ -90,7 +90,7 @@ describe('outbox relay', () => {
     expect(await outboxBacklog(db.sequelize)).toMatchObject({ rows: 1, retrying: 1, lastError: expect.stringContaining('UNAVAILABLE') });
 
     await db.sequelize.query('UPDATE outbox_messages SET next_attempt_at = now() WHERE workflow_id = $1', { bind: [id], type: QueryTypes.UPDATE });
-    const up = createOutboxRelay({ sequelize: db.sequelize, workflows: client.workflow, listen: false });
+    const up = createOutboxRelay({ sequelize: db.sequelize, workflows: client.workflow });
     expect(await up.relayOnce()).toEqual({ relayed: 1, failed: 0 });
     expect(await outboxMessagesOf(db.sequelize, id)).toEqual([expect.objectContaining({ outcome: 'started', attempts: 2 })]);
   });
@@ -101,7 +101,7 @@ describe('outbox relay', () => {
     // Temporal away, the call failing only after a while (as one that waits for its deadline does).
     const refuseLate = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('4 DEADLINE_EXCEEDED')), 1_000));
     const away: WorkflowStarterClient = { start: refuseLate, signalWithStart: refuseLate, withDeadline: (_deadline, fn) => fn() };
-    const down = createOutboxRelay({ sequelize: db.sequelize, workflows: away, listen: false, retryInitialMs: 900 });
+    const down = createOutboxRelay({ sequelize: db.sequelize, workflows: away, retryInitialMs: 900 });
     expect(await down.relayOnce()).toEqual({ relayed: 0, failed: 1 });
     // Still within its pause right after the failure: not tried again.
     expect(await down.relayOnce()).toEqual({ relayed: 0, failed: 0 });
@@ -114,7 +114,7 @@ describe('outbox relay', () => {
     await client.workflow.start('outboxProbe', { taskQueue: 'outbox-closed', workflowId: id, args: [] });
     await client.workflow.getHandle(id).terminate('closed for the test');
     await db.sequelize.transaction((t) => enqueueWork(db.sequelize, t, [startOf(id)]));
-    const relay = createOutboxRelay({ sequelize: db.sequelize, workflows: client.workflow, listen: false });
+    const relay = createOutboxRelay({ sequelize: db.sequelize, workflows: client.workflow });
     expect(await relay.relayOnce()).toEqual({ relayed: 1, failed: 0 });
     expect(await outboxMessagesOf(db.sequelize, id)).toEqual([expect.objectContaining({ outcome: 'already_finished' })]);
     await expect(client.workflow.start('outboxProbe', { taskQueue: 'outbox-closed', workflowId: id, args: [], workflowIdReusePolicy: 'REJECT_DUPLICATE' })).rejects.toBeInstanceOf(
@@ -122,17 +122,19 @@ describe('outbox relay', () => {
     );
   });
 
-  it('wakes on NOTIFY when a transaction commits work, without waiting for its poll', async () => {
-    const relay = createOutboxRelay({ sequelize: db.sequelize, workflows: client.workflow, pollIntervalMs: 60_000 });
+  it('the running loop relays work committed while it runs (its poll), and stop() waits for the pass in flight', async () => {
+    const relay = createOutboxRelay({ sequelize: db.sequelize, workflows: client.workflow, pollIntervalMs: 50 });
     await relay.start();
     try {
-      // Let the first pass finish and the loop settle into its (long) sleep.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const id = `probe-notify-${run}`;
+      const id = `probe-loop-${run}`;
       await db.sequelize.transaction((t) => enqueueWork(db.sequelize, t, [startOf(id)]));
-      await eventually(async () => (await outboxMessagesOf(db.sequelize, id))[0]?.outcome === 'started', 10_000, 'the notified row relayed');
+      await eventually(async () => (await outboxMessagesOf(db.sequelize, id))[0]?.outcome === 'started', 10_000, 'the row relayed by the loop');
     } finally {
       await relay.stop();
     }
+    const id = `probe-stopped-${run}`;
+    await db.sequelize.transaction((t) => enqueueWork(db.sequelize, t, [startOf(id)]));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await outboxMessagesOf(db.sequelize, id)).toEqual([expect.objectContaining({ relayedAt: null })]);
   });
 });

@@ -1,8 +1,7 @@
 import { queryRows } from '@referrals/sql';
 import { type WorkflowClient, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { Client as PgClient } from 'pg';
 import { type Sequelize } from 'sequelize';
-import { OUTBOX_CHANNEL, OUTBOX_COLUMNS, type OutboxMessage, type OutboxRow, type RelayOutcome, toOutboxMessage } from './outbox-messages';
+import { OUTBOX_COLUMNS, type OutboxMessage, type OutboxRow, type RelayOutcome, toOutboxMessage } from './outbox-messages';
 
 /** What the relay needs of Temporal: the workflow part of a `Client` (`client.workflow`). */
 export type WorkflowStarterClient = Pick<WorkflowClient, 'start' | 'signalWithStart' | 'withDeadline'>;
@@ -14,20 +13,18 @@ export interface OutboxRelayOptions {
   readonly callTimeoutMs?: number;
   /** Rows claimed per transaction: 50. */
   readonly batchSize?: number;
-  /** The poll when no NOTIFY arrives (a missed notification, another database client): 1 s. */
+  /** The pause between passes when nothing was due: 250 ms (one indexed query on due rows). */
   readonly pollIntervalMs?: number;
   /** Backoff of a row (and of the loop) after a failed relay: doubling from `retryInitialMs` (500 ms) to `retryMaxMs` (30 s). */
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
-  /** LISTEN for writes on a connection of its own (default true). */
-  readonly listen?: boolean;
   readonly log?: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
   /** Called after each relayed row (metrics). */
   readonly onRelayed?: (message: OutboxMessage, outcome: RelayOutcome) => void;
 }
 
 export interface OutboxRelay {
-  /** Starts the loop (LISTEN + poll). */
+  /** Starts the polling loop. */
   start(): Promise<void>;
   /** Stops the loop; waits for the batch in flight. */
   stop(): Promise<void>;
@@ -48,7 +45,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { sequelize, workflows } = options;
   const callTimeoutMs = options.callTimeoutMs ?? 5_000;
   const batchSize = options.batchSize ?? 50;
-  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
   const retryInitialMs = options.retryInitialMs ?? 500;
   const retryMaxMs = options.retryMaxMs ?? 30_000;
   const log = options.log ?? (() => undefined);
@@ -56,10 +53,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
-  let listener: PgClient | undefined;
   let loopBackoffMs = 0;
-  /** A NOTIFY arrived while a pass ran: run the next pass at once. */
-  let notified = false;
 
   const backoffOf = (attempts: number) => Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(attempts - 1, 20));
 
@@ -133,10 +127,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   function sleep(ms: number): Promise<void> {
-    if (notified) {
-      notified = false;
-      return Promise.resolve();
-    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         wake = undefined;
@@ -153,7 +143,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function run(): Promise<void> {
     while (running) {
       let pause = pollIntervalMs;
-      notified = false;
       try {
         const { relayed, failed } = await relayOnce();
         if (failed > 0) {
@@ -174,33 +163,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  async function startListening(): Promise<void> {
-    const config = sequelize.config;
-    const client = new PgClient({
-      host: config.host,
-      port: config.port === undefined ? undefined : Number(config.port),
-      user: config.username,
-      password: config.password ?? undefined,
-      database: config.database,
-    });
-    client.on('notification', () => {
-      if (wake) wake();
-      else notified = true;
-    });
-    // A lost LISTEN connection only slows the relay down to the poll; it is not reopened.
-    client.on('error', (error) => log('warn', { error: error.message }, 'outbox relay: LISTEN connection lost; polling only'));
-    await client.connect();
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    listener = client;
-  }
-
   return {
     async start() {
       if (running) return;
       running = true;
-      if (options.listen !== false) {
-        await startListening().catch((error: unknown) => log('warn', { error: describe(error) }, 'outbox relay: cannot LISTEN; polling only'));
-      }
       loop = run();
     },
     async stop() {
@@ -208,8 +174,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       wake?.();
       await loop;
       loop = undefined;
-      await listener?.end().catch(() => undefined);
-      listener = undefined;
     },
     relayOnce,
   };

@@ -1,4 +1,4 @@
-import { type Sequelize } from 'sequelize';
+import { type Sequelize, type Transaction } from 'sequelize';
 import {
   type ProgramVersion,
   type ProgramVersionRow,
@@ -32,12 +32,12 @@ export async function getProgram(sequelize: Sequelize, key: string): Promise<Pro
 }
 
 /** Any stored version of a program (versions are immutable, so the answer never changes). */
-export async function getProgramVersion(sequelize: Sequelize, key: string, version: number): Promise<ProgramVersion> {
+export async function getProgramVersion(sequelize: Sequelize, key: string, version: number, transaction?: Transaction): Promise<ProgramVersion> {
   const programKey = parseInput(programKeySchema, key, 'getProgramVersion');
   const number = parseInput(versionNumberSchema, version, 'getProgramVersion');
   const [row] = await queryRows<ProgramVersionRow>(
     sequelize,
-    undefined,
+    transaction,
     `SELECT ${VERSION_COLUMNS} FROM program_versions v WHERE v.program_key = $1 AND v.version = $2`,
     [programKey, number],
   );

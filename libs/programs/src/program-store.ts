@@ -1,5 +1,5 @@
 import { type CompiledProgram, compileProgram } from '@referrals/rule-dsl';
-import { type Sequelize } from 'sequelize';
+import { type Sequelize, type Transaction } from 'sequelize';
 import { type CatalogRegistry } from './catalog-registry';
 import { diffProgramDocuments, type ProgramDiff } from './program-diff';
 import { findProgram, getProgram, getProgramVersion, listPrograms, listProgramVersions } from './program-history';
@@ -37,7 +37,8 @@ export interface ProgramStore {
   /** What changed from one version to another (either order). */
   diff(key: string, fromVersion: number, toVersion: number): Promise<ProgramDiff>;
   /** A version compiled for evaluation (referral creation, reward evaluation with a pinned version). */
-  load(key: string, version: number): Promise<PinnedProgram>;
+  /** A version compiled (cached: versions are immutable); with `transaction`, a cache miss reads in the caller's transaction. */
+  load(key: string, version: number, options?: { transaction?: Transaction }): Promise<PinnedProgram>;
   /** `load` for a version already fetched (saves a query when the caller has it). */
   compile(version: ProgramVersion): PinnedProgram;
 }
@@ -89,9 +90,9 @@ export function createProgramStore(deps: ProgramStoreDeps): ProgramStore {
       const [from, to] = await Promise.all([getProgramVersion(sequelize, key, fromVersion), getProgramVersion(sequelize, key, toVersion)]);
       return { programKey: from.key, fromVersion: from.version, toVersion: to.version, changes: diffProgramDocuments(from.document, to.document) };
     },
-    async load(key, version) {
+    async load(key, version, options = {}) {
       const cached = compiledCache.get(`${key}@${version}`);
-      return cached ?? compile(await getProgramVersion(sequelize, key, version));
+      return cached ?? compile(await getProgramVersion(sequelize, key, version, options.transaction));
     },
     compile,
   };

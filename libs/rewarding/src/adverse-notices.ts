@@ -1,9 +1,9 @@
-import { hashRequestBody, lookupIdempotencyKey, saveIdempotentResponse } from '@referrals/db';
+import { hashRequestBody, lookupIdempotencyKey, storeIdempotentAnswer } from '@referrals/db';
 import { type AdversePaymentKind, inLedgerTransaction, recordAdversePayment } from '@referrals/ledger';
 import { enqueueWork, type OutboxWork } from '@referrals/outbox';
 import { lockBusinessKey } from '@referrals/sql';
 import { startOptions, workflowTypes } from '@referrals/workflows';
-import { conversionKeyString } from './conversion-key';
+import { conversionKeyString } from '@referrals/config';
 import { type RewardingDeps } from './record-qualifying-event';
 import { RewardingError } from './rewarding.errors';
 
@@ -61,7 +61,7 @@ export async function recordAdverseNotice(deps: RewardingDeps, notice: AdversePa
     );
     const works: OutboxWork[] = [];
     const conversion = product.reportsSales
-      ? await deps.attribution.findConversion({ provider: notice.provider, sourcePaymentId: notice.sourcePaymentId }, { transaction: t })
+      ? await deps.attribution.findConversion({ provider: notice.provider, sourceId: notice.sourcePaymentId }, { transaction: t })
       : null;
     // Only a payment whose SALE was (or is being) reported has something to reverse in Impact.
     if (conversion && conversion.sale && conversion.winner !== 'none') {
@@ -83,7 +83,7 @@ export async function recordAdverseNotice(deps: RewardingDeps, notice: AdversePa
       changes: result.changes.map((c) => ({ rewardId: c.rewardId, from: c.from, to: c.to })),
       workflows: queued.map((w) => ({ type: w.workflowType, workflowId: w.workflowId })),
     };
-    await saveIdempotentResponse(deps.sequelize, { scope, key: notice.noticeId, requestHash, status: 200, body: answer }, t);
+    await storeIdempotentAnswer(deps.sequelize, { scope, key: notice.noticeId, requestHash, status: 200, body: answer }, t);
     return { answer, replayed: false, acted: !result.replayed };
   });
 }

@@ -1,5 +1,5 @@
 // The public API of @referrals/rewarding.
-export { conversionKeyString, type ConversionKey } from './conversion-key';
+export { conversionKeyString, type ConversionKey } from '@referrals/config';
 export { DECISION_CODES, decisionCodes, type DecisionCode } from './decision-codes';
 export { currencyOf, DEFAULT_MAX_REWARD_MINOR, type RewardingProduct, type RewardingProducts } from './products';
 export {

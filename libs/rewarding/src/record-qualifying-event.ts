@@ -1,5 +1,5 @@
 import { type Attribution, type RecordConversionResult, type Referral } from '@referrals/attribution';
-import { hashRequestBody, lookupIdempotencyKey, saveIdempotentResponse } from '@referrals/db';
+import { hashRequestBody, lookupIdempotencyKey, storeIdempotentAnswer } from '@referrals/db';
 import { grantRewards, inLedgerTransaction, otherRewardedConversions } from '@referrals/ledger';
 import { enqueueWork, type OutboxWork } from '@referrals/outbox';
 import { type PinnedProgram, type ProgramStore } from '@referrals/programs';
@@ -7,7 +7,7 @@ import { formatEvaluation } from '@referrals/rule-dsl';
 import { lockBusinessKey } from '@referrals/sql';
 import { type SaleAttribution, startOptions, type StartOverrides, workflowTypes } from '@referrals/workflows';
 import { type Sequelize, type Transaction } from 'sequelize';
-import { conversionKeyString, type ConversionKey } from './conversion-key';
+import { conversionKeyString, type ConversionKey } from '@referrals/config';
 import { type DecisionCode } from './decision-codes';
 import { checkPaymentMoney, checkRewardMaximum } from './money-checks';
 import { type RewardingProduct, type RewardingProducts } from './products';
@@ -98,9 +98,6 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
   const { type: _type, ...request } = event;
   const requestHash = hashRequestBody(request);
   const facts = event.type === 'payment.succeeded' ? checkPaymentMoney(event, product) : lessonFacts(event);
-  // Compiled programs are cached per version; warming the cache here keeps the transaction from
-  // needing a second pooled connection (a referral's program version never changes once decided).
-  await warmPinnedProgram(deps, event);
 
   const scope = `event:${event.type}`;
   let booked: RewardRecord[] = [];
@@ -119,7 +116,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
     const recorded = await deps.attribution.recordConversion(
       {
         provider: key.provider,
-        sourcePaymentId: key.sourceId,
+        sourceId: key.sourceId,
         product: event.product,
         userId: event.userId,
         conversionTime: new Date(occurredAtOf(event)),
@@ -146,7 +143,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       rewards: decision.rewards,
       workflows: queued.map((w) => ({ type: w.workflowType, workflowId: w.workflowId })),
     };
-    await saveIdempotentResponse(deps.sequelize, { scope, key: conversionId, requestHash, status: 200, body: answer }, t);
+    await storeIdempotentAnswer(deps.sequelize, { scope, key: conversionId, requestHash, status: 200, body: answer }, t);
     return { answer, replayed: false };
   });
   return { ...result, booked: result.replayed ? [] : booked };
@@ -156,11 +153,6 @@ const occurredAtOf = (event: QualifyingEvent): string => (event.type === 'paymen
 
 /** A paid SALE (reported to Impact; marks a winning affiliate touch sale-attributed). A lesson is not one. */
 const isSale = (event: QualifyingEvent): boolean => event.type === 'payment.succeeded' && event.amount.minor > 0;
-
-async function warmPinnedProgram(deps: RewardingDeps, event: QualifyingEvent): Promise<void> {
-  const referral = await deps.attribution.findReferral({ product: event.product, refereeUserId: event.userId });
-  if (referral?.programKey && referral.programVersion !== null) await deps.programs.load(referral.programKey, referral.programVersion);
-}
 
 function lessonFacts(event: Extract<QualifyingEvent, { type: 'lesson.completed' }>): Record<string, unknown> {
   const facts = structuredClone(event.facts ?? {});
@@ -204,7 +196,8 @@ async function decideReward(
   if (referral.status !== 'qualified' || referral.programKey === null || referral.programVersion === null || referral.referrerUserId === null) {
     return nothing('referral_not_qualified', referral, [`referral ${referral.status}: ${referral.reasons.join(', ') || 'no program'}`]);
   }
-  const pinned: PinnedProgram = await deps.programs.load(referral.programKey, referral.programVersion);
+  // Compiled versions are cached; a miss reads in this transaction (never a second pooled connection).
+  const pinned: PinnedProgram = await deps.programs.load(referral.programKey, referral.programVersion, { transaction: t });
   const facts = referralFacts(pinned.compiled.catalog, eventFacts, {
     referrerUserId: referral.referrerUserId,
     refereeUserId: referral.refereeUserId,

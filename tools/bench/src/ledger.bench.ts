@@ -26,7 +26,7 @@ import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput } 
 import { outboxMigrations } from '@referrals/outbox';
 import { loadProductRegistry } from '@referrals/products';
 import { createProgramStore, programsMigrations } from '@referrals/programs';
-import { recordQualifyingEvent, type RewardingDeps } from '@referrals/rewarding';
+import { recordQualifyingEvent, referralFacts, type RewardingDeps } from '@referrals/rewarding';
 import { examplePrograms } from '@referrals/rule-dsl';
 // The dev-stack's package entry (the lint rule refuses relative paths into another project).
 import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
@@ -91,7 +91,12 @@ async function prepareEvents(sequelize: Sequelize, count: number): Promise<Event
   const products = loadProductRegistry();
   const programs = createProgramStore({ sequelize, catalogs: products.catalogs });
   await programs.save({ document: examplePrograms.kiloPass, author: 'bench', changeNote: 'bench' });
-  const attribution: Attribution = createAttribution({ sequelize, programs, eligibilityFacts: () => ({}), emailHashSecret: 'bench-email-hash-secret-0123456789' });
+  // The engine's own facts of a referral (who refers whom, when), as the api sets them for program selection.
+  const eligibilityFacts = (request: { product: string; referrerUserId: string | null; refereeUserId: string; signedUpAt: Date }) => {
+    const catalog = products.catalogs.get(request.product);
+    return catalog ? referralFacts(catalog, {}, { ...request, createdAt: request.signedUpAt }) : {};
+  };
+  const attribution: Attribution = createAttribution({ sequelize, programs, eligibilityFacts, emailHashSecret: 'bench-email-hash-secret-0123456789' });
   const run = Date.now().toString(36);
   // Many referrers: the example program caps a referrer at 5 rewards, and a capped grant is cheaper.
   const referees = Array.from({ length: count }, (_, i) => `bench-${run}-referee-${i}`);
@@ -104,7 +109,7 @@ async function prepareEvents(sequelize: Sequelize, count: number): Promise<Event
         await attribution.registerReferralCode({ programKey: examplePrograms.kiloPass.key, code, userId: `bench-${run}-referrer-${i}` });
         await attribution.captureTouch({ kind: 'referral', anonymousId: `bench-${run}-anon-${i}`, product: 'kilo_pass', referralCode: code });
         const signup = await attribution.recordSignup({ product: 'kilo_pass', userId: referees[i] ?? '', anonymousId: `bench-${run}-anon-${i}`, email: `r${i}-${run}@example.com` });
-        if (signup.referral?.status !== 'qualified') throw new Error(`bench referral ${i} did not qualify`);
+        if (signup.referral?.status !== 'qualified') throw new Error(`bench referral ${i} did not qualify: ${JSON.stringify(signup.referral)}`);
       }
     }),
   );

@@ -40,13 +40,12 @@ describe('npm start (dev stack end to end)', () => {
   });
   // Fresh ports for every launch: a port picked once and reused minutes later may have been taken
   // meanwhile (the dev server itself binds random free ports for its HTTP API and metrics).
+  // Four DIFFERENT ports: the OS may hand a just-released free port out again on the next ask.
   beforeEach(async () => {
-    ports = {
-      API_PORT: String(await freePort()),
-      POSTGRES_PORT: String(await freePort()),
-      TEMPORAL_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-    };
+    const picked = new Set<number>();
+    while (picked.size < 4) picked.add(await freePort());
+    const [api, postgres, temporal, ui] = [...picked].map(String);
+    ports = { API_PORT: api ?? '', POSTGRES_PORT: postgres ?? '', TEMPORAL_PORT: temporal ?? '', TEMPORAL_UI_PORT: ui ?? '' };
   });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 

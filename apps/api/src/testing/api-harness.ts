@@ -90,7 +90,7 @@ export function useApiHarness(options: HarnessOptions = {}): ApiHarness {
       services,
       keyring: new ApiKeyring(Object.fromEntries(Object.entries(TEST_KEYS).map(([role, key]) => [role, [key]]))),
     });
-    const relay = createOutboxRelay({ sequelize: db.sequelize, workflows: temporal.workflow, listen: false });
+    const relay = createOutboxRelay({ sequelize: db.sequelize, workflows: temporal.workflow });
     state = { app, services, temporal, connection, relay, ...(fake ? { fake } : {}) };
   }, 60_000);
 

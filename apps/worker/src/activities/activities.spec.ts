@@ -170,7 +170,7 @@ describe('createActivities', () => {
       await activities.attemptConversionReport({ ...attempt(1), report: input });
       const submissions = impact.fake.requests({ operation: 'submitConversion' }).filter((r) => (r.body as Record<string, unknown>)['OrderId'] === input.sourcePaymentId);
       expect(submissions).toHaveLength(1);
-      expect(await count('SELECT count(*)::int AS n FROM impact_sync_deliveries WHERE business_id = $1', [deliveryBusinessIds.sale(input)])).toBe(2);
+      expect(await count('SELECT count(*)::int AS n FROM impact_sync_deliveries WHERE business_id = $1', [deliveryBusinessIds.sale({ ...input, sourceId: input.sourcePaymentId })])).toBe(2);
     });
 
     it('registration attempted twice registers once and keeps the referral code', async () => {

@@ -37,7 +37,7 @@ export const dispositionOf: Record<AdversePaymentKindName, DispositionCode> = {
 const saleOf = (r: { product: string; provider: string; sourcePaymentId: string }): SaleRef => ({
   product: r.product,
   provider: r.provider,
-  sourcePaymentId: r.sourcePaymentId,
+  sourceId: r.sourcePaymentId,
 });
 
 /** The SALE this report sends: the referral's when the referral won, the affiliate's otherwise. */

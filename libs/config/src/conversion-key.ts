@@ -1,8 +1,11 @@
 /**
  * One conversion identity from the host's event down to Impact: the provider that knows it
  * (`stripe`, `lesson-events`) and the provider's id of the source (an invoice, a lesson event).
- * Its string form names the conversion in the ledger, in adverse notices, in impact-sync and in
- * workflow ids.
+ * Its string form (`stripe:in_123`) names the conversion in the ledger, in adverse notices, in
+ * impact-sync's business ids and in workflow ids; the Impact OrderId derives from the source id.
+ *
+ * (Workflow inputs recorded before this convention carry the source id as `sourcePaymentId`; the
+ * name stays there so running workflows replay.)
  */
 export interface ConversionKey {
   readonly provider: string;
