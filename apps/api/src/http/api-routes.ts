@@ -20,7 +20,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict (stale version, Idempotency-Key reused with another body, event replayed with other content)',
   413: 'Body larger than the limit',
-  415: 'Content-Encoding the api cannot decode (identity, gzip, deflate and br are understood)',
+  415: 'A Content-Encoding (identity, gzip, deflate, br are understood) or charset (utf-8) the api cannot decode',
   422: 'Rule violation (an invalid program, an illegal transition)',
   503: 'A dependency is not configured or not reachable',
 };
