@@ -141,4 +141,102 @@ describe('bad input and authorization (acceptance 8)', () => {
     const malformed = await api.post('/v1/touches', 'storefront', '{"kind":').set('content-type', 'application/json').expect(400);
     expect(malformed.body.error.code).toBe('malformed_json');
   });
+
+  describe('no 500 for bad input (issue 14): refused at the HTTP edge, before anything is written', () => {
+    const INT4_MAX = 2147483647;
+    const INT8_MAX = '9223372036854775807';
+    const expectRefused = async (res: { status: number; body: { error: { code: string; details: { path: string }[] } } }, status: number, code: string, path?: string) => {
+      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status, code });
+      if (path !== undefined) expect(res.body.error.details.map((d) => d.path)).toContain(path);
+    };
+
+    it.each(['%FF%FE', '%zz', '%ED%A0%80', 'a%'])('a malformed percent-escape in the path (%s) is 400 path_malformed, not a URIError 500', async (escape) => {
+      const before = await rowCounts();
+      await expectRefused(await api.get(`/v1/admin/programs/${escape}`, 'admin'), 400, 'path_malformed', 'path');
+      await expectRefused(await api.post(`/v1/admin/rewards/${escape}/resolve`, 'admin', { decision: 'keep', operator: 'a', reason: 'r' }), 400, 'path_malformed', 'path');
+      expect(await rowCounts()).toEqual(before);
+    });
+
+    it('an unknown Content-Encoding on a request with a body is 415 unsupported_content_encoding and writes nothing', async () => {
+      const before = await rowCounts();
+      const res = await api
+        .post('/v1/touches', 'storefront', JSON.stringify({ kind: 'referral', anonymousId: 'enc-1', product: 'kilo_pass', referralCode: 'X' }))
+        .set('content-type', 'application/json')
+        .set('content-encoding', 'br-but-not-really');
+      await expectRefused(res, 415, 'unsupported_content_encoding', 'headers.content-encoding');
+      expect(await rowCounts()).toEqual(before);
+    });
+
+    it('a gzip body that is not gzip is 400, not a 500', async () => {
+      const res = await api.post('/v1/touches', 'storefront', 'not gzip at all').set('content-type', 'application/json').set('content-encoding', 'gzip');
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toEqual(expect.any(String));
+    });
+
+    const NUL_CASES: { name: string; method: 'post' | 'get'; path: string; role: ApiRole; body?: unknown; path_: string }[] = [
+      { name: 'a NUL byte in a resolve reason', method: 'post', path: '/v1/admin/rewards/1/resolve', role: 'admin', body: { decision: 'keep', operator: 'a', reason: 'r\u0000' }, path_: 'body.reason' },
+      { name: 'a NUL byte in a promoCode', method: 'post', path: '/v1/events/payment-succeeded', role: 'billing', body: paymentWith({ sourcePaymentId: 'in_nul', promoCode: 'SAVE\u000010' }), path_: 'body.promoCode' },
+      { name: 'a lone surrogate in a userId', method: 'post', path: '/v1/events/payment-succeeded', role: 'billing', body: paymentWith({ sourcePaymentId: 'in_surrogate', userId: 'u\ud800' }), path_: 'body.userId' },
+      { name: 'a lone low surrogate in a touch field', method: 'post', path: '/v1/touches', role: 'storefront', body: { kind: 'referral', anonymousId: 'a\udc00', product: 'kilo_pass' }, path_: 'body.anonymousId' },
+      { name: 'a NUL byte deep in simulate facts', method: 'post', path: '/v1/admin/simulate', role: 'admin', body: { programKey: 'kilo-pass-referrals', phase: 'reward', facts: { a: [{ b: 'x\u0000' }] }, at: now }, path_: 'body.facts.a[0].b' },
+      { name: 'a NUL byte in an object key', method: 'post', path: '/v1/admin/simulate', role: 'admin', body: { programKey: 'kilo-pass-referrals', phase: 'reward', facts: { 'k\u0000': 1 }, at: now }, path_: 'body.facts' },
+      { name: 'a NUL byte in a path parameter', method: 'get', path: '/v1/users/u%001/summary?product=kilo_pass', role: 'storefront', path_: 'params.userId' },
+      { name: 'a NUL byte in a query parameter', method: 'get', path: '/v1/admin/ops/deliveries?programKey=a%00b', role: 'admin', path_: 'query.programKey' },
+    ];
+
+    it.each(NUL_CASES)('$name is 400 naming $path_ and writes nothing', async ({ method, path, role, body, path_ }) => {
+      const before = await rowCounts();
+      const res = method === 'get' ? await api.get(path, role) : await api.post(path, role, body);
+      await expectRefused(res, 400, 'request_invalid', path_);
+      expect(await rowCounts()).toEqual(before);
+    });
+
+    it('JSON nested deeper than 64 levels is 400 (not a RangeError 500); 60 levels is fine', async () => {
+      const nest = (depth: number): unknown => {
+        let value: unknown = 1;
+        for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { x: value };
+        return value;
+      };
+      const before = await rowCounts();
+      const deep = await api.post('/v1/admin/simulate', 'admin', { programKey: 'kilo-pass-referrals', phase: 'reward', facts: { deep: nest(3000) }, at: now });
+      await expectRefused(deep, 400, 'request_invalid');
+      expect(deep.body.error.details[0].path).toMatch(/^body\.facts\.deep/);
+      expect(deep.body.error.details[0].message).toContain('64');
+      expect(await rowCounts()).toEqual(before);
+      const shallow = await api.post('/v1/admin/simulate', 'admin', { programKey: 'kilo-pass-referrals', phase: 'reward', facts: { deep: nest(60) }, at: now });
+      expect(shallow.status).toBeLessThan(500);
+      expect(shallow.body.error?.message ?? '').not.toContain('64 levels');
+    });
+
+    const NUMBER_CASES: { name: string; method: 'get' | 'post' | 'put'; path: string; body?: unknown; path_: string }[] = [
+      { name: 'a program version over int4', method: 'get', path: `/v1/admin/programs/kilo-pass-referrals/versions/${INT4_MAX + 1}`, path_: 'params.version' },
+      { name: 'a diff version over int4', method: 'get', path: `/v1/admin/programs/kilo-pass-referrals/diff?from=1&to=${INT4_MAX + 1}`, path_: 'query.to' },
+      { name: 'an expectedVersion over int4', method: 'put', path: '/v1/admin/programs/kilo-pass-referrals', body: { document: examplePrograms.kiloPass, author: 'operator:t', changeNote: 'x', expectedVersion: INT4_MAX + 1 }, path_: 'body.expectedVersion' },
+      { name: 'a simulate version over int4', method: 'post', path: '/v1/admin/simulate', body: { programKey: 'kilo-pass-referrals', version: INT4_MAX + 1, phase: 'reward', facts: {}, at: now }, path_: 'body.version' },
+      { name: 'a reward id over int8', method: 'get', path: '/v1/admin/rewards/9223372036854775808', path_: 'params.rewardId' },
+      { name: 'a reward id of 19 nines', method: 'post', path: '/v1/admin/rewards/9999999999999999999/resolve', body: { decision: 'keep', operator: 'a', reason: 'r' }, path_: 'params.rewardId' },
+      { name: 'a rewards afterId over int8', method: 'get', path: '/v1/admin/rewards?afterId=9223372036854775808', path_: 'query.afterId' },
+      { name: 'a deliveries afterId over int8', method: 'get', path: '/v1/admin/ops/deliveries?afterId=9999999999999999999', path_: 'query.afterId' },
+      { name: 'a limit far beyond any int', method: 'get', path: '/v1/admin/rewards?limit=99999999999999999999999', path_: 'query.limit' },
+    ];
+
+    it.each(NUMBER_CASES)('$name is 400 at $path_ (PostgreSQL could not hold it)', async ({ method, path, body, path_ }) => {
+      const before = await rowCounts();
+      const res = method === 'get' ? await api.get(path, 'admin') : method === 'put' ? await api.put(path, 'admin', body) : await api.post(path, 'admin', body);
+      await expectRefused(res, 400, 'request_invalid', path_);
+      expect(await rowCounts()).toEqual(before);
+    });
+
+    it('the largest ids and versions PostgreSQL holds are answered (404, not 400 or 500)', async () => {
+      expect((await api.get(`/v1/admin/programs/kilo-pass-referrals/versions/${INT4_MAX}`, 'admin')).status).toBe(404);
+      expect((await api.get(`/v1/admin/rewards/${INT8_MAX}`, 'admin')).status).toBe(404);
+      expect((await api.get(`/v1/admin/rewards?afterId=${INT8_MAX}`, 'admin')).status).toBe(200);
+      expect((await api.get(`/v1/admin/ops/deliveries?afterId=${INT8_MAX}`, 'admin')).status).toBe(200);
+    });
+
+    it('GET /v1/users/{userId}/summary?product=nope is 400 product_unknown like every other endpoint', async () => {
+      await expectRefused(await api.get('/v1/users/u1/summary?product=nope', 'storefront'), 400, 'product_unknown', 'query.product');
+      expect((await api.get('/v1/users/u1/summary?product=kilo_pass', 'storefront')).status).toBe(200);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { deliveryKinds, deliveryStatuses } from '@referrals/impact-sync';
 import { z } from 'zod';
-import { externalIdSchema } from '../openapi/common.schemas';
+import { bigintIdSchema, externalIdSchema } from '../openapi/common.schemas';
 import { rewardViewSchema } from '../storefront/referral-views';
 
 const statusCounts = z.record(z.enum(deliveryStatuses), z.int());
@@ -65,7 +65,7 @@ export const listDeliveriesQuerySchema = z.strictObject({
   status: z.enum(deliveryStatuses).optional(),
   programKey: z.string().min(1).max(100).optional(),
   userId: externalIdSchema.optional(),
-  afterId: z.string().regex(/^\d{1,19}$/, 'must be a delivery id').optional(),
+  afterId: bigintIdSchema('delivery', { allowZero: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

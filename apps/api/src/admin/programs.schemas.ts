@@ -1,6 +1,6 @@
 import { PROGRAM_STATUSES, programDocumentSchema } from '@referrals/rule-dsl';
 import { z } from 'zod';
-import { productSchema, programKeySchema } from '../openapi/common.schemas';
+import { productSchema, programKeySchema, versionParamSchema, versionSchema } from '../openapi/common.schemas';
 
 /** The program document of rule-dsl: its shape is validated here (400), its meaning by the save (422). */
 export const programDocumentBodySchema = programDocumentSchema.meta({ id: 'ProgramDocument' });
@@ -17,16 +17,16 @@ export const updateProgramRequestSchema = z
     document: programDocumentBodySchema,
     author: authorSchema,
     changeNote: changeNoteSchema,
-    expectedVersion: z.int().min(1).meta({ description: 'The current version the author edited; stale -> 409 version_conflict' }),
+    expectedVersion: versionSchema.meta({ description: 'The current version the author edited; stale -> 409 version_conflict' }),
   })
   .meta({ id: 'UpdateProgramRequest' });
 
 export const checkProgramRequestSchema = z.strictObject({ document: z.unknown().meta({ description: 'A program document to check; nothing is stored' }) });
 
 export const programKeyParamsSchema = z.strictObject({ key: programKeySchema });
-export const programVersionParamsSchema = z.strictObject({ key: programKeySchema, version: z.coerce.number().int().min(1) });
+export const programVersionParamsSchema = z.strictObject({ key: programKeySchema, version: versionParamSchema });
 export const listProgramsQuerySchema = z.strictObject({ product: productSchema.optional(), status: z.enum(PROGRAM_STATUSES).optional() });
-export const diffQuerySchema = z.strictObject({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) });
+export const diffQuerySchema = z.strictObject({ from: versionParamSchema, to: versionParamSchema });
 
 const versionFields = {
   key: z.string(),

@@ -1,15 +1,15 @@
 import { rewardStatuses } from '@referrals/ledger';
 import { z } from 'zod';
-import { externalIdSchema, programKeySchema } from '../openapi/common.schemas';
+import { bigintIdSchema, externalIdSchema, programKeySchema } from '../openapi/common.schemas';
 import { rewardViewSchema } from '../storefront/referral-views';
 
-const rewardIdSchema = z.string().regex(/^[1-9]\d{0,18}$/, 'must be a reward id');
+const rewardIdSchema = bigintIdSchema('reward');
 
 export const listRewardsQuerySchema = z.strictObject({
   status: z.enum(rewardStatuses).optional(),
   beneficiaryId: externalIdSchema.optional(),
   programKey: programKeySchema.optional(),
-  afterId: z.string().regex(/^\d{1,19}$/, 'must be a reward id').optional().meta({ description: 'Keyset page: rewards after this id' }),
+  afterId: bigintIdSchema('reward', { allowZero: true }).optional().meta({ description: 'Keyset page: rewards after this id' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

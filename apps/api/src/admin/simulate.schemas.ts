@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { instantSchema, programKeySchema } from '../openapi/common.schemas';
+import { instantSchema, programKeySchema, versionSchema } from '../openapi/common.schemas';
 
 export const simulateRequestSchema = z
   .strictObject({
     programKey: programKeySchema.optional().meta({ description: 'A stored program (with `version`, default the current one)' }),
-    version: z.int().min(1).optional(),
+    version: versionSchema.optional(),
     document: z.unknown().optional().meta({ description: 'Or an unsaved program document (a draft in the editor)' }),
     phase: z.enum(['eligibility', 'reward']).meta({ description: 'eligibility: at referral creation; reward: at a trigger event' }),
     event: z.string().min(1).max(100).optional().meta({ description: 'Reward phase: the event type; default the program\'s trigger' }),

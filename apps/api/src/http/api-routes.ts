@@ -7,6 +7,7 @@ import { errorResponseSchema } from '../openapi/common.schemas';
 import { ApiError } from './api-error';
 import { rethrowAsApiError } from './domain-errors';
 import { answerOnce } from './idempotency';
+import { refuseUnsafeInput } from './safe-input';
 import { parseRequest } from './validation';
 
 type Method = 'get' | 'post' | 'put';
@@ -19,6 +20,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict (stale version, Idempotency-Key reused with another body, event replayed with other content)',
   413: 'Body larger than the limit',
+  415: 'A Content-Encoding (identity, gzip, deflate, br are understood) or charset (utf-8) the api cannot decode',
   422: 'Rule violation (an invalid program, an illegal transition)',
   503: 'A dependency is not configured or not reachable',
 };
@@ -82,6 +84,8 @@ export class ApiRoutes {
     this.document(spec);
     const expressPath = spec.path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
     this.router[spec.method](expressPath, requireRole(this.deps.keyring, spec.roles), async (req, res) => {
+      // Every string and every level of nesting, before any schema, handler or write sees them.
+      refuseUnsafeInput({ params: req.params, query: req.query, body: req.body });
       const parsed = parseRequest({
         ...(spec.params ? { params: { schema: spec.params, value: req.params } } : {}),
         ...(spec.query ? { query: { schema: spec.query, value: req.query } } : {}),
@@ -134,7 +138,7 @@ export class ApiRoutes {
   }
 
   private document(spec: RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>): void {
-    const errors = [400, 401, 403, ...(spec.body ? [413] : []), ...(spec.errors ?? [])];
+    const errors = [400, 401, 403, ...(spec.body ? [413, 415] : []), ...(spec.errors ?? [])];
     const responses: RouteConfig['responses'] = {
       [spec.response.status]: { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } },
     };

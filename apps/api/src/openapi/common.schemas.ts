@@ -28,6 +28,27 @@ export const externalIdSchema = z
   // Control characters (NUL above all: PostgreSQL text cannot hold it) are refused here, as a 400.
   .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
 
+/** The largest PostgreSQL `integer` (int4): program versions are stored as one. */
+export const INT4_MAX = 2_147_483_647;
+/** The largest PostgreSQL `bigint` (int8): row ids are, and travel as digit strings. */
+export const INT8_MAX = 9_223_372_036_854_775_807n;
+
+/** A program version in a body (`expectedVersion`, simulate's `version`): 1 up to what int4 holds. */
+export const versionSchema = z.int().min(1).max(INT4_MAX, `must be at most ${INT4_MAX}`);
+
+/** A program version in a path or query (a string on the wire), bounded like {@link versionSchema}. */
+export const versionParamSchema = z.coerce.number().int().min(1).max(INT4_MAX, `must be at most ${INT4_MAX}`);
+
+/**
+ * A bigint row id on the wire (`rewardId`, `afterId`): a digit string PostgreSQL's bigint can hold
+ * (at most 9223372036854775807), never a JSON number (ids past 2^53 would lose digits).
+ */
+export const bigintIdSchema = (what: string, options: { allowZero?: boolean } = {}) =>
+  z
+    .string()
+    .regex(options.allowZero ? /^\d{1,19}$/ : /^[1-9]\d{0,18}$/, `must be a ${what} id`)
+    .refine((s) => !/^\d{1,19}$/.test(s) || BigInt(s) <= INT8_MAX, `must be at most ${INT8_MAX}`);
+
 /** `kilo_pass`, `tutoring`: a product of the catalog registry. */
 export const productSchema = productKeySchema;
 

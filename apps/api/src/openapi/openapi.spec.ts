@@ -40,10 +40,20 @@ describe('OpenAPI document and docs page', () => {
       ].sort(),
     );
     const payment = doc.paths['/v1/events/payment-succeeded']!['post']!;
-    expect(Object.keys(payment.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '422']);
+    expect(Object.keys(payment.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', '422']);
     expect(doc.components.schemas).toHaveProperty('PaymentSucceeded');
     expect(doc.components.schemas).toHaveProperty('ErrorResponse');
     expect(JSON.stringify(doc.components.schemas['PaymentSucceeded'])).toContain('"minor"');
+  });
+
+  it('documents the bounds PostgreSQL imposes on versions (int4) and the 415 of an unknown Content-Encoding', async () => {
+    const doc = (await request(api.app).get('/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; schema: { maximum?: number } }[]; responses: Record<string, unknown> }>>;
+    };
+    const version = doc.paths['/v1/admin/programs/{key}/versions/{version}']!['get']!.parameters!.find((p) => p.name === 'version');
+    expect(version?.schema.maximum).toBe(2147483647);
+    expect(Object.keys(doc.paths['/v1/touches']!['post']!.responses)).toContain('415');
+    expect(Object.keys(doc.paths['/v1/admin/rewards']!['get']!.responses)).not.toContain('415');
   });
 
   it('serves the Swagger UI page and its assets from the package (no CDN)', async () => {

@@ -1,4 +1,5 @@
 import { getBeneficiaryBalances, listRewards } from '@referrals/ledger';
+import { ApiError } from '../http/api-error';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
 import { referralView } from './referral-views';
@@ -19,6 +20,12 @@ export function summaryRoutes(routes: ApiRoutes, services: ApiServices): void {
     domainPathPrefix: 'query',
     response: { status: 200, description: 'Referral, rewards and balances', schema: summaryResponseSchema },
     async handler({ params, query }) {
+      // An unknown product is a 400 here as on every endpoint that names one (not an empty 200).
+      if (!services.products.catalogs.get(query.product)) {
+        throw new ApiError(400, 'product_unknown', `product "${query.product}" is unknown`, [
+          { path: 'query.product', message: `has no program catalog; known products: ${services.products.catalogs.products().join(', ')}` },
+        ]);
+      }
       const [referral, rewards, balances] = await Promise.all([
         services.attribution.findReferral({ product: query.product, refereeUserId: params.userId }),
         listRewards(services.sequelize, { beneficiaryId: params.userId, limit: 1000 }),
