@@ -12,11 +12,12 @@ export {
 export {
   conversionKeyOf,
   recordQualifyingEvent,
+  type DecisionRecord,
   type QualifyingEventAnswer,
   type RecordedQualifyingEvent,
   type RewardingDeps,
 } from './record-qualifying-event';
-export { type ReferralRecord, type RewardRecord } from './records';
+export { referralRecord, rewardRecord, type ReferralRecord, type RewardRecord } from './records';
 export { hostFacts, referralFacts, setFact } from './referral-facts';
 export { isRewardingError, RewardingError, rewardingErrorCatalog, rewardingErrorCodes, type RewardingErrorCode, type RewardingIssue } from './rewarding.errors';
 export { majorToMinor, roleOutcomes } from './role-outcomes';

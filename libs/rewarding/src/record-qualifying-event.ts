@@ -31,13 +31,7 @@ export interface QualifyingEventAnswer {
   event: { type: QualifyingEvent['type']; provider: string; sourceId: string };
   conversion: { id: string; attributionId: string; winner: 'referral' | 'affiliate' | 'none'; reason: string };
   referral: ReferralRecord | null;
-  decision: {
-    code: DecisionCode;
-    programKey: string | null;
-    programVersion: number | null;
-    rule: { index: number; description: string } | null;
-    explanation: string[];
-  };
+  decision: DecisionRecord;
   rewards: RewardRecord[];
   /** Workflows queued for the event (through the outbox: started by the relay after commit). */
   workflows: { type: string; workflowId: string }[];
@@ -51,12 +45,16 @@ export interface RecordedQualifyingEvent {
   readonly booked: readonly RewardRecord[];
 }
 
-interface Decision {
+/** What the rules decided, as the answer records it. */
+export interface DecisionRecord {
   code: DecisionCode;
   programKey: string | null;
   programVersion: number | null;
   rule: { index: number; description: string } | null;
   explanation: string[];
+}
+
+interface Decision extends DecisionRecord {
   rewards: RewardRecord[];
   booked: boolean;
 }
@@ -133,13 +131,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       event: { type: event.type, provider: key.provider, sourceId: key.sourceId },
       conversion: { id: conversionId, attributionId: conversion.id, winner: conversion.winner, reason: conversion.reason },
       referral: referral ? referralRecord(referral) : null,
-      decision: {
-        code: decision.code,
-        programKey: decision.programKey,
-        programVersion: decision.programVersion,
-        rule: decision.rule,
-        explanation: decision.explanation,
-      },
+      decision: { code: decision.code, programKey: decision.programKey, programVersion: decision.programVersion, rule: decision.rule, explanation: decision.explanation },
       rewards: decision.rewards,
       workflows: queued.map((w) => ({ type: w.workflowType, workflowId: w.workflowId })),
     };

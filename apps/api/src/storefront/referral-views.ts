@@ -1,6 +1,7 @@
 import { type Referral } from '@referrals/attribution';
 import { type Delivery } from '@referrals/impact-sync';
 import { type Reward } from '@referrals/ledger';
+import { referralRecord, rewardRecord } from '@referrals/rewarding';
 import { z } from 'zod';
 import { iso } from '../openapi/common.schemas';
 
@@ -31,20 +32,9 @@ export const referralViewSchema = z
 
 export type ReferralView = z.input<typeof referralViewSchema>;
 
+/** The same record a qualifying event's answer holds (rewarding's `referralRecord`). */
 export function referralView(referral: Referral): ReferralView {
-  return {
-    id: referral.id,
-    product: referral.product,
-    refereeUserId: referral.refereeUserId,
-    referrerUserId: referral.referrerUserId,
-    status: referral.status,
-    reasons: [...referral.reasons],
-    programKey: referral.programKey,
-    programVersion: referral.programVersion,
-    selection: referral.selection.map((s) => ({ ...s, explanation: [...s.explanation] })),
-    signedUpAt: referral.signedUpAt.toISOString(),
-    createdAt: referral.createdAt.toISOString(),
-  };
+  return referralRecord(referral);
 }
 
 /**
@@ -110,27 +100,6 @@ export type RewardView = z.input<typeof rewardViewSchema>;
 
 /** `redemption`: the reward's redemption delivery, when the caller read it (see `withRedemptions`). */
 export function rewardView(reward: Reward, redemption: Delivery | null = null): RewardView {
-  return {
-    id: reward.id,
-    programKey: reward.programKey,
-    programVersion: reward.programVersion,
-    product: reward.product,
-    sourceConversionId: reward.sourceConversionId,
-    sourceReferralId: reward.sourceReferralId,
-    role: reward.role,
-    beneficiaryId: reward.beneficiaryId,
-    status: reward.status,
-    kind: reward.kind,
-    amountMinor: reward.amountMinor,
-    percent: reward.percent,
-    baseMinor: reward.baseMinor,
-    unit: reward.unit,
-    earnedAt: reward.earnedAt.toISOString(),
-    expiresAt: iso(reward.expiresAt),
-    decisionReason: reward.decisionReason,
-    consumedByIssuanceId: reward.consumedByIssuanceId,
-    appliedAt: iso(reward.appliedAt),
-    statusChangedAt: reward.statusChangedAt.toISOString(),
-    redemption: redemption ? rewardRedemptionView(redemption) : null,
-  };
+  // The record a qualifying event's answer holds (rewarding's `rewardRecord`), plus its redemption.
+  return { ...rewardRecord(reward), redemption: redemption ? rewardRedemptionView(redemption) : null };
 }

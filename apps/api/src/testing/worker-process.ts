@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '../../../..');
+import { startAppProcess } from './app-process';
 
 export interface WorkerProcess {
   stop(): Promise<void>;
@@ -19,42 +16,12 @@ export interface WorkerProcess {
  * do not import apps); it only meets it through Temporal and the database, as in production.
  */
 export async function startWorkerProcess(env: Record<string, string>, readyTimeoutMs = 90_000): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-    cwd: ROOT,
-    // info: the readiness line ("worker serving") is an info line.
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the worker was not serving within ${readyTimeoutMs} ms:\n${output}`));
-    }, readyTimeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker serving')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the worker exited (${code}) before serving:\n${output}`));
-    });
-  });
+  const worker = await startAppProcess('apps/worker/src/main.ts', env, 'worker serving', readyTimeoutMs);
+  const { child, exited } = worker;
   return {
-    output: () => output,
+    output: worker.output,
     running: () => child.exitCode === null && child.signalCode === null,
-    async stop() {
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => worker.stop('SIGINT'),
     async kill() {
       child.kill('SIGKILL');
       await exited;
