@@ -1,5 +1,6 @@
 import { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { ApiError, errorBody } from './api-error';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { domainErrorToApi } from './domain-errors';
 
 /** Unknown routes: the same error shape as every other failure. */
@@ -17,6 +18,13 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   if (known) {
     if (known.status === 503) res.setHeader('retry-after', '5');
     res.status(known.status).json(errorBody(known.code, known.message, known.details));
+    return;
+  }
+  if (isDatabaseUnavailable(error)) {
+    // PostgreSQL is down or unreachable: nothing was decided; the same request can be sent again.
+    req.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'database unavailable');
+    res.setHeader('retry-after', '5');
+    res.status(503).json(errorBody('database_unavailable', 'the database is not reachable right now; retry the same request later'));
     return;
   }
   if (error instanceof URIError) {
