@@ -6,6 +6,7 @@ import { impactConfigToEnv } from '@referrals/impact-client';
 import { verifyLedger } from '@referrals/ledger';
 import { type IssuanceBonusResult, type ReportConversionResult, workflowIds } from '@referrals/workflows';
 import { Client, Connection } from '@temporalio/client';
+import { listOutboxMessages } from '@referrals/outbox';
 import { QueryTypes } from 'sequelize';
 import { useApiHarness } from './testing/api-harness';
 import { createKiloPassProgram, kiloPayment, referKiloPass } from './testing/kilo-pass-fixtures';
@@ -14,15 +15,6 @@ import { kiloIssuance } from './testing/worker-e2e';
 import { startWorkerProcess, type WorkerProcess } from './testing/worker-process';
 
 const SUBSCRIBERS = 50;
-
-interface OutboxRow {
-  id: string;
-  kind: string;
-  workflow_id: string;
-  attempts: number;
-  relayed_at: Date | null;
-  outcome: string | null;
-}
 
 /**
  * Issue 12 acceptance: Temporal goes away while payments keep coming. The api only writes the
@@ -170,14 +162,12 @@ describe('issue 12: the outbox while Temporal is away', () => {
     expect(items).toEqual([{ item_kind: 'bonus' }]);
 
     // Every outbox row was relayed once: outcome set, nothing left; the failed tries are its attempts.
-    const rows = await api.db.sequelize.query<OutboxRow>('SELECT id::text, kind, workflow_id, attempts, relayed_at, outcome FROM outbox_messages ORDER BY id', {
-      type: QueryTypes.SELECT,
-    });
+    const rows = await listOutboxMessages(api.db.sequelize);
     const reportIds = invoices.map((invoice) => workflowIds.conversionReport(`stripe:${invoice}`));
-    expect(rows.filter((r) => r.kind === 'start').map((r) => r.workflow_id).sort()).toEqual([...reportIds].sort());
-    expect(rows.filter((r) => r.kind === 'signal_with_start').map((r) => r.workflow_id)).toEqual([workflowIds.issuanceBonus(issuanceId), workflowIds.issuanceBonus(issuanceId)]);
+    expect(rows.filter((r) => r.kind === 'start').map((r) => r.workflowId).sort()).toEqual([...reportIds].sort());
+    expect(rows.filter((r) => r.kind === 'signal_with_start').map((r) => r.workflowId)).toEqual([workflowIds.issuanceBonus(issuanceId), workflowIds.issuanceBonus(issuanceId)]);
     for (const row of rows) {
-      expect(row.relayed_at).not.toBeNull();
+      expect(row.relayedAt).not.toBeNull();
       expect(row.outcome).toBe(row.kind === 'start' ? 'started' : 'signaled');
     }
     expect((await api.get('/v1/admin/ops', 'admin').expect(200)).body.outbox).toMatchObject({ rows: 0, retrying: 0 });

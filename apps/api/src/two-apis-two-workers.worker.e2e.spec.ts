@@ -2,6 +2,7 @@ import { eventually } from '@referrals/db/testing';
 import { impactConfigToEnv } from '@referrals/impact-client';
 import { verifyLedger } from '@referrals/ledger';
 import { type ReportConversionResult, workflowIds } from '@referrals/workflows';
+import { listOutboxMessages } from '@referrals/outbox';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { type ApiRole } from './auth/api-keys';
@@ -15,13 +16,6 @@ import { examplePrograms } from '@referrals/rule-dsl';
 const REFEREES = 20;
 /** The example Kilo Pass program's cap on a referrer's rewards. */
 const REFERRER_CAP = 5;
-
-interface OutboxRow {
-  workflow_id: string;
-  attempts: number;
-  relayed_at: Date | null;
-  outcome: string | null;
-}
 
 /**
  * Issue 12 acceptance: two api processes and two worker processes (each with its outbox relay) on
@@ -122,15 +116,14 @@ describe('issue 12: two api processes and two workers on one PostgreSQL and one 
     return (await harness.temporal.workflow.getHandle(workflowId).result()) as T;
   }
 
-  const outboxRows = () =>
-    harness.db.sequelize.query<OutboxRow>('SELECT workflow_id, attempts, relayed_at, outcome FROM outbox_messages ORDER BY id', { type: QueryTypes.SELECT });
+  const outboxRows = () => listOutboxMessages(harness.db.sequelize);
 
   /** Every outbox row written so far relayed, by one of the two relays. */
   const drained = () =>
     eventually(
       async () => {
         const rows = await outboxRows();
-        return rows.every((r) => r.relayed_at !== null) ? rows : undefined;
+        return rows.every((r) => r.relayedAt !== null) ? rows : undefined;
       },
       30_000,
       'both relays to drain the outbox',
@@ -175,7 +168,7 @@ describe('issue 12: two api processes and two workers on one PostgreSQL and one 
     const reports = await Promise.all(reportIds.map((id) => resultOf<ReportConversionResult>(id)));
     for (const report of reports) expect(report.reported).toMatchObject({ kind: 'referral_sale', status: 'succeeded' });
     const rows = await drained();
-    expect(rows.map((r) => r.workflow_id).sort()).toEqual([...reportIds].sort());
+    expect(rows.map((r) => r.workflowId).sort()).toEqual([...reportIds].sort());
     for (const row of rows) expect(row).toMatchObject({ attempts: 1, outcome: 'started' });
 
     // Impact got 20 SALEs, one submission and one action per payment.

@@ -4,6 +4,7 @@ export {
   dedupeKeyOf,
   enqueueWork,
   outboxBacklog,
+  listOutboxMessages,
   outboxMessagesOf,
   type OutboxBacklog,
   type OutboxMessage,

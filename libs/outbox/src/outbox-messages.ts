@@ -131,6 +131,12 @@ export async function outboxBacklog(sequelize: Sequelize): Promise<OutboxBacklog
   };
 }
 
+/** Every outbox row, oldest first, up to `limit` (what tests and operators inspect). */
+export async function listOutboxMessages(sequelize: Sequelize, limit = 1000): Promise<OutboxMessage[]> {
+  const rows = await queryRows<OutboxRow>(sequelize, undefined, `SELECT ${OUTBOX_COLUMNS} FROM outbox_messages ORDER BY id LIMIT $1`, [limit]);
+  return rows.map(toOutboxMessage);
+}
+
 /** The outbox rows of one workflow id, oldest first (what tests and operators inspect). */
 export async function outboxMessagesOf(sequelize: Sequelize, workflowId: string): Promise<OutboxMessage[]> {
   const rows = await queryRows<OutboxRow>(sequelize, undefined, `SELECT ${OUTBOX_COLUMNS} FROM outbox_messages WHERE workflow_id = $1 ORDER BY id`, [workflowId]);
