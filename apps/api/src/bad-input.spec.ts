@@ -135,6 +135,29 @@ describe('bad input and authorization (acceptance 8)', () => {
     expect(badKey.body.error.details).toEqual([{ path: 'headers.idempotency-key', message: expect.any(String) }]);
   });
 
+  it('issue 14: an Idempotency-Key shared by 10 concurrent requests with 10 different bodies does the work once: one 201, nine 409 that wrote nothing', async () => {
+    const before = await rowCounts();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: `shared-key-${i}`, product: 'kilo_pass', referralCode: 'SHARED' }, { 'idempotency-key': 'shared-key-1' }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(Array(9).fill('idempotency_key_reused'));
+    const after = await rowCounts();
+    expect(after['attribution_touches']).toBe((before['attribution_touches'] ?? 0) + 1);
+  });
+
+  it('issue 14: an Idempotency-Key shared by 10 concurrent requests with the same body does the work once and answers all ten the same bytes', async () => {
+    const before = await rowCounts();
+    const touch = { kind: 'referral', anonymousId: 'same-key-body', product: 'kilo_pass', referralCode: 'SAME' };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => api.post('/v1/touches', 'storefront', touch, { 'idempotency-key': 'same-key-1' })));
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([201]));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(9);
+    expect((await rowCounts())['attribution_touches']).toBe((before['attribution_touches'] ?? 0) + 1);
+  });
+
   it('refuses bodies over the size limit (413) and malformed JSON (400) in the error shape', async () => {
     const big = await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: 'a', product: 'kilo_pass', landingPath: 'x'.repeat(200_000) }).expect(413);
     expect(big.body.error.code).toBe('body_too_large');

@@ -71,3 +71,63 @@ export async function saveIdempotentResponse(
   );
   return lookupIdempotencyKey(sequelize, entry.scope, entry.key, entry.requestHash, transaction);
 }
+
+/** What claiming a key before the work says. */
+export type IdempotencyClaim =
+  | { kind: 'claimed' }
+  | { kind: 'answered'; status: number; body: unknown }
+  | { kind: 'conflict' }
+  | { kind: 'in_flight' };
+
+/**
+ * Claims `key` under `scope` for the work of one request, BEFORE the work: exactly one of several
+ * concurrent requests with the key gets `claimed` and does the work; the others get the stored
+ * answer once it exists (`answered`, waiting up to `waitMs` for it), `conflict` when their body
+ * differs (nothing done), or `in_flight` when the first request still runs after the wait. A claim
+ * older than `leaseMs` (its process died) is taken over. The owner ends the claim with
+ * `releaseIdempotencyClaim` after storing the answer, or after its work failed (a retry may then run).
+ */
+export async function claimIdempotencyKey(
+  sequelize: Sequelize,
+  claim: { scope: string; key: string; requestHash: string },
+  options: { waitMs?: number; leaseMs?: number; pollMs?: number } = {},
+): Promise<IdempotencyClaim> {
+  const waitMs = options.waitMs ?? 10_000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollMs = options.pollMs ?? 25;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const answered = await lookupIdempotencyKey(sequelize, claim.scope, claim.key, claim.requestHash);
+    if (answered.kind === 'conflict') return { kind: 'conflict' };
+    if (answered.kind === 'replay') return { kind: 'answered', status: answered.status, body: answered.body };
+    // Insert the claim, or take over one whose lease ran out; either way RETURNING says we own it.
+    const [taken] = await queryRows<{ request_hash: string }>(
+      sequelize,
+      undefined,
+      `INSERT INTO idempotency_claims (scope, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, claimed_at = now()
+         WHERE idempotency_claims.claimed_at < now() - make_interval(secs => $4::double precision / 1000)
+       RETURNING request_hash`,
+      [claim.scope, claim.key, claim.requestHash, leaseMs],
+    );
+    if (taken) {
+      // The first owner may have stored its answer between our lookup and our claim.
+      const late = await lookupIdempotencyKey(sequelize, claim.scope, claim.key, claim.requestHash);
+      if (late.kind === 'new') return { kind: 'claimed' };
+      await releaseIdempotencyClaim(sequelize, claim);
+      return late.kind === 'conflict' ? { kind: 'conflict' } : { kind: 'answered', status: late.status, body: late.body };
+    }
+    const [held] = await queryRows<{ request_hash: string }>(sequelize, undefined, 'SELECT request_hash FROM idempotency_claims WHERE scope = $1 AND key = $2', [
+      claim.scope,
+      claim.key,
+    ]);
+    if (held && held.request_hash !== claim.requestHash) return { kind: 'conflict' };
+    if (Date.now() > deadline) return { kind: 'in_flight' };
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** Ends a claim (answer stored, or the work failed and may be retried). */
+export async function releaseIdempotencyClaim(sequelize: Sequelize, claim: { scope: string; key: string }): Promise<void> {
+  await queryRows(sequelize, undefined, 'DELETE FROM idempotency_claims WHERE scope = $1 AND key = $2 RETURNING key', [claim.scope, claim.key]);
+}

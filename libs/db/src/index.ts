@@ -18,6 +18,9 @@ export {
   lookupIdempotencyKey,
   saveIdempotentResponse,
   storeIdempotentAnswer,
+  claimIdempotencyKey,
+  releaseIdempotencyClaim,
+  type IdempotencyClaim,
   type IdempotencyLookup,
 } from './idempotency-store';
 export { sqlStateOf } from '@referrals/sql';

@@ -54,6 +54,7 @@ describe('migrations', () => {
       'attribution/202611210200-create-touches',
       'ledger/202611210300-create-rewards',
       'db/202611211600-idempotency-keys-created-at-default',
+      'db/202612030100-create-idempotency-claims',
     ]);
   });
 
@@ -63,11 +64,11 @@ describe('migrations', () => {
   });
 
   it('applies all pending migrations once: a second run applies nothing', async () => {
-    expect(await pendingMigrations(db.sequelize, sources)).toHaveLength(5);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(5);
+    expect(await pendingMigrations(db.sequelize, sources)).toHaveLength(6);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(6);
     expect(await migrateUp(db.sequelize, sources)).toEqual([]);
     expect(await pendingMigrations(db.sequelize, sources)).toEqual([]);
-    expect(await tables(db)).toEqual(['accounts', 'idempotency_keys', 'rewards', 'touches']);
+    expect(await tables(db)).toEqual(['accounts', 'idempotency_claims', 'idempotency_keys', 'rewards', 'touches']);
   });
 
   it('runs concurrent migrators one after the other (advisory lock), applying each migration once', async () => {
@@ -77,11 +78,12 @@ describe('migrations', () => {
 
   it('reverts newest first, one step or all the way down, and can migrate up again', async () => {
     await migrateUp(db.sequelize, sources);
+    expect(await migrateDown(db.sequelize, sources)).toEqual(['db/202612030100-create-idempotency-claims']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['db/202611211600-idempotency-keys-created-at-default']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['ledger/202611210300-create-rewards']);
     expect(await tables(db)).toEqual(['accounts', 'idempotency_keys', 'touches']);
     expect(await migrateDown(db.sequelize, sources, { to: 0 })).toHaveLength(3);
     expect(await tables(db)).toEqual([]);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(5);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(6);
   });
 });
