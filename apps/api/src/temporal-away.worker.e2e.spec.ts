@@ -172,9 +172,18 @@ describe('issue 12: the outbox while Temporal is away', () => {
     }
     expect((await api.get('/v1/admin/ops', 'admin').expect(200)).body.outbox).toMatchObject({ rows: 0, retrying: 0 });
 
-    // Temporal ran each workflow once: one execution per workflow id, all completed.
-    const executions: { workflowId: string; status: string }[] = [];
-    for await (const execution of client.workflow.list()) executions.push({ workflowId: execution.workflowId, status: execution.status.name });
+    // Temporal ran each workflow once: one execution per workflow id, all completed. Every result was
+    // awaited above; the list (Temporal's visibility store) catches up asynchronously, so it is
+    // read until it shows no running execution.
+    const executions = await eventually(
+      async () => {
+        const listed: { workflowId: string; status: string }[] = [];
+        for await (const execution of client.workflow.list()) listed.push({ workflowId: execution.workflowId, status: execution.status.name });
+        return listed.some((e) => e.status === 'RUNNING') ? undefined : listed;
+      },
+      20_000,
+      'the visibility store to show every execution closed',
+    );
     expect(executions.map((e) => e.workflowId).sort()).toEqual([...reportIds, workflowIds.issuanceBonus(issuanceId)].sort());
     expect(new Set(executions.map((e) => e.status))).toEqual(new Set(['COMPLETED']));
 
