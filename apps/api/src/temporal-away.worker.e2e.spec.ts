@@ -7,6 +7,7 @@ import { verifyLedger } from '@referrals/ledger';
 import { type IssuanceBonusResult, type ReportConversionResult, workflowIds } from '@referrals/workflows';
 import { Client, Connection } from '@temporalio/client';
 import { listOutboxMessages } from '@referrals/outbox';
+import { waitUntilRelayed } from './testing/relayed-workflow';
 import { QueryTypes } from 'sequelize';
 import { useApiHarness } from './testing/api-harness';
 import { createKiloPassProgram, kiloPayment, referKiloPass } from './testing/kilo-pass-fixtures';
@@ -121,21 +122,7 @@ describe('issue 12: the outbox while Temporal is away', () => {
     connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection, namespace: 'default' });
     const resultOf = async <T>(workflowId: string): Promise<T> => {
-      await eventually(
-        () =>
-          client.workflow
-            .getHandle(workflowId)
-            .describe()
-            .then(() => true)
-            .catch((error: Error) => {
-              if (error.name === 'WorkflowNotFoundError') return false;
-              throw error;
-            }),
-        60_000,
-        `${workflowId} started by the relay`,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n${logs()}`);
-      });
+      await waitUntilRelayed(client, workflowId, 60_000, logs);
       return (await client.workflow.getHandle(workflowId).result()) as T;
     };
 

@@ -3,6 +3,7 @@ import { impactConfigToEnv } from '@referrals/impact-client';
 import { verifyLedger } from '@referrals/ledger';
 import { type ReportConversionResult, workflowIds } from '@referrals/workflows';
 import { listOutboxMessages } from '@referrals/outbox';
+import { waitUntilRelayed } from './testing/relayed-workflow';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { type ApiRole } from './auth/api-keys';
@@ -96,23 +97,7 @@ describe('issue 12: two api processes and two workers on one PostgreSQL and one 
 
   /** The workflow's result on the shared Temporal server, once a worker's relay started it. */
   async function resultOf<T>(workflowId: string): Promise<T> {
-    try {
-      await eventually(
-        () =>
-          harness.temporal.workflow
-            .getHandle(workflowId)
-            .describe()
-            .then(() => true)
-            .catch((error: Error) => {
-              if (error.name === 'WorkflowNotFoundError') return false;
-              throw error;
-            }),
-        30_000,
-        `${workflowId} started by a relay`,
-      );
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${logs()}`);
-    }
+    await waitUntilRelayed(harness.temporal, workflowId, 30_000, logs);
     return (await harness.temporal.workflow.getHandle(workflowId).result()) as T;
   }
 

@@ -15,12 +15,10 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** The pause between passes when nothing was due: 250 ms (one indexed query on due rows). */
   readonly pollIntervalMs?: number;
-  /** Backoff of a row (and of the loop) after a failed relay: doubling from `retryInitialMs` (500 ms) to `retryMaxMs` (30 s). */
+  /** Backoff of a row after a failed relay (and of the loop after a failed pass): doubling from `retryInitialMs` (500 ms) to `retryMaxMs` (30 s). */
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
-  /** Called after each relayed row (metrics). */
-  readonly onRelayed?: (message: OutboxMessage, outcome: RelayOutcome) => void;
 }
 
 export interface OutboxRelay {
@@ -83,7 +81,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function relayOnce(): Promise<{ relayed: number; failed: number }> {
     let relayed = 0;
     let failed = 0;
-    const done: { message: OutboxMessage; outcome: RelayOutcome }[] = [];
     await sequelize.transaction(async (t) => {
       const rows = await queryRows<OutboxRow>(
         sequelize,
@@ -101,7 +98,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             message.id,
             outcome,
           ]);
-          done.push({ message, outcome });
           relayed += 1;
         } catch (error) {
           failed += 1;
@@ -122,7 +118,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         }
       }
     });
-    for (const { message, outcome } of done) options.onRelayed?.(message, outcome);
     return { relayed, failed };
   }
 
@@ -144,15 +139,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     while (running) {
       let pause = pollIntervalMs;
       try {
-        const { relayed, failed } = await relayOnce();
-        if (failed > 0) {
-          loopBackoffMs = loopBackoffMs === 0 ? retryInitialMs : Math.min(retryMaxMs, loopBackoffMs * 2);
-          pause = Math.min(pollIntervalMs, loopBackoffMs);
-        } else {
-          loopBackoffMs = 0;
-          // A full batch: more may be due right now.
-          if (relayed >= batchSize) continue;
-        }
+        const { relayed } = await relayOnce();
+        loopBackoffMs = 0;
+        // A full batch: more may be due right now. (A failed row waits out its own backoff.)
+        if (relayed >= batchSize) continue;
       } catch (error) {
         // The database is away: try again later, never crash the worker for it.
         loopBackoffMs = loopBackoffMs === 0 ? retryInitialMs : Math.min(retryMaxMs, loopBackoffMs * 2);

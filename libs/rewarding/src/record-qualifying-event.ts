@@ -98,9 +98,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
   const facts = event.type === 'payment.succeeded' ? checkPaymentMoney(event, product) : lessonFacts(event);
 
   const scope = `event:${event.type}`;
-  let booked: RewardRecord[] = [];
-  const result = await inLedgerTransaction(deps.sequelize, async (t) => {
-    booked = [];
+  return inLedgerTransaction(deps.sequelize, async (t): Promise<RecordedQualifyingEvent> => {
     await lockBusinessKey(deps.sequelize, t, `${scope}:${conversionId}`);
     const seen = await lookupIdempotencyKey(deps.sequelize, scope, conversionId, requestHash, t);
     if (seen.kind === 'conflict') {
@@ -109,7 +107,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
         `${event.type} ${key.provider}/${key.sourceId} was recorded with other content; the first recording stands`,
       );
     }
-    if (seen.kind === 'replay') return { answer: seen.body as QualifyingEventAnswer, replayed: true };
+    if (seen.kind === 'replay') return { answer: seen.body as QualifyingEventAnswer, replayed: true, booked: [] };
 
     const recorded = await deps.attribution.recordConversion(
       {
@@ -122,8 +120,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       },
       { transaction: t },
     );
-    const decision = await decideReward(deps, t, event, recorded, conversionId, product, facts);
-    if (decision.booked) booked = decision.rewards;
+    const { rewards, booked, ...decision } = await decideReward(deps, t, event, recorded, conversionId, product, facts);
     const works = event.type === 'payment.succeeded' && product.reportsSales && isSale(event) ? await saleReportWork(deps, t, event, recorded, conversionId, product) : [];
     const queued = await enqueueWork(deps.sequelize, t, works);
     const { conversion, referral } = recorded;
@@ -131,14 +128,13 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       event: { type: event.type, provider: key.provider, sourceId: key.sourceId },
       conversion: { id: conversionId, attributionId: conversion.id, winner: conversion.winner, reason: conversion.reason },
       referral: referral ? referralRecord(referral) : null,
-      decision: { code: decision.code, programKey: decision.programKey, programVersion: decision.programVersion, rule: decision.rule, explanation: decision.explanation },
-      rewards: decision.rewards,
+      decision,
+      rewards,
       workflows: queued.map((w) => ({ type: w.workflowType, workflowId: w.workflowId })),
     };
     await storeIdempotentAnswer(deps.sequelize, { scope, key: conversionId, requestHash, status: 200, body: answer }, t);
-    return { answer, replayed: false };
+    return { answer, replayed: false, booked: booked ? rewards : [] };
   });
-  return { ...result, booked: result.replayed ? [] : booked };
 }
 
 const occurredAtOf = (event: QualifyingEvent): string => (event.type === 'payment.succeeded' ? event.paidAt : event.completedAt);

@@ -4,6 +4,7 @@ import { getParticipantRegistration } from '@referrals/impact-sync';
 import { listRewards, type Reward } from '@referrals/ledger';
 import { type DeliveryResult, type ReportConversionResult, workflowIds } from '@referrals/workflows';
 import { type ApiHarness, useApiHarness } from './api-harness';
+import { waitUntilRelayed } from './relayed-workflow';
 import { createKiloPassProgram, KILO_PASS_PROGRAM, kiloPayment } from './kilo-pass-fixtures';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
 
@@ -87,24 +88,12 @@ export function useWorkerE2e(options: WorkerE2eOptions = {}): WorkerE2e {
     await stopWorker();
   }, 30_000);
 
-  /** The api queued the workflow in its outbox; the worker process's relay starts it shortly after. */
-  const startedByRelay = async (workflowId: string): Promise<void> => {
-    for (;;) {
-      try {
-        await api.temporal.workflow.getHandle(workflowId).describe();
-        return;
-      } catch (error) {
-        if ((error as Error).name !== 'WorkflowNotFoundError') throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  };
-
   const result = async <T>(workflowId: string, timeoutMs = 30_000): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        startedByRelay(workflowId).then(() => api.temporal.workflow.getHandle(workflowId).result() as Promise<T>),
+        // The api queued the workflow in its outbox; the worker process's relay starts it shortly after.
+        waitUntilRelayed(api.temporal, workflowId, timeoutMs).then(() => api.temporal.workflow.getHandle(workflowId).result() as Promise<T>),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`${workflowId} did not finish within ${timeoutMs} ms:\n${[...outputs, worker?.output() ?? ''].join('\n')}`)),
