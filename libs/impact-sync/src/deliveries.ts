@@ -8,6 +8,7 @@ import {
   type DeliveryKind,
   type DeliveryStatus,
 } from './delivery-states';
+import { REQUEST_ID_MAX_LENGTH } from './delivery-keys';
 import { ImpactSyncError } from './impact-sync.errors';
 import { inTransaction, parseInput, pgErrorOf, queryRows, toInt } from './impact-sync-sql';
 
@@ -227,7 +228,7 @@ const attemptSchema = workSchema
     attempt: z.number().int().min(1),
     outcome: z.enum(attemptOutcomes),
     error: errorSchema.nullish(),
-    requestId: text(200).nullish(),
+    requestId: text(REQUEST_ID_MAX_LENGTH).nullish(),
     /** Required with `retrying`. */
     nextAttemptAt: validDate.nullish(),
     impactActionId: text(200).nullish(),

@@ -14,7 +14,7 @@ export {
   type DeliveryStatus,
   type TerminalDeliveryStatus,
 } from './delivery-states';
-export { deliveryBusinessIds, deliveryKeys, type SaleRef } from './delivery-keys';
+export { deliveryBusinessIds, deliveryKeys, deliveryRequestId, REQUEST_ID_MAX_LENGTH, type SaleRef } from './delivery-keys';
 export {
   endsDelivery,
   ensureDelivery,

@@ -1,5 +1,6 @@
 import { orderIdFor, type ConversionInput, type DispositionCode, type PerformanceClient } from '@referrals/impact-client';
 import {
+  deliveryRequestId,
   deliveryBusinessIds,
   deliveryKeys,
   getDelivery,
@@ -177,7 +178,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
         const businessId = deliveryBusinessIds.sale(saleOf(report));
         const current = await deliveryToAttempt(sequelize, kind, businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
-        const requestId = `${current.deliveryKey}:attempt-${attempt}`;
+        const requestId = deliveryRequestId(current.deliveryKey, attempt);
         const { performance } = impact.forProduct(report.product);
         const end = performance.enabled ? await reportOnce(performance, report, current.queuedUri, requestId) : disabledEnd(deps, report.product);
         return recordAttemptEnd(sequelize, deps.clock(), { kind, businessId, requestId }, { attempt, retryDelayMs }, end);
@@ -205,7 +206,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
         const businessId = deliveryBusinessIds.sale(saleOf(reversal));
         const current = await deliveryToAttempt(sequelize, 'sale_reversal', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
-        const requestId = `${current.deliveryKey}:attempt-${attempt}`;
+        const requestId = deliveryRequestId(current.deliveryKey, attempt);
         const end = await reverseOnce(reversal, current.queuedUri, requestId);
         return recordAttemptEnd(sequelize, deps.clock(), { kind: 'sale_reversal', businessId, requestId }, { attempt, retryDelayMs }, end);
       }),

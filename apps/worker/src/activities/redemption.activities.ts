@@ -1,4 +1,5 @@
 import {
+  deliveryRequestId,
   deliveryBusinessIds,
   deliveryKeys,
   getParticipantRegistration,
@@ -50,7 +51,7 @@ export function createRedemptionActivities(deps: ActivityDeps): RedemptionActivi
         const businessId = deliveryBusinessIds.rewardRedemption(rewardId);
         const current = await deliveryToAttempt(sequelize, 'reward_redemption', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
-        const requestId = `${deliveryKeys.rewardRedemption(rewardId)}:attempt-${attempt}`;
+        const requestId = deliveryRequestId(deliveryKeys.rewardRedemption(rewardId), attempt);
         const end = await redeemOnce(deps, rewardId, current.chosenImpactRewardId, requestId);
         return recordAttemptEnd(sequelize, deps.clock(), { kind: 'reward_redemption', businessId, requestId }, { attempt, retryDelayMs }, end);
       }),
