@@ -1,7 +1,7 @@
 import { hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
 import { impactConfigFromEnv, type ImpactConfig } from '@referrals/impact-client';
 import { loadProductRegistry, type ProductRegistry } from '@referrals/products';
-import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
+import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, DEFAULT_DELIVERY_MAX_AGE_MS, TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
 import { z } from 'zod';
 import { type ImpactPollingSettings } from './activities';
 
@@ -39,6 +39,8 @@ export const workerEnvSchema = z.object({
   DELIVERY_RETRY_BACKOFF_COEFFICIENT: z.coerce.number({ message: 'must be a number' }).min(1, 'must be at least 1').default(2),
   /** A delivery workflow continues as new after this many attempts (bounded history). */
   DELIVERY_ATTEMPTS_PER_RUN: positiveIntVar(500),
+  /** A delivery still failing this long after it was queued (or requeued) ends failed: 14 days. */
+  DELIVERY_MAX_AGE_MS: positiveIntVar(DEFAULT_DELIVERY_MAX_AGE_MS),
   /**
    * Heartbeat timeout of the delivery activities: an attempt whose worker died is retried by
    * another worker about this long after its last heartbeat. At most a minute (an attempt may run
@@ -104,6 +106,7 @@ export function workflowSettingsOf(config: WorkerEnv): WorkflowSettings {
       maxIntervalMs: Math.max(config.DELIVERY_RETRY_MAX_INTERVAL_MS, config.DELIVERY_RETRY_INITIAL_INTERVAL_MS),
       backoffCoefficient: config.DELIVERY_RETRY_BACKOFF_COEFFICIENT,
     },
+    deliveryMaxAgeMs: config.DELIVERY_MAX_AGE_MS,
     attemptsPerRun: config.DELIVERY_ATTEMPTS_PER_RUN,
     deliveryHeartbeatTimeoutMs: config.DELIVERY_HEARTBEAT_TIMEOUT_MS,
     issuanceFactsWaitMs: config.ISSUANCE_FACTS_WAIT_MS,

@@ -16,6 +16,7 @@ export {
 } from './delivery-states';
 export { deliveryBusinessIds, deliveryKeys, deliveryRequestId, REQUEST_ID_MAX_LENGTH, type SaleRef } from './delivery-keys';
 export {
+  BUSINESS_ID_MAX_LENGTH,
   endsDelivery,
   ensureDelivery,
   getDelivery,

@@ -30,3 +30,4 @@ export {
   type UsageThresholdCrossedEvent,
 } from './issuance-events';
 export { queueParticipantRegistration } from './participant-registration';
+export { requeueFailedDelivery, type RequeuedDelivery } from './delivery-requeue';

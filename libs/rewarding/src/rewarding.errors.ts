@@ -13,6 +13,7 @@ export const rewardingErrorCatalog = {
   currency_mismatch: { kind: 'rule_violation', retryable: false, meaning: "the payment's currency is not the product's" },
   reward_above_maximum: { kind: 'rule_violation', retryable: false, meaning: "a money reward would exceed the product's maximum per reward" },
   event_exists_with_different_content: { kind: 'conflict', retryable: false, meaning: "the event's identity was recorded with other content; the first recording stands" },
+  delivery_not_restartable: { kind: 'conflict', retryable: false, meaning: 'the failed delivery has no recorded workflow start to run again (it was queued before the outbox existed)' },
 } as const satisfies Record<string, ErrorCodeDoc & { kind: 'validation' | 'rule_violation' | 'conflict' }>;
 
 export type RewardingErrorCode = keyof typeof rewardingErrorCatalog;

@@ -9,11 +9,12 @@
  * are non-retryable `ApplicationFailure`s whose `type` is the stable snake_case code; anything
  * else (database down) is retried by Temporal.
  */
-import type { BonusLikeItemKind, ClaimableItemKind } from './contracts/domain-types';
+import type { BonusLikeItemKind, ClaimableItemKind, DeliveryKind } from './contracts/domain-types';
 import { type ReportConversionInput, type ReverseConversionInput } from './contracts/conversion-report.contract';
 import {
   type AttemptContext,
   type DeliveryAttemptResult,
+  type DeliveryFailure,
   type DeliveryResult,
   type OpenedDelivery,
 } from './contracts/delivery.contract';
@@ -94,6 +95,16 @@ export interface RedemptionActivities {
   attemptRewardRedemption(input: AttemptContext & { rewardId: string }): Promise<DeliveryAttemptResult>;
 }
 
+/** Shared by every delivery workflow. */
+export interface DeliveryEndActivities {
+  /**
+   * An attempt threw a business error (a non-retryable activity failure): the delivery ends
+   * `failed` with that error, so ops shows it and an operator can requeue it, instead of staying
+   * `pending` under a failed workflow. Answers the delivery's result (as it stands when it had ended already).
+   */
+  failDeliveryAfterError(input: { kind: DeliveryKind; businessId: string; attempt: number; error: DeliveryFailure }): Promise<DeliveryResult>;
+}
+
 export interface RegistrationActivities {
   openParticipantRegistration(input: { registration: RegisterParticipantInput; workflowId: string }): Promise<OpenedDelivery>;
   /** One upsert; on success stores the participant ids and the program-scoped referral code. */
@@ -129,4 +140,5 @@ export type WorkerActivities = StackCheckActivities &
   RedemptionActivities &
   RegistrationActivities &
   ConversionActivities &
+  DeliveryEndActivities &
   MaintenanceActivities;

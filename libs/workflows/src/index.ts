@@ -25,6 +25,7 @@ export {
 } from './start-options';
 export {
   DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS,
+  DEFAULT_DELIVERY_MAX_AGE_MS,
   deliveryHeartbeatTimeoutMs,
   retryDelayMs,
   type RetrySettings,
@@ -83,6 +84,7 @@ export type {
   ClaimIssuanceBonusInput,
   ClaimIssuanceBonusResult,
   ConversionActivities,
+  DeliveryEndActivities,
   IssuanceBonusActivities,
   MaintenanceActivities,
   RedemptionActivities,

@@ -17,9 +17,17 @@ export interface RetrySettings {
 /** Heartbeat timeout of the Impact delivery activities when the settings name none (5 seconds). */
 export const DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS = 5_000;
 
+/** A delivery's maximum age when the settings name none (14 days). */
+export const DEFAULT_DELIVERY_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+
 export interface WorkflowSettings {
   /** Impact deliveries (registrations, SALE reports, reversals, redemptions). */
   delivery: RetrySettings;
+  /**
+   * A delivery still failing this long after it was queued (or last requeued) ends `failed`
+   * (`max_age_exceeded`); absent in settings recorded before it existed: 14 days.
+   */
+  deliveryMaxAgeMs?: number;
   /** A delivery workflow continues as new after this many attempts in one run (bounded history). */
   attemptsPerRun: number;
   /**

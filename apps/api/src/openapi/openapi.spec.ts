@@ -37,6 +37,7 @@ describe('OpenAPI document and docs page', () => {
         'GET /v1/admin/ops admin',
         'GET /v1/admin/ops/deliveries admin',
         'GET /v1/admin/ops/deliveries/{kind}/{businessId}/attempts admin',
+        'POST /v1/admin/ops/deliveries/{kind}/{businessId}/requeue admin',
       ].sort(),
     );
     const payment = doc.paths['/v1/events/payment-succeeded']!['post']!;

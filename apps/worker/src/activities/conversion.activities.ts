@@ -1,8 +1,8 @@
 import { orderIdFor, type ConversionInput, type DispositionCode, type PerformanceClient } from '@referrals/impact-client';
 import {
-  deliveryRequestId,
   deliveryBusinessIds,
   deliveryKeys,
+  deliveryRequestId,
   getDelivery,
   isTerminalDeliveryStatus,
   recordSuppressedDelivery,
@@ -181,7 +181,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
         const requestId = deliveryRequestId(current.deliveryKey, attempt);
         const { performance } = impact.forProduct(report.product);
         const end = performance.enabled ? await reportOnce(performance, report, current.queuedUri, requestId) : disabledEnd(deps, report.product);
-        return recordAttemptEnd(sequelize, deps.clock(), { kind, businessId, requestId }, { attempt, retryDelayMs }, end);
+        return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, end);
       }),
 
     openSaleReversal: ({ reversal, workflowId }) =>
@@ -208,7 +208,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
         const requestId = deliveryRequestId(current.deliveryKey, attempt);
         const end = await reverseOnce(reversal, current.queuedUri, requestId);
-        return recordAttemptEnd(sequelize, deps.clock(), { kind: 'sale_reversal', businessId, requestId }, { attempt, retryDelayMs }, end);
+        return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, end);
       }),
   };
 }

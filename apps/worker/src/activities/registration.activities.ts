@@ -55,7 +55,7 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
         } else {
           end = endOfImpactOutcome(outcome, () => ({ outcome: 'succeeded' }));
         }
-        return recordAttemptEnd(sequelize, deps.clock(), { kind: 'participant_registration', businessId, requestId }, { attempt, retryDelayMs }, end);
+        return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, end);
       }),
   };
 }
