@@ -73,6 +73,23 @@ export type ClaimIssuanceBonusResult =
   | { outcome: 'claimed'; item: BonusItemView; replayed: boolean }
   | { outcome: 'slot_taken'; heldBy: BonusItemView };
 
+/** What the issuance-bonus workflow decided, recorded in PostgreSQL so the api can answer `GET /v1/issuances/{id}`. */
+export interface RecordIssuanceOutcomeInput {
+  issuanceId: string;
+  subscriberId: string;
+  product: string;
+  /** `IssuanceBonusDecision`. */
+  decision: 'welcome_promo' | 'referral_bonus' | 'usage_bonus' | 'none';
+  /** The item holding the issuance's bonus slot, or null. */
+  item: BonusItemView | null;
+  /** The decision in words. */
+  reason: string;
+  /** ISO 8601, or null. */
+  usageThresholdCrossedAt: string | null;
+  /** `workflow:<workflowId>`. */
+  actor: string;
+}
+
 export interface IssuanceBonusActivities {
   /**
    * Ledger `applyRewardToIssuance`: in ONE transaction, the oldest pending unexpired reward earned
@@ -82,6 +99,8 @@ export interface IssuanceBonusActivities {
   applyReferralReward(input: ApplyReferralRewardInput): Promise<ApplyReferralRewardResult>;
   /** Ledger `claimIssuanceBonusSlot` for `bonus` or `promo_first_month_50pct`. */
   claimIssuanceBonus(input: ClaimIssuanceBonusInput): Promise<ClaimIssuanceBonusResult>;
+  /** Ledger `recordIssuanceOutcome`: the decision, once (a replay changes nothing). */
+  recordIssuanceOutcome(input: RecordIssuanceOutcomeInput): Promise<void>;
 }
 
 export interface RedemptionActivities {

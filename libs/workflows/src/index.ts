@@ -30,7 +30,7 @@ export {
   type RetrySettings,
   type WorkflowSettings,
 } from './settings';
-export { planPromos, type PromoPlan } from './issuance-bonus.rules';
+export { planIssuance, welcomeMonthOf, type IssuancePlan } from './issuance-bonus.rules';
 export type {
   AttemptContext,
   DeliveryAttemptResult,
@@ -47,8 +47,10 @@ export type {
   IssuanceBonusResult,
   IssuanceBonusState,
   IssuanceFacts,
+  SubscriptionStatus,
   UsageThresholdCrossed,
 } from './contracts/issuance-bonus.contract';
+export { subscriptionStatuses } from './contracts/issuance-bonus.contract';
 export type { RedeemRewardInput, RedeemRewardResult, RedeemRewardWorkflow } from './contracts/reward-redemption.contract';
 export type {
   ParticipantDetails,
@@ -85,6 +87,7 @@ export type {
   ConversionActivities,
   IssuanceBonusActivities,
   MaintenanceActivities,
+  RecordIssuanceOutcomeInput,
   RedemptionActivities,
   RegistrationActivities,
   SettingsActivities,
