@@ -80,9 +80,7 @@ export interface RecordIssuanceOutcomeInput {
   product: string;
   /** `IssuanceBonusDecision`. */
   decision: 'welcome_promo' | 'referral_bonus' | 'usage_bonus' | 'none';
-  /** The item holding the issuance's bonus slot, or null. */
-  item: BonusItemView | null;
-  /** The decision in words. */
+  /** The decision in words (the item itself is the ledger's bonus slot, read from there). */
   reason: string;
   /** ISO 8601, or null. */
   usageThresholdCrossedAt: string | null;

@@ -65,7 +65,6 @@ export async function decideIssuanceBonus(input: IssuanceBonusInput): Promise<Is
       subscriberId: input.subscriberId,
       product: input.product,
       decision,
-      item,
       reason: result.reason,
       usageThresholdCrossedAt: result.usageThresholdCrossedAt,
       actor,
