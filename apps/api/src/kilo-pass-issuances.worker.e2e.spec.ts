@@ -51,7 +51,12 @@ describe('Kilo Pass issuances and the welcome promo end to end (issue 13 items 1
     const [referrerReward] = await listRewards(api.db.sequelize, { beneficiaryId: referrer });
     expect(referrerReward).toMatchObject({ status: 'pending', role: 'referrer' });
 
-    // The referee started at or after the cutoff: month 2 is their welcome month.
+    // The referee started at or after the cutoff: month 1 is not their welcome month, but it is the
+    // issuance their converting payment paid for, which their reward never applies to [123].
+    const refereeFirst = await issue(e2e.id('welcome-referee-1'), referee, firstTime(1, AFTER_CUTOFF), true);
+    expect(refereeFirst).toMatchObject({ decision: 'usage_bonus', item: { itemKind: 'bonus' }, consumedReward: null });
+    expect(await rewardStatus(refereeReward.id)).toMatchObject({ status: 'pending' });
+    // Month 2 is their welcome month.
     const refereeWelcome = await issue(e2e.id('welcome-referee-2'), referee, firstTime(2, AFTER_CUTOFF));
     expect(refereeWelcome).toMatchObject({ decision: 'welcome_promo', item: { itemKind: 'promo_first_month_50pct', rewardId: null }, consumedReward: null });
     expect(refereeWelcome.reason).toContain('welcome-month issuance of a first-time monthly subscriber: month 2');

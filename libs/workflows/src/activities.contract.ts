@@ -51,6 +51,8 @@ export interface ApplyReferralRewardInput {
   product: string;
   /** ISO 8601. */
   issuanceCreatedAt: string;
+  /** False on a first-time subscriber's first issuance: their referee reward never applies to it [123]. Default true. */
+  includeRefereeRewards?: boolean;
   /** Who acts, for the ledger's audit trail (`workflow:<workflowId>`). */
   actor: string;
 }

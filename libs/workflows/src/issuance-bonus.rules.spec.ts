@@ -68,6 +68,12 @@ describe('planIssuance', () => {
     expect(planIssuance(facts({ issuanceNumber: 1, subscriberStartedAt: CUTOFF }))).toMatchObject({ welcomePromo: false, referralRewardAllowed: true });
   });
 
+  it("[123] a first-time subscriber's first issuance (paid by the converting payment) takes no referee reward; later ones, and a returning subscriber's, may", () => {
+    expect(planIssuance(facts({ issuanceNumber: 1, subscriberStartedAt: CUTOFF }))).toMatchObject({ referralRewardAllowed: true, refereeRewardsAllowed: false });
+    expect(planIssuance(facts({ issuanceNumber: 3, subscriberStartedAt: CUTOFF })).refereeRewardsAllowed).toBe(true);
+    expect(planIssuance(facts({ issuanceNumber: 1, firstTimeSubscriber: false })).refereeRewardsAllowed).toBe(true);
+  });
+
   it('a subscriber the host marked not eligible has no welcome month: no promo, and a referral reward may be consumed', () => {
     expect(planIssuance(facts({ welcomePromoEligible: false }))).toMatchObject({ welcomePromo: false, welcomeMonth: null, referralRewardAllowed: true });
   });

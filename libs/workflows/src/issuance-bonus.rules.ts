@@ -25,6 +25,12 @@ export interface IssuancePlan {
   referralRewardAllowed: boolean;
   /** Why no referral reward may be consumed; null when one may. */
   referralBlockedWhy: string | null;
+  /**
+   * False on a first-time subscriber's first issuance: the one their converting payment paid for.
+   * A referee reward comes from that conversion and never applies to its base issuance [123]; the
+   * subscriber's rewards as a referrer may.
+   */
+  refereeRewardsAllowed: boolean;
 }
 
 /**
@@ -69,5 +75,6 @@ function referralBlock(facts: IssuanceFacts, welcomePromo: boolean): string | nu
 export function planIssuance(facts: IssuanceFacts): IssuancePlan {
   const promo = planWelcomePromo(facts);
   const referralBlockedWhy = referralBlock(facts, promo.welcomePromo);
-  return { ...promo, referralRewardAllowed: referralBlockedWhy === null, referralBlockedWhy };
+  const sourceConversionIssuance = facts.firstTimeSubscriber && facts.issuanceNumber === 1;
+  return { ...promo, referralRewardAllowed: referralBlockedWhy === null, referralBlockedWhy, refereeRewardsAllowed: !sourceConversionIssuance };
 }

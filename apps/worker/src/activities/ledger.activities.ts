@@ -41,6 +41,7 @@ export function createLedgerActivities(deps: ActivityDeps): IssuanceBonusActivit
           beneficiaryId: input.beneficiaryId,
           product: input.product,
           issuanceCreatedAt: new Date(input.issuanceCreatedAt),
+          ...(input.includeRefereeRewards === undefined ? {} : { includeRefereeRewards: input.includeRefereeRewards }),
           asOf: deps.clock(),
           actor: input.actor,
         });

@@ -29,7 +29,8 @@ const decisionOfItem: Record<BonusItemView['itemKind'], IssuanceBonusDecision> =
  *    `promo_first_month_50pct`; it never consumes a referral reward, which stays pending [123, 115];
  * 2. otherwise, on an eligible issuance (monthly, subscription active [131, 107]), the oldest
  *    pending, unexpired referral reward earned before the issuance was created is applied as
- *    `referral_bonus` (one ledger transaction), and its redemption starts;
+ *    `referral_bonus` (one ledger transaction), and its redemption starts; a first-time
+ *    subscriber's first issuance (paid by their converting payment) takes no referee reward [123];
  * 3. otherwise wait for `usageThresholdCrossed` until the period ends and grant `bonus` only if the
  *    slot is still free (on an eligible issuance, a referral reward earned before the issuance but
  *    granted late still wins).
@@ -85,12 +86,13 @@ export async function decideIssuanceBonus(input: IssuanceBonusInput): Promise<Is
     });
     return claimed.outcome === 'claimed' ? finish(decision, claimed.item, reason) : fromHolder(claimed.heldBy, `${decision} not granted`);
   };
-  const applyReferralReward = async (facts: IssuanceFacts): Promise<IssuanceBonusResult | null> => {
+  const applyReferralReward = async (facts: IssuanceFacts, includeRefereeRewards: boolean): Promise<IssuanceBonusResult | null> => {
     const applied: ApplyReferralRewardResult = await ledger.applyReferralReward({
       issuanceId: input.issuanceId,
       beneficiaryId: input.subscriberId,
       product: input.product,
       issuanceCreatedAt: facts.issuanceCreatedAt,
+      includeRefereeRewards,
       actor,
     });
     if (applied.outcome === 'no_reward_available') return null;
@@ -119,7 +121,7 @@ export async function decideIssuanceBonus(input: IssuanceBonusInput): Promise<Is
   if (plan.welcomePromo) return claim('promo_first_month_50pct', 'welcome_promo', plan.promoWhy);
   // (2) On an eligible issuance, the oldest pending referral reward earned before it.
   if (plan.referralRewardAllowed) {
-    const referral = await applyReferralReward(facts);
+    const referral = await applyReferralReward(facts, plan.refereeRewardsAllowed);
     if (referral) return referral;
   }
 
@@ -132,7 +134,7 @@ export async function decideIssuanceBonus(input: IssuanceBonusInput): Promise<Is
   if (!crossed) return finish('none', null, `${plan.promoWhy}; the period ended without the usage threshold being crossed`);
   // A referral reward earned before the issuance but granted since still takes precedence.
   if (plan.referralRewardAllowed) {
-    const late = await applyReferralReward(facts);
+    const late = await applyReferralReward(facts, plan.refereeRewardsAllowed);
     if (late) return late;
   }
   return claim('bonus', 'usage_bonus', `${plan.promoWhy}; usage threshold crossed at ${state.usageThresholdCrossedAt ?? '?'} within the period`);
