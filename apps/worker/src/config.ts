@@ -1,4 +1,4 @@
-import { hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
+import { ConfigError, hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
 import { impactConfigFromEnv, type ImpactConfig } from '@referrals/impact-client';
 import { loadProductRegistry, type ProductRegistry } from '@referrals/products';
 import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, DEFAULT_DELIVERY_MAX_AGE_MS, TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
@@ -55,8 +55,6 @@ export const workerEnvSchema = z.object({
 
   /** How long an issuance-bonus workflow started by a usage signal waits for the issuance facts. */
   ISSUANCE_FACTS_WAIT_MS: positiveIntVar(35 * 24 * HOUR_MS),
-  /** ISO 8601: subscribers who started before it keep the legacy month-2 promo. Unset: nobody. */
-  PROMO_LAUNCH_CUTOFF_AT: optionalVar.pipe(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional()),
 
   /**
    * The outbox relay (Temporal work the api wrote in its transactions): on in every worker by
@@ -92,6 +90,10 @@ export interface WorkerConfig extends Omit<WorkerEnv, 'IMPACT_PRODUCTS'> {
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  // The launch cutoff moved to the products file: a deployment still setting it must hear so.
+  if (env['PROMO_LAUNCH_CUTOFF_AT']?.trim()) {
+    throw new ConfigError('PROMO_LAUNCH_CUTOFF_AT', 'was removed: declare welcomePromoLaunchCutoffAt on the product in the products file (PRODUCTS_FILE)');
+  }
   const parsed = parseEnv(workerEnvSchema, env);
   const products = loadProductRegistry(undefined, env);
   const impactProducts = parsed.IMPACT_PRODUCTS ?? [...products.impactProducts()];
@@ -110,7 +112,6 @@ export function workflowSettingsOf(config: WorkerEnv): WorkflowSettings {
     attemptsPerRun: config.DELIVERY_ATTEMPTS_PER_RUN,
     deliveryHeartbeatTimeoutMs: config.DELIVERY_HEARTBEAT_TIMEOUT_MS,
     issuanceFactsWaitMs: config.ISSUANCE_FACTS_WAIT_MS,
-    promoLaunchCutoffAt: config.PROMO_LAUNCH_CUTOFF_AT ?? null,
     expireBatchSize: Math.min(config.EXPIRE_REWARDS_BATCH_SIZE, 5_000),
     expireMaxBatches: config.EXPIRE_REWARDS_MAX_BATCHES,
     backfillBatchSize: config.BACKFILL_REDEMPTIONS_BATCH_SIZE,

@@ -52,6 +52,8 @@ export interface ApplyReferralRewardInput {
   product: string;
   /** ISO 8601. */
   issuanceCreatedAt: string;
+  /** False on a first-time subscriber's first issuance: their referee reward never applies to it [123]. Default true. */
+  includeRefereeRewards?: boolean;
   /** Who acts, for the ledger's audit trail (`workflow:<workflowId>`). */
   actor: string;
 }
@@ -74,6 +76,21 @@ export type ClaimIssuanceBonusResult =
   | { outcome: 'claimed'; item: BonusItemView; replayed: boolean }
   | { outcome: 'slot_taken'; heldBy: BonusItemView };
 
+/** What the issuance-bonus workflow decided, recorded in PostgreSQL so the api can answer `GET /v1/issuances/{id}`. */
+export interface RecordIssuanceOutcomeInput {
+  issuanceId: string;
+  subscriberId: string;
+  product: string;
+  /** `IssuanceBonusDecision`. */
+  decision: 'welcome_promo' | 'referral_bonus' | 'usage_bonus' | 'none';
+  /** The decision in words (the item itself is the ledger's bonus slot, read from there). */
+  reason: string;
+  /** ISO 8601, or null. */
+  usageThresholdCrossedAt: string | null;
+  /** `workflow:<workflowId>`. */
+  actor: string;
+}
+
 export interface IssuanceBonusActivities {
   /**
    * Ledger `applyRewardToIssuance`: in ONE transaction, the oldest pending unexpired reward earned
@@ -83,6 +100,8 @@ export interface IssuanceBonusActivities {
   applyReferralReward(input: ApplyReferralRewardInput): Promise<ApplyReferralRewardResult>;
   /** Ledger `claimIssuanceBonusSlot` for `bonus` or `promo_first_month_50pct`. */
   claimIssuanceBonus(input: ClaimIssuanceBonusInput): Promise<ClaimIssuanceBonusResult>;
+  /** Ledger `recordIssuanceOutcome`: the decision, once (a replay changes nothing). */
+  recordIssuanceOutcome(input: RecordIssuanceOutcomeInput): Promise<void>;
 }
 
 export interface RedemptionActivities {

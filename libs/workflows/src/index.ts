@@ -31,7 +31,7 @@ export {
   type RetrySettings,
   type WorkflowSettings,
 } from './settings';
-export { planPromos, type PromoPlan } from './issuance-bonus.rules';
+export { planIssuance, welcomeMonthOf, type IssuancePlan } from './issuance-bonus.rules';
 export type {
   AttemptContext,
   DeliveryAttemptResult,
@@ -48,8 +48,10 @@ export type {
   IssuanceBonusResult,
   IssuanceBonusState,
   IssuanceFacts,
+  SubscriptionStatus,
   UsageThresholdCrossed,
 } from './contracts/issuance-bonus.contract';
+export { subscriptionStatuses } from './contracts/issuance-bonus.contract';
 export type { RedeemRewardInput, RedeemRewardResult, RedeemRewardWorkflow } from './contracts/reward-redemption.contract';
 export type {
   ParticipantDetails,
@@ -87,6 +89,7 @@ export type {
   DeliveryEndActivities,
   IssuanceBonusActivities,
   MaintenanceActivities,
+  RecordIssuanceOutcomeInput,
   RedemptionActivities,
   RegistrationActivities,
   SettingsActivities,

@@ -40,11 +40,6 @@ export interface WorkflowSettings {
   deliveryHeartbeatTimeoutMs: number;
   /** How long an issuance-bonus workflow started by a usage signal waits for the issuance facts. */
   issuanceFactsWaitMs: number;
-  /**
-   * Subscribers who started before this instant (ISO 8601) keep the legacy month-2 promo on their
-   * second issuance; null: nobody does. An issuance's facts may override it.
-   */
-  promoLaunchCutoffAt: string | null;
   /** Rewards one expiry transaction expires at most, and how many batches one run takes. */
   expireBatchSize: number;
   expireMaxBatches: number;

@@ -21,6 +21,7 @@ describe('OpenAPI document and docs page', () => {
         'POST /v1/events/adverse-payment billing',
         'POST /v1/events/issuance-created billing',
         'POST /v1/events/usage-threshold-crossed billing',
+        'GET /v1/issuances/{issuanceId} billing,admin',
         'GET /v1/admin/products admin',
         'GET /v1/admin/programs admin',
         'POST /v1/admin/programs admin',

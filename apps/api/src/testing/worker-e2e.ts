@@ -196,6 +196,7 @@ export function kiloIssuance(issuanceId: string, subscriberId: string, overrides
     issuanceCreatedAt: createdAt.toISOString(),
     periodEndsAt: new Date(createdAt.getTime() + 30 * DAY_MS).toISOString(),
     interval: 'month',
+    subscriptionStatus: 'active',
     issuanceNumber: 2,
     firstTimeSubscriber: false,
     subscriberStartedAt: new Date(createdAt.getTime() - 30 * DAY_MS).toISOString(),

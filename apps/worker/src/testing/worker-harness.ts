@@ -26,7 +26,6 @@ export const testSettings: WorkflowSettings = {
   attemptsPerRun: 500,
   deliveryHeartbeatTimeoutMs: 3_000,
   issuanceFactsWaitMs: 20_000,
-  promoLaunchCutoffAt: '2026-02-01T00:00:00.000Z',
   expireBatchSize: 2,
   expireMaxBatches: 10,
   backfillBatchSize: 50,
