@@ -51,24 +51,37 @@ describe('impact-sync read models', () => {
     expect((await countDeliveries(db.sequelize, { programKey: 'other' })).byKind.reward_redemption.pending).toBe(0);
   });
 
-  it('lists deliveries by kind and status, oldest first, a page at a time', async () => {
+  it('lists deliveries by kind and status, newest first by default (a fresh failure is on the first page), a page at a time', async () => {
     const retryingOrFailed = await listDeliveries(db.sequelize, { kind: 'reward_redemption', status: ['retrying', 'failed'] });
     expect(retryingOrFailed.map((d) => [d.businessId, d.status])).toEqual([
-      ['r-1', 'retrying'],
       ['r-2', 'failed'],
+      ['r-1', 'retrying'],
     ]);
-    const [firstPage] = await listDeliveries(db.sequelize, { limit: 1 });
-    const rest = await listDeliveries(db.sequelize, { afterId: firstPage!.id });
-    expect(rest.map((d) => d.id)).not.toContain(firstPage!.id);
-    expect(rest).toHaveLength(5);
+    const oldestFirst = await listDeliveries(db.sequelize, { kind: 'reward_redemption', status: ['retrying', 'failed'], order: 'oldest' });
+    expect(oldestFirst.map((d) => d.businessId)).toEqual(['r-1', 'r-2']);
+    for (const order of ['newest', 'oldest'] as const) {
+      const all = await listDeliveries(db.sequelize, { order });
+      const [firstPage] = await listDeliveries(db.sequelize, { limit: 1, order });
+      expect(firstPage!.id).toBe(all[0]!.id);
+      const rest = await listDeliveries(db.sequelize, { afterId: firstPage!.id, order });
+      expect(rest.map((d) => d.id)).toEqual(all.slice(1).map((d) => d.id));
+      expect(rest).toHaveLength(5);
+    }
     await expect(listDeliveries(db.sequelize, { status: 'bogus' as 'failed' })).rejects.toMatchObject({ code: 'input_invalid' });
+  });
+
+  it('filters deliveries by age: created at least / at most so many seconds ago', async () => {
+    await db.sequelize.query(`UPDATE impact_sync_deliveries SET created_at = now() - interval '2 hours' WHERE business_id = 'r-2'`);
+    expect((await listDeliveries(db.sequelize, { olderThanSeconds: 3600 })).map((d) => d.businessId)).toEqual(['r-2']);
+    expect((await listDeliveries(db.sequelize, { newerThanSeconds: 3600 })).map((d) => d.businessId)).not.toContain('r-2');
+    expect(await listDeliveries(db.sequelize, { newerThanSeconds: 3600 })).toHaveLength(5);
   });
 
   it('lists the deliveries of given business ids in one read (a page of rewards and their redemptions)', async () => {
     const some = await listDeliveries(db.sequelize, { kind: 'reward_redemption', businessId: ['r-3', 'r-1', 'r-404'] });
     expect(some.map((d) => [d.businessId, d.status, d.chosenImpactRewardId])).toEqual([
-      ['r-1', 'retrying', 'imp-1'],
       ['r-3', 'pending', 'imp-3'],
+      ['r-1', 'retrying', 'imp-1'],
     ]);
     expect((await listDeliveries(db.sequelize, { businessId: 'r-2' })).map((d) => d.status)).toEqual(['failed']);
     await expect(listDeliveries(db.sequelize, { businessId: [] })).rejects.toMatchObject({ code: 'input_invalid' });

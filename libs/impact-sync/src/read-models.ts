@@ -23,15 +23,25 @@ const listSchema = z.object({
   userId: z.string().min(1).optional(),
   /** The work's business ids (a reward id for a redemption): one read for a page of rewards. */
   businessId: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(1_000)]).optional(),
-  /** Keyset pagination: deliveries with a greater id than this one. */
+  /** Created at least this many seconds ago (work stuck for a while). */
+  olderThanSeconds: z.number().int().min(0).optional(),
+  /** Created at most this many seconds ago (what went wrong lately). */
+  newerThanSeconds: z.number().int().min(0).optional(),
+  /** Newest first (default: a fresh failure is on the first page), or oldest first. */
+  order: z.enum(['newest', 'oldest']).default('newest'),
+  /** Keyset pagination: the deliveries that come after this id in the listing order. */
   afterId: z.string().regex(/^\d{1,19}$/).optional(),
   limit: z.number().int().min(1).max(1_000).default(100),
 });
 export type ListDeliveriesFilter = z.input<typeof listSchema>;
 
-/** Deliveries by kind and status (and program, user, business ids), oldest first, a page at a time. */
+/**
+ * Deliveries by kind, status, age (and program, user, business ids), newest first unless asked
+ * otherwise, a page at a time (`afterId`: the last id of the previous page).
+ */
 export async function listDeliveries(sequelize: Sequelize, filter: ListDeliveriesFilter = {}): Promise<Delivery[]> {
   const f = parseInput(listSchema, filter, 'listDeliveries');
+  const newest = f.order === 'newest';
   const rows = await queryRows<DeliveryRow>(
     sequelize,
     undefined,
@@ -40,10 +50,22 @@ export async function listDeliveries(sequelize: Sequelize, filter: ListDeliverie
         AND ($2::text[] IS NULL OR status = ANY($2::text[]))
         AND ($3::text IS NULL OR program_key = $3)
         AND ($4::text IS NULL OR user_id = $4)
-        AND id > $5::bigint
+        AND ($5::bigint IS NULL OR ${newest ? 'id < $5::bigint' : 'id > $5::bigint'})
         AND ($7::text[] IS NULL OR business_id = ANY($7::text[]))
-      ORDER BY id LIMIT $6`,
-    [asList(f.kind), asList(f.status), f.programKey ?? null, f.userId ?? null, f.afterId ?? '0', f.limit, asList(f.businessId)],
+        AND ($8::int IS NULL OR created_at <= now() - make_interval(secs => $8::int))
+        AND ($9::int IS NULL OR created_at >= now() - make_interval(secs => $9::int))
+      ORDER BY id ${newest ? 'DESC' : 'ASC'} LIMIT $6`,
+    [
+      asList(f.kind),
+      asList(f.status),
+      f.programKey ?? null,
+      f.userId ?? null,
+      f.afterId ?? null,
+      f.limit,
+      asList(f.businessId),
+      f.olderThanSeconds ?? null,
+      f.newerThanSeconds ?? null,
+    ],
   );
   return rows.map(toDelivery);
 }

@@ -143,6 +143,18 @@ describe('admin: rewards and ops', () => {
     expect(failed.body.deliveries.map((d: { businessId: string }) => d.businessId)).toEqual(['4242']);
     const attempts = await api.get('/v1/admin/ops/deliveries/referral_sale/kilo-pass:stripe:in_ops/attempts', 'admin').expect(200);
     expect(attempts.body.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'retrying', errorCode: 'server_error', httpStatus: 503 })]);
+
+    // Newest first by default, so a fresh failure shows on the first page; oldest first on request.
+    const businessIds = async (query: string) =>
+      (await api.get(`/v1/admin/ops/deliveries?userId=u-ops${query}`, 'admin').expect(200)).body.deliveries.map((d: { businessId: string }) => d.businessId);
+    expect(await businessIds('')).toEqual(['4242', 'kilo-pass:stripe:in_ops', `${KILO_PASS_PROGRAM}:u-ops`]);
+    expect(await businessIds('&order=oldest')).toEqual([`${KILO_PASS_PROGRAM}:u-ops`, 'kilo-pass:stripe:in_ops', '4242']);
+    const firstPage = (await api.get('/v1/admin/ops/deliveries?userId=u-ops&limit=1', 'admin').expect(200)).body;
+    expect(await businessIds(`&afterId=${firstPage.nextAfterId}`)).toEqual(['kilo-pass:stripe:in_ops', `${KILO_PASS_PROGRAM}:u-ops`]);
+    // By age: stuck for an hour or more, or created within the last hour.
+    await sync.query(`UPDATE impact_sync_deliveries SET created_at = now() - interval '2 hours' WHERE business_id = 'kilo-pass:stripe:in_ops'`);
+    expect(await businessIds('&olderThanSeconds=3600')).toEqual(['kilo-pass:stripe:in_ops']);
+    expect(await businessIds('&newerThanSeconds=3600&kind=reward_redemption')).toEqual(['4242']);
   });
 
   it('lists referrals decided without a program, newest first, with their reasons and nothing else', async () => {

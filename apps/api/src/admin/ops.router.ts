@@ -87,7 +87,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
     method: 'get',
     path: '/v1/admin/ops/deliveries',
     operationId: 'listDeliveries',
-    summary: 'Impact deliveries by kind and status (and program, user), oldest first',
+    summary: 'Impact deliveries by kind, status and age (and program, user), newest first by default',
     tags,
     roles: ['admin'],
     query: listDeliveriesQuerySchema,

@@ -60,12 +60,18 @@ export const opsStateResponseSchema = z
   })
   .meta({ id: 'OpsState' });
 
+/** The largest age filter (ten years): bounded so the number fits PostgreSQL's int. */
+const AGE_FILTER_MAX_SECONDS = 10 * 365 * 24 * 3600;
+
 export const listDeliveriesQuerySchema = z.strictObject({
   kind: z.enum(deliveryKinds).optional(),
   status: z.enum(deliveryStatuses).optional(),
+  olderThanSeconds: z.coerce.number().int().min(0).max(AGE_FILTER_MAX_SECONDS).optional().meta({ description: 'Only deliveries created at least this many seconds ago (stuck work)' }),
+  newerThanSeconds: z.coerce.number().int().min(0).max(AGE_FILTER_MAX_SECONDS).optional().meta({ description: 'Only deliveries created at most this many seconds ago (recent problems)' }),
+  order: z.enum(['newest', 'oldest']).default('newest').meta({ description: 'Newest first by default: a fresh failure is on the first page' }),
   programKey: z.string().min(1).max(100).optional(),
   userId: externalIdSchema.optional(),
-  afterId: bigintIdSchema('delivery', { allowZero: true }).optional(),
+  afterId: bigintIdSchema('delivery', { allowZero: true }).optional().meta({ description: 'The nextAfterId of the previous page' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
