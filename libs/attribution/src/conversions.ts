@@ -41,6 +41,11 @@ export interface RecordConversionResult {
   readonly touch: Touch | null;
   /** True when this conversion had been recorded before with the same content: nothing was written. */
   readonly replayed: boolean;
+  /**
+   * Set when the user's referral for the product belongs to a RETIRED program: its referral
+   * touches did not compete (Kilo 69f), so an affiliate touch may have won instead.
+   */
+  readonly retiredProgramKey: string | null;
 }
 
 interface ConversionRow {
@@ -176,12 +181,18 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
     const conversion = toConversion(existing);
     const referral = conversion.referralId ? await referralOf(sequelize, t, conversion.product, conversion.userId) : null;
     const touch = conversion.winningTouchId ? await touchById(sequelize, t, conversion.winningTouchId) : null;
-    return { conversion, referral, touch, replayed: true };
+    const retired = await retiredPrograms(deps.programs, t, referral ? [referral.programKey] : []);
+    return { conversion, referral, touch, replayed: true, retiredProgramKey: referral?.programKey && retired.has(referral.programKey) ? referral.programKey : null };
   }
 
   const referral = await referralOf(sequelize, t, request.product, request.userId);
   const windowDays = request.windowDays ?? (await pinnedWindowDays(deps.programs, referral, t)) ?? deps.defaultWindowDays;
-  const touches = await touchesOfUser(sequelize, t, request.userId, request.product, { lock: true });
+  const allTouches = await touchesOfUser(sequelize, t, request.userId, request.product, { lock: true });
+  // Referral touches of a retired program, or of a user whose referral is in one, do not compete:
+  // they can neither be credited nor suppress an affiliate SALE (Kilo 69a, 69f).
+  const retired = await retiredPrograms(deps.programs, t, [referral?.programKey ?? null, ...allTouches.map((x) => (x.kind === 'referral' ? x.programKey : null))]);
+  const retiredProgramKey = referral?.programKey && retired.has(referral.programKey) ? referral.programKey : null;
+  const touches = allTouches.filter((x) => x.kind !== 'referral' || (retiredProgramKey === null && !(x.programKey !== null && retired.has(x.programKey))));
   const outcome = resolveAttribution(touches, request.conversionTime, { windowDays });
   const referralId = outcome.winner === 'referral' ? (referral?.id ?? null) : null;
 
@@ -227,7 +238,16 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
   const winnerId = outcome.touch?.id;
   const read = saleAttributed ? undefined : touches.find((x) => x.id === winnerId);
   const touch = winnerId === undefined ? null : (read ?? (await touchById(sequelize, t, winnerId)));
-  return { conversion: toConversion(row), referral: referralId ? referral : null, touch, replayed: false };
+  return { conversion: toConversion(row), referral: referralId ? referral : null, touch, replayed: false, retiredProgramKey };
+}
+
+/** Which of these program keys name a retired program (read in the recording transaction). */
+async function retiredPrograms(programs: ProgramStore, t: Transaction, keys: readonly (string | null)[]): Promise<Set<string>> {
+  const retired = new Set<string>();
+  for (const key of new Set(keys)) {
+    if (key !== null && (await programs.find(key, { transaction: t }))?.status === 'retired') retired.add(key);
+  }
+  return retired;
 }
 
 /** The attribution window of the program version pinned on a qualified referral. */

@@ -41,6 +41,7 @@ export {
   type ClaimBonusSlotResult,
   type IssuanceBonusItem,
 } from './bonus-slot';
+export { cancelProgramRewards, type CancelProgramRewardsInput } from './cancel-program-rewards';
 export { expireRewards, type ExpireRewardsInput, type ExpireRewardsResult } from './expire-rewards';
 export {
   adversePaymentKinds,

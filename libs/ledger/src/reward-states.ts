@@ -45,6 +45,8 @@ export type RewardOperation =
   | 'apply_to_issuance'
   | 'expire'
   | 'adverse_payment'
+  /** Its program was retired: pending -> canceled and earned -> canceled (the adverse-payment moves, another cause). */
+  | 'program_retired'
   | 'resolve_review_keep'
   | 'resolve_review_reverse';
 

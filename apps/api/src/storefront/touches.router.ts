@@ -17,6 +17,7 @@ export function touchRoutes(routes: ApiRoutes, services: ApiServices): void {
     roles: ['storefront'],
     body: captureTouchRequestSchema,
     idempotencyKey: true,
+    errors: [409],
     response: { status: 201, description: 'Captured (200 when the same touch was already captured this minute)', schema: captureTouchResponseSchema },
     async handler({ body }) {
       const { touch, replayed } = await services.attribution.captureTouch(body);

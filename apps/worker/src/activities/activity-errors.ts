@@ -36,6 +36,7 @@ export const NON_RETRYABLE_BY_CODE = {
   priority_conflict: true,
   reward_transition_illegal: true,
   delivery_not_requeueable: true,
+  program_retired: true,
   program_invalid: true,
   program_product_changed: true,
   transaction_must_have_two_entries: true,
