@@ -31,3 +31,5 @@ export {
 } from './issuance-events';
 export { queueParticipantRegistration } from './participant-registration';
 export { assertProgramNotRetired, retireProgram, type ProgramRetirement } from './program-retirement';
+export { applyFreePeriodAtRenewal, type RenewalAnswer, type RenewalDueEvent } from './renewal-events';
+export { queueScheduleRun } from './schedule-runs';
