@@ -68,10 +68,15 @@ describe('KiloClaw retirement end to end (issue 13 item 11, Kilo 69a-69g)', () =
     await api.post('/v1/touches', 'storefront', referralTouch('claw-anon-3', code())).expect(201);
 
     // The applied reward's Impact redemption is queued and retrying: the referee is no Advocate participant.
-    await eventually(async () => {
-      const shown = await api.get(`/v1/admin/rewards/${made.appliedRewardId}`, 'admin').expect(200);
-      expect(shown.body.reward.redemption).toMatchObject({ status: 'retrying', lastError: { code: 'participant_not_registered' } });
-    }, 30_000);
+    const retrying = await eventually(
+      async () => {
+        const shown = await api.get(`/v1/admin/rewards/${made.appliedRewardId}`, 'admin').expect(200);
+        return shown.body.reward.redemption?.status === 'retrying' ? shown.body.reward.redemption : undefined;
+      },
+      30_000,
+      'the redemption retrying',
+    );
+    expect(retrying).toMatchObject({ lastError: { code: 'participant_not_registered' } });
   }, 90_000);
 
   it('[69c] retiring (audited, idempotent) cancels the pending reward with the reason and lets the applied one stand', async () => {
@@ -96,6 +101,7 @@ describe('KiloClaw retirement end to end (issue 13 item 11, Kilo 69a-69g)', () =
   it('[69a] a retired program takes no new touch, referral code, referral or version: 409 program_retired, nothing written', async () => {
     const touch = await api.post('/v1/touches', 'storefront', referralTouch('claw-anon-4', code())).expect(409);
     expect(touch.body).toMatchObject({ error: { code: 'program_retired', details: [{ path: 'body.programKey' }] } });
+    expect(await api.services.attribution.listTouches({ anonymousId: id('claw-anon-4') })).toEqual([]);
     const codeAfter = await api.post('/v1/referral-codes', 'storefront', { programKey: KILOCLAW_PROGRAM, code: `${code()}X`, userId: id('claw-referrer-2') }).expect(409);
     expect(codeAfter.body.error.code).toBe('program_retired');
     const update = await api
