@@ -31,7 +31,7 @@ describe('KiloClaw retirement end to end (issue 13 item 11, Kilo 69a-69g)', () =
   const referralTouch = (anon: string, code: string) => ({ kind: 'referral', anonymousId: id(anon), product: 'kiloclaw', programKey: KILOCLAW_PROGRAM, referralCode: code });
 
   // Made before the retirement.
-  const made = { referrerRewardId: '', appliedRewardId: '', redemptionWorkflowId: '' };
+  const made = { referrerRewardId: '', appliedRewardId: '', redemptionWorkflowId: '', registrationWorkflowId: '' };
   const code = () => `CLAW${api.run}`.toUpperCase();
 
   it('[69a-69d] before retirement: a KiloClaw referral earns one free calendar month each side, and the referee\'s renewal moves one calendar month (day of month clamped)', async () => {
@@ -77,6 +77,19 @@ describe('KiloClaw retirement end to end (issue 13 item 11, Kilo 69a-69g)', () =
       'the redemption retrying',
     );
     expect(retrying).toMatchObject({ lastError: { code: 'participant_not_registered' } });
+
+    // The referrer's Advocate registration is queued and retrying too (Impact answers 503 for now).
+    api.fake!.faults.failNext('upsertParticipant', 503, { times: 10_000 });
+    const token = await api.post('/v1/widget-tokens', 'storefront', { programKey: KILOCLAW_PROGRAM, user: { id: id('claw-referrer'), email: `${id('claw-referrer')}@example.com` } }).expect(200);
+    made.registrationWorkflowId = token.body.registration.workflowId;
+    await eventually(
+      async () => {
+        const ops = await api.get(`/v1/admin/ops/deliveries?kind=participant_registration&userId=${id('claw-referrer')}`, 'admin').expect(200);
+        return ops.body.deliveries[0]?.status === 'retrying';
+      },
+      30_000,
+      'the registration retrying',
+    );
   }, 90_000);
 
   it('[69c] retiring (audited, idempotent) cancels the pending reward with the reason and lets the applied one stand', async () => {
@@ -114,12 +127,16 @@ describe('KiloClaw retirement end to end (issue 13 item 11, Kilo 69a-69g)', () =
     expect(signup.body.referral).toMatchObject({ status: 'no_program', programKey: null });
   }, 30_000);
 
-  it('[69b] its Impact Advocate configuration no longer resolves: no widget token, no participant registration', async () => {
-    const res = await api.post('/v1/widget-tokens', 'storefront', { programKey: KILOCLAW_PROGRAM, user: { id: id('claw-referrer'), email: `${id('claw-referrer')}@example.com` } }).expect(409);
+  it('[69b] its Impact Advocate configuration no longer resolves: no widget token, and the queued participant registration ends', async () => {
+    const res = await api.post('/v1/widget-tokens', 'storefront', { programKey: KILOCLAW_PROGRAM, user: { id: id('claw-referee-1'), email: `${id('claw-referee-1')}@example.com` } }).expect(409);
     expect(res.body).toMatchObject({ error: { code: 'program_retired', details: [{ path: 'body.programKey' }] } });
     expect(res.body.token).toBeUndefined();
-    expect(api.fake!.requests({ operation: 'upsertParticipant' })).toEqual([]);
-  });
+    // The registration queued before retirement ends instead of retrying; Impact never registered anyone for it.
+    const registration = await e2e.result<DeliveryResult>(made.registrationWorkflowId);
+    expect(registration).toMatchObject({ kind: 'participant_registration', status: 'failed', error: { code: 'program_retired' } });
+    api.fake!.faults.clear();
+    expect(api.fake!.participants()).toEqual([]);
+  }, 40_000);
 
   it('[69a, 69f] a payment of a referee referred before retirement rewards nobody (program_retired), and the affiliate SALE is reported, no longer suppressed', async () => {
     const res = await api.post('/v1/events/payment-succeeded', 'billing', clawPayment(id('claw-referee-2'), id('claw-in-2'), at(1))).expect(200);
