@@ -1,4 +1,4 @@
-import { type ProgramStore } from '@referrals/programs';
+import { type ProgramStore, retiredProgramKeys } from '@referrals/programs';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { AttributionError } from './attribution.errors';
 import { conversionKeySchema, parseInput, recordConversionSchema, type ConversionKey, type RecordConversionInput } from './attribution.schemas';
@@ -181,7 +181,7 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
     const conversion = toConversion(existing);
     const referral = conversion.referralId ? await referralOf(sequelize, t, conversion.product, conversion.userId) : null;
     const touch = conversion.winningTouchId ? await touchById(sequelize, t, conversion.winningTouchId) : null;
-    const retired = await retiredPrograms(deps.programs, t, referral ? [referral.programKey] : []);
+    const retired = await retiredProgramKeys(sequelize, t, referral?.programKey ? [referral.programKey] : []);
     return { conversion, referral, touch, replayed: true, retiredProgramKey: referral?.programKey && retired.has(referral.programKey) ? referral.programKey : null };
   }
 
@@ -190,7 +190,7 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
   const allTouches = await touchesOfUser(sequelize, t, request.userId, request.product, { lock: true });
   // Referral touches of a retired program, or of a user whose referral is in one, do not compete:
   // they can neither be credited nor suppress an affiliate SALE (Kilo 69a, 69f).
-  const retired = await retiredPrograms(deps.programs, t, [referral?.programKey ?? null, ...allTouches.map((x) => (x.kind === 'referral' ? x.programKey : null))]);
+  const retired = await retiredProgramKeys(sequelize, t, [referral?.programKey, ...allTouches.map((x) => (x.kind === 'referral' ? x.programKey : null))].filter((k): k is string => typeof k === 'string'));
   const retiredProgramKey = referral?.programKey && retired.has(referral.programKey) ? referral.programKey : null;
   const touches = allTouches.filter((x) => x.kind !== 'referral' || (retiredProgramKey === null && !(x.programKey !== null && retired.has(x.programKey))));
   const outcome = resolveAttribution(touches, request.conversionTime, { windowDays });
@@ -239,15 +239,6 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
   const read = saleAttributed ? undefined : touches.find((x) => x.id === winnerId);
   const touch = winnerId === undefined ? null : (read ?? (await touchById(sequelize, t, winnerId)));
   return { conversion: toConversion(row), referral: referralId ? referral : null, touch, replayed: false, retiredProgramKey };
-}
-
-/** Which of these program keys name a retired program (read in the recording transaction). */
-async function retiredPrograms(programs: ProgramStore, t: Transaction, keys: readonly (string | null)[]): Promise<Set<string>> {
-  const retired = new Set<string>();
-  for (const key of new Set(keys)) {
-    if (key !== null && (await programs.find(key, { transaction: t }))?.status === 'retired') retired.add(key);
-  }
-  return retired;
 }
 
 /** The attribution window of the program version pinned on a qualified referral. */

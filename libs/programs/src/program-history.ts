@@ -30,6 +30,15 @@ export async function isProgramRetired(sequelize: Sequelize, key: string): Promi
   return rows[0]?.status === 'retired';
 }
 
+/** Which of these keys name a retired program: one indexed query (attribution asks at every conversion). */
+export async function retiredProgramKeys(sequelize: Sequelize, transaction: Transaction | undefined, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await queryRows<{ key: string }>(sequelize, transaction, "SELECT key FROM programs WHERE key = ANY($1::text[]) AND status = 'retired'", [[...new Set(keys)]], {
+    direct: true,
+  });
+  return new Set(rows.map((r) => r.key));
+}
+
 /** The current version of a program; `program_not_found` when there is none. */
 export async function getProgram(sequelize: Sequelize, key: string): Promise<ProgramVersion> {
   const program = await findProgram(sequelize, key);
