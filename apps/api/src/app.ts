@@ -5,11 +5,13 @@ import { programRoutes } from './admin/programs.router';
 import { adminConsoleRouter } from './admin-console/admin-console.router';
 import { opsRoutes } from './admin/ops.router';
 import { rewardRoutes } from './admin/rewards.router';
+import { scheduleRoutes } from './admin/schedules.router';
 import { simulateRoutes } from './admin/simulate.router';
 import { ApiKeyring } from './auth/api-keys';
 import { issuanceRoutes } from './billing/issuances.router';
 import { lessonRoutes } from './billing/lessons.router';
 import { paymentRoutes } from './billing/payments.router';
+import { renewalRoutes } from './billing/renewals.router';
 import { healthRouter } from './health/health.router';
 import { type ReadinessCheck, type ReadinessDetail } from './health/readiness';
 import { outboxDetail } from './health/dependency-checks';
@@ -66,10 +68,12 @@ export function createApp(deps: AppDeps): Express {
       paymentRoutes,
       lessonRoutes,
       issuanceRoutes,
+      renewalRoutes,
       productRoutes,
       programRoutes,
       simulateRoutes,
       rewardRoutes,
+      scheduleRoutes,
       opsRoutes,
     ]) {
       add(routes, deps.services);

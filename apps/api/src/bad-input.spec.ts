@@ -19,6 +19,8 @@ describe('bad input and authorization (acceptance 8)', () => {
     'programs',
     'program_versions',
     'idempotency_keys',
+    'schedule_runs',
+    'outbox_messages',
   ];
   const rowCounts = async () => {
     const out: Record<string, number> = {};
@@ -49,7 +51,7 @@ describe('bad input and authorization (acceptance 8)', () => {
     { name: 'summary: product missing', method: 'get', path: '/v1/users/u1/summary', role: 'storefront', status: 400, path_: 'query.product' },
     { name: 'payment: a fractional amount of cents', method: 'post', path: '/v1/events/payment-succeeded', role: 'billing', body: paymentWith({ amount: { minor: 49.5, currency: 'USD' } }), status: 400, path_: 'body.amount.minor' },
     { name: 'payment: an unknown interval', method: 'post', path: '/v1/events/payment-succeeded', role: 'billing', body: paymentWith({ subscription: { tier: 'tier_49', interval: 'weekly', kind: 'personal', startedAt: now } }), status: 400, path_: 'body.subscription.interval' },
-    { name: 'payment: an unknown product', method: 'post', path: '/v1/events/payment-succeeded', role: 'billing', body: paymentWith({ product: 'kiloclaw' }), status: 400, path_: 'body.product', code: 'product_unknown' },
+    { name: 'payment: an unknown product', method: 'post', path: '/v1/events/payment-succeeded', role: 'billing', body: paymentWith({ product: 'kilo_boost' }), status: 400, path_: 'body.product', code: 'product_unknown' },
     { name: 'lesson: a price that is not a decimal', method: 'post', path: '/v1/events/lesson-completed', role: 'billing', body: { eventId: 'e1', product: 'tutoring', userId: '7', completedAt: now, lesson: { id: 'l', usdAmount: 'forty', durationMinutes: 50, sequence: 1, isTrial: false } }, status: 400, path_: 'body.lesson.usdAmount' },
     { name: 'adverse notice: an unknown kind', method: 'post', path: '/v1/events/adverse-payment', role: 'billing', body: { noticeId: 'n1', provider: 'stripe', sourcePaymentId: 'in_1', product: 'kilo_pass', kind: 'regret', occurredAt: now }, status: 400, path_: 'body.kind' },
     { name: 'issuance: a period that ends before it starts', method: 'post', path: '/v1/events/issuance-created', role: 'billing', body: { issuanceId: 'i1', subscriberId: 'u1', product: 'kilo_pass', issuanceCreatedAt: now, periodEndsAt: '2020-01-01T00:00:00Z', interval: 'month', subscriptionStatus: 'active', issuanceNumber: 1, firstTimeSubscriber: true, subscriberStartedAt: now }, status: 400, path_: 'body.periodEndsAt' },
@@ -62,6 +64,12 @@ describe('bad input and authorization (acceptance 8)', () => {
     { name: 'program update: no expectedVersion', method: 'put', path: '/v1/admin/programs/kilo-pass-referrals', role: 'admin', body: { document: examplePrograms.kiloPass, author: 'operator:t', changeNote: 'x' }, status: 400, path_: 'body.expectedVersion' },
     { name: 'simulate: neither a program nor a document', method: 'post', path: '/v1/admin/simulate', role: 'admin', body: { phase: 'reward', facts: {}, at: now }, status: 400, path_: 'body.programKey' },
     { name: 'rewards: an unknown state', method: 'get', path: '/v1/admin/rewards?status=lost', role: 'admin', status: 400, path_: 'query.status' },
+    { name: 'retire: no reason', method: 'post', path: '/v1/admin/programs/kilo-pass-referrals/retire', role: 'admin', body: { author: 'operator:t' }, status: 400, path_: 'body.reason' },
+    { name: 'retire: an unknown program', method: 'post', path: '/v1/admin/programs/no-such-program/retire', role: 'admin', body: { author: 'operator:t', reason: 'x' }, status: 404, path_: '', code: 'program_not_found' },
+    { name: 'renewal due: renewsAt is not an instant', method: 'post', path: '/v1/events/renewal-due', role: 'billing', body: { subscriptionId: 's1', userId: 'u1', product: 'kiloclaw', renewsAt: 'next month' }, status: 400, path_: 'body.renewsAt' },
+    { name: 'renewal due: an unknown product', method: 'post', path: '/v1/events/renewal-due', role: 'billing', body: { subscriptionId: 's1', userId: 'u1', product: 'kilo_boost', renewsAt: now }, status: 400, path_: 'body.product', code: 'product_unknown' },
+    { name: 'schedule run: an unknown schedule', method: 'post', path: '/v1/admin/schedules/drop-tables/run', role: 'admin', body: { requestedBy: 'operator:t' }, status: 400, path_: 'params.name' },
+    { name: 'schedule run: a run id that is not a UUID', method: 'get', path: '/v1/admin/schedule-runs/42', role: 'admin', status: 400, path_: 'params.runId' },
     { name: 'resolve: an unknown decision', method: 'post', path: '/v1/admin/rewards/1/resolve', role: 'admin', body: { decision: 'maybe', operator: 'a', reason: 'r' }, status: 400, path_: 'body.decision' },
     { name: 'resolve: a reward id that is not one', method: 'post', path: '/v1/admin/rewards/abc/resolve', role: 'admin', body: { decision: 'keep', operator: 'a', reason: 'r' }, status: 400, path_: 'params.rewardId' },
     { name: 'resolve: no such reward', method: 'post', path: '/v1/admin/rewards/999/resolve', role: 'admin', body: { decision: 'keep', operator: 'a', reason: 'r' }, status: 404, path_: '', code: 'reward_not_found' },
@@ -107,6 +115,9 @@ describe('bad input and authorization (acceptance 8)', () => {
     ['get', '/v1/admin/ops'],
     ['get', '/v1/admin/ops/deliveries'],
     ['get', '/v1/admin/ops/deliveries/reward_redemption/1/attempts'],
+    ['post', '/v1/admin/programs/kilo-pass-referrals/retire'],
+    ['post', '/v1/admin/schedules/expire-rewards/run'],
+    ['get', '/v1/admin/schedule-runs/00000000-0000-4000-8000-000000000000'],
   ];
 
   it.each(ADMIN_ENDPOINTS)('never lets a storefront key reach the admin endpoint %s %s (403)', async (method, path) => {

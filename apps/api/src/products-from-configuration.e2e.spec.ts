@@ -55,8 +55,8 @@ describe('a product declared only in the products file (kilo_boost), over HTTP',
 
   it('lists the configured product, its catalog with the host fact, and its tier prices to the admin', async () => {
     const res = await api.get('/v1/admin/products', 'admin').expect(200);
-    expect(res.body.products.map((p: { key: string }) => p.key)).toEqual(['kilo_pass', 'tutoring', 'kilo_boost']);
-    const boost = res.body.products[2];
+    expect(res.body.products.map((p: { key: string }) => p.key)).toEqual(['kilo_pass', 'tutoring', 'kiloclaw', 'kilo_boost']);
+    const boost = res.body.products[3];
     expect(boost).toMatchObject({ key: 'kilo_boost', currency: 'EUR', tiers: { boost_9: 900, boost_29: 2900 }, reportsSales: false, impact: null });
     expect(boost.catalog).toMatchObject({ kind: 'payments', events: ['payment.succeeded'] });
     expect(boost.catalog.facts['account.plan']).toMatchObject({ datatype: 'string', phases: ['eligibility'] });

@@ -20,8 +20,8 @@ describe('worker configuration: delivery heartbeat timeout', () => {
 });
 
 describe('worker configuration: Impact products', () => {
-  it('reads the Impact configuration of the products file\'s products by default (kilo_pass and tutoring)', () => {
-    expect(loadWorkerConfig(env()).IMPACT_PRODUCTS).toEqual(['kilo_pass', 'tutoring']);
+  it('reads the Impact configuration of the products file\'s products by default (kilo_pass, tutoring and kiloclaw)', () => {
+    expect(loadWorkerConfig(env()).IMPACT_PRODUCTS).toEqual(['kilo_pass', 'tutoring', 'kiloclaw']);
   });
 
   it('follows PRODUCTS_FILE: a product without Impact (impact: null) is not read; IMPACT_PRODUCTS still wins when set', () => {

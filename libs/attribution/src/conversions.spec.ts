@@ -50,6 +50,7 @@ describe('recordConversion', () => {
     const result = await h.attribution.recordConversion(input);
     expect(result).toEqual({
       replayed: false,
+      retiredProgramKey: null,
       referral,
       touch: expect.objectContaining({ kind: 'referral', referralCode: 'JANE10', userId }),
       conversion: expect.objectContaining({
@@ -166,7 +167,7 @@ describe('recordConversion', () => {
 
   describe('bad input: a typed error with a code and path, and nothing changes', () => {
     it.each([
-      ['an unknown product', { product: 'kiloclaw' }, 'product_unknown', { code: 'product_unknown', path: 'product' }],
+      ['an unknown product', { product: 'kilo_boost' }, 'product_unknown', { code: 'product_unknown', path: 'product' }],
       ['a malformed conversion time', { conversionTime: '05/01/2026' }, 'input_invalid', { code: 'time_invalid', path: 'conversionTime' }],
       ['a local time without offset', { conversionTime: '2026-01-05T10:00:00' }, 'input_invalid', { code: 'time_invalid', path: 'conversionTime' }],
       ['an oversized payment id', { sourceId: 'p'.repeat(201) }, 'input_invalid', { code: 'field_too_long', path: 'sourceId' }],

@@ -1,4 +1,4 @@
-import { type ProgramStore } from '@referrals/programs';
+import { type ProgramStore, retiredProgramKeys } from '@referrals/programs';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { AttributionError } from './attribution.errors';
 import { conversionKeySchema, parseInput, recordConversionSchema, type ConversionKey, type RecordConversionInput } from './attribution.schemas';
@@ -41,6 +41,11 @@ export interface RecordConversionResult {
   readonly touch: Touch | null;
   /** True when this conversion had been recorded before with the same content: nothing was written. */
   readonly replayed: boolean;
+  /**
+   * Set when the user's referral for the product belongs to a RETIRED program: its referral
+   * touches did not compete (Kilo 69f), so an affiliate touch may have won instead.
+   */
+  readonly retiredProgramKey: string | null;
 }
 
 interface ConversionRow {
@@ -176,12 +181,18 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
     const conversion = toConversion(existing);
     const referral = conversion.referralId ? await referralOf(sequelize, t, conversion.product, conversion.userId) : null;
     const touch = conversion.winningTouchId ? await touchById(sequelize, t, conversion.winningTouchId) : null;
-    return { conversion, referral, touch, replayed: true };
+    const retired = await retiredProgramKeys(sequelize, t, referral?.programKey ? [referral.programKey] : []);
+    return { conversion, referral, touch, replayed: true, retiredProgramKey: referral?.programKey && retired.has(referral.programKey) ? referral.programKey : null };
   }
 
   const referral = await referralOf(sequelize, t, request.product, request.userId);
   const windowDays = request.windowDays ?? (await pinnedWindowDays(deps.programs, referral, t)) ?? deps.defaultWindowDays;
-  const touches = await touchesOfUser(sequelize, t, request.userId, request.product, { lock: true });
+  const allTouches = await touchesOfUser(sequelize, t, request.userId, request.product, { lock: true });
+  // Referral touches of a retired program, or of a user whose referral is in one, do not compete:
+  // they can neither be credited nor suppress an affiliate SALE (Kilo 69a, 69f).
+  const retired = await retiredProgramKeys(sequelize, t, [referral?.programKey, ...allTouches.map((x) => (x.kind === 'referral' ? x.programKey : null))].filter((k): k is string => typeof k === 'string'));
+  const retiredProgramKey = referral?.programKey && retired.has(referral.programKey) ? referral.programKey : null;
+  const touches = allTouches.filter((x) => x.kind !== 'referral' || (retiredProgramKey === null && !(x.programKey !== null && retired.has(x.programKey))));
   const outcome = resolveAttribution(touches, request.conversionTime, { windowDays });
   const referralId = outcome.winner === 'referral' ? (referral?.id ?? null) : null;
 
@@ -227,7 +238,7 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
   const winnerId = outcome.touch?.id;
   const read = saleAttributed ? undefined : touches.find((x) => x.id === winnerId);
   const touch = winnerId === undefined ? null : (read ?? (await touchById(sequelize, t, winnerId)));
-  return { conversion: toConversion(row), referral: referralId ? referral : null, touch, replayed: false };
+  return { conversion: toConversion(row), referral: referralId ? referral : null, touch, replayed: false, retiredProgramKey };
 }
 
 /** The attribution window of the program version pinned on a qualified referral. */

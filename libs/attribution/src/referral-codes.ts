@@ -1,4 +1,4 @@
-import { type ProgramStore } from '@referrals/programs';
+import { programRetired, type ProgramStore } from '@referrals/programs';
 import { type Sequelize } from 'sequelize';
 import { AttributionError } from './attribution.errors';
 import {
@@ -56,7 +56,10 @@ export interface ReferralCodeDeps {
  */
 export async function registerReferralCode(deps: ReferralCodeDeps, input: RegisterReferralCodeInput): Promise<ReferralCode> {
   const { programKey, code, userId } = parseInput(registerReferralCodeSchema, input, 'registerReferralCode');
-  if (!(await deps.programs.find(programKey))) {
+  const program = await deps.programs.find(programKey);
+  // A retired program takes no new referral codes (Kilo 69a: no new participants).
+  if (program?.status === 'retired') throw programRetired(programKey, 'programKey');
+  if (!program) {
     throw new AttributionError('program_unknown', `no program has key "${programKey}"`, {
       issues: [
         { code: 'program_unknown', path: 'programKey', message: `no program has key "${programKey}"` },

@@ -206,7 +206,7 @@ describe('recordSignup', () => {
 
   describe('bad input: a typed error with a code, and nothing changes (not even touch association)', () => {
     it.each([
-      ['an unknown product', { product: 'kiloclaw' }, 'product_unknown', { code: 'product_unknown', path: 'product' }],
+      ['an unknown product', { product: 'kilo_boost' }, 'product_unknown', { code: 'product_unknown', path: 'product' }],
       ['a malformed signup time', { signedUpAt: '2026-01-05 10:00' }, 'input_invalid', { code: 'time_invalid', path: 'signedUpAt' }],
       ['an impossible signup time', { signedUpAt: new Date('nope') }, 'input_invalid', { code: 'time_invalid', path: 'signedUpAt' }],
       ['an oversized user id', { userId: 'u'.repeat(201) }, 'input_invalid', { code: 'field_too_long', path: 'userId' }],

@@ -75,8 +75,8 @@ describe('captureTouch', () => {
   });
 
   it('a touch whose product or program cannot be resolved is kept for diagnostics only', async () => {
-    const unknownProduct = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kiloclaw', referralCode: 'X' });
-    expect(unknownProduct.touch).toMatchObject({ status: 'product_unknown', accepted: false, product: 'kiloclaw' });
+    const unknownProduct = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kilo_boost', referralCode: 'X' });
+    expect(unknownProduct.touch).toMatchObject({ status: 'product_unknown', accepted: false, product: 'kilo_boost' });
     const unknownProgram = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kilo_pass', programKey: 'no-such-program', referralCode: 'X' });
     expect(unknownProgram.touch).toMatchObject({ status: 'program_unknown', accepted: false });
     // A program of another product does not resolve either.

@@ -1,4 +1,4 @@
-import { type ProgramStore } from '@referrals/programs';
+import { programRetired, type ProgramStore } from '@referrals/programs';
 import { type Sequelize, type Transaction } from 'sequelize';
 import {
   associateTouchesSchema,
@@ -138,6 +138,8 @@ export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchIn
   if (productKnown && touch.programKey !== undefined) {
     const program = await deps.programs.find(touch.programKey);
     programKnown = program !== null && program.product === touch.product;
+    // A retired program takes no new touches (Kilo 69a): refused, nothing stored.
+    if (programKnown && program?.status === 'retired') throw programRetired(touch.programKey, 'programKey');
   }
   const assessment = assessTouch({
     kind: touch.kind,

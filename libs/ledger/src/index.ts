@@ -29,6 +29,8 @@ export {
   type PostTransactionInput,
 } from './post-transactions';
 export { grantRewards, type GrantRewardsInput, type GrantRewardsResult, type RoleOutcome } from './grant-rewards';
+export { applyFreePeriodReward, type ApplyFreePeriodInput, type ApplyFreePeriodResult } from './apply-free-period';
+export { addCalendarMonths } from './calendar-months';
 export { applyRewardToIssuance, type ApplyRewardInput, type ApplyRewardResult } from './apply-reward';
 export {
   bonusLikeItemKinds,
@@ -51,6 +53,7 @@ export {
   type RecordIssuanceOutcomeInput,
   type RecordIssuanceReceivedInput,
 } from './issuance-outcomes';
+export { cancelProgramRewards, type CancelProgramRewardsInput } from './cancel-program-rewards';
 export { expireRewards, type ExpireRewardsInput, type ExpireRewardsResult } from './expire-rewards';
 export {
   adversePaymentKinds,

@@ -121,6 +121,7 @@ export async function findReward(sequelize: Sequelize, t: Transaction | undefine
 export type RewardSelection =
   | { by: 'ids'; ids: readonly string[] }
   | { by: 'source_conversion'; conversionId: string }
+  | { by: 'program'; programKey: string }
   | { by: 'due'; now: Date; limit: number };
 
 export interface TransitionRequest {
@@ -244,6 +245,8 @@ function selectionSql(selection: RewardSelection): { where: string; bind: unknow
       return { where: 'id = ANY($1::bigint[])', bind: [selection.ids] };
     case 'source_conversion':
       return { where: 'source_conversion_id = $1', bind: [selection.conversionId] };
+    case 'program':
+      return { where: 'program_key = $1', bind: [selection.programKey] };
     case 'due':
       // Spelled out so that the partial expiry index (pending rows with an expiry) is used.
       return { where: "status = 'pending' AND expires_at IS NOT NULL AND expires_at <= $1", bind: [selection.now] };

@@ -43,8 +43,12 @@ export type RewardOperation =
   | 'grant'
   | 'release'
   | 'apply_to_issuance'
+  /** pending -> applied as a free period (a renewal moved), the issuance application's move. */
+  | 'apply_free_period'
   | 'expire'
   | 'adverse_payment'
+  /** Its program was retired: pending -> canceled and earned -> canceled (the adverse-payment moves, another cause). */
+  | 'program_retired'
   | 'resolve_review_keep'
   | 'resolve_review_reverse';
 

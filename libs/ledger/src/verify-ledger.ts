@@ -301,9 +301,20 @@ const consumption: Check = async (sequelize, t) => {
        FROM ledger_rewards r
        LEFT JOIN ledger_issuance_items i ON i.reward_id = r.id AND i.issuance_id = r.consumed_by_issuance_id AND i.item_kind = 'referral_bonus'
        LEFT JOIN ledger_issuances s ON s.issuance_id = r.consumed_by_issuance_id
-      WHERE r.consumed_by_issuance_id IS NOT NULL
+      WHERE r.consumed_by_issuance_id IS NOT NULL AND r.kind IS DISTINCT FROM 'free_period'
         AND (i.id IS NULL OR s.issuance_id IS NULL OR s.beneficiary_id <> r.beneficiary_id OR s.product <> r.product
              OR r.earned_at > s.issued_at OR (r.expires_at IS NOT NULL AND r.applied_at >= r.expires_at))
+     UNION ALL
+     -- A free period is consumed by a renewal boundary (apply-free-period.ts), not by an issuance.
+     SELECT r.id, r.consumed_by_issuance_id,
+            CASE
+              WHEN r.consumed_by_issuance_id NOT LIKE 'renewal:%' THEN 'free period not consumed by a renewal'
+              WHEN r.earned_at > r.applied_at THEN 'applied before it was earned'
+              ELSE 'applied at or after its expiry'
+            END
+       FROM ledger_rewards r
+      WHERE r.kind = 'free_period' AND r.consumed_by_issuance_id IS NOT NULL
+        AND (r.consumed_by_issuance_id NOT LIKE 'renewal:%' OR r.earned_at > r.applied_at OR (r.expires_at IS NOT NULL AND r.applied_at >= r.expires_at))
      UNION ALL
      SELECT r.id, i.issuance_id, 'referral_bonus item on issuance ' || i.issuance_id || ' but the reward names ' ||
             coalesce(r.consumed_by_issuance_id, 'no issuance')

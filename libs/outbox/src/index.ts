@@ -13,3 +13,4 @@ export {
   type WorkflowCallOptions,
 } from './outbox-messages';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type WorkflowStarterClient } from './outbox-relay';
+export { finishScheduleRun, getScheduleRun, queueScheduleRun, type ScheduleRun } from './schedule-runs';

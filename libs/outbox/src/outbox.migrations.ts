@@ -32,5 +32,27 @@ const createOutbox = sqlMigration(
   `DROP TABLE outbox_messages;`,
 );
 
+/**
+ * Runs of scheduled jobs an operator asked for now: the row is written with the run's workflow start
+ * (an outbox row), and the workflow writes its result into it when it ends.
+ */
+const createScheduleRuns = sqlMigration(
+  '202612031310-create-schedule-runs',
+  `
+    CREATE TABLE schedule_runs (
+      id uuid PRIMARY KEY,
+      schedule text NOT NULL CHECK (length(schedule) BETWEEN 1 AND 100),
+      workflow_id text NOT NULL UNIQUE,
+      requested_by text NOT NULL CHECK (length(requested_by) BETWEEN 1 AND 200),
+      requested_at timestamptz NOT NULL,
+      status text NOT NULL CHECK (status IN ('queued', 'succeeded')),
+      result jsonb,
+      finished_at timestamptz,
+      CONSTRAINT schedule_runs_result_when_finished CHECK ((status = 'succeeded') = (finished_at IS NOT NULL AND result IS NOT NULL))
+    );
+  `,
+  `DROP TABLE schedule_runs;`,
+);
+
 /** Pass to `migrateUp(sequelize, [..., outboxMigrations])` (from `@referrals/db`). */
-export const outboxMigrations: MigrationSource = { owner: 'outbox', migrations: [createOutbox] };
+export const outboxMigrations: MigrationSource = { owner: 'outbox', migrations: [createOutbox, createScheduleRuns] };

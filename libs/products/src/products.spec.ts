@@ -52,15 +52,20 @@ describe('the committed products file (config/products.json)', () => {
 
   it('declares tutoring on the lessons catalog, without tiers and without SALE reports', () => {
     expect(products.get('tutoring')).toMatchObject({ catalog: { kind: 'lessons' }, tiers: {}, reportsSales: false });
-    expect(products.list().map((p) => p.key)).toEqual(['kilo_pass', 'tutoring']);
-    expect(products.impactProducts()).toEqual(['kilo_pass', 'tutoring']);
+    expect(products.list().map((p) => p.key)).toEqual(['kilo_pass', 'tutoring', 'kiloclaw']);
+    expect(products.impactProducts()).toEqual(['kilo_pass', 'tutoring', 'kiloclaw']);
+  });
+
+  it('declares KiloClaw (its referral program is retired) on the payments catalog with its monthly USD prices, reporting SALEs', () => {
+    expect(products.get('kiloclaw')).toMatchObject({ catalog: { kind: 'payments' }, currency: 'USD', tiers: { standard: 900, commit: 800 }, reportsSales: true, impact: 'kiloclaw' });
   });
 
   it('gives each product the catalog its example program validates against', () => {
-    expect(products.catalogs.products()).toEqual(['kilo_pass', 'tutoring']);
+    expect(products.catalogs.products()).toEqual(['kilo_pass', 'kiloclaw', 'tutoring']);
     expect(validateProgram(examplePrograms.kiloPass, products.catalogs.get('kilo_pass')!).problems).toEqual([]);
     expect(validateProgram(examplePrograms.challengeRewards, products.catalogs.get('tutoring')!).problems).toEqual([]);
-    expect(products.catalogs.get('kiloclaw')).toBeUndefined();
+    expect(validateProgram(examplePrograms.kiloClaw, products.catalogs.get('kiloclaw')!).problems).toEqual([]);
+    expect(products.catalogs.get('kilo_boost')).toBeUndefined();
     expect(products.catalogs.has('tutoring')).toBe(true);
   });
 

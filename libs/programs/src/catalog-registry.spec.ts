@@ -8,10 +8,10 @@ import { kiloPass, productCatalogs } from './testing/program-fixtures';
 describe('the catalog registry (the products registry\'s catalogs)', () => {
   it('knows the products of the products file, each on its catalog kind', () => {
     const registry = productCatalogs();
-    expect(registry.products()).toEqual(['kilo_pass', 'tutoring']);
+    expect(registry.products()).toEqual(['kilo_pass', 'kiloclaw', 'tutoring']);
     expect(registry.get('kilo_pass')).toMatchObject({ product: 'kilo_pass', events: ['payment.succeeded'] });
     expect(registry.get('tutoring')).toMatchObject({ product: 'tutoring', events: ['lesson.completed'] });
-    expect(registry.get('kiloclaw')).toBeUndefined();
+    expect(registry.get('kilo_boost')).toBeUndefined();
   });
 
   it('validates the programs of a product added only in a products file', () => {
@@ -26,10 +26,10 @@ describe('the catalog registry (the products registry\'s catalogs)', () => {
 
   it('checkProgram reports an unknown or missing product alone, at path "product"', () => {
     const registry = productCatalogs();
-    expect(checkProgram(registry, { ...kiloPass(), product: 'kiloclaw' })).toEqual({
+    expect(checkProgram(registry, { ...kiloPass(), product: 'kilo_boost' })).toEqual({
       ok: false,
       code: 'product_unknown',
-      problems: [{ code: 'product_unknown', path: 'product', message: '"kiloclaw" has no fact catalog; known products: kilo_pass, tutoring' }],
+      problems: [{ code: 'product_unknown', path: 'product', message: '"kilo_boost" has no fact catalog; known products: kilo_pass, kiloclaw, tutoring' }],
     });
     expect(checkProgram(registry, 'not a document')).toMatchObject({ ok: false, code: 'product_unknown' });
   });

@@ -4,6 +4,8 @@ export { createProgramStore, type PinnedProgram, type ProgramStore, type Program
 export { type CatalogRegistry } from './catalog-registry';
 export { checkProgram, type SaveCheck } from './validate-for-save';
 export { type SaveProgramResult } from './save-program';
+export { isProgramRetired, retiredProgramKeys } from './program-history';
+export { programRetired, type RetireProgramInput, type RetireProgramResult } from './retire-program';
 export { type ListProgramsFilter, type SaveProgramInput } from './programs.schemas';
 export { type ProgramVersion, type ProgramVersionSummary } from './program-rows';
 export {

@@ -12,16 +12,31 @@ import { type ListProgramsFilter, listProgramsSchema, parseInput, programKeySche
 import { queryRows } from '@referrals/sql';
 
 /** The current version of a program, or null when no program has this key. */
-export async function findProgram(sequelize: Sequelize, key: string): Promise<ProgramVersion | null> {
+export async function findProgram(sequelize: Sequelize, key: string, transaction?: Transaction): Promise<ProgramVersion | null> {
   const programKey = parseInput(programKeySchema, key, 'findProgram');
   const [row] = await queryRows<ProgramVersionRow>(
     sequelize,
-    undefined,
+    transaction,
     `SELECT ${VERSION_COLUMNS} FROM programs p JOIN program_versions v ON v.program_key = p.key AND v.version = p.current_version
      WHERE p.key = $1`,
     [programKey],
   );
   return row ? toProgramVersion(row) : null;
+}
+
+/** True when the program exists and is retired (what the worker asks before Impact work for it). */
+export async function isProgramRetired(sequelize: Sequelize, key: string): Promise<boolean> {
+  const rows = await queryRows<{ status: string }>(sequelize, undefined, 'SELECT status FROM programs WHERE key = $1', [key]);
+  return rows[0]?.status === 'retired';
+}
+
+/** Which of these keys name a retired program: one indexed query (attribution asks at every conversion). */
+export async function retiredProgramKeys(sequelize: Sequelize, transaction: Transaction | undefined, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await queryRows<{ key: string }>(sequelize, transaction, "SELECT key FROM programs WHERE key = ANY($1::text[]) AND status = 'retired'", [[...new Set(keys)]], {
+    direct: true,
+  });
+  return new Set(rows.map((r) => r.key));
 }
 
 /** The current version of a program; `program_not_found` when there is none. */

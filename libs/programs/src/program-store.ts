@@ -6,6 +6,7 @@ import { findProgram, getProgram, getProgramVersion, listPrograms, listProgramVe
 import { type ProgramVersion, type ProgramVersionSummary } from './program-rows';
 import { ProgramError } from './programs.errors';
 import { type ListProgramsFilter, type SaveProgramInput } from './programs.schemas';
+import { retireProgramInTransaction, type RetireProgramInput, type RetireProgramResult } from './retire-program';
 import { saveProgram, type SaveProgramResult } from './save-program';
 import { checkProgram, type SaveCheck } from './validate-for-save';
 
@@ -29,7 +30,13 @@ export interface ProgramStore {
   save(input: SaveProgramInput): Promise<SaveProgramResult>;
   /** The current version; `program_not_found` when there is none. */
   get(key: string): Promise<ProgramVersion>;
-  find(key: string): Promise<ProgramVersion | null>;
+  /** With `transaction`, reads in the caller's transaction. */
+  find(key: string, options?: { transaction?: Transaction }): Promise<ProgramVersion | null>;
+  /**
+   * Retires the program IN the caller's transaction (a new version with status `retired`; a
+   * retired program writes nothing and answers `replayed`). See retire-program.ts.
+   */
+  retire(input: RetireProgramInput, options: { transaction: Transaction }): Promise<RetireProgramResult>;
   getVersion(key: string, version: number): Promise<ProgramVersion>;
   listVersions(key: string): Promise<ProgramVersionSummary[]>;
   /** Current versions, in selection order (product, priority, key). */
@@ -82,7 +89,8 @@ export function createProgramStore(deps: ProgramStoreDeps): ProgramStore {
     check: (document) => checkProgram(catalogs, document),
     save: (input) => saveProgram({ sequelize, catalogs, clock }, input),
     get: (key) => getProgram(sequelize, key),
-    find: (key) => findProgram(sequelize, key),
+    find: (key, options = {}) => findProgram(sequelize, key, options.transaction),
+    retire: (input, options) => retireProgramInTransaction(sequelize, options.transaction, clock, input),
     getVersion: (key, version) => getProgramVersion(sequelize, key, version),
     listVersions: (key) => listProgramVersions(sequelize, key),
     list: (filter) => listPrograms(sequelize, filter),

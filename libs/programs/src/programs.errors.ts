@@ -47,6 +47,12 @@ export const programErrorCatalog = {
     retryable: false,
     meaning: 'a program keeps its product for life (its referral codes and referrals belong to it); create a program with a new key',
   },
+  program_retired: {
+    kind: 'conflict',
+    retryable: false,
+    meaning:
+      'the program is retired (Kilo rules 69a-69g): it takes no new version, touch, referral, referral code, conversion, reward or widget token; its records stay readable',
+  },
   stored_program_invalid: {
     kind: 'internal',
     retryable: false,

@@ -23,14 +23,14 @@ describe('programs migrations', () => {
   });
 
   it('migrate up, down with data in the tables, and up again', async () => {
-    expect(await migrateUp(db.sequelize, [programsMigrations])).toEqual(['programs/202611211200-create-programs']);
+    expect(await migrateUp(db.sequelize, [programsMigrations])).toEqual(['programs/202611211200-create-programs', 'programs/202612031300-programs-retired-status']);
     expect(await tables(db.sequelize)).toEqual(['program_versions', 'programs']);
     await createProgramStore({ sequelize: db.sequelize, catalogs: productCatalogs() }).save({ document: kiloPass(), author: AUTHOR, changeNote: 'Launch' });
-    expect(await migrateDown(db.sequelize, [programsMigrations], { to: 0 })).toEqual(['programs/202611211200-create-programs']);
+    expect(await migrateDown(db.sequelize, [programsMigrations], { to: 0 })).toEqual(['programs/202612031300-programs-retired-status', 'programs/202611211200-create-programs']);
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'programs_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, [programsMigrations])).toHaveLength(1);
+    expect(await migrateUp(db.sequelize, [programsMigrations])).toHaveLength(2);
   });
 
   it('the schema itself refuses a second active program at one priority, a product change, and deletes', async () => {

@@ -1,4 +1,4 @@
-import { type Migration, type MigrationSource } from '@referrals/sql';
+import { type Migration, type MigrationSource, sqlMigration } from '@referrals/sql';
 
 /**
  * The programs tables. They follow the migration contract of `@referrals/sql` (a domain lib may not
@@ -86,7 +86,28 @@ const createPrograms: Migration = {
   },
 };
 
+/**
+ * A program can be RETIRED (Kilo's KiloClaw program, rules 69a-69g): it stops for good, its
+ * records stay. Only the retire operation writes this status (it cancels the program's open
+ * rewards in the same transaction); a retired program takes no new version.
+ */
+const allowRetiredStatus = sqlMigration(
+  '202612031300-programs-retired-status',
+  `
+    ALTER TABLE programs DROP CONSTRAINT programs_status_check;
+    ALTER TABLE programs ADD CONSTRAINT programs_status_check CHECK (status IN ('draft', 'active', 'paused', 'archived', 'retired'));
+    ALTER TABLE program_versions DROP CONSTRAINT program_versions_status_check;
+    ALTER TABLE program_versions ADD CONSTRAINT program_versions_status_check CHECK (status IN ('draft', 'active', 'paused', 'archived', 'retired'));
+  `,
+  `
+    ALTER TABLE programs DROP CONSTRAINT programs_status_check;
+    ALTER TABLE programs ADD CONSTRAINT programs_status_check CHECK (status IN ('draft', 'active', 'paused', 'archived'));
+    ALTER TABLE program_versions DROP CONSTRAINT program_versions_status_check;
+    ALTER TABLE program_versions ADD CONSTRAINT program_versions_status_check CHECK (status IN ('draft', 'active', 'paused', 'archived'));
+  `,
+);
+
 export const programsMigrations: MigrationSource = {
   owner: 'programs',
-  migrations: [createPrograms],
+  migrations: [createPrograms, allowRetiredStatus],
 };

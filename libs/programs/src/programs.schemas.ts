@@ -1,4 +1,5 @@
 import { inputParser } from '@referrals/errors';
+import { PROGRAM_STATUSES } from '@referrals/rule-dsl';
 import { z } from 'zod';
 import { ProgramError } from './programs.errors';
 
@@ -29,7 +30,7 @@ export type SaveProgramInput = z.input<typeof saveProgramSchema>;
 export const listProgramsSchema = z
   .strictObject({
     product: z.string().min(1).max(64).optional(),
-    status: z.enum(['draft', 'active', 'paused', 'archived']).optional(),
+    status: z.enum(PROGRAM_STATUSES).optional(),
   })
   .default({});
 

@@ -80,7 +80,7 @@ describe('saveProgram', () => {
 
   it('a program whose product has no catalog is product_unknown and stores nothing', async () => {
     const before = await counts(db.sequelize);
-    const error = await failure(store.save({ document: kiloPass({ key: uniqueKey('x'), product: 'kiloclaw' }), author: AUTHOR, changeNote: 'x' }));
+    const error = await failure(store.save({ document: kiloPass({ key: uniqueKey('x'), product: 'kilo_boost' }), author: AUTHOR, changeNote: 'x' }));
     expect(error.code).toBe('product_unknown');
     expect(error.issues).toEqual([expect.objectContaining({ code: 'product_unknown', path: 'product' })]);
     expect(await counts(db.sequelize)).toEqual(before);

@@ -5,6 +5,7 @@ import { type ProgramVersion, type ProgramVersionRow, toProgramVersion, VERSION_
 import { ProgramError } from './programs.errors';
 import { parseInput, saveProgramSchema, type SaveProgramInput } from './programs.schemas';
 import { contentHash, pgErrorOf, queryRows } from '@referrals/sql';
+import { programRetired } from './retire-program';
 import { validateForSave } from './validate-for-save';
 
 export interface SaveProgramDeps {
@@ -22,6 +23,7 @@ interface ProgramRow {
   key: string;
   product: string;
   current_version: number;
+  status: string;
 }
 
 const ACTIVE_PRIORITY_INDEX = 'programs_one_active_per_product_priority';
@@ -84,7 +86,7 @@ async function saveInTransaction(deps: SaveProgramDeps, t: Transaction, save: Pl
   const [program] = await queryRows<ProgramRow>(
     sequelize,
     t,
-    'SELECT key, product, current_version FROM programs WHERE key = $1 FOR UPDATE',
+    'SELECT key, product, current_version, status FROM programs WHERE key = $1 FOR UPDATE',
     [document.key],
   );
   const currentVersion = program?.current_version ?? 0;
@@ -100,6 +102,13 @@ async function saveInTransaction(deps: SaveProgramDeps, t: Transaction, save: Pl
     if (current && retry && current.content_hash === save.hash && current.author === save.author && current.change_note === save.changeNote) {
       return { ...toProgramVersion(current), replayed: true };
     }
+  }
+  // Retirement is terminal, and only the retire operation (which cancels open rewards with it) retires.
+  if (program?.status === 'retired') throw programRetired(document.key, 'document.status');
+  if (document.status === 'retired') {
+    throw new ProgramError('input_invalid', 'a program is retired through the retire operation (POST /v1/admin/programs/{key}/retire), not by saving', {
+      issues: [{ code: 'field_invalid', path: 'document.status', message: 'must not be "retired": use the retire operation' }],
+    });
   }
   if (save.expectedVersion !== undefined && save.expectedVersion !== currentVersion) {
     throw new ProgramError(

@@ -14,6 +14,7 @@ export const decisionCodes = {
   not_attributed_to_referral: { meaning: 'attribution gave the conversion to an affiliate or to nobody', laterEventMayReward: true },
   no_referral: { meaning: 'a referral touch won, but the user has no referral for the product (no signup recorded)', laterEventMayReward: true },
   referral_not_qualified: { meaning: 'the referral was disqualified at signup (its reasons say why)', laterEventMayReward: false },
+  program_retired: { meaning: "the referral's program is retired: it rewards nothing new and its touches no longer win attribution", laterEventMayReward: false },
   not_first_qualifying_event: { meaning: 'first-qualifying-event-only program: another event of this referral was rewarded', laterEventMayReward: false },
 } as const;
 

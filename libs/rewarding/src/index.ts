@@ -31,3 +31,6 @@ export {
 } from './issuance-events';
 export { queueParticipantRegistration } from './participant-registration';
 export { requeueFailedDelivery, type RequeuedDelivery } from './delivery-requeue';
+export { assertProgramNotRetired, retireProgram, type ProgramRetirement } from './program-retirement';
+export { applyFreePeriodAtRenewal, type RenewalAnswer, type RenewalDueEvent } from './renewal-events';
+export { queueScheduleRun } from './schedule-runs';

@@ -1,5 +1,6 @@
 import { enqueueWork } from '@referrals/outbox';
 import { type RegisterParticipantInput, startOptions, workflowTypes } from '@referrals/workflows';
+import { assertProgramNotRetired } from './program-retirement';
 import { type RewardingDeps } from './record-qualifying-event';
 
 /**
@@ -8,6 +9,8 @@ import { type RewardingDeps } from './record-qualifying-event';
  * Temporal or Impact.
  */
 export async function queueParticipantRegistration(deps: RewardingDeps, input: RegisterParticipantInput): Promise<{ workflowId: string }> {
+  // A retired program registers no new Advocate participants (Kilo 69a).
+  await assertProgramNotRetired(deps, input.programKey, { path: 'programKey' });
   const options = startOptions.participantRegistration(input, deps.startOverrides);
   await deps.sequelize.transaction((t) => enqueueWork(deps.sequelize, t, [{ kind: 'start', workflowType: workflowTypes.participantRegistration, options }]));
   return { workflowId: options.workflowId };

@@ -179,6 +179,12 @@ async function decideReward(
   eventFacts: Record<string, unknown>,
 ): Promise<Decision> {
   const { conversion, referral } = recorded;
+  if (recorded.retiredProgramKey !== null) {
+    return {
+      ...nothing('program_retired', null, [`program "${recorded.retiredProgramKey}" is retired: its referrals reward nothing new; attribution: ${conversion.reason}`]),
+      programKey: recorded.retiredProgramKey,
+    };
+  }
   if (conversion.winner !== 'referral') return nothing('not_attributed_to_referral', null, [`attribution: ${conversion.reason}`]);
   if (!referral) return nothing('no_referral', null, ['a referral touch won, but the user has no referral for the product (no signup recorded)']);
   if (referral.status !== 'qualified' || referral.programKey === null || referral.programVersion === null || referral.referrerUserId === null) {

@@ -11,7 +11,8 @@ import { OPERATORS } from './operators';
  * JSON it came from: storing, versioning and diffing documents is lossless.
  */
 
-export const PROGRAM_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
+/** `retired` is terminal and written only by the programs lib's retire operation (Kilo rules 69a-69g). */
+export const PROGRAM_STATUSES = ['draft', 'active', 'paused', 'archived', 'retired'] as const;
 export const BENEFICIARIES = ['referrer', 'referee', 'both'] as const;
 export const INITIAL_REWARD_STATUSES = ['pending', 'earned'] as const;
 export const FREE_PERIOD_UNITS = ['day', 'week', 'month'] as const;

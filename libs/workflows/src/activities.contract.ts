@@ -148,7 +148,9 @@ export interface ConversionActivities {
 
 export interface MaintenanceActivities {
   /** Ledger `expireRewards`, one batch (one transaction). */
-  expireRewardBatch(input: { batchSize: number }): Promise<{ expired: number; hasMore: boolean }>;
+  expireRewardBatch(input: { batchSize: number }): Promise<{ expired: number; rewardIds: string[]; hasMore: boolean }>;
+  /** Writes an operator-requested run's result to `schedule_runs` (once; a replay changes nothing). */
+  recordScheduleRun(input: { runId: string; result: Record<string, unknown> }): Promise<void>;
   /** Applied rewards with no redemption delivery recorded, oldest first, at most `limit`. */
   findRewardsWithoutRedemption(input: { limit: number }): Promise<AppliedRewardView[]>;
 }

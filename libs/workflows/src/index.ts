@@ -70,7 +70,10 @@ export type {
   SaleAttribution,
 } from './contracts/conversion-report.contract';
 export {
+  MAX_LISTED_IDS,
   scheduleIds,
+  scheduleWorkflowTypes,
+  type ScheduleName,
   type BackfillRedemptionsInput,
   type BackfillRedemptionsResult,
   type BackfillRedemptionsWorkflow,

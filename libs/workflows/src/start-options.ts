@@ -1,5 +1,6 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import { type ReportConversionInput, type ReverseConversionInput } from './contracts/conversion-report.contract';
+import { type ScheduleName } from './contracts/schedules.contract';
 import { type IssuanceBonusInput, type IssuanceFacts, type UsageThresholdCrossed } from './contracts/issuance-bonus.contract';
 import { type RegisterParticipantInput } from './contracts/participant-registration.contract';
 import { type RedeemRewardInput } from './contracts/reward-redemption.contract';
@@ -115,6 +116,10 @@ export const startOptions = {
       },
       overrides,
     ),
+
+  /** An operator's run-now of a schedule: the schedule's own workflow, with the run id to record its result under. */
+  scheduleRun: (schedule: ScheduleName, runId: string, overrides: StartOverrides = {}) =>
+    options({ runId }, workflowIds.scheduleRun(schedule, runId), {}, { schedule, runId }, overrides),
 
   /** Plain start (facts in the input). */
   issuanceBonus: (input: IssuanceBonusInput, overrides: StartOverrides = {}) =>

@@ -9,4 +9,6 @@ export const workflowIds = {
   conversionReport: (conversionId: string) => `conversion-report-${conversionId}`,
   conversionReversal: (conversionId: string) => `conversion-reversal-${conversionId}`,
   stackCheck: (runId: string) => `stack-check-${runId}`,
+  /** An operator's run-now of a schedule (`schedule_runs.id`, a UUID). */
+  scheduleRun: (schedule: string, runId: string) => `schedule-run-${schedule}-${runId}`,
 } as const;

@@ -32,9 +32,10 @@ describe('dev stack: fake Impact unless credentials are set', () => {
 
     // What the worker reads (its IMPACT_PRODUCTS) and what the api reads (its products).
     const worker = impactConfigFromEnv(fake.env, (fake.env['IMPACT_PRODUCTS'] ?? '').split(','));
-    const api = impactConfigFromEnv(fake.env, ['kilo_pass', 'tutoring']);
+    // The api reads the products file's Impact products (config/products.json: kilo_pass, tutoring, kiloclaw).
+    const api = impactConfigFromEnv(fake.env, ['kilo_pass', 'tutoring', 'kiloclaw']);
     expect(Object.keys(worker.products).sort()).toEqual(['kilo_pass', 'kiloclaw']);
-    expect(Object.keys(api.products)).toEqual(['kilo_pass']);
+    expect(Object.keys(api.products).sort()).toEqual(['kilo_pass', 'kiloclaw']);
     expect(api.products['kilo_pass']).toMatchObject({ advocate: { programId: '51700', baseUrl: fake.url }, performance: { campaignId: '50755', baseUrl: fake.url } });
 
     const client = createImpactClient({ config: api, logger: pino({ level: 'silent' }) });

@@ -76,7 +76,8 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
           <label className="field">
             <span>Status</span>
             <select aria-label="Status" data-path="status" value={form.status} onChange={(e) => set({ status: e.target.value as ProgramForm['status'] })}>
-              {PROGRAM_STATUSES.map((s) => (
+              {/* `retired` is set only by the retire operation (it cancels open rewards); shown, not offered. */}
+              {PROGRAM_STATUSES.filter((s) => s !== 'retired' || form.status === 'retired').map((s) => (
                 <option key={s}>{s}</option>
               ))}
             </select>

@@ -29,7 +29,7 @@ describe('the editor model', () => {
   });
 
   it('offers the products the api lists, no other, and starts a new program on the first one', () => {
-    expect(productKeys()).toEqual(['kilo_pass', 'tutoring']);
+    expect(productKeys()).toEqual(['kilo_pass', 'tutoring', 'kiloclaw']);
     expect(catalogFor('kilo_boost')).toBeUndefined();
     expect(emptyProgram()).toMatchObject({ product: 'kilo_pass', trigger: 'payment.succeeded' });
   });

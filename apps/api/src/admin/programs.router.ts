@@ -1,4 +1,5 @@
 import { formatProgramDiff, type ProgramVersion } from '@referrals/programs';
+import { retireProgram } from '@referrals/rewarding';
 import { ApiError } from '../http/api-error';
 import { type ApiRoutes } from '../http/api-routes';
 import { rethrowAsApiError } from '../http/domain-errors';
@@ -15,6 +16,8 @@ import {
   programKeyParamsSchema,
   programVersionParamsSchema,
   programVersionSchema,
+  retireProgramRequestSchema,
+  retireProgramResponseSchema,
   saveProgramResponseSchema,
   updateProgramRequestSchema,
 } from './programs.schemas';
@@ -101,6 +104,33 @@ export function programRoutes(routes: ApiRoutes, services: ApiServices): void {
       const saved = await programs.save(body).catch(prefixDocumentPaths);
       const { replayed, ...version } = saved;
       return { body: { program: versionView(version), replayed } };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/admin/programs/{key}/retire',
+    operationId: 'retireProgram',
+    summary: 'Retire a program: nothing new for it, its open rewards canceled, its records kept (idempotent)',
+    description:
+      'One transaction: a `retired` version becomes current and every pending or earned reward of the program is canceled with the reason in its audit trail; applied rewards stand. ' +
+      'From then on the program takes no touch, referral code, referral, conversion credit, reward or widget token (409 `program_retired`), its referral touches no longer suppress affiliate SALEs, ' +
+      'and its queued Impact redemptions end. Retiring it again writes nothing (`replayed`).',
+    tags,
+    roles: ['admin'],
+    params: programKeyParamsSchema,
+    body: retireProgramRequestSchema,
+    errors: [404],
+    response: { status: 200, description: 'The retirement', schema: retireProgramResponseSchema },
+    async handler({ params, body }) {
+      const retired = await retireProgram(services.rewarding, { key: params.key, author: body.author, reason: body.reason });
+      return {
+        body: {
+          program: versionView(retired.program),
+          canceledRewards: retired.canceledRewards.map((r) => ({ id: r.id, role: r.role, beneficiaryId: r.beneficiaryId, status: r.status, kind: r.kind, amountMinor: r.amountMinor, unit: r.unit })),
+          replayed: retired.replayed,
+        },
+      };
     },
   });
 

@@ -73,3 +73,19 @@ export const checkProgramResponseSchema = z
     problems: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })),
   })
   .meta({ id: 'ProgramCheck' });
+
+export const retireProgramRequestSchema = z
+  .strictObject({
+    author: z.string().trim().min(1).max(200).meta({ description: 'Who retires it (`operator:jane`): the retiring version\'s author' }),
+    reason: z.string().trim().min(1).max(2000).meta({ description: 'Why: the retiring version\'s change note and every canceled reward\'s audit reason' }),
+  })
+  .meta({ id: 'RetireProgramRequest' });
+export const retireProgramResponseSchema = z
+  .object({
+    program: programVersionSchema,
+    canceledRewards: z
+      .array(z.object({ id: z.string(), role: z.enum(['referrer', 'referee']), beneficiaryId: z.string(), status: z.string(), kind: z.string().nullable(), amountMinor: z.int().nullable(), unit: z.string().nullable() }))
+      .meta({ description: 'The pending and earned rewards this retirement canceled (applied ones stand)' }),
+    replayed: z.boolean().meta({ description: 'The program was retired already: nothing was written' }),
+  })
+  .meta({ id: 'ProgramRetirement' });

@@ -41,6 +41,7 @@ export const HTTP_STATUS_BY_CODE = {
   impact_reward_already_chosen: 409,
   delivery_not_requeueable: 409,
   delivery_not_restartable: 409,
+  program_retired: 409,
   // A well-formed request that the rules refuse.
   program_invalid: 422,
   program_product_changed: 422,

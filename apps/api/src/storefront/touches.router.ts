@@ -17,6 +17,7 @@ export function touchRoutes(routes: ApiRoutes, services: ApiServices): void {
     roles: ['storefront'],
     body: captureTouchRequestSchema,
     idempotencyKey: true,
+    errors: [409],
     response: {
       status: 201,
       description: 'Captured',

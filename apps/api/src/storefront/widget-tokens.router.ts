@@ -1,3 +1,4 @@
+import { programRetired } from '@referrals/programs';
 import { queueParticipantRegistration } from '@referrals/rewarding';
 import { ApiError } from '../http/api-error';
 import { type ApiRoutes } from '../http/api-routes';
@@ -26,10 +27,12 @@ export function widgetTokenRoutes(routes: ApiRoutes, services: ApiServices): voi
     tags: ['storefront'],
     roles: ['storefront'],
     body: widgetTokenRequestSchema,
-    errors: [404, 503],
+    errors: [404, 409, 503],
     response: { status: 200, description: 'The token and the widget to open with it', schema: widgetTokenResponseSchema },
     async handler({ body, req, res }) {
       const program = await services.programs.get(body.programKey);
+      // A retired program's Advocate configuration is never resolved again: no token (Kilo 69b).
+      if (program.status === 'retired') throw programRetired(program.key, 'programKey');
       const product = services.products.get(program.product);
       if (!product) throw new ApiError(503, 'impact_product_not_configured', `product "${program.product}" is not configured in this api`);
       const advocate = services.impact.forProduct(product.product).advocate;

@@ -15,6 +15,10 @@ export interface WorkerE2eOptions {
   workerEnv?: Record<string, string>;
   /** Per-request timeout of the worker's Impact client. */
   impactTimeoutMs?: number;
+  /** Products whose Impact the worker reaches on the fake (default: kilo_pass). */
+  impactProducts?: readonly string[];
+  /** The api's server clock (touches, signups and idempotency at a pinned time); the worker keeps the real one. */
+  clock?: () => Date;
 }
 
 export interface WorkerE2e {
@@ -39,7 +43,8 @@ export interface WorkerE2e {
  * file's own task queue, with the Kilo Pass program created through the admin api.
  */
 export function useWorkerE2e(options: WorkerE2eOptions = {}): WorkerE2e {
-  const api = useApiHarness({ fakeImpact: true });
+  const api = useApiHarness({ fakeImpact: true, ...(options.clock ? { clock: options.clock } : {}) });
+  const impactProducts = options.impactProducts ?? ['kilo_pass'];
   let worker: WorkerProcess | undefined;
   let env: Record<string, string> = {};
   const outputs: string[] = [];
@@ -73,11 +78,11 @@ export function useWorkerE2e(options: WorkerE2eOptions = {}): WorkerE2e {
       TEMPORAL_NAMESPACE: process.env['TEMPORAL_NAMESPACE'] ?? 'default',
       TEMPORAL_TASK_QUEUE: api.taskQueue,
       SCHEDULES_ENABLED: 'false',
-      IMPACT_PRODUCTS: 'kilo_pass',
+      IMPACT_PRODUCTS: impactProducts.join(','),
       DELIVERY_RETRY_INITIAL_INTERVAL_MS: '100',
       DELIVERY_RETRY_MAX_INTERVAL_MS: '500',
       IMPACT_POLL_INTERVAL_MS: '50',
-      ...impactConfigToEnv(api.fake!.clientConfig({ only: ['kilo_pass'], timeoutMs: options.impactTimeoutMs ?? 2_000 })),
+      ...impactConfigToEnv(api.fake!.clientConfig({ only: impactProducts, timeoutMs: options.impactTimeoutMs ?? 2_000 })),
       ...options.workerEnv,
     };
     await startWorker();

@@ -279,7 +279,7 @@ describe('createActivities', () => {
       });
       const first = await activities.expireRewardBatch({ batchSize: 100 });
       expect(first.expired).toBeGreaterThanOrEqual(2);
-      expect(await activities.expireRewardBatch({ batchSize: 100 })).toEqual({ expired: 0, hasMore: false });
+      expect(await activities.expireRewardBatch({ batchSize: 100 })).toEqual({ expired: 0, rewardIds: [], hasMore: false });
     });
 
     it('finds applied rewards without a redemption delivery, and no longer once it is opened', async () => {

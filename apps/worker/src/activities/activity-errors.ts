@@ -38,6 +38,7 @@ export const NON_RETRYABLE_BY_CODE = {
   reward_transition_illegal: true,
   delivery_not_requeueable: true,
   delivery_not_restartable: true,
+  program_retired: true,
   program_invalid: true,
   program_product_changed: true,
   transaction_must_have_two_entries: true,

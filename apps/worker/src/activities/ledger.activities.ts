@@ -1,4 +1,5 @@
 import { findWorkWithoutDelivery } from '@referrals/impact-sync';
+import { finishScheduleRun } from '@referrals/outbox';
 import {
   applyRewardToIssuance,
   claimIssuanceBonusSlot,
@@ -75,8 +76,10 @@ export function createLedgerActivities(deps: ActivityDeps): IssuanceBonusActivit
     expireRewardBatch: ({ batchSize }) =>
       withBusinessErrors(async () => {
         const result = await expireRewards(sequelize, { now: deps.clock(), batchSize });
-        return { expired: result.expired.length, hasMore: result.hasMore };
+        return { expired: result.expired.length, rewardIds: result.expired.map((r) => r.id), hasMore: result.hasMore };
       }),
+
+    recordScheduleRun: (input) => withBusinessErrors(() => finishScheduleRun(sequelize, input)),
 
     findRewardsWithoutRedemption: ({ limit }) =>
       withBusinessErrors(async () => {

@@ -10,6 +10,7 @@ import {
   recordChosenImpactReward,
 } from '@referrals/impact-sync';
 import { getRewardHistory } from '@referrals/ledger';
+import { isProgramRetired } from '@referrals/programs';
 import { type RedemptionActivities } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
 import { deliveryActivityBody } from './heartbeats';
@@ -60,6 +61,10 @@ export function createRedemptionActivities(deps: ActivityDeps): RedemptionActivi
 
   async function redeemOnce(deps: ActivityDeps, rewardId: string, chosenBefore: string | null, requestId: string): Promise<AttemptEnd> {
     const { reward } = await getRewardHistory(sequelize, rewardId);
+    // A retired program's queued redemptions end instead of retrying (Kilo 69e); the reward stands.
+    if (await isProgramRetired(sequelize, reward.programKey)) {
+      return { outcome: 'failed', error: { code: 'program_retired', message: `program "${reward.programKey}" is retired: its rewards are not redeemed in Impact`, httpStatus: null } };
+    }
     if (reward.status === 'review_required') {
       return { outcome: 'retrying', error: { code: 'reward_under_review', message: `reward ${rewardId} is under review after an adverse payment`, httpStatus: null } };
     }

@@ -1,5 +1,6 @@
 import { isAttributionError } from '@referrals/attribution';
 import { deliveryBusinessIds, deliveryKeys, deliveryRequestId, isTerminalDeliveryStatus, recordParticipantRegistration } from '@referrals/impact-sync';
+import { isProgramRetired } from '@referrals/programs';
 import { type DeliveryFailure, type RegisterParticipantInput, type RegistrationActivities } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
 import { deliveryActivityBody } from './heartbeats';
@@ -32,6 +33,11 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
         const current = await deliveryToAttempt(sequelize, 'participant_registration', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
         const requestId = deliveryRequestId(workflowKey(registration.programKey, registration.userId), attempt);
+        // A retired program registers no new Advocate participant (Kilo 69a, 69b): a queued registration ends.
+        if (await isProgramRetired(sequelize, registration.programKey)) {
+          const error = { code: 'program_retired', message: `program "${registration.programKey}" is retired: no new Advocate participant`, httpStatus: null };
+          return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, { outcome: 'failed', error });
+        }
         const { advocate } = impact.forProduct(registration.product);
         const outcome = await advocate.upsertParticipant(registration.participant, { requestId, signal: activityCancellationSignal() });
         let end: AttemptEnd;

@@ -2,10 +2,14 @@
 export interface ExpireRewardsInput {
   batchSize?: number;
   maxBatches?: number;
+  /** Set when an operator asked for this run (`schedule_runs`): the workflow records its result there. */
+  runId?: string;
 }
 
 export interface ExpireRewardsResult {
   expired: number;
+  /** The ids of the rewards this run expired (the first MAX_LISTED_IDS). */
+  expiredRewardIds: string[];
   batches: number;
   /** True when the run stopped at maxBatches with due rewards left (the next run continues). */
   hasMore: boolean;
@@ -15,6 +19,8 @@ export interface ExpireRewardsResult {
 export interface BackfillRedemptionsInput {
   /** Redemption workflows this run starts at most (default from the worker's settings). */
   limit?: number;
+  /** Set when an operator asked for this run (`schedule_runs`): the workflow records its result there. */
+  runId?: string;
 }
 
 export interface BackfillRedemptionsResult {
@@ -33,3 +39,14 @@ export const scheduleIds = {
   expireRewards: 'expire-rewards',
   backfillRedemptions: 'backfill-redemptions',
 } as const;
+
+export type ScheduleName = (typeof scheduleIds)[keyof typeof scheduleIds];
+
+/** The workflow type each schedule starts (an operator's run-now starts the same one). */
+export const scheduleWorkflowTypes = {
+  'expire-rewards': 'expireRewards',
+  'backfill-redemptions': 'backfillRedemptions',
+} as const satisfies Record<ScheduleName, string>;
+
+/** How many ids a run's result lists at most (the counts are always complete). */
+export const MAX_LISTED_IDS = 1000;

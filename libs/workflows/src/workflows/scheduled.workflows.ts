@@ -3,6 +3,7 @@ import {
   type BackfillRedemptionsResult,
   type ExpireRewardsInput,
   type ExpireRewardsResult,
+  MAX_LISTED_IDS,
 } from '../contracts/schedules.contract';
 import { ledger, loadWorkflowSettings } from './activity-proxies';
 import { startRedemption } from './start-redemption';
@@ -16,11 +17,19 @@ export async function expireRewards(input: ExpireRewardsInput = {}): Promise<Exp
   const batchSize = input.batchSize ?? settings.expireBatchSize;
   const maxBatches = input.maxBatches ?? settings.expireMaxBatches;
   let expired = 0;
+  const expiredRewardIds: string[] = [];
   for (let batches = 1; ; batches++) {
     const batch = await ledger.expireRewardBatch({ batchSize });
     expired += batch.expired;
-    if (!batch.hasMore || batches >= maxBatches) return { expired, batches, hasMore: batch.hasMore };
+    expiredRewardIds.push(...batch.rewardIds.slice(0, Math.max(0, MAX_LISTED_IDS - expiredRewardIds.length)));
+    if (!batch.hasMore || batches >= maxBatches) return recorded(input.runId, { expired, expiredRewardIds, batches, hasMore: batch.hasMore });
   }
+}
+
+/** An operator-requested run (`runId`) writes its result to PostgreSQL before returning it. */
+async function recorded<R extends ExpireRewardsResult | BackfillRedemptionsResult>(runId: string | undefined, result: R): Promise<R> {
+  if (runId !== undefined) await ledger.recordScheduleRun({ runId, result: { ...result } });
+  return result;
 }
 
 /**
@@ -34,9 +43,9 @@ export async function backfillRedemptions(input: BackfillRedemptionsInput = {}):
   const outcomes = await Promise.all(
     rewards.map((r) => startRedemption({ rewardId: r.rewardId, programKey: r.programKey, beneficiaryId: r.beneficiaryId })),
   );
-  return {
+  return recorded(input.runId, {
     rewardIds: rewards.map((r) => r.rewardId),
     started: outcomes.filter((o) => o === 'started').length,
     alreadyStarted: outcomes.filter((o) => o === 'already_started').length,
-  };
+  });
 }
