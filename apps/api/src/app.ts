@@ -3,6 +3,7 @@ import { type Logger } from 'pino';
 import { productRoutes } from './admin/products.router';
 import { programRoutes } from './admin/programs.router';
 import { adminConsoleRouter } from './admin-console/admin-console.router';
+import { conversionRoutes } from './admin/conversions.router';
 import { opsRoutes } from './admin/ops.router';
 import { rewardRoutes } from './admin/rewards.router';
 import { simulateRoutes } from './admin/simulate.router';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
       programRoutes,
       simulateRoutes,
       rewardRoutes,
+      conversionRoutes,
       opsRoutes,
     ]) {
       add(routes, deps.services);

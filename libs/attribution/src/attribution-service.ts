@@ -17,6 +17,23 @@ import {
   type RegisterReferralCodeInput,
 } from './attribution.schemas';
 import { type Conversion, findConversion, type JoinTransaction, recordConversion, type RecordConversionResult } from './conversions';
+import {
+  type ConversionOutcome,
+  type ConversionOutcomeListItem,
+  conversionOutcomeOf,
+  listConversionOutcomes,
+  type ListConversionOutcomesFilter,
+  recordConversionOutcome,
+  type RecordConversionOutcomeInput,
+} from './conversion-outcomes';
+import {
+  type EarlierSubscription,
+  listSubscriptionPayments,
+  type ListSubscriptionPaymentsFilter,
+  recordSubscriptionPayment,
+  type RecordSubscriptionPaymentInput,
+  type SubscriptionPayment,
+} from './subscription-history';
 import { normalizeEmail as defaultNormalizeEmail, recordAccountDeletion } from './email-tombstones';
 import { type EligibilityFactsProvider } from './program-selection';
 import { type ReferralCode, registerReferralCode, setReferrerBlocked } from './referral-codes';
@@ -68,6 +85,13 @@ export interface Attribution {
   /** With `transaction`: joins the caller's transaction (the caller restarts it on a serialization failure). */
   recordConversion(input: RecordConversionInput, options?: JoinTransaction): Promise<RecordConversionResult>;
   findConversion(key: ConversionKey, options?: JoinTransaction): Promise<Conversion | null>;
+  /** Records a subscription payment in the caller's transaction; answers whether an earlier subscription exists (Kilo rule 99). */
+  recordSubscriptionPayment(input: RecordSubscriptionPaymentInput, options: Required<JoinTransaction>): Promise<{ earlierSubscription: EarlierSubscription | null }>;
+  listSubscriptionPayments(filter: ListSubscriptionPaymentsFilter): Promise<SubscriptionPayment[]>;
+  /** Records what a conversion decided (code, reasons), in the caller's transaction; the first recording stands. */
+  recordConversionOutcome(input: RecordConversionOutcomeInput, options: Required<JoinTransaction>): Promise<ConversionOutcome>;
+  conversionOutcome(conversionId: string, options?: JoinTransaction): Promise<ConversionOutcome | null>;
+  listConversionOutcomes(filter?: ListConversionOutcomesFilter): Promise<ConversionOutcomeListItem[]>;
 }
 
 export interface ReferralCodeRegistryDeps {
@@ -124,5 +148,10 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     evaluateReferralReward: (input) => evaluateReferralReward(base, input),
     recordConversion: (input, options) => recordConversion({ ...base, defaultWindowDays: windowDays }, input, options),
     findConversion: (key, options) => findConversion(sequelize, key, options),
+    recordSubscriptionPayment: (input, options) => recordSubscriptionPayment(sequelize, options.transaction, input, clock()),
+    listSubscriptionPayments: (filter) => listSubscriptionPayments(sequelize, filter),
+    recordConversionOutcome: (input, options) => recordConversionOutcome(sequelize, options.transaction, input, clock()),
+    conversionOutcome: (conversionId, options) => conversionOutcomeOf(sequelize, conversionId, options?.transaction),
+    listConversionOutcomes: (filter) => listConversionOutcomes(sequelize, filter),
   };
 }

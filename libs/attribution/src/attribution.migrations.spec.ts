@@ -43,19 +43,25 @@ describe('attribution migrations', () => {
       'attribution/202611211210-create-attribution-touches',
       'attribution/202611211220-create-attribution-referrals',
       'attribution/202611211230-create-attribution-conversions',
+      'attribution/202612031200-create-attribution-subscription-payments',
+      'attribution/202612031210-create-attribution-conversion-outcomes',
     ]);
     expect(await tables(db.sequelize)).toEqual([
+      'attribution_conversion_outcomes',
       'attribution_conversions',
       'attribution_deleted_accounts',
       'attribution_referral_codes',
       'attribution_referrals',
       'attribution_signups',
+      'attribution_subscription_payments',
       'attribution_touches',
     ]);
   });
 
   it('go down step by step with data in every table, and up again', async () => {
     await fill(db.sequelize);
+    expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031210-create-attribution-conversion-outcomes']);
+    expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031200-create-attribution-subscription-payments']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202611211230-create-attribution-conversions']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202611211220-create-attribution-referrals']);
     expect(await tables(db.sequelize)).toEqual(['attribution_touches']);
@@ -63,7 +69,7 @@ describe('attribution migrations', () => {
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'attribution_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(4);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(6);
     await fill(db.sequelize);
   });
 });

@@ -42,8 +42,10 @@ describe('ledger migrations', () => {
       'ledger/202611211000-create-ledger-books',
       'ledger/202611211010-create-ledger-rewards',
       'ledger/202612030010-index-ledger-rewards-by-referral',
+      'ledger/202612031220-add-ledger-rewards-source-tier',
     ]);
     expect(await tables(db.sequelize)).toHaveLength(10);
+    expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202612031220-add-ledger-rewards-source-tier']);
     expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202612030010-index-ledger-rewards-by-referral']);
     expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202611211010-create-ledger-rewards']);
     expect(await tables(db.sequelize)).toEqual(['ledger_accounts', 'ledger_entries', 'ledger_transactions']);
@@ -51,12 +53,12 @@ describe('ledger migrations', () => {
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'ledger_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, [ledgerMigrations])).toHaveLength(3);
+    expect(await migrateUp(db.sequelize, [ledgerMigrations])).toHaveLength(4);
   });
 
   it('down works with data in the tables', async () => {
     await grantRewards(db.sequelize, grantInput());
-    expect(await migrateDown(db.sequelize, [ledgerMigrations], { to: 0 })).toHaveLength(3);
+    expect(await migrateDown(db.sequelize, [ledgerMigrations], { to: 0 })).toHaveLength(4);
     expect(await tables(db.sequelize)).toEqual([]);
     await migrateUp(db.sequelize, [ledgerMigrations]);
   });

@@ -17,7 +17,9 @@ export {
   type RecordedQualifyingEvent,
   type RewardingDeps,
 } from './record-qualifying-event';
-export { referralRecord, rewardRecord, type ReferralRecord, type RewardRecord } from './records';
+export { conversionOutcomeRecord, referralRecord, rewardRecord, type ConversionOutcomeRecord, type ReferralRecord, type RewardRecord } from './records';
+export { attributionReasonText, readConversion, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
+export { eligibilityReasons, type EligibilityReason } from './eligibility-reasons';
 export { hostFacts, referralFacts, setFact } from './referral-facts';
 export { isRewardingError, RewardingError, rewardingErrorCatalog, rewardingErrorCodes, type RewardingErrorCode, type RewardingIssue } from './rewarding.errors';
 export { majorToMinor, roleOutcomes } from './role-outcomes';

@@ -25,6 +25,11 @@ export interface PaymentSucceededEvent {
     readonly startedAt: string;
     /** Optional: must equal the product's price table when given. */
     readonly monthlyPrice?: Money | undefined;
+    /**
+     * The host states the user had another subscription of the product before this one (one the
+     * engine never saw, e.g. from before it was deployed). The engine's own history counts too.
+     */
+    readonly hadEarlierSubscription?: boolean | undefined;
   };
   readonly promoCode?: string | undefined;
   readonly facts?: Record<string, unknown> | undefined;

@@ -21,6 +21,10 @@ export const paymentSucceededRequestSchema = z
       interval: z.enum(['monthly', 'yearly']),
       kind: z.enum(['personal', 'team']),
       startedAt: instantSchema,
+      hadEarlierSubscription: z
+        .boolean()
+        .optional()
+        .meta({ description: 'The host states the user had another subscription of the product before this one (current or canceled, monthly or annual) that the engine may not have seen: the user is then not an eligible referee (Kilo rules 99, 100). The engine also decides this from every payment it has recorded.' }),
       monthlyPrice: moneySchema.optional().meta({ description: 'The tier\'s monthly list price, as the host knows it: must equal the product\'s price table (422 monthly_price_mismatch otherwise); the table is what rewards are computed from' }),
     }),
     promoCode: z.string().max(100).optional(),

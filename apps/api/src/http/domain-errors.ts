@@ -24,6 +24,7 @@ export const HTTP_STATUS_BY_CODE = {
   // Nothing has this id or key.
   referral_not_found: 404,
   reward_not_found: 404,
+  conversion_not_found: 404,
   delivery_not_found: 404,
   program_not_found: 404,
   program_version_not_found: 404,

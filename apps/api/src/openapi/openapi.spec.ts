@@ -34,6 +34,7 @@ describe('OpenAPI document and docs page', () => {
         'GET /v1/admin/rewards admin',
         'GET /v1/admin/rewards/{rewardId} admin',
         'POST /v1/admin/rewards/{rewardId}/resolve admin',
+        'GET /v1/admin/conversions/{conversionId} admin',
         'GET /v1/admin/ops admin',
         'GET /v1/admin/ops/deliveries admin',
         'GET /v1/admin/ops/deliveries/{kind}/{businessId}/attempts admin',

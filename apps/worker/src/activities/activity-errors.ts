@@ -21,6 +21,7 @@ export const NON_RETRYABLE_BY_CODE = {
   program_unknown: true,
   referral_not_found: true,
   reward_not_found: true,
+  conversion_not_found: true,
   delivery_not_found: true,
   program_not_found: true,
   program_version_not_found: true,
