@@ -1,4 +1,7 @@
 import { verifyLedger } from '@referrals/ledger';
+import { outboxMessagesOf } from '@referrals/outbox';
+import { workflowIds } from '@referrals/workflows';
+import { QueryTypes } from 'sequelize';
 import { useApiHarness } from './testing/api-harness';
 import { createKiloPassProgram, kiloPayment, referKiloPass } from './testing/kilo-pass-fixtures';
 
@@ -191,5 +194,49 @@ describe('Kilo Pass records over HTTP (issue 13, items 5, 6, 10, 14)', () => {
     expect(missing.body.error).toMatchObject({ code: 'conversion_not_found' });
     const malformed = await api.get('/v1/admin/conversions/no-provider-separator', 'admin').expect(400);
     expect(malformed.body.error.details).toEqual([expect.objectContaining({ path: 'params.conversionId' })]);
+  });
+
+  it('[69, 173] a payment marked as a test rewards nobody and queues no Impact SALE report', async () => {
+    const { referee } = await referKiloPass(api, 'testpay');
+    const res = await pay(kiloPayment(referee, `in_testpay_${api.run}`, { origin: 'test' }));
+    expect(res.body.decision).toMatchObject({ code: 'not_customer_payment', reasons: ['test_payment'] });
+    expect(res.body.rewards).toEqual([]);
+    expect(res.body.workflows).toEqual([]);
+    expect(await outboxMessagesOf(api.db.sequelize, workflowIds.conversionReport(`stripe:in_testpay_${api.run}`))).toEqual([]);
+    expect((await summary(referee)).referral).toMatchObject({ conversionState: 'not_rewarded', conversionReasons: ['test_payment'] });
+  });
+
+  it('[69, 173] an operator marks an admin-created payment eligible before billing sends it (audited): it rewards and queues its SALE report; a recorded conversion cannot be marked', async () => {
+    const { referee } = await referKiloPass(api, 'marked');
+    const conversionId = `stripe:in_marked_${api.run}`;
+    const mark = await api.post(`/v1/admin/conversions/${conversionId}/eligibility`, 'admin', { operator: 'alice@example.com', reason: 'SUP-42 comped by support' }).expect(200);
+    expect(mark.body).toMatchObject({ conversionId, operator: 'alice@example.com', reason: 'SUP-42 comped by support', replayed: false });
+    // The first mark stands.
+    const again = await api.post(`/v1/admin/conversions/${conversionId}/eligibility`, 'admin', { operator: 'bob@example.com', reason: 'other' }).expect(200);
+    expect(again.body).toMatchObject({ operator: 'alice@example.com', markedAt: mark.body.markedAt, replayed: true });
+
+    const res = await pay(kiloPayment(referee, `in_marked_${api.run}`, { origin: 'admin_created' }));
+    expect(res.body.decision).toMatchObject({ code: 'rewarded', reasons: [] });
+    expect(res.body.decision.explanation[0]).toContain('marked eligible by alice@example.com');
+    expect(res.body.rewards.map((r: { status: string }) => r.status)).toEqual(['pending', 'pending']);
+    expect(res.body.workflows).toEqual([{ type: 'reportConversion', workflowId: workflowIds.conversionReport(conversionId) }]);
+
+    const late = await api.post(`/v1/admin/conversions/stripe:in_testpay_${api.run}/eligibility`, 'admin', { operator: 'alice@example.com', reason: 'too late' }).expect(409);
+    expect(late.body.error.code).toBe('conversion_already_recorded');
+  });
+
+  it('[173] facts the product\'s catalog does not declare are refused with a 400 naming them, and nothing is written', async () => {
+    const { referee } = await referKiloPass(api, 'facts');
+    const rows = async () =>
+      (await api.db.sequelize.query<{ n: string }>('SELECT (SELECT count(*) FROM attribution_conversions) + (SELECT count(*) FROM attribution_subscription_payments) AS n', { type: QueryTypes.SELECT }))[0]?.n;
+    const before = await rows();
+    const res = await api
+      .post('/v1/events/payment-succeeded', 'billing', kiloPayment(referee, `in_facts_${api.run}`, { facts: { referee: { country: 'US', favourite_colour: 'blue' }, coupon: 'X' } }))
+      .expect(400);
+    expect(res.body.error.code).toBe('fact_undeclared');
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['body.facts.referee.favourite_colour', 'body.facts.coupon']);
+    expect(await rows()).toEqual(before);
+    // Declared facts are accepted.
+    await pay(kiloPayment(referee, `in_facts_ok_${api.run}`, { facts: { referee: { country: 'US' } } }));
   });
 });

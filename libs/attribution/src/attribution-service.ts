@@ -34,6 +34,7 @@ import {
   type RecordSubscriptionPaymentInput,
   type SubscriptionPayment,
 } from './subscription-history';
+import { type EligibilityMark, eligibilityMarkOf, markConversionEligible, type MarkConversionEligibleInput } from './eligibility-marks';
 import { normalizeEmail as defaultNormalizeEmail, recordAccountDeletion } from './email-tombstones';
 import { type EligibilityFactsProvider } from './program-selection';
 import { type ReferralCode, registerReferralCode, setReferrerBlocked } from './referral-codes';
@@ -92,6 +93,9 @@ export interface Attribution {
   recordConversionOutcome(input: RecordConversionOutcomeInput, options: Required<JoinTransaction>): Promise<ConversionOutcome>;
   conversionOutcome(conversionId: string, options?: JoinTransaction): Promise<ConversionOutcome | null>;
   listConversionOutcomes(filter?: ListConversionOutcomesFilter): Promise<ConversionOutcomeListItem[]>;
+  /** An operator marks a not-yet-recorded conversion eligible (Kilo rules 69, 173); audited, the first mark stands. */
+  markConversionEligible(input: MarkConversionEligibleInput): Promise<{ mark: EligibilityMark; replayed: boolean }>;
+  eligibilityMark(key: ConversionKey, options?: JoinTransaction): Promise<EligibilityMark | null>;
 }
 
 export interface ReferralCodeRegistryDeps {
@@ -153,5 +157,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     recordConversionOutcome: (input, options) => recordConversionOutcome(sequelize, options.transaction, input, clock()),
     conversionOutcome: (conversionId, options) => conversionOutcomeOf(sequelize, conversionId, options?.transaction),
     listConversionOutcomes: (filter) => listConversionOutcomes(sequelize, filter),
+    markConversionEligible: (input) => markConversionEligible({ sequelize, clock }, input),
+    eligibilityMark: (key, options) => eligibilityMarkOf(sequelize, key, options?.transaction),
   };
 }

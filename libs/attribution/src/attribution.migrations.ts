@@ -265,7 +265,29 @@ const createConversionOutcomes = sqlMigration(
   'DROP TABLE attribution_conversion_outcomes;',
 );
 
+/**
+ * Kilo rules 69, 173: a test, admin-created or manually adjusted payment rewards nobody and is not
+ * reported to Impact, unless an operator marked its conversion eligible first. The mark is the
+ * audit record (who, why, when); it never changes.
+ */
+const createEligibilityMarks = sqlMigration(
+  '202612031230-create-attribution-conversion-eligibility-marks',
+  `
+  CREATE TABLE attribution_conversion_eligibility_marks (
+    provider text NOT NULL CHECK (provider ~ '^[a-z0-9][a-z0-9_.-]{0,63}$'),
+    source_payment_id text NOT NULL CHECK (length(source_payment_id) BETWEEN 1 AND 200),
+    operator text NOT NULL CHECK (length(operator) BETWEEN 1 AND 200),
+    reason text NOT NULL CHECK (length(reason) BETWEEN 1 AND 1000),
+    marked_at timestamptz NOT NULL,
+    PRIMARY KEY (provider, source_payment_id)
+  );
+  CREATE TRIGGER attribution_conversion_eligibility_marks_immutable BEFORE UPDATE OR DELETE ON attribution_conversion_eligibility_marks
+    FOR EACH ROW EXECUTE FUNCTION attribution_refuse_change();
+  `,
+  'DROP TABLE attribution_conversion_eligibility_marks;',
+);
+
 export const attributionMigrations: MigrationSource = {
   owner: 'attribution',
-  migrations: [createTouches, createReferrals, createConversions, createSubscriptionPayments, createConversionOutcomes],
+  migrations: [createTouches, createReferrals, createConversions, createSubscriptionPayments, createConversionOutcomes, createEligibilityMarks],
 };

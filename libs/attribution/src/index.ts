@@ -50,6 +50,7 @@ export {
   type ListConversionOutcomesFilter,
   type RecordConversionOutcomeInput,
 } from './conversion-outcomes';
+export { type EligibilityMark, type MarkConversionEligibleInput } from './eligibility-marks';
 export {
   subscriptionKeyOf,
   type EarlierSubscription,

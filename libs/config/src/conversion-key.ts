@@ -14,3 +14,10 @@ export interface ConversionKey {
 
 /** `stripe:in_123`: the ledger's conversion id, the SALE's business id. */
 export const conversionKeyString = (key: ConversionKey): string => `${key.provider}:${key.sourceId}`;
+
+/** The inverse of conversionKeyString (a provider key has no colon), or null when `id` has no provider part. */
+export function parseConversionKey(id: string): ConversionKey | null {
+  const at = id.indexOf(':');
+  if (at <= 0 || at === id.length - 1) return null;
+  return { provider: id.slice(0, at), sourceId: id.slice(at + 1) };
+}

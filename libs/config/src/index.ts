@@ -10,4 +10,4 @@ export {
   postgresUrlVar,
 } from './env';
 export { PRODUCT_KEY_PATTERN, PRODUCT_KEY_RULE, productKeySchema } from './product-key';
-export { conversionKeyString, type ConversionKey } from './conversion-key';
+export { conversionKeyString, parseConversionKey, type ConversionKey } from './conversion-key';

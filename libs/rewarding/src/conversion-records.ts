@@ -1,5 +1,6 @@
 import { type AttributionReason, type Attribution } from '@referrals/attribution';
 import { listRewards, type Reward } from '@referrals/ledger';
+import { parseConversionKey } from '@referrals/config';
 import { type Sequelize } from 'sequelize';
 import { conversionOutcomeRecord, type ConversionOutcomeRecord } from './records';
 import { RewardingError } from './rewarding.errors';
@@ -42,19 +43,13 @@ export interface ReadConversionDeps {
   readonly attribution: Pick<Attribution, 'findConversion' | 'conversionOutcome'>;
 }
 
-/** Splits `stripe:in_123` at its first colon (a provider key has none). */
-function keyOf(conversionId: string): { provider: string; sourceId: string } | null {
-  const at = conversionId.indexOf(':');
-  if (at <= 0 || at === conversionId.length - 1) return null;
-  return { provider: conversionId.slice(0, at), sourceId: conversionId.slice(at + 1) };
-}
 
 /**
  * A conversion by its id (`{provider}:{sourceId}`, the id a reward names as its source), with the
  * rewards it granted or recorded as not granted. `conversion_not_found` when nothing has that id.
  */
 export async function readConversion(deps: ReadConversionDeps, conversionId: string): Promise<{ conversion: ConversionRecord; rewards: Reward[] }> {
-  const key = keyOf(conversionId);
+  const key = parseConversionKey(conversionId);
   const found = key ? await deps.attribution.findConversion(key) : null;
   if (!found) throw new RewardingError('conversion_not_found', `no conversion has id ${conversionId}`, { details: { conversionId } });
   const [outcome, rewards] = await Promise.all([deps.attribution.conversionOutcome(found.id), listRewards(deps.sequelize, { sourceConversionId: conversionId, limit: 10 })]);

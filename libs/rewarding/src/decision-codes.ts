@@ -15,6 +15,10 @@ export const decisionCodes = {
   no_referral: { meaning: 'a referral touch won, but the user has no referral for the product (no signup recorded)', laterEventMayReward: true },
   referral_not_qualified: { meaning: 'the referral was disqualified at signup (its reasons say why)', laterEventMayReward: false },
   not_first_qualifying_event: { meaning: 'first-qualifying-event-only program: another event of this referral was rewarded', laterEventMayReward: false },
+  not_customer_payment: {
+    meaning: 'a test, admin-created or manually adjusted payment that no operator marked eligible: nobody is rewarded and no SALE is reported (Kilo rules 69, 173)',
+    laterEventMayReward: true,
+  },
   earlier_subscription: {
     meaning: 'the referee had another subscription of the product before this one (recorded by the engine, or stated by the host): not an eligible referee (Kilo rules 99, 100)',
     laterEventMayReward: false,

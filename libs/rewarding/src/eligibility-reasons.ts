@@ -1,6 +1,7 @@
 import { type RecordConversionResult } from '@referrals/attribution';
 import { type ConditionTrace, type RewardEvaluation } from '@referrals/rule-dsl';
 import { type DecisionCode } from './decision-codes';
+import { type PaymentOrigin } from './qualifying-events';
 import { type RewardRecord } from './records';
 
 /**
@@ -22,6 +23,9 @@ export const eligibilityReasons = {
   no_referral: 'a referral touch won, but the user has no referral (no signup recorded)',
   referrer_cap_reached: 'the referrer already holds the maximum number of rewards; the referee was still rewarded [111]',
   adverse_notice_before_grant: 'an adverse notice (refund, chargeback, fraud) for the payment came before the grant [160]',
+  test_payment: 'the host marked the payment as a test [69, 173]',
+  admin_created_payment: 'the host marked the payment as created by an admin [69, 173]',
+  manual_adjustment: 'the host marked the payment as a manual adjustment [69, 173]',
   condition_not_met: "another condition of the program's reward rule did not hold (the decision's explanation says which)",
 } as const;
 
@@ -72,6 +76,11 @@ export function reasonsOfRewards(rewards: readonly RewardRecord[]): string[] {
       r.status === 'cap_limited' ? ['referrer_cap_reached'] : r.status === 'disqualified' ? ['adverse_notice_before_grant'] : [],
     ),
   );
+}
+
+/** The reason of a payment the host marked as not made by a customer. */
+export function reasonOfOrigin(origin: Exclude<PaymentOrigin, 'customer'>): EligibilityReason {
+  return origin === 'test' ? 'test_payment' : origin === 'admin_created' ? 'admin_created_payment' : 'manual_adjustment';
 }
 
 /** Decision codes whose reason is the code itself (no finer reason exists). */

@@ -1,9 +1,11 @@
 // The public API of @referrals/rewarding.
-export { conversionKeyString, type ConversionKey } from '@referrals/config';
+export { conversionKeyString, parseConversionKey, type ConversionKey } from '@referrals/config';
 export { DECISION_CODES, decisionCodes, type DecisionCode } from './decision-codes';
 export { currencyOf, DEFAULT_MAX_REWARD_MINOR, type RewardingProduct, type RewardingProducts } from './products';
 export {
   LESSON_EVENTS_PROVIDER,
+  PAYMENT_ORIGINS,
+  type PaymentOrigin,
   type LessonCompletedEvent,
   type Money,
   type PaymentSucceededEvent,

@@ -9,10 +9,11 @@ import { type SaleAttribution, startOptions, type StartOverrides, workflowTypes 
 import { type Sequelize, type Transaction } from 'sequelize';
 import { conversionKeyString, type ConversionKey } from '@referrals/config';
 import { type DecisionCode } from './decision-codes';
-import { fallbackReasons, reasonsOfAttribution, reasonsOfEvaluation, reasonsOfRewards } from './eligibility-reasons';
+import { checkDeclaredFacts } from './declared-facts';
+import { fallbackReasons, reasonOfOrigin, reasonsOfAttribution, reasonsOfEvaluation, reasonsOfRewards } from './eligibility-reasons';
 import { checkPaymentMoney, checkRewardMaximum } from './money-checks';
 import { type RewardingProduct, type RewardingProducts } from './products';
-import { LESSON_EVENTS_PROVIDER, type QualifyingEvent } from './qualifying-events';
+import { LESSON_EVENTS_PROVIDER, type PaymentOrigin, type QualifyingEvent } from './qualifying-events';
 import { referralFacts } from './referral-facts';
 import { referralRecord, type ReferralRecord, rewardRecord, type RewardRecord } from './records';
 import { RewardingError } from './rewarding.errors';
@@ -108,6 +109,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
   const conversionId = conversionKeyString(key);
   const { type: _type, ...request } = event;
   const requestHash = hashRequestBody(request);
+  checkDeclaredFacts(deps.programs.catalogs.get(event.product), event.facts, event.product);
   const facts = event.type === 'payment.succeeded' ? checkPaymentMoney(event, product) : lessonFacts(event);
 
   const scope = `event:${event.type}`;
@@ -134,9 +136,15 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       { transaction: t },
     );
     const history = event.type === 'payment.succeeded' ? await recordSubscriptionHistory(deps, t, event) : null;
-    const { rewards, booked, ...decision } = await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null);
+    const origin = await originCheck(deps, t, event, key);
+    const decided =
+      origin.held !== null
+        ? nothing('not_customer_payment', recorded.referral, [`the host marked the payment ${origin.held}; no operator marked the conversion eligible`], [reasonOfOrigin(origin.held)])
+        : await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null);
+    const { rewards, booked, ...decision } = { ...decided, explanation: [...origin.explanation, ...decided.explanation] };
     const outcome = await recordOutcome(deps, t, recorded, decision, rewards);
-    const works = event.type === 'payment.succeeded' && product.reportsSales && isSale(event) ? await saleReportWork(deps, t, event, recorded, conversionId, product) : [];
+    const reportsSale = event.type === 'payment.succeeded' && product.reportsSales && isSale(event) && origin.held === null;
+    const works = reportsSale ? await saleReportWork(deps, t, event, recorded, conversionId, product) : [];
     const queued = await enqueueWork(deps.sequelize, t, works);
     const { conversion, referral } = recorded;
     const winningTouch = conversion.winningTouchId && conversion.winningTouchKind ? { id: conversion.winningTouchId, kind: conversion.winningTouchKind } : null;
@@ -224,6 +232,24 @@ function recordOutcome(deps: RewardingDeps, t: Transaction, recorded: RecordConv
     { conversionId: recorded.conversion.id, referralId: referral?.id ?? null, decisionCode: decision.code, rewarded, reasons: decision.reasons },
     { transaction: t },
   );
+}
+
+/**
+ * Kilo rules 69, 173: a payment the host marks as a test, admin-created or a manual adjustment is
+ * held (rewards nobody, no SALE) unless an operator marked its conversion eligible before; read
+ * under the conversion's lock, which marking takes too.
+ */
+async function originCheck(
+  deps: RewardingDeps,
+  t: Transaction,
+  event: QualifyingEvent,
+  key: ConversionKey,
+): Promise<{ held: Exclude<PaymentOrigin, 'customer'> | null; explanation: string[] }> {
+  const origin = event.type === 'payment.succeeded' ? (event.origin ?? 'customer') : 'customer';
+  if (origin === 'customer') return { held: null, explanation: [] };
+  const mark = await deps.attribution.eligibilityMark(key, { transaction: t });
+  if (!mark) return { held: origin, explanation: [] };
+  return { held: null, explanation: [`a ${origin} payment, marked eligible by ${mark.operator} at ${mark.markedAt.toISOString()}: ${mark.reason}`] };
 }
 
 /** The referral as it reads after this event's outcome (read before it was recorded). */

@@ -10,6 +10,23 @@ export const conversionIdParamsSchema = z.strictObject({
     .meta({ description: 'The conversion id {provider}:{sourceId} (stripe:in_123; a lesson: lesson-events:{eventId}): the sourceConversionId of its rewards' }),
 });
 
+export const markEligibleRequestSchema = z
+  .strictObject({
+    operator: z.string().trim().min(1).max(200).meta({ description: 'Who decides (recorded as the audit record): alice@example.com' }),
+    reason: z.string().trim().min(1).max(1000).meta({ description: 'Why, under the support process (a ticket id)' }),
+  })
+  .meta({ id: 'MarkConversionEligibleRequest' });
+
+export const markEligibleResponseSchema = z
+  .object({
+    conversionId: z.string(),
+    operator: z.string(),
+    reason: z.string(),
+    markedAt: z.string(),
+    replayed: z.boolean().meta({ description: 'The conversion had been marked before: the first mark stands' }),
+  })
+  .meta({ id: 'ConversionEligibilityMark' });
+
 export const conversionViewSchema = z
   .object({
     id: z.string(),

@@ -18,6 +18,7 @@ export type DomainErrorCode = AttributionErrorCode | ImpactSyncErrorCode | Ledge
 export const NON_RETRYABLE_BY_CODE = {
   input_invalid: true,
   product_unknown: true,
+  fact_undeclared: true,
   program_unknown: true,
   referral_not_found: true,
   reward_not_found: true,
@@ -37,6 +38,7 @@ export const NON_RETRYABLE_BY_CODE = {
   priority_conflict: true,
   reward_transition_illegal: true,
   delivery_not_requeueable: true,
+  conversion_already_recorded: true,
   program_invalid: true,
   program_product_changed: true,
   transaction_must_have_two_entries: true,
