@@ -1,3 +1,4 @@
+import { verifyLedger } from '@referrals/ledger';
 import { type DeliveryResult, type IssuanceBonusResult, workflowIds } from '@referrals/workflows';
 import { eventually, kiloIssuance, redeemCallsOf, referredKiloPassSubscriber, useWorkerE2e } from './testing/worker-e2e';
 
@@ -50,6 +51,8 @@ describe('Impact outages during a redemption, end to end with the worker (accept
     const ops = await api.get('/v1/admin/ops', 'admin').expect(200);
     return (ops.body.needsAttention.redemptions as DeliveryView[]).find((d) => d.businessId === rewardId);
   };
+  const opsDelivery = async (rewardId: string): Promise<DeliveryView | undefined> =>
+    (await api.get(`/v1/admin/ops/deliveries?kind=reward_redemption&limit=500`, 'admin').expect(200)).body.deliveries.find((d: DeliveryView) => d.businessId === rewardId);
   const attemptsOf = async (rewardId: string): Promise<AttemptView[]> =>
     (await api.get(`/v1/admin/ops/deliveries/reward_redemption/${rewardId}/attempts`, 'admin').expect(200)).body.attempts;
 
@@ -119,4 +122,32 @@ describe('Impact outages during a redemption, end to end with the worker (accept
     expect(api.fake!.redemptions().filter((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`))).toHaveLength(0);
     expect(await opsRedemption(rewardId)).toMatchObject({ status: 'failed', attempts: 1 });
   }, 90_000);
+
+  it('an operator requeues a failed redemption after fixing its cause: a new run redeems it exactly once; a second requeue is a 409, an unknown delivery a 404', async () => {
+    const subscriber = await applyToIssuance('requeued');
+    const rewardId = subscriber.refereeReward.id;
+    api.fake!.faults.failNext('redeemReward', 400);
+    const redemptionWorkflowId = await subscriber.issue();
+    expect(await e2e.result<DeliveryResult>(redemptionWorkflowId)).toMatchObject({ status: 'failed', attempts: 1 });
+
+    const requeued = await api.post(`/v1/admin/ops/deliveries/reward_redemption/${rewardId}/requeue`, 'admin', {}).expect(202);
+    expect(requeued.body).toMatchObject({ delivery: { businessId: rewardId, status: 'pending', attempts: 1 }, workflowId: redemptionWorkflowId });
+    // Pending again: not requeueable until it fails again.
+    const again = await api.post(`/v1/admin/ops/deliveries/reward_redemption/${rewardId}/requeue`, 'admin', {}).expect(409);
+    expect(again.body.error.code).toBe('delivery_not_requeueable');
+
+    // The worker's relay starts a new run of the same workflow id; it redeems once.
+    await eventually(async () => (await opsDelivery(rewardId))?.status === 'succeeded' || undefined, 30_000, `the requeued redemption of ${rewardId} succeeded`);
+    expect(redeemCallsOf(api, rewardId).map((c) => c.status)).toEqual([400, 200]);
+    expect(api.fake!.redemptions().filter((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`))).toHaveLength(1);
+    expect((await attemptsOf(rewardId)).map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'succeeded'],
+    ]);
+
+    const unknown = await api.post('/v1/admin/ops/deliveries/reward_redemption/999999/requeue', 'admin', {}).expect(404);
+    expect(unknown.body.error).toMatchObject({ code: 'delivery_not_found' });
+    expect(await verifyLedger(api.db.sequelize)).toEqual([]);
+  }, 90_000);
 });
+

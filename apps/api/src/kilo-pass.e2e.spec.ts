@@ -132,6 +132,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
         issuanceCreatedAt: paidAt.toISOString(),
         periodEndsAt: new Date(paidAt.getTime() + 30 * 86_400_000).toISOString(),
         interval: 'month',
+        subscriptionStatus: 'active',
         issuanceNumber: 1,
         firstTimeSubscriber: true,
         subscriberStartedAt: paidAt.toISOString(),
@@ -148,7 +149,8 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
       searchAttributes: { ReferralUserId: id('referee'), ProgramKey: PROGRAM },
     });
     expect(workflow.signals.map((s) => s.name)).toEqual(['issuanceCreated', 'usageThresholdCrossed']);
-    expect(workflow.signals[0]!.input).toMatchObject({ issuanceNumber: 1, firstTimeSubscriber: true, interval: 'month' });
+    // The product's welcome-promo launch cutoff rides with the facts, so the history shows what the decision used.
+    expect(workflow.signals[0]!.input).toMatchObject({ issuanceNumber: 1, firstTimeSubscriber: true, interval: 'month', subscriptionStatus: 'active', welcomePromoLaunchCutoffAt: '2026-10-09T00:00:00.000Z' });
   });
 
   it('shows the referee how they were referred and what they earned', async () => {

@@ -74,8 +74,11 @@ describe('Kilo Pass end to end with the worker (acceptance 1)', () => {
     expect(JSON.stringify(sales[0])).not.toContain('ClickId');
   }, 40_000);
 
-  it('keeps the first-month welcome promo on the referee\'s first issuance, and applies the referral reward to the next one, then redeems it in Impact', async () => {
-    const subscriberStartedAt = new Date().toISOString();
+  it('[132, 123] keeps the month-1 welcome promo on the first issuance of a referee who started before the launch cutoff, and applies the referral reward to the next one, then redeems it in Impact', async () => {
+    // Before Kilo Pass's launch cutoff (2026-10-09): the welcome month is month 1. (This test used
+    // "now", which is after the cutoff: with rule 132 the welcome month would be month 2; that
+    // case is in kilo-pass-issuances.worker.e2e.spec.ts.)
+    const subscriberStartedAt = '2026-10-01T00:00:00.000Z';
     const issuance = (n: number, createdAt: Date) => ({
       issuanceId: id(`iss-${n}`),
       subscriberId: id('referee'),
@@ -84,6 +87,7 @@ describe('Kilo Pass end to end with the worker (acceptance 1)', () => {
       issuanceCreatedAt: createdAt.toISOString(),
       periodEndsAt: new Date(createdAt.getTime() + 30 * DAY_MS).toISOString(),
       interval: 'month',
+      subscriptionStatus: 'active',
       issuanceNumber: n,
       firstTimeSubscriber: true,
       subscriberStartedAt,

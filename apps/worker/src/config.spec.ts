@@ -47,3 +47,10 @@ describe('worker configuration: Impact products', () => {
     expect(() => loadWorkerConfig(env({ PRODUCTS_FILE: file }))).toThrow(/products\[0\]\.currency must be an ISO 4217 currency code like USD$/);
   });
 });
+
+describe('worker configuration: the welcome-promo launch cutoff', () => {
+  it('refuses the removed worker-wide PROMO_LAUNCH_CUTOFF_AT, naming its per-product replacement (rule 132)', () => {
+    expect(() => loadWorkerConfig(env({ PROMO_LAUNCH_CUTOFF_AT: '2026-10-09T00:00:00Z' }))).toThrow(/PROMO_LAUNCH_CUTOFF_AT.*welcomePromoLaunchCutoffAt/);
+    expect(loadWorkerConfig(env()).products.get('kilo_pass')?.welcomePromoLaunchCutoffAt).toBe('2026-10-09T00:00:00.000Z');
+  });
+});

@@ -1,7 +1,7 @@
-import { hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
+import { ConfigError, hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
 import { impactConfigFromEnv, type ImpactConfig } from '@referrals/impact-client';
 import { loadProductRegistry, type ProductRegistry } from '@referrals/products';
-import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
+import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, DEFAULT_DELIVERY_MAX_AGE_MS, TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
 import { z } from 'zod';
 import { type ImpactPollingSettings } from './activities';
 
@@ -39,6 +39,8 @@ export const workerEnvSchema = z.object({
   DELIVERY_RETRY_BACKOFF_COEFFICIENT: z.coerce.number({ message: 'must be a number' }).min(1, 'must be at least 1').default(2),
   /** A delivery workflow continues as new after this many attempts (bounded history). */
   DELIVERY_ATTEMPTS_PER_RUN: positiveIntVar(500),
+  /** A delivery still failing this long after it was queued (or requeued) ends failed: 14 days. */
+  DELIVERY_MAX_AGE_MS: positiveIntVar(DEFAULT_DELIVERY_MAX_AGE_MS),
   /**
    * Heartbeat timeout of the delivery activities: an attempt whose worker died is retried by
    * another worker about this long after its last heartbeat. At most a minute (an attempt may run
@@ -53,8 +55,6 @@ export const workerEnvSchema = z.object({
 
   /** How long an issuance-bonus workflow started by a usage signal waits for the issuance facts. */
   ISSUANCE_FACTS_WAIT_MS: positiveIntVar(35 * 24 * HOUR_MS),
-  /** ISO 8601: subscribers who started before it keep the legacy month-2 promo. Unset: nobody. */
-  PROMO_LAUNCH_CUTOFF_AT: optionalVar.pipe(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional()),
 
   /**
    * The outbox relay (Temporal work the api wrote in its transactions): on in every worker by
@@ -90,6 +90,10 @@ export interface WorkerConfig extends Omit<WorkerEnv, 'IMPACT_PRODUCTS'> {
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  // The launch cutoff moved to the products file: a deployment still setting it must hear so.
+  if (env['PROMO_LAUNCH_CUTOFF_AT']?.trim()) {
+    throw new ConfigError('PROMO_LAUNCH_CUTOFF_AT', 'was removed: declare welcomePromoLaunchCutoffAt on the product in the products file (PRODUCTS_FILE)');
+  }
   const parsed = parseEnv(workerEnvSchema, env);
   const products = loadProductRegistry(undefined, env);
   const impactProducts = parsed.IMPACT_PRODUCTS ?? [...products.impactProducts()];
@@ -104,10 +108,10 @@ export function workflowSettingsOf(config: WorkerEnv): WorkflowSettings {
       maxIntervalMs: Math.max(config.DELIVERY_RETRY_MAX_INTERVAL_MS, config.DELIVERY_RETRY_INITIAL_INTERVAL_MS),
       backoffCoefficient: config.DELIVERY_RETRY_BACKOFF_COEFFICIENT,
     },
+    deliveryMaxAgeMs: config.DELIVERY_MAX_AGE_MS,
     attemptsPerRun: config.DELIVERY_ATTEMPTS_PER_RUN,
     deliveryHeartbeatTimeoutMs: config.DELIVERY_HEARTBEAT_TIMEOUT_MS,
     issuanceFactsWaitMs: config.ISSUANCE_FACTS_WAIT_MS,
-    promoLaunchCutoffAt: config.PROMO_LAUNCH_CUTOFF_AT ?? null,
     expireBatchSize: Math.min(config.EXPIRE_REWARDS_BATCH_SIZE, 5_000),
     expireMaxBatches: config.EXPIRE_REWARDS_MAX_BATCHES,
     backfillBatchSize: config.BACKFILL_REDEMPTIONS_BATCH_SIZE,

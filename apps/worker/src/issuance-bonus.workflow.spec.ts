@@ -1,5 +1,5 @@
 import { getDelivery } from '@referrals/impact-sync';
-import { claimIssuanceBonusSlot, getIssuanceBonusItem, getRewardHistory } from '@referrals/ledger';
+import { claimIssuanceBonusSlot, getIssuanceBonusItem, getIssuanceOutcome, getRewardHistory } from '@referrals/ledger';
 import {
   issuanceBonusStateQuery,
   issuanceCreatedSignalWithStart,
@@ -19,13 +19,13 @@ import {
   givenImpactParticipantWithReward,
   grantKiloPassRewards,
   KILO_PASS,
-  testSettings,
   uniqueId,
   useWorkerHarness,
   type WorkerHarness,
 } from './testing/worker-harness';
 
-const CUTOFF = testSettings.promoLaunchCutoffAt ?? '';
+/** The product's welcome-promo launch cutoff, as the api stamps it on the facts. */
+const CUTOFF = '2026-02-01T00:00:00.000Z';
 const BEFORE_CUTOFF = new Date(Date.parse(CUTOFF) - 30 * 86_400_000).toISOString();
 const AFTER_CUTOFF = new Date(Date.parse(CUTOFF) + 30 * 86_400_000).toISOString();
 
@@ -36,9 +36,11 @@ function facts(overrides: Partial<IssuanceFacts> & { periodMs?: number } = {}): 
     issuanceCreatedAt: new Date().toISOString(),
     periodEndsAt: new Date(Date.now() + periodMs).toISOString(),
     interval: 'month',
+    subscriptionStatus: 'active',
     issuanceNumber: 1,
     firstTimeSubscriber: true,
     subscriberStartedAt: AFTER_CUTOFF,
+    welcomePromoLaunchCutoffAt: CUTOFF,
     ...rest,
   };
 }
@@ -71,22 +73,33 @@ describe('decideIssuanceBonus', () => {
   // Every scenario touches the ledger: the books and the rewards must agree after each.
   afterEach(() => expectLedgerSound(h.sequelize));
 
-  it("keeps the welcome promo on a first-time subscriber's first issuance even with a pending referral reward", async () => {
+  it("[123, 115] keeps the welcome promo on a first-time subscriber's welcome-month issuance (month 1, started before the cutoff) even with a pending referral reward, which stays pending", async () => {
     const { referee } = await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 60_000) });
-    const input = { ...ids(referee.beneficiaryId), facts: facts({ issuanceNumber: 1 }) };
+    const input = { ...ids(referee.beneficiaryId), facts: facts({ issuanceNumber: 1, subscriberStartedAt: BEFORE_CUTOFF }) };
 
     const result = await decide(h, input);
 
     expect(result).toMatchObject({ decision: 'welcome_promo', item: { itemKind: 'promo_first_month_50pct', rewardId: null } });
+    expect(result.reason).toContain('the welcome-month issuance never consumes a referral reward');
     expect(await bonusItems(h, input.issuanceId)).toEqual(['promo_first_month_50pct']);
     expect((await rewardStatus(h, referee.id)).status).toBe('pending');
+    // The decision is recorded where the api reads it.
+    expect(await getIssuanceOutcome(h.sequelize, input.issuanceId)).toMatchObject({
+      status: 'decided',
+      decision: 'welcome_promo',
+      reason: result.reason,
+      item: { itemKind: 'promo_first_month_50pct' },
+      consumedReward: null,
+      decidedBy: `workflow:${workflowIds.issuanceBonus(input.issuanceId)}`,
+    });
     await expectLedgerSound(h.sequelize);
   });
 
   it("applies the oldest pending referral reward to the next issuance as referral_bonus and redeems it at Impact", async () => {
     const { referee } = await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 60_000) });
     const { impactRewardId } = await givenImpactParticipantWithReward(h, referee.beneficiaryId);
-    const input = { ...ids(referee.beneficiaryId), facts: facts({ issuanceNumber: 2 }) };
+    // Started before the cutoff: month 2 is past the welcome month.
+    const input = { ...ids(referee.beneficiaryId), facts: facts({ issuanceNumber: 2, subscriberStartedAt: BEFORE_CUTOFF }) };
 
     const result = await decide(h, input);
 
@@ -96,6 +109,7 @@ describe('decideIssuanceBonus', () => {
       redemptionWorkflowId: workflowIds.rewardRedemption(referee.id),
     });
     expect(await rewardStatus(h, referee.id)).toMatchObject({ status: 'applied', consumedByIssuanceId: input.issuanceId });
+    expect(await getIssuanceOutcome(h.sequelize, input.issuanceId)).toMatchObject({ decision: 'referral_bonus', consumedReward: { id: referee.id, status: 'applied' } });
     // The redemption was started as an abandoned child: it outlives the issuance workflow.
     const redemption = await h.client.workflow.getHandle(workflowIds.rewardRedemption(referee.id)).result();
     expect(redemption).toMatchObject({ status: 'succeeded', details: { chosenImpactRewardId: impactRewardId } });
@@ -139,7 +153,7 @@ describe('decideIssuanceBonus', () => {
       const work = ids(uniqueId('subscriber'));
       await Promise.all([
         h.client.workflow.signalWithStart(workflowTypes.issuanceBonus, usageThresholdCrossedSignalWithStart(work, { crossedAt: new Date().toISOString() }, { taskQueue: h.taskQueue })),
-        h.client.workflow.signalWithStart(workflowTypes.issuanceBonus, issuanceCreatedSignalWithStart(work, facts({ issuanceNumber: 1 }), { taskQueue: h.taskQueue })),
+        h.client.workflow.signalWithStart(workflowTypes.issuanceBonus, issuanceCreatedSignalWithStart(work, facts({ issuanceNumber: 1, subscriberStartedAt: BEFORE_CUTOFF }), { taskQueue: h.taskQueue })),
       ]);
       expect(await resultOf(h, work.issuanceId)).toMatchObject({ decision: 'welcome_promo', usageThresholdCrossedAt: expect.any(String) });
       expect(await bonusItems(h, work.issuanceId)).toEqual(['promo_first_month_50pct']);
@@ -190,24 +204,32 @@ describe('decideIssuanceBonus', () => {
     });
   });
 
-  describe('the legacy month-2 promo', () => {
-    it('is kept on the second issuance of a subscriber who started before the launch cutoff', async () => {
-      const input = { ...ids(uniqueId('subscriber')), facts: facts({ issuanceNumber: 2, subscriberStartedAt: BEFORE_CUTOFF }) };
-      expect(await decide(h, input)).toMatchObject({ decision: 'legacy_month2_promo', item: { itemKind: 'promo_first_month_50pct' } });
+  // Replaces "the legacy month-2 promo", which had rule 132 inverted (started before the cutoff:
+  // months 1 and 2; at or after it: month 1).
+  describe('[132] the welcome month by the launch cutoff', () => {
+    it('started at or after the cutoff: month 2 gets the welcome promo and a pending referral reward stays pending [123]', async () => {
+      const { referee } = await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 60_000) });
+      const input = { ...ids(referee.beneficiaryId), facts: facts({ issuanceNumber: 2, subscriberStartedAt: AFTER_CUTOFF }) };
+      expect(await decide(h, input)).toMatchObject({ decision: 'welcome_promo', item: { itemKind: 'promo_first_month_50pct' } });
       expect(await bonusItems(h, input.issuanceId)).toEqual(['promo_first_month_50pct']);
+      expect((await rewardStatus(h, referee.id)).status).toBe('pending');
     });
 
-    it('is not given at or after the cutoff: without usage the period ends with no item', async () => {
-      const input = { ...ids(uniqueId('subscriber')), facts: facts({ issuanceNumber: 2, subscriberStartedAt: AFTER_CUTOFF, periodMs: 1_500 }) };
-      expect(await decide(h, input)).toMatchObject({ decision: 'none', item: null });
+    it('started before the cutoff: month 2 has no promo; without usage the period ends with no item', async () => {
+      const input = { ...ids(uniqueId('subscriber')), facts: facts({ issuanceNumber: 2, subscriberStartedAt: BEFORE_CUTOFF, periodMs: 1_500 }) };
+      const decided = await decide(h, input);
+      expect(decided).toMatchObject({ decision: 'none', item: null });
+      expect(decided.reason).toContain('issuance 2 is not the welcome month, which is month 1');
       expect(await bonusItems(h, input.issuanceId)).toEqual([]);
     });
 
-    it('gives way to a pending referral reward (referral first, then the legacy promo)', async () => {
+    it('[131, 107] an annual or a canceling subscription\'s issuance leaves the pending referral reward pending', async () => {
       const { referee } = await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 60_000) });
-      const input = { ...ids(referee.beneficiaryId), facts: facts({ issuanceNumber: 2, subscriberStartedAt: BEFORE_CUTOFF }) };
-      expect(await decide(h, input)).toMatchObject({ decision: 'referral_bonus' });
-      expect(await bonusItems(h, input.issuanceId)).toEqual(['referral_bonus']);
+      for (const blocked of [{ interval: 'year' as const }, { subscriptionStatus: 'canceling' as const }]) {
+        const input = { ...ids(referee.beneficiaryId), facts: facts({ issuanceNumber: 3, firstTimeSubscriber: false, periodMs: 1_000, ...blocked }) };
+        expect(await decide(h, input)).toMatchObject({ decision: 'none', item: null });
+        expect((await rewardStatus(h, referee.id)).status).toBe('pending');
+      }
     });
   });
 

@@ -1,4 +1,4 @@
-import { productKeySchema } from '@referrals/config';
+import { EXTERNAL_ID_MAX_LENGTH, productKeySchema, providerKeySchema } from '@referrals/config';
 import { inputParser } from '@referrals/errors';
 import { z } from 'zod';
 import { AttributionError } from './attribution.errors';
@@ -11,8 +11,8 @@ import { AttributionError } from './attribution.errors';
 
 /** Impact does not accept opaque tracking values longer than this; longer ones are stored truncated and not accepted. */
 export const TRACKING_VALUE_MAX_LENGTH = 512;
-/** User ids, anonymous ids, payment ids. */
-export const ID_MAX_LENGTH = 200;
+/** User ids, anonymous ids, payment ids: the one limit of host ids (@referrals/config). */
+export const ID_MAX_LENGTH = EXTERNAL_ID_MAX_LENGTH;
 /** UTM values, share and engagement media. */
 export const METADATA_VALUE_MAX_LENGTH = 200;
 /** The landing URL or path as sent (its query and fragment are dropped before storage). */
@@ -164,7 +164,7 @@ export type RecordSignupInput = z.input<typeof recordSignupSchema>;
 
 export const recordConversionSchema = z.strictObject({
   /** The provider (`stripe`, `lesson-events`): with the source id, the conversion's identity (`ConversionKey` of @referrals/config). */
-  provider: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be a provider key like stripe'),
+  provider: providerKeySchema,
   sourceId: idSchema,
   product: productSchema,
   userId: idSchema,

@@ -8,6 +8,7 @@ import {
   type DeliveryKind,
   type DeliveryStatus,
 } from './delivery-states';
+import { REQUEST_ID_MAX_LENGTH } from './delivery-keys';
 import { ImpactSyncError } from './impact-sync.errors';
 import { inTransaction, parseInput, pgErrorOf, queryRows, toInt } from './impact-sync-sql';
 
@@ -50,6 +51,8 @@ export interface Delivery {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
+  /** When an operator last requeued it (null: never). */
+  requeuedAt: Date | null;
 }
 
 export interface DeliveryRow {
@@ -78,6 +81,7 @@ export interface DeliveryRow {
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
+  requeued_at: Date | null;
 }
 
 export function toDelivery(row: DeliveryRow): Delivery {
@@ -108,6 +112,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
+    requeuedAt: row.requeued_at ?? null,
   };
 }
 
@@ -116,7 +121,9 @@ const kindSchema = z.enum(deliveryKinds);
 const validDate = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 const detailsSchema = z.record(z.string(), z.unknown());
 
-const workSchema = z.object({ kind: kindSchema, businessId: text(400) });
+/** A delivery's business id (`<product>:<provider>:<id>`, `<program>:<user>`) is at most this long. */
+export const BUSINESS_ID_MAX_LENGTH = 400;
+const workSchema = z.object({ kind: kindSchema, businessId: text(BUSINESS_ID_MAX_LENGTH) });
 export type DeliveryRef = z.input<typeof workSchema>;
 
 async function lockDelivery(sequelize: Sequelize, t: Transaction, kind: DeliveryKind, businessId: string): Promise<DeliveryRow> {
@@ -227,7 +234,7 @@ const attemptSchema = workSchema
     attempt: z.number().int().min(1),
     outcome: z.enum(attemptOutcomes),
     error: errorSchema.nullish(),
-    requestId: text(200).nullish(),
+    requestId: text(REQUEST_ID_MAX_LENGTH).nullish(),
     /** Required with `retrying`. */
     nextAttemptAt: validDate.nullish(),
     impactActionId: text(200).nullish(),
@@ -418,20 +425,22 @@ export async function recordSuppressedDelivery(sequelize: Sequelize, input: Reco
 
 /**
  * Puts a `failed` or `disabled` delivery back to `pending` (an operator fixed the payload or the
- * configuration); the worker's next run of the workflow then sends it again. Attempts are kept.
+ * configuration); the worker's next run of the workflow then sends it again. Attempts are kept;
+ * its age counts again from now (`requeuedAt`). Joins the caller's transaction when given one (the
+ * requeue and the outbox row that restarts its workflow commit together).
  */
-export async function requeueDelivery(sequelize: Sequelize, ref: DeliveryRef & { now?: Date }): Promise<Delivery> {
+export async function requeueDelivery(sequelize: Sequelize, ref: DeliveryRef & { now?: Date }, options: { transaction?: Transaction } = {}): Promise<Delivery> {
   const r = parseInput(workSchema.extend({ now: validDate.optional() }), ref, 'requeueDelivery');
   const now = r.now ?? new Date();
   const [updated] = await queryRows<DeliveryRow>(
     sequelize,
-    undefined,
-    `UPDATE impact_sync_deliveries SET status = 'pending', completed_at = NULL, next_attempt_at = NULL, updated_at = $3
+    options.transaction,
+    `UPDATE impact_sync_deliveries SET status = 'pending', completed_at = NULL, next_attempt_at = NULL, updated_at = $3, requeued_at = $3
       WHERE kind = $1 AND business_id = $2 AND status IN ('failed', 'disabled') RETURNING *`,
     [r.kind, r.businessId, now],
   );
   if (updated) return toDelivery(updated);
-  const existing = await findRow(sequelize, undefined, r.kind, r.businessId);
+  const existing = await findRow(sequelize, options.transaction, r.kind, r.businessId);
   if (!existing) throw new ImpactSyncError('delivery_not_found', `no ${r.kind} delivery for ${r.businessId}`, { details: r });
   throw new ImpactSyncError('delivery_not_requeueable', `${r.kind} ${r.businessId} is ${existing.status}, not failed or disabled`, {
     details: {

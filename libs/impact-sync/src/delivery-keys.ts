@@ -23,6 +23,22 @@ function digest(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
 }
 
+/** What Impact and the delivery records (`request_id`) hold of a request id. */
+export const REQUEST_ID_MAX_LENGTH = 200;
+
+/**
+ * The request id of one attempt of a delivery: `<delivery key>:attempt-<n>`, deterministic, so a
+ * retried attempt is recognisable in Impact's logs and ours. A delivery key built from ids of the
+ * longest accepted length can pass REQUEST_ID_MAX_LENGTH: it is then cut and a digest of the whole
+ * key keeps two such keys apart.
+ */
+export function deliveryRequestId(deliveryKey: string, attempt: number): string {
+  const suffix = `:attempt-${attempt}`;
+  if (deliveryKey.length + suffix.length <= REQUEST_ID_MAX_LENGTH) return `${deliveryKey}${suffix}`;
+  const mark = `~${digest(deliveryKey)}`;
+  return `${deliveryKey.slice(0, REQUEST_ID_MAX_LENGTH - mark.length - suffix.length)}${mark}${suffix}`;
+}
+
 export const deliveryKeys = {
   /** Per (program, user, cookie value): the cookie is part of what Advocate attributes. */
   participantRegistration: (programKey: string, userId: string, cookie: string | null | undefined) =>

@@ -98,8 +98,18 @@ const createDeliveries = sqlMigration(
     `,
 );
 
+/**
+ * When an operator last requeued a delivery: a delivery's age (its maximum age before it ends
+ * `failed`) counts from here, not from its creation, so a requeued delivery gets a full new life.
+ */
+const deliveriesRequeuedAt = sqlMigration(
+  '202612030600-impact-sync-deliveries-requeued-at',
+  `ALTER TABLE impact_sync_deliveries ADD COLUMN requeued_at timestamptz;`,
+  `ALTER TABLE impact_sync_deliveries DROP COLUMN IF EXISTS requeued_at;`,
+);
+
 /** Pass to `migrateUp(sequelize, [dbMigrations, ledgerMigrations, impactSyncMigrations])`. */
 export const impactSyncMigrations: MigrationSource = {
   owner: 'impact-sync',
-  migrations: [createDeliveries],
+  migrations: [createDeliveries, deliveriesRequeuedAt],
 };

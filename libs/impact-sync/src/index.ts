@@ -14,8 +14,9 @@ export {
   type DeliveryStatus,
   type TerminalDeliveryStatus,
 } from './delivery-states';
-export { deliveryBusinessIds, deliveryKeys, type SaleRef } from './delivery-keys';
+export { deliveryBusinessIds, deliveryKeys, deliveryRequestId, REQUEST_ID_MAX_LENGTH, type SaleRef } from './delivery-keys';
 export {
+  BUSINESS_ID_MAX_LENGTH,
   endsDelivery,
   ensureDelivery,
   getDelivery,

@@ -2,7 +2,7 @@ import { type Sequelize } from 'sequelize';
 import { z } from 'zod';
 import { lockConversion } from './conversion-lock';
 import { LedgerError } from './ledger.errors';
-import { actorSchema, externalId, parseInput, reasonSchema, validDate } from './ledger.schemas';
+import { actorSchema, conversionKeyText, externalId, parseInput, reasonSchema, validDate } from './ledger.schemas';
 import { contentHash, inLedgerTransaction, type JoinTransaction, queryRows } from './ledger-sql';
 import { transitionRewards } from './reward-rows';
 import { type RewardState } from './reward-states';
@@ -14,7 +14,7 @@ const adverseSchema = z.object({
   /** The billing system's id of this notice (its idempotency key). */
   noticeId: externalId,
   /** The payment the notice is about: the source conversion id of the rewards it affects. */
-  paymentId: externalId,
+  paymentId: conversionKeyText,
   kind: z.enum(adversePaymentKinds),
   occurredAt: validDate,
   actor: actorSchema,

@@ -118,6 +118,15 @@ describe('applyRewardToIssuance', () => {
     expect(exactly.outcome).toBe('applied');
   });
 
+  it('[123] with includeRefereeRewards false (a first-time subscriber\'s first issuance) skips referee rewards but still applies one earned as a referrer', async () => {
+    const user = uniqueId('user');
+    await rewardsFor(user, 1, T0);
+    expect(await applyRewardToIssuance(db.sequelize, issuance(user, { includeRefereeRewards: false }))).toMatchObject({ outcome: 'no_reward_available' });
+    const asReferrer = await grantRewards(db.sequelize, grantInput({ referrerId: user, earnedAt: daysAfter(T0, 1) }));
+    const referrerReward = asReferrer.rewards.find((r) => r.role === 'referrer');
+    expect(await applyRewardToIssuance(db.sequelize, issuance(user, { includeRefereeRewards: false }))).toMatchObject({ outcome: 'applied', reward: { id: referrerReward?.id, role: 'referrer' } });
+  });
+
   it('never applies an expired reward, nor one of another product or beneficiary, nor an earned (unreleased) one', async () => {
     const user = uniqueId('user');
     await rewardsFor(user, 1);

@@ -14,6 +14,12 @@ const applySchema = z.object({
   issuanceCreatedAt: validDate,
   /** The instant expiry is judged at (default: now). */
   asOf: validDate.optional(),
+  /**
+   * False on the first issuance of a first-time subscriber: the issuance their converting payment
+   * paid for. A referee's reward comes from that very conversion and never applies to its base
+   * issuance (Kilo Pass rule 123); the subscriber's rewards as a referrer still may. Default true.
+   */
+  includeRefereeRewards: z.boolean().default(true),
   actor: actorSchema,
   reason: reasonSchema.default('applied to the next issuance as a referral bonus'),
 });
@@ -77,7 +83,7 @@ export async function applyRewardToIssuance(sequelize: Sequelize, input: ApplyRe
     const held = await findBonusItem(sequelize, t, a.issuanceId);
     if (held) return answerFromHolder(sequelize, t, a.issuanceId, held);
 
-    const rewardId = await pickReward(sequelize, t, a.beneficiaryId, a.product, a.issuanceCreatedAt, asOf);
+    const rewardId = await pickReward(sequelize, t, a.beneficiaryId, a.product, a.issuanceCreatedAt, asOf, a.includeRefereeRewards);
     if (rewardId === null) return { outcome: 'no_reward_available', issuanceId: a.issuanceId };
 
     const item = await insertBonusItem(sequelize, t, {
@@ -133,12 +139,14 @@ async function pickReward(
   product: string,
   issuedAt: Date,
   asOf: Date,
+  includeRefereeRewards: boolean,
 ): Promise<string | null> {
   const candidates = `SELECT id FROM ledger_rewards
      WHERE beneficiary_id = $1 AND product = $2 AND status = 'pending'
        AND earned_at <= $3 AND (expires_at IS NULL OR expires_at > $4)
+       AND ($5::boolean OR role <> 'referee')
      ORDER BY earned_at, id LIMIT 1`;
-  const bind = [beneficiaryId, product, issuedAt, asOf];
+  const bind = [beneficiaryId, product, issuedAt, asOf, includeRefereeRewards];
   const [free] = await queryRows<{ id: string }>(sequelize, t, `${candidates} FOR UPDATE SKIP LOCKED`, bind);
   if (free) return String(free.id);
   const [waited] = await queryRows<{ id: string }>(sequelize, t, `${candidates} FOR UPDATE`, bind);

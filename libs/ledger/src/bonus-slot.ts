@@ -1,7 +1,7 @@
 import { type Sequelize, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { LedgerError } from './ledger.errors';
-import { actorSchema, externalId, parseInput, reasonSchema } from './ledger.schemas';
+import { actorSchema, derivedKey, externalId, parseInput, reasonSchema } from './ledger.schemas';
 import { contentHash, inLedgerTransaction, queryRows } from './ledger-sql';
 
 /**
@@ -110,7 +110,7 @@ const claimSchema = z.object({
    * The claimer's idempotency key (for example the issuance-bonus workflow id plus the kind). The
    * same key with the same content is a replay; another key finding the slot taken gets `slot_taken`.
    */
-  claimKey: externalId,
+  claimKey: derivedKey,
   actor: actorSchema,
   reason: reasonSchema,
 });

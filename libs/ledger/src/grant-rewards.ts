@@ -6,6 +6,7 @@ import { LedgerError } from './ledger.errors';
 import {
   actorSchema,
   amountMinorSchema,
+  conversionKeyText,
   externalId,
   parseInput,
   percentSchema,
@@ -62,7 +63,7 @@ const grantRewardsSchema = z
     /** The product whose issuances may consume the rewards (`kilo_pass`). */
     product: externalId,
     /** The qualifying conversion: the payment or event id. Adverse payments name it. */
-    conversionId: externalId,
+    conversionId: conversionKeyText,
     referralId: externalId,
     referrerId: externalId,
     refereeId: externalId,

@@ -41,6 +41,16 @@ export {
   type ClaimBonusSlotResult,
   type IssuanceBonusItem,
 } from './bonus-slot';
+export {
+  getIssuanceOutcome,
+  issuanceDecisions,
+  recordIssuanceOutcome,
+  recordIssuanceReceived,
+  type IssuanceDecision,
+  type IssuanceOutcome,
+  type RecordIssuanceOutcomeInput,
+  type RecordIssuanceReceivedInput,
+} from './issuance-outcomes';
 export { expireRewards, type ExpireRewardsInput, type ExpireRewardsResult } from './expire-rewards';
 export {
   adversePaymentKinds,

@@ -36,6 +36,10 @@ export const ledgerErrorCatalog = {
     retryable: false,
     meaning: 'no reward has this id',
   },
+  issuance_not_found: {
+    retryable: false,
+    meaning: 'no billing event about this issuance was ever received',
+  },
   reward_transition_illegal: {
     retryable: false,
     meaning: 'the transition table does not allow moving the reward from its current state to the requested one',

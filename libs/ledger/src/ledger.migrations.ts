@@ -434,6 +434,43 @@ const indexRewardsByReferral = sqlMigration(
 );
 
 /**
+ * What each issuance's bonus decision was, readable without Temporal: a row is `pending` from the
+ * first billing event about the issuance (written in that event's transaction, with its facts),
+ * `decided` once the issuance-bonus workflow recorded its decision and the reason in words. The
+ * item itself stays in ledger_issuance_items (the slot): this row says why. A decided row is final.
+ */
+const createIssuanceOutcomes = sqlMigration(
+  '202612031000-create-ledger-issuance-outcomes',
+  `
+  CREATE TABLE ledger_issuance_outcomes (
+    issuance_id text PRIMARY KEY,
+    subscriber_id text NOT NULL,
+    product text NOT NULL,
+    status text NOT NULL CHECK (status IN ('pending', 'decided')),
+    facts jsonb,
+    decision text CHECK (decision IN ('welcome_promo', 'referral_bonus', 'usage_bonus', 'none')),
+    reason text,
+    usage_threshold_crossed_at timestamptz,
+    decided_by text,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    decided_at timestamptz,
+    CONSTRAINT ledger_issuance_outcomes_decided_complete CHECK (
+      (status = 'decided') = (decision IS NOT NULL AND reason IS NOT NULL AND decided_by IS NOT NULL AND decided_at IS NOT NULL))
+  );
+  CREATE FUNCTION ledger_issuance_outcome_final() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF OLD.status = 'decided' THEN
+      RAISE EXCEPTION 'issuance % was decided: its outcome is final', OLD.issuance_id USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER ledger_issuance_outcomes_final BEFORE UPDATE ON ledger_issuance_outcomes
+    FOR EACH ROW EXECUTE FUNCTION ledger_issuance_outcome_final();
+  `,
+  'DROP TABLE ledger_issuance_outcomes; DROP FUNCTION ledger_issuance_outcome_final();',
+);
+
+/**
  * Kilo rule 118: a reward names the tier of its source conversion (the price it was computed from).
  * Set at the grant, never changed afterwards (the rewards guard predates the column, hence its own trigger).
  */
@@ -461,5 +498,5 @@ const addRewardSourceTier = sqlMigration(
 /** Pass to `migrateUp(sequelize, [..., ledgerMigrations])` (from `@referrals/db`). */
 export const ledgerMigrations: MigrationSource = {
   owner: 'ledger',
-  migrations: [createBooks, createRewards, indexRewardsByReferral, addRewardSourceTier],
+  migrations: [createBooks, createRewards, indexRewardsByReferral, createIssuanceOutcomes, addRewardSourceTier],
 };

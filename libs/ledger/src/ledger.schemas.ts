@@ -1,3 +1,4 @@
+import { CONVERSION_KEY_MAX_LENGTH, EXTERNAL_ID_MAX_LENGTH } from '@referrals/config';
 import { inputParser } from '@referrals/errors';
 import { z } from 'zod';
 import { LedgerError } from './ledger.errors';
@@ -9,7 +10,11 @@ import { LedgerError } from './ledger.errors';
  */
 
 /** An opaque external id (user, conversion, issuance, notice...). */
-export const externalId = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+export const externalId = z.string().min(1, 'must not be empty').max(EXTERNAL_ID_MAX_LENGTH, `must be at most ${EXTERNAL_ID_MAX_LENGTH} characters`);
+/** A conversion key's string form (`stripe:in_123`): a provider key and a host id of the longest length fit. */
+export const conversionKeyText = z.string().min(1, 'must not be empty').max(CONVERSION_KEY_MAX_LENGTH, `must be at most ${CONVERSION_KEY_MAX_LENGTH} characters`);
+/** A key the engine derives from host ids (an issuance workflow's claim key): as long as a workflow id may be. */
+export const derivedKey = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
 
 /** `kilo-pass`, `cbr_student`. */
 export const programKeySchema = z
@@ -37,7 +42,8 @@ export const percentSchema = z
   .refine((s) => /[1-9]/.test(s), 'must be greater than zero');
 
 /** Who or what acts (`system:grant-activity`, `operator:alice@example.com`). */
-export const actorSchema = z.string().min(1, 'must name who or what acts').max(200);
+/** Who or what acts: an operator, or a workflow named by its id (workflow ids derive from host ids and reach 1000 characters). */
+export const actorSchema = z.string().min(1, 'must name who or what acts').max(1000);
 
 export const reasonSchema = z.string().min(1, 'must say why').max(1000);
 

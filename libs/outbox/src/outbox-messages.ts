@@ -13,7 +13,8 @@ export interface WorkflowCallOptions {
 }
 
 export type OutboxWork =
-  | { kind: 'start'; workflowType: string; options: WorkflowCallOptions }
+  /** `restart`: a new run of a closed workflow (an operator's requeue), once per restart key. */
+  | { kind: 'start'; workflowType: string; options: WorkflowCallOptions; restart?: string }
   | { kind: 'signal_with_start'; workflowType: string; options: WorkflowCallOptions & { signal: string; signalArgs: unknown[] } };
 
 export type RelayOutcome = 'started' | 'signaled' | 'already_finished';
@@ -70,7 +71,7 @@ export function toOutboxMessage(row: OutboxRow): OutboxMessage {
  * a replayed billing event does not signal twice while a new event with other facts still does.
  */
 export function dedupeKeyOf(work: OutboxWork): string {
-  if (work.kind === 'start') return `start:${work.options.workflowId}`;
+  if (work.kind === 'start') return work.restart ? `restart:${work.options.workflowId}:${work.restart}` : `start:${work.options.workflowId}`;
   return `signal:${work.options.workflowId}:${work.options.signal}:${contentHash(work.options.signalArgs)}`;
 }
 
@@ -138,7 +139,7 @@ export async function listOutboxMessages(sequelize: Sequelize, limit = 1000): Pr
 }
 
 /** The outbox rows of one workflow id, oldest first (what tests and operators inspect). */
-export async function outboxMessagesOf(sequelize: Sequelize, workflowId: string): Promise<OutboxMessage[]> {
-  const rows = await queryRows<OutboxRow>(sequelize, undefined, `SELECT ${OUTBOX_COLUMNS} FROM outbox_messages WHERE workflow_id = $1 ORDER BY id`, [workflowId]);
+export async function outboxMessagesOf(sequelize: Sequelize, workflowId: string, transaction?: Transaction): Promise<OutboxMessage[]> {
+  const rows = await queryRows<OutboxRow>(sequelize, transaction, `SELECT ${OUTBOX_COLUMNS} FROM outbox_messages WHERE workflow_id = $1 ORDER BY id`, [workflowId]);
   return rows.map(toOutboxMessage);
 }

@@ -32,6 +32,16 @@ export const productSchema = z
     maxRewardMinor: z.int({ message: 'must be a whole number of minor units' }).positive('must be positive').max(Number.MAX_SAFE_INTEGER).default(100_000),
     /** The Impact configuration that applies (`IMPACT_<KEY>_*` of @referrals/impact-client), or null for none. */
     impact: productKey.nullable(),
+    /**
+     * The welcome-promo launch cutoff (UTC instant): first-time monthly subscribers who started
+     * before it get the welcome promo in month 1, those who started at or after it in month 2.
+     * Null (the default): no cutoff, the welcome month is month 1 for everyone.
+     */
+    welcomePromoLaunchCutoffAt: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, like 2026-10-09T00:00:00Z' })
+      .transform((v) => new Date(v).toISOString())
+      .nullable()
+      .default(null),
   })
   .superRefine((product, ctx) => {
     if (product.impact !== null && product.impact !== product.key) {

@@ -45,6 +45,11 @@ describe('the committed products file (config/products.json)', () => {
     expect(products.monthlyPriceOf('kilo_pass', 'tier_49')).toEqual({ minor: 4900, currency: 'USD' });
   });
 
+  it("declares Kilo Pass's welcome-promo launch cutoff (rule 132: before it month 1, at or after it month 2)", () => {
+    expect(products.get('kilo_pass')?.welcomePromoLaunchCutoffAt).toBe('2026-10-09T00:00:00.000Z');
+    expect(products.get('tutoring')?.welcomePromoLaunchCutoffAt).toBeNull();
+  });
+
   it('declares tutoring on the lessons catalog, without tiers and without SALE reports', () => {
     expect(products.get('tutoring')).toMatchObject({ catalog: { kind: 'lessons' }, tiers: {}, reportsSales: false });
     expect(products.list().map((p) => p.key)).toEqual(['kilo_pass', 'tutoring']);
@@ -79,6 +84,13 @@ describe('a products file', () => {
     program.eligibility.push({ subject: 'account.plan', operator: 'eq', value: 'pro' });
     expect(validateProgram(program, catalog).problems).toEqual([]);
     expect(products.impactProducts()).toEqual([]);
+    // No cutoff declared: the welcome month is month 1 for everyone.
+    expect(boost.welcomePromoLaunchCutoffAt).toBeNull();
+  });
+
+  it('normalizes a welcome-promo launch cutoff given with an offset to UTC', () => {
+    const products = loadProductRegistry(writeProducts(validFile([{ ...kiloBoost, welcomePromoLaunchCutoffAt: '2026-10-09T02:00:00+02:00' }])), {});
+    expect(products.get('kilo_boost')?.welcomePromoLaunchCutoffAt).toBe('2026-10-09T00:00:00.000Z');
   });
 
   it('is read from PRODUCTS_FILE when no path is given', () => {
@@ -94,6 +106,7 @@ describe('a products file', () => {
     ['a product key that is not lower_snake_case', { ...kiloBoost, key: 'Kilo-Boost' }, /products\[0\]\.key must be a lower_snake_case product key/],
     ['a misspelt field', { ...kiloBoost, reportSales: true }, /products\[0\] has unknown field "reportSales"$/],
     ['a missing field', { ...kiloBoost, reportsSales: undefined }, /products\[0\]\.reportsSales must be true or false$/],
+    ['a welcome-promo launch cutoff that is not an instant', { ...kiloBoost, welcomePromoLaunchCutoffAt: '2026-10-09' }, /products\[0\]\.welcomePromoLaunchCutoffAt must be an ISO 8601 date-time with a zone/],
     ["another product's Impact configuration", { ...kiloBoost, impact: 'kilo_pass' }, /products\[0\]\.impact must be the product's own key "kilo_boost"/],
     [
       'a host fact redefining a fact of its kind',

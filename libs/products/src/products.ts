@@ -36,6 +36,12 @@ export interface ProductConfig {
   readonly maxRewardMinor: number;
   /** The Impact configuration that applies (`IMPACT_<KEY>_*`), or null: no Impact for this product. */
   readonly impact: string | null;
+  /**
+   * ISO 8601 (UTC): the welcome-promo launch cutoff. A first-time monthly subscriber who started
+   * before it gets the welcome promo in month 1, at or after it in month 2 (Kilo Pass rule 132).
+   * Null: no cutoff, month 1 for everyone.
+   */
+  readonly welcomePromoLaunchCutoffAt: string | null;
 }
 
 /** The fact catalog of each product, as the programs lib needs it (its `CatalogRegistry`). */
@@ -152,6 +158,7 @@ function toConfig(declaration: ProductDeclaration): ProductConfig {
     reportsSales: declaration.reportsSales,
     maxRewardMinor: declaration.maxRewardMinor,
     impact: declaration.impact,
+    welcomePromoLaunchCutoffAt: declaration.welcomePromoLaunchCutoffAt,
   });
 }
 

@@ -34,3 +34,4 @@ export {
   type UsageThresholdCrossedEvent,
 } from './issuance-events';
 export { queueParticipantRegistration } from './participant-registration';
+export { requeueFailedDelivery, type RequeuedDelivery } from './delivery-requeue';

@@ -1,5 +1,7 @@
+import { inLedgerTransaction, recordIssuanceReceived } from '@referrals/ledger';
 import { enqueueWork } from '@referrals/outbox';
 import { type IssuanceFacts, issuanceCreatedSignalWithStart, usageThresholdCrossedSignalWithStart, workflowTypes } from '@referrals/workflows';
+import { type RewardingProduct } from './products';
 import { type RewardingDeps } from './record-qualifying-event';
 import { RewardingError } from './rewarding.errors';
 
@@ -10,7 +12,8 @@ interface IssuanceIds {
   readonly programKey?: string | null | undefined;
 }
 
-export type IssuanceCreatedEvent = IssuanceIds & IssuanceFacts;
+/** The facts billing sends; the welcome-promo launch cutoff is the product's, never the event's. */
+export type IssuanceCreatedEvent = IssuanceIds & Omit<IssuanceFacts, 'welcomePromoLaunchCutoffAt'>;
 export type UsageThresholdCrossedEvent = IssuanceIds & { readonly crossedAt: string };
 
 export interface IssuanceSignalAnswer {
@@ -20,40 +23,57 @@ export interface IssuanceSignalAnswer {
   outcome: 'queued';
 }
 
-function idsOf(deps: RewardingDeps, event: IssuanceIds) {
+function productOf(deps: RewardingDeps, event: IssuanceIds) {
   const product = deps.products.get(event.product);
   if (!product) throw new RewardingError('product_unknown', `product "${event.product}" is not served here`, {
       issues: [{ path: 'product', code: 'product_unknown', message: 'unknown product' }],
     });
+  return product;
+}
+
+function idsOf(product: RewardingProduct, event: IssuanceIds) {
   return { issuanceId: event.issuanceId, subscriberId: event.subscriberId, product: product.product, programKey: event.programKey ?? null };
 }
 
 /**
  * Billing's "issuance created": the facts go to the issuance's `decideIssuanceBonus` workflow by
- * signalWithStart, through the outbox (one transaction, no wait for Temporal). The same facts sent
- * again are one signal; the workflow takes the first facts it gets.
+ * signalWithStart, through the outbox, and the issuance is recorded `pending` (readable through
+ * `getIssuanceOutcome`) in the same transaction; no wait for Temporal. The product's welcome-promo
+ * launch cutoff is stamped on the facts, so the workflow's history shows the cutoff it decided
+ * with. The same facts sent again are one signal; the workflow takes the first facts it gets.
  */
 export async function queueIssuanceCreated(deps: RewardingDeps, event: IssuanceCreatedEvent): Promise<IssuanceSignalAnswer> {
-  const ids = idsOf(deps, event);
+  const product = productOf(deps, event);
+  const ids = idsOf(product, event);
   const facts: IssuanceFacts = {
     issuanceCreatedAt: event.issuanceCreatedAt,
     periodEndsAt: event.periodEndsAt,
     interval: event.interval,
+    ...(event.subscriptionStatus === undefined ? {} : { subscriptionStatus: event.subscriptionStatus }),
     issuanceNumber: event.issuanceNumber,
     firstTimeSubscriber: event.firstTimeSubscriber,
     subscriberStartedAt: event.subscriberStartedAt,
     ...(event.welcomePromoEligible === undefined ? {} : { welcomePromoEligible: event.welcomePromoEligible }),
-    ...(event.promoLaunchCutoffAt === undefined ? {} : { promoLaunchCutoffAt: event.promoLaunchCutoffAt }),
+    welcomePromoLaunchCutoffAt: product.welcomePromoLaunchCutoffAt ?? null,
   };
   const options = issuanceCreatedSignalWithStart(ids, facts, deps.startOverrides);
-  await deps.sequelize.transaction((t) => enqueueWork(deps.sequelize, t, [{ kind: 'signal_with_start', workflowType: workflowTypes.issuanceBonus, options }]));
+  await inLedgerTransaction(deps.sequelize, async (t) => {
+    await recordIssuanceReceived(deps.sequelize, { issuanceId: ids.issuanceId, subscriberId: ids.subscriberId, product: ids.product, facts: { ...facts } }, { transaction: t });
+    await enqueueWork(deps.sequelize, t, [{ kind: 'signal_with_start', workflowType: workflowTypes.issuanceBonus, options }]);
+  });
   return { issuanceId: ids.issuanceId, workflowId: options.workflowId, outcome: 'queued' };
 }
 
-/** Billing's "usage threshold crossed": signalWithStart through the outbox. Once the issuance was decided it changes nothing. */
+/**
+ * Billing's "usage threshold crossed": signalWithStart through the outbox (the issuance is recorded
+ * `pending` if it was unknown). Once the issuance was decided it changes nothing.
+ */
 export async function queueUsageThresholdCrossed(deps: RewardingDeps, event: UsageThresholdCrossedEvent): Promise<IssuanceSignalAnswer> {
-  const ids = idsOf(deps, event);
+  const ids = idsOf(productOf(deps, event), event);
   const options = usageThresholdCrossedSignalWithStart(ids, { crossedAt: event.crossedAt }, deps.startOverrides);
-  await deps.sequelize.transaction((t) => enqueueWork(deps.sequelize, t, [{ kind: 'signal_with_start', workflowType: workflowTypes.issuanceBonus, options }]));
+  await inLedgerTransaction(deps.sequelize, async (t) => {
+    await recordIssuanceReceived(deps.sequelize, { issuanceId: ids.issuanceId, subscriberId: ids.subscriberId, product: ids.product, facts: null }, { transaction: t });
+    await enqueueWork(deps.sequelize, t, [{ kind: 'signal_with_start', workflowType: workflowTypes.issuanceBonus, options }]);
+  });
   return { issuanceId: ids.issuanceId, workflowId: options.workflowId, outcome: 'queued' };
 }

@@ -13,6 +13,12 @@ export interface RewardingProduct {
   readonly reportsSales: boolean;
   /** The largest money reward one role may get from one event, in minor units (default: the engine's). */
   readonly maxRewardMinor?: number;
+  /**
+   * ISO 8601: the welcome-promo launch cutoff (rule 132): first-time monthly subscribers who
+   * started before it get the welcome promo in month 1, at or after it in month 2. Null or absent:
+   * month 1 for everyone. Stamped on each issuance's facts (queueIssuanceCreated).
+   */
+  readonly welcomePromoLaunchCutoffAt?: string | null;
 }
 
 export interface RewardingProducts {

@@ -15,6 +15,7 @@ export const rewardingErrorCatalog = {
   reward_above_maximum: { kind: 'rule_violation', retryable: false, meaning: "a money reward would exceed the product's maximum per reward" },
   conversion_not_found: { kind: 'not_found', retryable: false, meaning: 'no conversion has this id ({provider}:{sourceId})' },
   event_exists_with_different_content: { kind: 'conflict', retryable: false, meaning: "the event's identity was recorded with other content; the first recording stands" },
+  delivery_not_restartable: { kind: 'conflict', retryable: false, meaning: 'the failed delivery has no recorded workflow start to run again (it was queued before the outbox existed)' },
 } as const satisfies Record<string, ErrorCodeDoc & { kind: 'validation' | 'rule_violation' | 'conflict' | 'not_found' }>;
 
 export type RewardingErrorCode = keyof typeof rewardingErrorCatalog;

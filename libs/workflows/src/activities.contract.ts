@@ -9,11 +9,12 @@
  * are non-retryable `ApplicationFailure`s whose `type` is the stable snake_case code; anything
  * else (database down) is retried by Temporal.
  */
-import type { BonusLikeItemKind, ClaimableItemKind } from './contracts/domain-types';
+import type { BonusLikeItemKind, ClaimableItemKind, DeliveryKind } from './contracts/domain-types';
 import { type ReportConversionInput, type ReverseConversionInput } from './contracts/conversion-report.contract';
 import {
   type AttemptContext,
   type DeliveryAttemptResult,
+  type DeliveryFailure,
   type DeliveryResult,
   type OpenedDelivery,
 } from './contracts/delivery.contract';
@@ -51,6 +52,8 @@ export interface ApplyReferralRewardInput {
   product: string;
   /** ISO 8601. */
   issuanceCreatedAt: string;
+  /** False on a first-time subscriber's first issuance: their referee reward never applies to it [123]. Default true. */
+  includeRefereeRewards?: boolean;
   /** Who acts, for the ledger's audit trail (`workflow:<workflowId>`). */
   actor: string;
 }
@@ -73,6 +76,21 @@ export type ClaimIssuanceBonusResult =
   | { outcome: 'claimed'; item: BonusItemView; replayed: boolean }
   | { outcome: 'slot_taken'; heldBy: BonusItemView };
 
+/** What the issuance-bonus workflow decided, recorded in PostgreSQL so the api can answer `GET /v1/issuances/{id}`. */
+export interface RecordIssuanceOutcomeInput {
+  issuanceId: string;
+  subscriberId: string;
+  product: string;
+  /** `IssuanceBonusDecision`. */
+  decision: 'welcome_promo' | 'referral_bonus' | 'usage_bonus' | 'none';
+  /** The decision in words (the item itself is the ledger's bonus slot, read from there). */
+  reason: string;
+  /** ISO 8601, or null. */
+  usageThresholdCrossedAt: string | null;
+  /** `workflow:<workflowId>`. */
+  actor: string;
+}
+
 export interface IssuanceBonusActivities {
   /**
    * Ledger `applyRewardToIssuance`: in ONE transaction, the oldest pending unexpired reward earned
@@ -82,6 +100,8 @@ export interface IssuanceBonusActivities {
   applyReferralReward(input: ApplyReferralRewardInput): Promise<ApplyReferralRewardResult>;
   /** Ledger `claimIssuanceBonusSlot` for `bonus` or `promo_first_month_50pct`. */
   claimIssuanceBonus(input: ClaimIssuanceBonusInput): Promise<ClaimIssuanceBonusResult>;
+  /** Ledger `recordIssuanceOutcome`: the decision, once (a replay changes nothing). */
+  recordIssuanceOutcome(input: RecordIssuanceOutcomeInput): Promise<void>;
 }
 
 export interface RedemptionActivities {
@@ -92,6 +112,16 @@ export interface RedemptionActivities {
    * previously chosen id, record the outcome.
    */
   attemptRewardRedemption(input: AttemptContext & { rewardId: string }): Promise<DeliveryAttemptResult>;
+}
+
+/** Shared by every delivery workflow. */
+export interface DeliveryEndActivities {
+  /**
+   * An attempt threw a business error (a non-retryable activity failure): the delivery ends
+   * `failed` with that error, so ops shows it and an operator can requeue it, instead of staying
+   * `pending` under a failed workflow. Answers the delivery's result (as it stands when it had ended already).
+   */
+  failDeliveryAfterError(input: { kind: DeliveryKind; businessId: string; attempt: number; error: DeliveryFailure }): Promise<DeliveryResult>;
 }
 
 export interface RegistrationActivities {
@@ -129,4 +159,5 @@ export type WorkerActivities = StackCheckActivities &
   RedemptionActivities &
   RegistrationActivities &
   ConversionActivities &
+  DeliveryEndActivities &
   MaintenanceActivities;

@@ -25,12 +25,13 @@ export {
 } from './start-options';
 export {
   DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS,
+  DEFAULT_DELIVERY_MAX_AGE_MS,
   deliveryHeartbeatTimeoutMs,
   retryDelayMs,
   type RetrySettings,
   type WorkflowSettings,
 } from './settings';
-export { planPromos, type PromoPlan } from './issuance-bonus.rules';
+export { planIssuance, welcomeMonthOf, type IssuancePlan } from './issuance-bonus.rules';
 export type {
   AttemptContext,
   DeliveryAttemptResult,
@@ -47,8 +48,10 @@ export type {
   IssuanceBonusResult,
   IssuanceBonusState,
   IssuanceFacts,
+  SubscriptionStatus,
   UsageThresholdCrossed,
 } from './contracts/issuance-bonus.contract';
+export { subscriptionStatuses } from './contracts/issuance-bonus.contract';
 export type { RedeemRewardInput, RedeemRewardResult, RedeemRewardWorkflow } from './contracts/reward-redemption.contract';
 export type {
   ParticipantDetails,
@@ -83,8 +86,10 @@ export type {
   ClaimIssuanceBonusInput,
   ClaimIssuanceBonusResult,
   ConversionActivities,
+  DeliveryEndActivities,
   IssuanceBonusActivities,
   MaintenanceActivities,
+  RecordIssuanceOutcomeInput,
   RedemptionActivities,
   RegistrationActivities,
   SettingsActivities,

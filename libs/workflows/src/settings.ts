@@ -17,9 +17,17 @@ export interface RetrySettings {
 /** Heartbeat timeout of the Impact delivery activities when the settings name none (5 seconds). */
 export const DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS = 5_000;
 
+/** A delivery's maximum age when the settings name none (14 days). */
+export const DEFAULT_DELIVERY_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+
 export interface WorkflowSettings {
   /** Impact deliveries (registrations, SALE reports, reversals, redemptions). */
   delivery: RetrySettings;
+  /**
+   * A delivery still failing this long after it was queued (or last requeued) ends `failed`
+   * (`max_age_exceeded`); absent in settings recorded before it existed: 14 days.
+   */
+  deliveryMaxAgeMs?: number;
   /** A delivery workflow continues as new after this many attempts in one run (bounded history). */
   attemptsPerRun: number;
   /**
@@ -32,11 +40,6 @@ export interface WorkflowSettings {
   deliveryHeartbeatTimeoutMs: number;
   /** How long an issuance-bonus workflow started by a usage signal waits for the issuance facts. */
   issuanceFactsWaitMs: number;
-  /**
-   * Subscribers who started before this instant (ISO 8601) keep the legacy month-2 promo on their
-   * second issuance; null: nobody does. An issuance's facts may override it.
-   */
-  promoLaunchCutoffAt: string | null;
   /** Rewards one expiry transaction expires at most, and how many batches one run takes. */
   expireBatchSize: number;
   expireMaxBatches: number;

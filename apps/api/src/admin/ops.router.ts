@@ -1,6 +1,7 @@
 import { countDeliveries, type Delivery, deliveryCategories, listDeliveries, listDeliveryAttempts } from '@referrals/impact-sync';
 import { countRewardsByStatus, listRewards } from '@referrals/ledger';
 import { outboxBacklog } from '@referrals/outbox';
+import { requeueFailedDelivery } from '@referrals/rewarding';
 import { iso } from '../openapi/common.schemas';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
@@ -8,6 +9,8 @@ import { rewardView } from '../storefront/referral-views';
 import { listDisqualifiedReferrals } from './ops-read-models';
 import {
   deliveryAttemptsParamsSchema,
+  deliveryParamsSchema,
+  requeueDeliveryResponseSchema,
   deliveryAttemptsResponseSchema,
   listDeliveriesQuerySchema,
   listDeliveriesResponseSchema,
@@ -120,6 +123,25 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
     async handler({ params }) {
       const attempts = await listDeliveryAttempts(sequelize, params.kind, params.businessId);
       return { body: { attempts: attempts.map((a) => ({ ...a, nextAttemptAt: iso(a.nextAttemptAt), recordedAt: a.recordedAt.toISOString() })) } };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/v1/admin/ops/deliveries/{kind}/{businessId}/requeue',
+    operationId: 'requeueDelivery',
+    summary: 'Send a failed (or disabled) Impact delivery again, after fixing its cause',
+    description:
+      'Puts the delivery back to `pending` (its maximum age counts again from now) and queues a new run of its workflow through the outbox, in one transaction; the worker sends it again shortly after. 409 `delivery_not_requeueable` when it is not failed or disabled.',
+    tags,
+    roles: ['admin'],
+    params: deliveryParamsSchema,
+    domainPathPrefix: 'params',
+    errors: [404, 409],
+    response: { status: 202, description: 'Requeued', schema: requeueDeliveryResponseSchema },
+    async handler({ params }) {
+      const { delivery, workflowId } = await requeueFailedDelivery(services.rewarding, params);
+      return { body: { delivery: deliveryView(delivery), workflowId } };
     },
   });
 }

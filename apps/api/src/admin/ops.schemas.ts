@@ -1,4 +1,4 @@
-import { deliveryKinds, deliveryStatuses } from '@referrals/impact-sync';
+import { BUSINESS_ID_MAX_LENGTH, deliveryKinds, deliveryStatuses } from '@referrals/impact-sync';
 import { z } from 'zod';
 import { bigintIdSchema, externalIdSchema } from '../openapi/common.schemas';
 import { rewardViewSchema } from '../storefront/referral-views';
@@ -84,7 +84,16 @@ export const listDeliveriesQuerySchema = z.strictObject({
 
 export const listDeliveriesResponseSchema = z.object({ deliveries: z.array(deliveryViewSchema), nextAfterId: z.string().nullable() }).meta({ id: 'DeliveryList' });
 
-export const deliveryAttemptsParamsSchema = z.strictObject({ kind: z.enum(deliveryKinds), businessId: z.string().min(1).max(300) });
+/** One delivery in a path: `/v1/admin/ops/deliveries/{kind}/{businessId}/...`. */
+export const deliveryParamsSchema = z.strictObject({ kind: z.enum(deliveryKinds), businessId: z.string().min(1).max(BUSINESS_ID_MAX_LENGTH) });
+export const deliveryAttemptsParamsSchema = deliveryParamsSchema;
+
+export const requeueDeliveryResponseSchema = z
+  .object({
+    delivery: deliveryViewSchema,
+    workflowId: z.string().meta({ description: 'The workflow that sends it again (a new run, queued through the outbox)' }),
+  })
+  .meta({ id: 'RequeuedDelivery' });
 
 export const deliveryAttemptsResponseSchema = z
   .object({

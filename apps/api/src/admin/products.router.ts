@@ -22,6 +22,7 @@ export function productRoutes(routes: ApiRoutes, services: ApiServices): void {
           tiers: { ...p.tiers },
           reportsSales: p.reportsSales,
           impact: p.impact,
+          welcomePromoLaunchCutoffAt: p.welcomePromoLaunchCutoffAt,
         };
       });
       return Promise.resolve({ body: { products } });

@@ -22,6 +22,10 @@ export const productViewSchema = z
     tiers: z.record(z.string(), z.int()).meta({ description: 'Tier key -> monthly list price in minor units of currency' }),
     reportsSales: z.boolean(),
     impact: z.string().nullable().meta({ description: 'The Impact configuration that applies (IMPACT_<KEY>_*), or null' }),
+    welcomePromoLaunchCutoffAt: z
+      .string()
+      .nullable()
+      .meta({ description: 'Welcome-promo launch cutoff (UTC): first-time monthly subscribers who started before it get the promo in month 1, at or after it in month 2; null: month 1 for everyone' }),
   })
   .meta({ id: 'Product' });
 

@@ -65,7 +65,12 @@ export function programRoutes(routes: ApiRoutes, services: ApiServices): void {
     body: createProgramRequestSchema,
     idempotencyKey: true,
     errors: [409, 422],
-    response: { status: 201, description: 'Created', schema: saveProgramResponseSchema },
+    response: {
+      status: 201,
+      description: 'Created',
+      schema: saveProgramResponseSchema,
+      replayStatus: { status: 200, description: 'The same document was already saved as the current version (`replayed: true`)' },
+    },
     async handler({ body }) {
       const saved = await programs.save({ ...body, expectedVersion: 0 }).catch(prefixDocumentPaths);
       const { replayed, ...version } = saved;

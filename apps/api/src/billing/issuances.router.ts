@@ -1,14 +1,45 @@
+import { getIssuanceOutcome, type IssuanceOutcome } from '@referrals/ledger';
 import { queueIssuanceCreated, queueUsageThresholdCrossed } from '@referrals/rewarding';
+import { workflowIds } from '@referrals/workflows';
 import { type ApiRoutes } from '../http/api-routes';
+import { iso } from '../openapi/common.schemas';
 import { type ApiServices } from '../services';
-import { issuanceCreatedRequestSchema, issuanceSignalResponseSchema, usageThresholdRequestSchema } from './issuances.schemas';
+import { rewardViewWithRedemption } from '../storefront/reward-redemptions';
+import {
+  issuanceCreatedRequestSchema,
+  issuanceIdParamsSchema,
+  issuanceOutcomeResponseSchema,
+  issuanceSignalResponseSchema,
+  usageThresholdRequestSchema,
+} from './issuances.schemas';
+
+const PENDING_REASON = 'received: the issuance-bonus workflow has not decided yet';
+
+async function outcomeView(services: ApiServices, outcome: IssuanceOutcome) {
+  return {
+    issuanceId: outcome.issuanceId,
+    subscriberId: outcome.subscriberId,
+    product: outcome.product,
+    workflowId: workflowIds.issuanceBonus(outcome.issuanceId),
+    status: outcome.status,
+    decision: outcome.decision,
+    item: outcome.item ? { itemKind: outcome.item.itemKind, rewardId: outcome.item.rewardId, claimedAt: outcome.item.claimedAt.toISOString() } : null,
+    consumedReward: outcome.consumedReward ? await rewardViewWithRedemption(services.sequelize, outcome.consumedReward) : null,
+    reason: outcome.reason ?? PENDING_REASON,
+    facts: outcome.facts,
+    usageThresholdCrossedAt: iso(outcome.usageThresholdCrossedAt),
+    receivedAt: outcome.receivedAt.toISOString(),
+    decidedAt: iso(outcome.decidedAt),
+  };
+}
 
 /**
  * Issuances: one `decideIssuanceBonus` workflow per issuance decides its single bonus-like item
- * (welcome promo, referral bonus, legacy month-2 promo, usage bonus). Both billing events reach it
+ * (welcome promo, referral bonus, usage bonus). Both billing events reach it
  * with signalWithStart, in whichever order they come: the first starts it, the second signals the
  * running one. The api only queues the signal (an outbox row, relayed to Temporal by the worker);
- * the workflow's activities take the ledger's slot.
+ * the workflow's activities take the ledger's slot and record the decision, which `GET
+ * /v1/issuances/{issuanceId}` reads from PostgreSQL.
  */
 export function issuanceRoutes(routes: ApiRoutes, services: ApiServices): void {
   routes.add({
@@ -39,6 +70,24 @@ export function issuanceRoutes(routes: ApiRoutes, services: ApiServices): void {
     response: { status: 202, description: 'Queued for the issuance\'s workflow', schema: issuanceSignalResponseSchema },
     async handler({ body }) {
       return { body: await queueUsageThresholdCrossed(services.rewarding, body) };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/v1/issuances/{issuanceId}',
+    operationId: 'getIssuanceOutcome',
+    summary: 'What an issuance got: its single bonus-like item, the referral reward it consumed, and why',
+    description:
+      'Read from PostgreSQL (the workflow records its decision there), never from Temporal. `pending` until the issuance-bonus workflow decided; 404 `issuance_not_found` when no billing event about the issuance was received.',
+    tags: ['billing'],
+    roles: ['billing', 'admin'],
+    params: issuanceIdParamsSchema,
+    domainPathPrefix: 'params',
+    errors: [404],
+    response: { status: 200, description: 'The issuance\'s outcome', schema: issuanceOutcomeResponseSchema },
+    async handler({ params }) {
+      return { body: await outcomeView(services, await getIssuanceOutcome(services.sequelize, params.issuanceId)) };
     },
   });
 }

@@ -1,9 +1,10 @@
+import { providerKeySchema } from '@referrals/config';
 import { adversePaymentKinds } from '@referrals/ledger';
 import { PAYMENT_ORIGINS } from '@referrals/rewarding';
 import { z } from 'zod';
 import { externalIdSchema, instantSchema, moneySchema, productSchema } from '../openapi/common.schemas';
 
-export const providerSchema = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be a provider key like stripe');
+export const providerSchema = providerKeySchema;
 
 export const paymentSucceededRequestSchema = z
   .strictObject({

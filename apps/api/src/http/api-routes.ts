@@ -22,7 +22,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'Body larger than the limit',
   415: 'A Content-Encoding (identity, gzip, deflate, br are understood) or charset (utf-8) the api cannot decode',
   422: 'Rule violation (an invalid program, an illegal transition)',
-  503: 'A dependency is not configured or not reachable',
+  503: 'A dependency is not configured or not reachable (database_unavailable comes with Retry-After)',
 };
 
 export interface HandlerContext<P, Q, B> {
@@ -53,7 +53,13 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   params?: P;
   query?: Q;
   body?: B;
-  response: { status: number; description: string; schema: R };
+  response: {
+    status: number;
+    description: string;
+    schema: R;
+    /** Another success status with the same body (a replay answering 200 where a first write answers 201). */
+    replayStatus?: { status: number; description: string };
+  };
   /** Error statuses this endpoint can answer besides 400/401/403 (documented in OpenAPI). */
   errors?: number[];
   /** Accepts an `Idempotency-Key` header: a retry with the same key and body gets the stored answer. */
@@ -138,10 +144,11 @@ export class ApiRoutes {
   }
 
   private document(spec: RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>): void {
-    const errors = [400, 401, 403, ...(spec.body ? [413, 415] : []), ...(spec.errors ?? [])];
-    const responses: RouteConfig['responses'] = {
-      [spec.response.status]: { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } },
-    };
+    // 503 on every operation: any of them answers database_unavailable while PostgreSQL is away.
+    const errors = [400, 401, 403, 503, ...(spec.body ? [413, 415] : []), ...(spec.idempotencyKey ? [409] : []), ...(spec.errors ?? [])];
+    const success = (description: string) => ({ description, content: { 'application/json': { schema: spec.response.schema } } });
+    const responses: RouteConfig['responses'] = { [spec.response.status]: success(spec.response.description) };
+    if (spec.response.replayStatus) responses[spec.response.replayStatus.status] = success(spec.response.replayStatus.description);
     for (const status of [...new Set(errors)].sort()) {
       responses[status] = { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: errorResponseSchema } } };
     }

@@ -26,6 +26,7 @@ export const HTTP_STATUS_BY_CODE = {
   referral_not_found: 404,
   reward_not_found: 404,
   conversion_not_found: 404,
+  issuance_not_found: 404,
   delivery_not_found: 404,
   program_not_found: 404,
   program_version_not_found: 404,
@@ -42,6 +43,7 @@ export const HTTP_STATUS_BY_CODE = {
   impact_reward_already_chosen: 409,
   delivery_not_requeueable: 409,
   conversion_already_recorded: 409,
+  delivery_not_restartable: 409,
   // A well-formed request that the rules refuse.
   program_invalid: 422,
   program_product_changed: 422,

@@ -1,4 +1,4 @@
-import { productKeySchema } from '@referrals/config';
+import { EXTERNAL_ID_MAX_LENGTH, productKeySchema } from '@referrals/config';
 import { z } from 'zod';
 
 /** Every failure: `{ error: { code, message, details: [{ path, message }] } }`. */
@@ -24,7 +24,7 @@ export const instantSchema = z.iso.datetime({ offset: true, message: 'must be an
 export const externalIdSchema = z
   .string()
   .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters')
+  .max(EXTERNAL_ID_MAX_LENGTH, `must be at most ${EXTERNAL_ID_MAX_LENGTH} characters`)
   // Control characters (NUL above all: PostgreSQL text cannot hold it) are refused here, as a 400.
   .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
 

@@ -21,6 +21,7 @@ describe('OpenAPI document and docs page', () => {
         'POST /v1/events/adverse-payment billing',
         'POST /v1/events/issuance-created billing',
         'POST /v1/events/usage-threshold-crossed billing',
+        'GET /v1/issuances/{issuanceId} billing,admin',
         'GET /v1/admin/products admin',
         'GET /v1/admin/programs admin',
         'POST /v1/admin/programs admin',
@@ -39,10 +40,13 @@ describe('OpenAPI document and docs page', () => {
         'GET /v1/admin/ops admin',
         'GET /v1/admin/ops/deliveries admin',
         'GET /v1/admin/ops/deliveries/{kind}/{businessId}/attempts admin',
+        'POST /v1/admin/ops/deliveries/{kind}/{businessId}/requeue admin',
       ].sort(),
     );
     const payment = doc.paths['/v1/events/payment-succeeded']!['post']!;
-    expect(Object.keys(payment.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', '422']);
+    expect(Object.keys(payment.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', '422', '503']);
+    // A replayed touch answers 200, a first capture 201: both are documented (the fuzz run checks every answer).
+    expect(Object.keys(doc.paths['/v1/touches']!['post']!.responses)).toEqual(expect.arrayContaining(['200', '201', '503']));
     expect(doc.components.schemas).toHaveProperty('PaymentSucceeded');
     expect(doc.components.schemas).toHaveProperty('ErrorResponse');
     expect(JSON.stringify(doc.components.schemas['PaymentSucceeded'])).toContain('"minor"');

@@ -17,7 +17,12 @@ export function touchRoutes(routes: ApiRoutes, services: ApiServices): void {
     roles: ['storefront'],
     body: captureTouchRequestSchema,
     idempotencyKey: true,
-    response: { status: 201, description: 'Captured (200 when the same touch was already captured this minute)', schema: captureTouchResponseSchema },
+    response: {
+      status: 201,
+      description: 'Captured',
+      schema: captureTouchResponseSchema,
+      replayStatus: { status: 200, description: 'The same touch was already captured this minute (`replayed: true`)' },
+    },
     async handler({ body }) {
       const { touch, replayed } = await services.attribution.captureTouch(body);
       if (!replayed) services.metrics.touches.inc({ kind: touch.kind, status: touch.status });

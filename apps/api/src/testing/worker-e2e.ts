@@ -162,7 +162,8 @@ export async function referredKiloPassSubscriber(e2e: WorkerE2e, name: string): 
   await expectSucceeded(e2e, refereeToken.body.registration.workflowId);
 
   const invoice = e2e.id(`${name}-in`);
-  await api.post('/v1/events/payment-succeeded', 'billing', { ...kiloPayment(referee, invoice), email: refereeEmail }).expect(200);
+  const paid = await api.post('/v1/events/payment-succeeded', 'billing', { ...kiloPayment(referee, invoice), email: refereeEmail });
+  if (paid.status !== 200) throw new Error(`the first payment of ${referee} answered ${paid.status}: ${JSON.stringify(paid.body)}`);
   const report = await e2e.result<ReportConversionResult>(workflowIds.conversionReport(`stripe:${invoice}`));
   if (report.reported?.status !== 'succeeded') throw new Error(`the referral SALE of ${invoice} was not reported: ${JSON.stringify(report)}`);
   await api.fake!.settle();
@@ -195,6 +196,7 @@ export function kiloIssuance(issuanceId: string, subscriberId: string, overrides
     issuanceCreatedAt: createdAt.toISOString(),
     periodEndsAt: new Date(createdAt.getTime() + 30 * DAY_MS).toISOString(),
     interval: 'month',
+    subscriptionStatus: 'active',
     issuanceNumber: 2,
     firstTimeSubscriber: false,
     subscriberStartedAt: new Date(createdAt.getTime() - 30 * DAY_MS).toISOString(),

@@ -2,6 +2,7 @@ import { orderIdFor, type ConversionInput, type DispositionCode, type Performanc
 import {
   deliveryBusinessIds,
   deliveryKeys,
+  deliveryRequestId,
   getDelivery,
   isTerminalDeliveryStatus,
   recordSuppressedDelivery,
@@ -177,10 +178,10 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
         const businessId = deliveryBusinessIds.sale(saleOf(report));
         const current = await deliveryToAttempt(sequelize, kind, businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
-        const requestId = `${current.deliveryKey}:attempt-${attempt}`;
+        const requestId = deliveryRequestId(current.deliveryKey, attempt);
         const { performance } = impact.forProduct(report.product);
         const end = performance.enabled ? await reportOnce(performance, report, current.queuedUri, requestId) : disabledEnd(deps, report.product);
-        return recordAttemptEnd(sequelize, deps.clock(), { kind, businessId, requestId }, { attempt, retryDelayMs }, end);
+        return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, end);
       }),
 
     openSaleReversal: ({ reversal, workflowId }) =>
@@ -205,9 +206,9 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
         const businessId = deliveryBusinessIds.sale(saleOf(reversal));
         const current = await deliveryToAttempt(sequelize, 'sale_reversal', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
-        const requestId = `${current.deliveryKey}:attempt-${attempt}`;
+        const requestId = deliveryRequestId(current.deliveryKey, attempt);
         const end = await reverseOnce(reversal, current.queuedUri, requestId);
-        return recordAttemptEnd(sequelize, deps.clock(), { kind: 'sale_reversal', businessId, requestId }, { attempt, retryDelayMs }, end);
+        return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, end);
       }),
   };
 }

@@ -11,14 +11,18 @@ import { type ImpactAlreadyRedeemed, type ImpactOutcome } from '@referrals/impac
 import {
   type AttemptContext,
   type DeliveryAttemptResult,
+  type DeliveryEndActivities,
   type DeliveryFailure,
   type DeliveryProgress,
   type DeliveryResult,
+  DEFAULT_DELIVERY_MAX_AGE_MS,
   type OpenedDelivery,
 } from '@referrals/workflows';
 import { asyncLocalStorage } from '@temporalio/activity';
 import { type Sequelize } from 'sequelize';
 import { businessFailure } from './activity-errors';
+import { type ActivityDeps } from './activity-deps';
+import { deliveryActivityBody } from './heartbeats';
 
 /** The current activity's cancellation signal (none when called outside an activity, e.g. in tests). */
 export function activityCancellationSignal(): AbortSignal | undefined {
@@ -101,17 +105,38 @@ export function endOfImpactOutcome<T>(
 }
 
 /**
+ * A delivery still failing past its maximum age (counted from its creation, or from an operator's
+ * last requeue) ends `failed` with `max_age_exceeded` instead of retrying for ever: an operator sees
+ * it in ops, fixes the cause and requeues it.
+ */
+export function endPastMaxAge(delivery: Pick<Delivery, 'createdAt' | 'requeuedAt'>, now: Date, maxAgeMs: number, end: AttemptEnd): AttemptEnd {
+  if (end.outcome !== 'retrying') return end;
+  const since = delivery.requeuedAt ?? delivery.createdAt;
+  if (now.getTime() - since.getTime() < maxAgeMs) return end;
+  const days = Math.round((maxAgeMs / 86_400_000) * 10) / 10;
+  return {
+    outcome: 'failed',
+    error: { code: 'max_age_exceeded', message: `still not delivered ${days} days after it was queued; last error: ${end.error.code}: ${end.error.message}`.slice(0, 1000), httpStatus: end.error.httpStatus },
+  };
+}
+
+/**
  * Records an attempt's end in impact-sync and answers the workflow: `retrying` with the wait (the
  * workflow's backoff, lengthened to Impact's Retry-After) or `ended` with the result. The next
- * attempt time recorded is exactly when the workflow's timer fires.
+ * attempt time recorded is exactly when the workflow's timer fires. A delivery past its maximum
+ * age ends `failed` ({@link endPastMaxAge}).
  */
 export async function recordAttemptEnd(
-  sequelize: Sequelize,
-  now: Date,
-  work: { kind: DeliveryKind; businessId: string; requestId?: string | undefined },
+  deps: Pick<ActivityDeps, 'sequelize' | 'clock' | 'settings'>,
+  current: Delivery,
+  requestId: string | undefined,
   context: AttemptContext,
-  end: AttemptEnd,
+  attemptEnd: AttemptEnd,
 ): Promise<DeliveryAttemptResult> {
+  const { sequelize } = deps;
+  const now = deps.clock();
+  const end = endPastMaxAge(current, now, deps.settings.deliveryMaxAgeMs ?? DEFAULT_DELIVERY_MAX_AGE_MS, attemptEnd);
+  const work = { kind: current.kind, businessId: current.businessId, requestId };
   const retryInMs = end.outcome === 'retrying' ? Math.max(context.retryDelayMs, end.retryAfterMs ?? 0) : 0;
   const common = { kind: work.kind, businessId: work.businessId, attempt: context.attempt, now, requestId: work.requestId ?? null };
   const { delivery } = await recordDeliveryAttempt(
@@ -138,4 +163,20 @@ export async function recordAttemptEnd(
   );
   if (isTerminalDeliveryStatus(delivery.status)) return { state: 'ended', result: resultOf(delivery) };
   return { state: 'retrying', retryInMs: Math.max(retryInMs, context.retryDelayMs), progress: progressOf(delivery) };
+}
+
+/**
+ * `failDeliveryAfterError`: an attempt threw a business error; the delivery ends `failed` with it
+ * (recorded as that attempt). A delivery that had ended already keeps its end.
+ */
+export function createDeliveryEndActivities(deps: Pick<ActivityDeps, 'sequelize' | 'clock'>): DeliveryEndActivities {
+  return {
+    failDeliveryAfterError: ({ kind, businessId, attempt, error }) =>
+      deliveryActivityBody(async () => {
+        const current = await deliveryToAttempt(deps.sequelize, kind, businessId);
+        if (isTerminalDeliveryStatus(current.status)) return resultOf(current);
+        const { delivery } = await recordDeliveryAttempt(deps.sequelize, { kind, businessId, attempt: Math.max(attempt, current.attempts), outcome: 'failed', error, now: deps.clock() });
+        return resultOf(delivery);
+      }),
+  };
 }

@@ -2,6 +2,7 @@ import { type WorkerActivities } from '@referrals/workflows';
 import { QueryTypes } from 'sequelize';
 import { type ActivityDeps } from './activity-deps';
 import { createConversionActivities } from './conversion.activities';
+import { createDeliveryEndActivities } from './delivery-recording';
 import { createLedgerActivities } from './ledger.activities';
 import { createRedemptionActivities } from './redemption.activities';
 import { createRegistrationActivities } from './registration.activities';
@@ -24,5 +25,6 @@ export function createActivities(deps: ActivityDeps): WorkerActivities {
     ...createRedemptionActivities(deps),
     ...createRegistrationActivities(deps),
     ...createConversionActivities(deps),
+    ...createDeliveryEndActivities(deps),
   };
 }

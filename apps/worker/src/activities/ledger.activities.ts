@@ -4,6 +4,7 @@ import {
   claimIssuanceBonusSlot,
   expireRewards,
   listRewards,
+  recordIssuanceOutcome,
   type IssuanceBonusItem,
   type Reward,
 } from '@referrals/ledger';
@@ -40,6 +41,7 @@ export function createLedgerActivities(deps: ActivityDeps): IssuanceBonusActivit
           beneficiaryId: input.beneficiaryId,
           product: input.product,
           issuanceCreatedAt: new Date(input.issuanceCreatedAt),
+          ...(input.includeRefereeRewards === undefined ? {} : { includeRefereeRewards: input.includeRefereeRewards }),
           asOf: deps.clock(),
           actor: input.actor,
         });
@@ -59,6 +61,15 @@ export function createLedgerActivities(deps: ActivityDeps): IssuanceBonusActivit
         return result.outcome === 'claimed'
           ? { outcome: 'claimed', item: itemView(result.item), replayed: result.replayed }
           : { outcome: 'slot_taken', heldBy: itemView(result.heldBy) };
+      }),
+
+    recordIssuanceOutcome: (input) =>
+      withBusinessErrors(async () => {
+        // The decision (the first one stands) where the api reads it: GET /v1/issuances/{id}.
+        await recordIssuanceOutcome(sequelize, {
+          ...input,
+          usageThresholdCrossedAt: input.usageThresholdCrossedAt === null ? null : new Date(input.usageThresholdCrossedAt),
+        });
       }),
 
     expireRewardBatch: ({ batchSize }) =>

@@ -1,6 +1,8 @@
 import {
   deliveryBusinessIds,
   deliveryKeys,
+  deliveryRequestId,
+  getDelivery,
   getParticipantRegistration,
   isImpactSyncError,
   isTerminalDeliveryStatus,
@@ -50,9 +52,9 @@ export function createRedemptionActivities(deps: ActivityDeps): RedemptionActivi
         const businessId = deliveryBusinessIds.rewardRedemption(rewardId);
         const current = await deliveryToAttempt(sequelize, 'reward_redemption', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
-        const requestId = `${deliveryKeys.rewardRedemption(rewardId)}:attempt-${attempt}`;
+        const requestId = deliveryRequestId(deliveryKeys.rewardRedemption(rewardId), attempt);
         const end = await redeemOnce(deps, rewardId, current.chosenImpactRewardId, requestId);
-        return recordAttemptEnd(sequelize, deps.clock(), { kind: 'reward_redemption', businessId, requestId }, { attempt, retryDelayMs }, end);
+        return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, end);
       }),
   };
 
@@ -72,6 +74,19 @@ export function createRedemptionActivities(deps: ActivityDeps): RedemptionActivi
     }
     const participant = await getParticipantRegistration(sequelize, reward.programKey, reward.beneficiaryId);
     if (!participant) {
+      // A registration that ended failed or disabled will not register the beneficiary by itself:
+      // the redemption ends failed too (visible in ops) instead of waiting for it until its maximum age.
+      const registration = await getDelivery(sequelize, 'participant_registration', deliveryBusinessIds.participantRegistration(reward.programKey, reward.beneficiaryId));
+      if (registration && (registration.status === 'failed' || registration.status === 'disabled')) {
+        return {
+          outcome: 'failed',
+          error: {
+            code: 'participant_unregistrable',
+            message: `the beneficiary's Advocate registration for ${reward.programKey} ended ${registration.status} (${registration.lastError?.code ?? 'no error recorded'}): requeue it, then this redemption`,
+            httpStatus: null,
+          },
+        };
+      }
       return {
         outcome: 'retrying',
         error: { code: 'participant_not_registered', message: `the beneficiary is not registered with Impact for ${reward.programKey} yet`, httpStatus: null },

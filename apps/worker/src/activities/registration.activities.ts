@@ -1,5 +1,5 @@
 import { isAttributionError } from '@referrals/attribution';
-import { deliveryBusinessIds, deliveryKeys, isTerminalDeliveryStatus, recordParticipantRegistration } from '@referrals/impact-sync';
+import { deliveryBusinessIds, deliveryKeys, deliveryRequestId, isTerminalDeliveryStatus, recordParticipantRegistration } from '@referrals/impact-sync';
 import { type DeliveryFailure, type RegisterParticipantInput, type RegistrationActivities } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
 import { deliveryActivityBody } from './heartbeats';
@@ -31,7 +31,7 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
         const businessId = deliveryBusinessIds.participantRegistration(registration.programKey, registration.userId);
         const current = await deliveryToAttempt(sequelize, 'participant_registration', businessId);
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
-        const requestId = `${workflowKey(registration.programKey, registration.userId)}:attempt-${attempt}`;
+        const requestId = deliveryRequestId(workflowKey(registration.programKey, registration.userId), attempt);
         const { advocate } = impact.forProduct(registration.product);
         const outcome = await advocate.upsertParticipant(registration.participant, { requestId, signal: activityCancellationSignal() });
         let end: AttemptEnd;
@@ -55,7 +55,7 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
         } else {
           end = endOfImpactOutcome(outcome, () => ({ outcome: 'succeeded' }));
         }
-        return recordAttemptEnd(sequelize, deps.clock(), { kind: 'participant_registration', businessId, requestId }, { attempt, retryDelayMs }, end);
+        return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, end);
       }),
   };
 }

@@ -8,7 +8,7 @@ import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput, t
 import { createProgramStore, programsMigrations } from '@referrals/programs';
 import { loadProductRegistry } from '@referrals/products';
 import { examplePrograms } from '@referrals/rule-dsl';
-import { type WorkflowSettings } from '@referrals/workflows';
+import { type WorkerActivities, type WorkflowSettings } from '@referrals/workflows';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { type Sequelize } from 'sequelize';
@@ -26,7 +26,6 @@ export const testSettings: WorkflowSettings = {
   attemptsPerRun: 500,
   deliveryHeartbeatTimeoutMs: 3_000,
   issuanceFactsWaitMs: 20_000,
-  promoLaunchCutoffAt: '2026-02-01T00:00:00.000Z',
   expireBatchSize: 2,
   expireMaxBatches: 10,
   backfillBatchSize: 50,
@@ -78,6 +77,8 @@ export interface WorkerHarnessOptions {
   workflowsPath?: string;
   /** Per-request timeout of the activities' Impact client (the fake harness's default otherwise). */
   impactTimeoutMs?: number;
+  /** Fault injection: activities to run in place of the real ones (they may call the real ones). */
+  activityOverrides?: (real: WorkerActivities) => Partial<WorkerActivities>;
 }
 
 export function useWorkerHarness(options: WorkerHarnessOptions = {}): WorkerHarness {
@@ -92,20 +93,23 @@ export function useWorkerHarness(options: WorkerHarnessOptions = {}): WorkerHarn
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
 
+  const withOverrides = (real: WorkerActivities): WorkerActivities => ({ ...real, ...options.activityOverrides?.(real) });
   const startWorker = async () => {
     if (!nativeConnection || !bundle || !impact) throw new Error('the harness is not set up');
     worker = await createReferralsWorker({
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({
-        sequelize: db.sequelize,
-        impact: impact.client,
-        referralCodes: referralCodesOf(db.sequelize),
-        settings,
-        polling: { maxPolls: 3, pollIntervalMs: 50 },
-        clock: () => new Date(),
-      }),
+      activities: withOverrides(
+        createActivities({
+          sequelize: db.sequelize,
+          impact: impact.client,
+          referralCodes: referralCodesOf(db.sequelize),
+          settings,
+          polling: { maxPolls: 3, pollIntervalMs: 50 },
+          clock: () => new Date(),
+        }),
+      ),
       workflowBundle: bundle,
       shutdownGraceTime: '200 milliseconds',
     });

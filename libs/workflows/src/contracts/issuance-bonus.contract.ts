@@ -1,5 +1,9 @@
 import type { BonusLikeItemKind } from './domain-types';
 
+/** The subscription's state when the issuance was created; only `active` may consume a referral reward [107]. */
+export const subscriptionStatuses = ['active', 'paused', 'canceling', 'canceled'] as const;
+export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
+
 /**
  * The billing facts of one issuance (a monthly base issuance of a subscription). They arrive in
  * the start input or with the `issuanceCreated` signal.
@@ -9,18 +13,29 @@ export interface IssuanceFacts {
   issuanceCreatedAt: string;
   /** ISO 8601: end of the issuance period; the usage bonus can be earned until then. */
   periodEndsAt: string;
-  /** Billing interval of the subscription; promos are for monthly subscriptions only. Default `month`. */
+  /** Billing interval of the subscription; the promo and referral rewards are for monthly subscriptions only. Default `month`. */
   interval?: 'month' | 'year';
+  /**
+   * The subscription's state at the issuance: a paused, canceling or canceled subscription's
+   * issuance never consumes a referral reward [107]. The api requires it; histories recorded
+   * before it existed read `active`.
+   */
+  subscriptionStatus?: SubscriptionStatus;
   /** 1 for the subscriber's first base issuance of this subscription, 2 for the second... */
   issuanceNumber: number;
-  /** True when the subscriber never subscribed before (a first-time subscriber). */
+  /** True when the subscriber never subscribed before (a first-time subscriber); false: returning, no welcome promo. */
   firstTimeSubscriber: boolean;
-  /** ISO 8601: when the subscriber started; compared with the promo launch cutoff. */
+  /** ISO 8601: when the subscription started; compared with the welcome-promo launch cutoff. */
   subscriberStartedAt: string;
   /** The host's own welcome-promo eligibility (coupons, region...); default true. */
   welcomePromoEligible?: boolean;
-  /** Overrides the worker's PROMO_LAUNCH_CUTOFF_AT for this issuance (null: no legacy promo). */
-  promoLaunchCutoffAt?: string | null;
+  /**
+   * The product's welcome-promo launch cutoff (products file `welcomePromoLaunchCutoffAt`), stamped
+   * by the api when it queues the facts, so the history records the cutoff the decision used:
+   * started before it, the welcome month is month 1; at or after it, month 2 [132]. Null or
+   * absent: month 1.
+   */
+  welcomePromoLaunchCutoffAt?: string | null;
 }
 
 /**
@@ -47,13 +62,11 @@ export interface UsageThresholdCrossed {
 }
 
 export type IssuanceBonusDecision =
-  /** (1) first-time monthly subscriber's first issuance: `promo_first_month_50pct`. */
+  /** (1) a first-time monthly subscriber's welcome-month issuance (month 1 or 2, by the launch cutoff): `promo_first_month_50pct`. */
   | 'welcome_promo'
-  /** (2) the oldest pending, unexpired referral reward earned before the issuance: `referral_bonus`. */
+  /** (2) the oldest pending, unexpired referral reward earned before an eligible issuance: `referral_bonus`. */
   | 'referral_bonus'
-  /** (3) started before the launch cutoff, second issuance: the legacy month-2 promo. */
-  | 'legacy_month2_promo'
-  /** (4) usage threshold crossed before the period ended and the slot was free: `bonus`. */
+  /** (3) usage threshold crossed before the period ended and the slot was free: `bonus`. */
   | 'usage_bonus'
   /** Nothing: the period ended without usage, or the issuance facts never arrived. */
   | 'none';

@@ -1,6 +1,7 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type {
   ConversionActivities,
+  DeliveryEndActivities,
   IssuanceBonusActivities,
   MaintenanceActivities,
   RedemptionActivities,
@@ -34,7 +35,7 @@ export const ledger = proxyActivities<IssuanceBonusActivities & MaintenanceActiv
   retry: infrastructureRetry,
 });
 
-export type DeliveryActivities = RedemptionActivities & RegistrationActivities & ConversionActivities;
+export type DeliveryActivities = RedemptionActivities & RegistrationActivities & ConversionActivities & DeliveryEndActivities;
 
 /**
  * Impact deliveries: one attempt may list, persist, redeem (or submit and poll) within its

@@ -31,6 +31,7 @@ export async function reportConversion(input: ReportConversionInput): Promise<Re
     onProgress: (p) => {
       progress = p;
     },
+    fail: (failure) => delivery.failDeliveryAfterError(failure),
   });
   return { conversionId: input.conversionId, reported: result, suppressed };
 }
@@ -56,5 +57,6 @@ export async function reverseConversion(input: ReverseConversionInput): Promise<
     onProgress: (p) => {
       progress = p;
     },
+    fail: (failure) => delivery.failDeliveryAfterError(failure),
   });
 }

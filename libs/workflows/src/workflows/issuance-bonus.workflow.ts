@@ -8,7 +8,7 @@ import {
   type IssuanceBonusState,
   type IssuanceFacts,
 } from '../contracts/issuance-bonus.contract';
-import { planPromos } from '../issuance-bonus.rules';
+import { planIssuance } from '../issuance-bonus.rules';
 import { searchAttributeKeys } from '../search-attributes';
 import { issuanceBonusStateQuery, issuanceCreatedSignal, usageThresholdCrossedSignal } from '../signals';
 import { workflowIds } from '../workflow-ids';
@@ -22,17 +22,21 @@ const decisionOfItem: Record<BonusItemView['itemKind'], IssuanceBonusDecision> =
 };
 
 /**
- * Welcome-bonus exclusivity: decides the single bonus-like item of one issuance, in this order:
- * 1. a first-time monthly subscriber's first issuance gets `promo_first_month_50pct` (a referral
- *    reward never replaces it);
- * 2. otherwise the oldest pending, unexpired referral reward earned before the issuance was
- *    created is applied as `referral_bonus` (one ledger transaction), and its redemption starts;
- * 3. otherwise a subscriber who started before the launch cutoff keeps the legacy month-2 promo on
- *    the second issuance;
- * 4. otherwise wait for `usageThresholdCrossed` until the period ends and grant `bonus` only if the
- *    slot is still free (a referral reward earned before the issuance but granted late still wins).
+ * Welcome-bonus exclusivity: decides the single bonus-like item of one issuance, in this order
+ * (the rules are `planIssuance`, Kilo Pass rule numbers in brackets):
+ * 1. a first-time monthly subscriber's welcome-month issuance (month 1 when the subscription
+ *    started before the product's launch cutoff, month 2 at or after it [132]) gets
+ *    `promo_first_month_50pct`; it never consumes a referral reward, which stays pending [123, 115];
+ * 2. otherwise, on an eligible issuance (monthly, subscription active [131, 107]), the oldest
+ *    pending, unexpired referral reward earned before the issuance was created is applied as
+ *    `referral_bonus` (one ledger transaction), and its redemption starts; a first-time
+ *    subscriber's first issuance (paid by their converting payment) takes no referee reward [123];
+ * 3. otherwise wait for `usageThresholdCrossed` until the period ends and grant `bonus` only if the
+ *    slot is still free (on an eligible issuance, a referral reward earned before the issuance but
+ *    granted late still wins).
  * The ledger's one-item-per-issuance constraint backs every step: whatever holds the slot is the
- * answer, so replays and concurrent starters end with exactly one item.
+ * answer, so replays and concurrent starters end with exactly one item. The decision is recorded
+ * in PostgreSQL (`recordIssuanceOutcome`) before the workflow ends, so the api can read it.
  */
 export async function decideIssuanceBonus(input: IssuanceBonusInput): Promise<IssuanceBonusResult> {
   const state: IssuanceBonusState = { phase: 'waiting_for_facts', facts: input.facts ?? null, usageThresholdCrossedAt: null, result: null };
@@ -46,10 +50,29 @@ export async function decideIssuanceBonus(input: IssuanceBonusInput): Promise<Is
 
   const { workflowId } = workflowInfo();
   const actor = `workflow:${workflowId}`;
-  const finish = (decision: IssuanceBonusDecision, item: BonusItemView | null, reason: string, redemptionWorkflowId: string | null = null) => {
+  /** Why a pending referral reward was not looked for, appended to reasons that would otherwise hide it. */
+  let referralNote = '';
+  const finish = async (decision: IssuanceBonusDecision, item: BonusItemView | null, reason: string, redemptionWorkflowId: string | null = null) => {
+    const result: IssuanceBonusResult = {
+      issuanceId: input.issuanceId,
+      decision,
+      item,
+      reason: `${reason}${referralNote}`,
+      redemptionWorkflowId,
+      usageThresholdCrossedAt: state.usageThresholdCrossedAt,
+    };
+    await ledger.recordIssuanceOutcome({
+      issuanceId: input.issuanceId,
+      subscriberId: input.subscriberId,
+      product: input.product,
+      decision,
+      reason: result.reason,
+      usageThresholdCrossedAt: result.usageThresholdCrossedAt,
+      actor,
+    });
     state.phase = 'decided';
-    state.result = { issuanceId: input.issuanceId, decision, item, reason, redemptionWorkflowId, usageThresholdCrossedAt: state.usageThresholdCrossedAt };
-    return state.result;
+    state.result = result;
+    return result;
   };
   const fromHolder = (heldBy: BonusItemView, context: string) =>
     finish(decisionOfItem[heldBy.itemKind], heldBy, `${context}: the slot is held by ${heldBy.itemKind}`);
@@ -63,12 +86,13 @@ export async function decideIssuanceBonus(input: IssuanceBonusInput): Promise<Is
     });
     return claimed.outcome === 'claimed' ? finish(decision, claimed.item, reason) : fromHolder(claimed.heldBy, `${decision} not granted`);
   };
-  const applyReferralReward = async (facts: IssuanceFacts): Promise<IssuanceBonusResult | null> => {
+  const applyReferralReward = async (facts: IssuanceFacts, includeRefereeRewards: boolean): Promise<IssuanceBonusResult | null> => {
     const applied: ApplyReferralRewardResult = await ledger.applyReferralReward({
       issuanceId: input.issuanceId,
       beneficiaryId: input.subscriberId,
       product: input.product,
       issuanceCreatedAt: facts.issuanceCreatedAt,
+      includeRefereeRewards,
       actor,
     });
     if (applied.outcome === 'no_reward_available') return null;
@@ -79,7 +103,7 @@ export async function decideIssuanceBonus(input: IssuanceBonusInput): Promise<Is
     return finish(
       'referral_bonus',
       applied.item,
-      `referral reward ${reward.rewardId} (earned before the issuance) applied as referral_bonus`,
+      `the oldest pending referral reward ${reward.rewardId} (earned before the issuance) applied as referral_bonus`,
       workflowIds.rewardRedemption(reward.rewardId),
     );
   };
@@ -90,26 +114,28 @@ export async function decideIssuanceBonus(input: IssuanceBonusInput): Promise<Is
   }
   const facts = state.facts as IssuanceFacts;
   state.phase = 'deciding';
-  const cutoff = facts.promoLaunchCutoffAt !== undefined ? facts.promoLaunchCutoffAt : settings.promoLaunchCutoffAt;
-  const promos = planPromos(facts, cutoff);
+  const plan = planIssuance(facts);
+  if (plan.referralBlockedWhy !== null) referralNote = `; no referral reward consumed: ${plan.referralBlockedWhy}, a pending one (if any) stays pending`;
 
-  // (1) The welcome promo: a referral reward never replaces it.
-  if (promos.welcomePromo) return claim('promo_first_month_50pct', 'welcome_promo', promos.why);
-  // (2) The oldest pending referral reward earned before the issuance.
-  const referral = await applyReferralReward(facts);
-  if (referral) return referral;
-  // (3) The legacy month-2 promo (same item kind as the welcome promo: it is its second month).
-  if (promos.legacyMonth2Promo) return claim('promo_first_month_50pct', 'legacy_month2_promo', promos.why);
+  // (1) The welcome-month issuance: the promo, never a referral reward.
+  if (plan.welcomePromo) return claim('promo_first_month_50pct', 'welcome_promo', plan.promoWhy);
+  // (2) On an eligible issuance, the oldest pending referral reward earned before it.
+  if (plan.referralRewardAllowed) {
+    const referral = await applyReferralReward(facts, plan.refereeRewardsAllowed);
+    if (referral) return referral;
+  }
 
-  // (4) The usage bonus, if the threshold is crossed before the period ends.
+  // (3) The usage bonus, if the threshold is crossed before the period ends.
   state.phase = 'waiting_for_usage';
   const periodEndsAtMs = Date.parse(facts.periodEndsAt);
   const crossedInTime = () => state.usageThresholdCrossedAt !== null && Date.parse(state.usageThresholdCrossedAt) <= periodEndsAtMs;
   const remainingMs = periodEndsAtMs - Date.now();
   const crossed = crossedInTime() || (remainingMs > 0 && (await condition(crossedInTime, remainingMs)));
-  if (!crossed) return finish('none', null, 'the period ended without the usage threshold being crossed');
+  if (!crossed) return finish('none', null, `${plan.promoWhy}; the period ended without the usage threshold being crossed`);
   // A referral reward earned before the issuance but granted since still takes precedence.
-  const late = await applyReferralReward(facts);
-  if (late) return late;
-  return claim('bonus', 'usage_bonus', `usage threshold crossed at ${state.usageThresholdCrossedAt ?? '?'} within the period`);
+  if (plan.referralRewardAllowed) {
+    const late = await applyReferralReward(facts, plan.refereeRewardsAllowed);
+    if (late) return late;
+  }
+  return claim('bonus', 'usage_bonus', `${plan.promoWhy}; usage threshold crossed at ${state.usageThresholdCrossedAt ?? '?'} within the period`);
 }

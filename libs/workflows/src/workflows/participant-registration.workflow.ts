@@ -25,5 +25,6 @@ export async function registerParticipant(input: RegisterParticipantInput): Prom
     onProgress: (p) => {
       progress = p;
     },
+    fail: (failure) => delivery.failDeliveryAfterError(failure),
   });
 }

@@ -26,5 +26,6 @@ export async function redeemReward(input: RedeemRewardInput): Promise<RedeemRewa
     onProgress: (p) => {
       progress = p;
     },
+    fail: (failure) => delivery.failDeliveryAfterError(failure),
   });
 }
