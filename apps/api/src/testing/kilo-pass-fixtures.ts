@@ -23,7 +23,8 @@ export async function referKiloPass(api: ApiHarness, name: string): Promise<{ re
 
 /**
  * A first monthly tier_49 payment of `userId`, paid now. Every payment of one user built here is
- * of the same subscription (`sub_<userId>`): a later one is its renewal, never an earlier
+ * of the same subscription (`sub_first`; subscription ids are compared within one user's history,
+ * and a user id may already be 200 characters): a later one is its renewal, never an earlier
  * subscription (Kilo rule 99 compares subscriptions, not payments).
  */
 export function kiloPayment(userId: string, sourcePaymentId: string, overrides: Record<string, unknown> = {}) {
@@ -36,7 +37,7 @@ export function kiloPayment(userId: string, sourcePaymentId: string, overrides: 
     paidAt: now,
     amount: { minor: 4900, currency: 'USD' },
     sequence: 1,
-    subscription: { id: `sub_${userId}`, tier: 'tier_49', interval: 'monthly', kind: 'personal', startedAt: now },
+    subscription: { id: 'sub_first', tier: 'tier_49', interval: 'monthly', kind: 'personal', startedAt: now },
     ...overrides,
   };
 }
