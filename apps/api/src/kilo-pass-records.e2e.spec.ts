@@ -85,7 +85,7 @@ describe('Kilo Pass records over HTTP (issue 13, items 5, 6, 10, 14)', () => {
       status: 'qualified',
       conversionState: 'not_rewarded',
       conversionReasons: ['not_personal_subscription'],
-      conversions: [{ attributionId: res.body.conversion.attributionId, decisionCode: 'no_rule_matched', rewarded: false, reasons: ['not_personal_subscription'] }],
+      conversions: [{ conversionId, attributionId: res.body.conversion.attributionId, decisionCode: 'no_rule_matched', rewarded: false, reasons: ['not_personal_subscription'] }],
     });
     expect(await notRewarded()).toContainEqual(expect.objectContaining({ conversionId, referralId: referral.id, decisionCode: 'no_rule_matched', reasons: ['not_personal_subscription'] }));
     expect((await conversion(conversionId)).outcome).toMatchObject({ decisionCode: 'no_rule_matched', rewarded: false, reasons: ['not_personal_subscription'] });

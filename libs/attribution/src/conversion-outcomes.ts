@@ -1,3 +1,4 @@
+import { conversionKeyString } from '@referrals/config';
 import { queryRows } from '@referrals/sql';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { z } from 'zod';
@@ -25,7 +26,10 @@ export const recordConversionOutcomeSchema = z.strictObject({
 export type RecordConversionOutcomeInput = z.input<typeof recordConversionOutcomeSchema>;
 
 export interface ConversionOutcome {
+  /** The attribution conversion id. */
   readonly conversionId: string;
+  /** The conversion's identity as a string, `{provider}:{sourceId}` (what rewards name as their source). */
+  readonly conversionKey: string;
   readonly referralId: string | null;
   readonly decisionCode: string;
   readonly rewarded: boolean;
@@ -35,6 +39,8 @@ export interface ConversionOutcome {
 
 export interface ConversionOutcomeRow {
   conversion_id: string;
+  provider: string;
+  source_payment_id: string;
   referral_id: string | null;
   decision_code: string;
   rewarded: boolean;
@@ -45,6 +51,7 @@ export interface ConversionOutcomeRow {
 export function toConversionOutcome(row: ConversionOutcomeRow): ConversionOutcome {
   return {
     conversionId: String(row.conversion_id),
+    conversionKey: conversionKeyString({ provider: row.provider, sourceId: row.source_payment_id }),
     referralId: idOrNull(row.referral_id),
     decisionCode: row.decision_code,
     rewarded: row.rewarded,
@@ -71,7 +78,10 @@ export async function recordConversionOutcome(
        VALUES ($1, $2, $3, $4, $5::text[], $6)
        ON CONFLICT (conversion_id) DO NOTHING
        RETURNING *)
-     SELECT * FROM inserted UNION ALL SELECT * FROM attribution_conversion_outcomes WHERE conversion_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
+     SELECT o.*, c.provider, c.source_payment_id
+       FROM (SELECT * FROM inserted UNION ALL
+             SELECT * FROM attribution_conversion_outcomes WHERE conversion_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)) o
+       JOIN attribution_conversions c ON c.id = o.conversion_id`,
     [o.conversionId, o.referralId, o.decisionCode, o.rewarded, reasons, recordedAt],
     { direct: true },
   );
@@ -82,7 +92,13 @@ export async function recordConversionOutcome(
 
 /** The recorded outcome of one conversion (by its attribution id), or null. */
 export async function conversionOutcomeOf(sequelize: Sequelize, conversionId: string, t?: Transaction): Promise<ConversionOutcome | null> {
-  const [row] = await queryRows<ConversionOutcomeRow>(sequelize, t, 'SELECT * FROM attribution_conversion_outcomes WHERE conversion_id = $1', [conversionId]);
+  const [row] = await queryRows<ConversionOutcomeRow>(
+    sequelize,
+    t,
+    `SELECT o.*, c.provider, c.source_payment_id FROM attribution_conversion_outcomes o JOIN attribution_conversions c ON c.id = o.conversion_id
+      WHERE o.conversion_id = $1`,
+    [conversionId],
+  );
   return row ? toConversionOutcome(row) : null;
 }
 
@@ -90,13 +106,14 @@ export async function conversionOutcomeOf(sequelize: Sequelize, conversionId: st
  * The outcomes of a referral's conversions, oldest first, as one SQL expression over the
  * referrals row (`attribution_referrals.id`): selected with every referral, in the same statement.
  */
-export const REFERRAL_OUTCOMES_COLUMN = `(SELECT coalesce(json_agg(o ORDER BY o.conversion_id), '[]'::json)
-    FROM attribution_conversion_outcomes o WHERE o.referral_id = attribution_referrals.id) AS outcomes`;
+export const REFERRAL_OUTCOMES_COLUMN = `(SELECT coalesce(json_agg(json_build_object('conversion_id', o.conversion_id, 'provider', c.provider,
+      'source_payment_id', c.source_payment_id, 'referral_id', o.referral_id, 'decision_code', o.decision_code, 'rewarded', o.rewarded,
+      'reasons', o.reasons, 'recorded_at', o.recorded_at) ORDER BY o.conversion_id), '[]'::json)
+    FROM attribution_conversion_outcomes o JOIN attribution_conversions c ON c.id = o.conversion_id
+   WHERE o.referral_id = attribution_referrals.id) AS outcomes`;
 
 /** An outcome with the conversion it belongs to, as the ops view lists them. */
 export interface ConversionOutcomeListItem extends ConversionOutcome {
-  readonly provider: string;
-  readonly sourceId: string;
   readonly product: string;
   readonly userId: string;
 }
@@ -111,7 +128,7 @@ export type ListConversionOutcomesFilter = z.input<typeof listConversionOutcomes
 /** Recorded outcomes of conversions that have a referral, newest first (ops: who was not rewarded, and why). */
 export async function listConversionOutcomes(sequelize: Sequelize, filter: ListConversionOutcomesFilter = {}): Promise<ConversionOutcomeListItem[]> {
   const f = parseInput(listConversionOutcomesSchema, filter, 'listConversionOutcomes');
-  const rows = await queryRows<ConversionOutcomeRow & { provider: string; source_payment_id: string; product: string; user_id: string }>(
+  const rows = await queryRows<ConversionOutcomeRow & { product: string; user_id: string }>(
     sequelize,
     undefined,
     `SELECT o.*, c.provider, c.source_payment_id, c.product, c.user_id
@@ -120,5 +137,5 @@ export async function listConversionOutcomes(sequelize: Sequelize, filter: ListC
       ORDER BY o.conversion_id DESC LIMIT $2`,
     [f.rewarded ?? null, f.limit],
   );
-  return rows.map((r) => ({ ...toConversionOutcome(r), provider: r.provider, sourceId: r.source_payment_id, product: r.product, userId: r.user_id }));
+  return rows.map((r) => ({ ...toConversionOutcome(r), product: r.product, userId: r.user_id }));
 }

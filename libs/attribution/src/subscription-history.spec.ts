@@ -90,7 +90,7 @@ describe('conversion outcomes (Kilo error handling 6, rule 172)', () => {
     const { conversion } = await h.attribution.recordConversion({ provider: 'stripe', sourceId: uid('in'), product: 'kilo_pass', userId, conversionTime: at(0) });
     const input = { conversionId: conversion.id, referralId: null, decisionCode: 'not_attributed_to_referral', rewarded: false, reasons: ['no_valid_referral_touch', 'no_valid_referral_touch'] };
     const recorded = await db.sequelize.transaction((transaction) => h.attribution.recordConversionOutcome(input, { transaction }));
-    expect(recorded).toMatchObject({ conversionId: conversion.id, decisionCode: 'not_attributed_to_referral', rewarded: false, reasons: ['no_valid_referral_touch'] });
+    expect(recorded).toMatchObject({ conversionId: conversion.id, conversionKey: `stripe:${conversion.sourceId}`, decisionCode: 'not_attributed_to_referral', rewarded: false, reasons: ['no_valid_referral_touch'] });
     const again = await db.sequelize.transaction((transaction) => h.attribution.recordConversionOutcome({ ...input, decisionCode: 'rewarded', rewarded: true }, { transaction }));
     expect(again).toEqual(recorded);
     expect(await h.attribution.conversionOutcome(conversion.id)).toEqual(recorded);

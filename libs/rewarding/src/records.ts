@@ -23,6 +23,8 @@ export interface ReferralRecord {
 
 /** What one conversion decided, as the referral and the conversion show it. */
 export interface ConversionOutcomeRecord {
+  /** `{provider}:{sourceId}`: read it with `readConversion` (GET /v1/admin/conversions/{conversionId}). */
+  conversionId: string;
   attributionId: string;
   decisionCode: string;
   rewarded: boolean;
@@ -32,6 +34,7 @@ export interface ConversionOutcomeRecord {
 
 export function conversionOutcomeRecord(outcome: ConversionOutcome): ConversionOutcomeRecord {
   return {
+    conversionId: outcome.conversionKey,
     attributionId: outcome.conversionId,
     decisionCode: outcome.decisionCode,
     rewarded: outcome.rewarded,

@@ -77,7 +77,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
           },
           disqualifiedReferrals: referrals.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
           notRewardedConversions: notRewarded.map((o) => ({
-            conversionId: `${o.provider}:${o.sourceId}`,
+            conversionId: o.conversionKey,
             referralId: o.referralId ?? '',
             product: o.product,
             userId: o.userId,

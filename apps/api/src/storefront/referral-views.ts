@@ -10,6 +10,7 @@ const reasonCodes = Object.keys(eligibilityReasons).join(', ');
 /** What one conversion decided, as the referral and the conversion show it. */
 export const conversionOutcomeViewSchema = z
   .object({
+    conversionId: z.string().meta({ description: '{provider}:{sourceId}: GET /v1/admin/conversions/{conversionId} shows it' }),
     attributionId: z.string(),
     decisionCode: z.string().meta({ description: 'The decision code (rewarded, no_rule_matched, earlier_subscription, ...)' }),
     rewarded: z.boolean().meta({ description: 'True when at least one role was granted a reward' }),
