@@ -3,6 +3,7 @@ import { type Logger } from 'pino';
 import { productRoutes } from './admin/products.router';
 import { programRoutes } from './admin/programs.router';
 import { adminConsoleRouter } from './admin-console/admin-console.router';
+import { conversionRoutes } from './admin/conversions.router';
 import { opsRoutes } from './admin/ops.router';
 import { rewardRoutes } from './admin/rewards.router';
 import { scheduleRoutes } from './admin/schedules.router';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
       simulateRoutes,
       rewardRoutes,
       scheduleRoutes,
+      conversionRoutes,
       opsRoutes,
     ]) {
       add(routes, deps.services);

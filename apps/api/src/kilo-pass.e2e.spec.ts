@@ -85,7 +85,13 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
   it('rewards the first monthly tier_49 payment with 2450 cents pending for each side and starts the referral SALE report', async () => {
     paidAt = new Date();
     const res = await api.post('/v1/events/payment-succeeded', 'billing', payment()).expect(200);
-    expect(res.body.conversion).toEqual({ id: `stripe:${id('in')}`, attributionId: expect.any(String), winner: 'referral', reason: 'referral_only' });
+    expect(res.body.conversion).toEqual({
+      id: `stripe:${id('in')}`,
+      attributionId: expect.any(String),
+      winner: 'referral',
+      reason: 'referral_only',
+      winningTouch: { id: expect.any(String), kind: 'referral' },
+    });
     expect(res.body.decision).toMatchObject({ code: 'rewarded', programKey: PROGRAM, programVersion: 1, rule: { index: 0 } });
     expect(res.body.rewards).toHaveLength(2);
     for (const [role, beneficiary] of [['referrer', id('referrer')], ['referee', id('referee')]]) {

@@ -17,6 +17,24 @@ import {
   type RegisterReferralCodeInput,
 } from './attribution.schemas';
 import { type Conversion, findConversion, type JoinTransaction, recordConversion, type RecordConversionResult } from './conversions';
+import {
+  type ConversionOutcome,
+  type ConversionOutcomeListItem,
+  conversionOutcomeOf,
+  listConversionOutcomes,
+  type ListConversionOutcomesFilter,
+  recordConversionOutcome,
+  type RecordConversionOutcomeInput,
+} from './conversion-outcomes';
+import {
+  type EarlierSubscription,
+  listSubscriptionPayments,
+  type ListSubscriptionPaymentsFilter,
+  recordSubscriptionPayment,
+  type RecordSubscriptionPaymentInput,
+  type SubscriptionPayment,
+} from './subscription-history';
+import { type EligibilityMark, eligibilityMarkOf, markConversionEligible, type MarkConversionEligibleInput } from './eligibility-marks';
 import { normalizeEmail as defaultNormalizeEmail, recordAccountDeletion } from './email-tombstones';
 import { type EligibilityFactsProvider } from './program-selection';
 import { type ReferralCode, registerReferralCode, setReferrerBlocked } from './referral-codes';
@@ -68,6 +86,16 @@ export interface Attribution {
   /** With `transaction`: joins the caller's transaction (the caller restarts it on a serialization failure). */
   recordConversion(input: RecordConversionInput, options?: JoinTransaction): Promise<RecordConversionResult>;
   findConversion(key: ConversionKey, options?: JoinTransaction): Promise<Conversion | null>;
+  /** Records a subscription payment in the caller's transaction; answers whether an earlier subscription exists (Kilo rule 99). */
+  recordSubscriptionPayment(input: RecordSubscriptionPaymentInput, options: Required<JoinTransaction>): Promise<{ earlierSubscription: EarlierSubscription | null }>;
+  listSubscriptionPayments(filter: ListSubscriptionPaymentsFilter): Promise<SubscriptionPayment[]>;
+  /** Records what a conversion decided (code, reasons), in the caller's transaction; the first recording stands. */
+  recordConversionOutcome(input: RecordConversionOutcomeInput, options: Required<JoinTransaction>): Promise<ConversionOutcome>;
+  conversionOutcome(conversionId: string, options?: JoinTransaction): Promise<ConversionOutcome | null>;
+  listConversionOutcomes(filter?: ListConversionOutcomesFilter): Promise<ConversionOutcomeListItem[]>;
+  /** An operator marks a not-yet-recorded conversion eligible (Kilo rules 69, 173); audited, the first mark stands. */
+  markConversionEligible(input: MarkConversionEligibleInput): Promise<{ mark: EligibilityMark; replayed: boolean }>;
+  eligibilityMark(key: ConversionKey, options?: JoinTransaction): Promise<EligibilityMark | null>;
 }
 
 export interface ReferralCodeRegistryDeps {
@@ -124,5 +152,12 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     evaluateReferralReward: (input) => evaluateReferralReward(base, input),
     recordConversion: (input, options) => recordConversion({ ...base, defaultWindowDays: windowDays }, input, options),
     findConversion: (key, options) => findConversion(sequelize, key, options),
+    recordSubscriptionPayment: (input, options) => recordSubscriptionPayment(sequelize, options.transaction, input, clock()),
+    listSubscriptionPayments: (filter) => listSubscriptionPayments(sequelize, filter),
+    recordConversionOutcome: (input, options) => recordConversionOutcome(sequelize, options.transaction, input, clock()),
+    conversionOutcome: (conversionId, options) => conversionOutcomeOf(sequelize, conversionId, options?.transaction),
+    listConversionOutcomes: (filter) => listConversionOutcomes(sequelize, filter),
+    markConversionEligible: (input) => markConversionEligible({ sequelize, clock }, input),
+    eligibilityMark: (key, options) => eligibilityMarkOf(sequelize, key, options?.transaction),
   };
 }

@@ -40,6 +40,11 @@ export const attributionErrorCatalog = {
     retryable: false,
     meaning: 'this (provider, source payment id) was recorded with another user, product, time or sale flag; the first recording stands',
   },
+  conversion_already_recorded: {
+    kind: 'conflict',
+    retryable: false,
+    meaning: 'the conversion was already recorded: an eligibility mark must come before billing sends the payment',
+  },
   transaction_conflict: {
     kind: 'conflict',
     retryable: true,

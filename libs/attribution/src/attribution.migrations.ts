@@ -1,4 +1,4 @@
-import { type Migration, type MigrationSource } from '@referrals/sql';
+import { type Migration, type MigrationSource, sqlMigration } from '@referrals/sql';
 
 /**
  * The attribution tables. They follow the migration contract of `@referrals/sql` (a domain lib may not
@@ -207,7 +207,87 @@ const createConversions: Migration = {
   },
 };
 
+/**
+ * Every subscription payment the engine saw, per (product, user): Kilo rule 99 (no earlier
+ * subscription of the product, other than the one being converted) is decided from it, whatever
+ * `sequence` the host sends. An annual payment that rewards nothing is recorded too. Rows never change.
+ */
+const createSubscriptionPayments = sqlMigration(
+  '202612031200-create-attribution-subscription-payments',
+  `
+  CREATE TABLE attribution_subscription_payments (
+    provider text NOT NULL CHECK (provider ~ '^[a-z0-9][a-z0-9_.-]{0,63}$'),
+    source_payment_id text NOT NULL CHECK (length(source_payment_id) BETWEEN 1 AND 200),
+    product text NOT NULL,
+    user_id text NOT NULL CHECK (length(user_id) BETWEEN 1 AND 200),
+    subscription_key text NOT NULL CHECK (length(subscription_key) BETWEEN 1 AND 300),
+    tier text NOT NULL,
+    billing_interval text NOT NULL,
+    subscription_kind text NOT NULL,
+    started_at timestamptz NOT NULL,
+    paid_at timestamptz NOT NULL,
+    sequence integer NOT NULL CHECK (sequence >= 1),
+    amount_minor bigint NOT NULL CHECK (amount_minor >= 0),
+    currency text NOT NULL,
+    host_stated_earlier boolean NOT NULL,
+    recorded_at timestamptz NOT NULL,
+    PRIMARY KEY (provider, source_payment_id)
+  );
+  CREATE INDEX attribution_subscription_payments_user ON attribution_subscription_payments (user_id, product, started_at);
+  CREATE TRIGGER attribution_subscription_payments_immutable BEFORE UPDATE OR DELETE ON attribution_subscription_payments
+    FOR EACH ROW EXECUTE FUNCTION attribution_refuse_change();
+  `,
+  'DROP TABLE attribution_subscription_payments;',
+);
+
+/**
+ * What rewarding decided for each conversion, with the eligibility reasons when it rewarded nobody
+ * (or capped the referrer), written in the event's transaction: the conversion and the user's
+ * referral read their reasons later without replaying the event. Conversions and referrals stay
+ * immutable; this is their append-only companion, one row per conversion.
+ */
+const createConversionOutcomes = sqlMigration(
+  '202612031210-create-attribution-conversion-outcomes',
+  `
+  CREATE TABLE attribution_conversion_outcomes (
+    conversion_id bigint PRIMARY KEY REFERENCES attribution_conversions (id),
+    referral_id bigint REFERENCES attribution_referrals (id),
+    decision_code text NOT NULL CHECK (length(decision_code) BETWEEN 1 AND 64),
+    rewarded boolean NOT NULL,
+    reasons text[] NOT NULL,
+    recorded_at timestamptz NOT NULL
+  );
+  CREATE INDEX attribution_conversion_outcomes_referral ON attribution_conversion_outcomes (referral_id, conversion_id)
+    WHERE referral_id IS NOT NULL;
+  CREATE TRIGGER attribution_conversion_outcomes_immutable BEFORE UPDATE OR DELETE ON attribution_conversion_outcomes
+    FOR EACH ROW EXECUTE FUNCTION attribution_refuse_change();
+  `,
+  'DROP TABLE attribution_conversion_outcomes;',
+);
+
+/**
+ * Kilo rules 69, 173: a test, admin-created or manually adjusted payment rewards nobody and is not
+ * reported to Impact, unless an operator marked its conversion eligible first. The mark is the
+ * audit record (who, why, when); it never changes.
+ */
+const createEligibilityMarks = sqlMigration(
+  '202612031230-create-attribution-conversion-eligibility-marks',
+  `
+  CREATE TABLE attribution_conversion_eligibility_marks (
+    provider text NOT NULL CHECK (provider ~ '^[a-z0-9][a-z0-9_.-]{0,63}$'),
+    source_payment_id text NOT NULL CHECK (length(source_payment_id) BETWEEN 1 AND 200),
+    operator text NOT NULL CHECK (length(operator) BETWEEN 1 AND 200),
+    reason text NOT NULL CHECK (length(reason) BETWEEN 1 AND 1000),
+    marked_at timestamptz NOT NULL,
+    PRIMARY KEY (provider, source_payment_id)
+  );
+  CREATE TRIGGER attribution_conversion_eligibility_marks_immutable BEFORE UPDATE OR DELETE ON attribution_conversion_eligibility_marks
+    FOR EACH ROW EXECUTE FUNCTION attribution_refuse_change();
+  `,
+  'DROP TABLE attribution_conversion_eligibility_marks;',
+);
+
 export const attributionMigrations: MigrationSource = {
   owner: 'attribution',
-  migrations: [createTouches, createReferrals, createConversions],
+  migrations: [createTouches, createReferrals, createConversions, createSubscriptionPayments, createConversionOutcomes, createEligibilityMarks],
 };

@@ -52,11 +52,13 @@ describe('recordConversion', () => {
       replayed: false,
       retiredProgramKey: null,
       referral,
+      userReferral: referral,
       touch: expect.objectContaining({ kind: 'referral', referralCode: 'JANE10', userId }),
       conversion: expect.objectContaining({
         provider: 'stripe',
         sourceId: input.sourceId,
         winner: 'referral',
+        winningTouchKind: 'referral',
         reason: 'referral_only',
         referralId: defined(referral).id,
         windowDays: 30,
@@ -71,7 +73,7 @@ describe('recordConversion', () => {
     const userId = uid('user');
     const affiliate = await touchAt(0, userId, { kind: 'affiliate', clickId: 'click-1' });
     const first = await h.attribution.recordConversion(payment(userId, DAY_MS));
-    expect(first.conversion).toMatchObject({ winner: 'affiliate', winningTouchId: affiliate.id, reason: 'affiliate_only', referralId: null });
+    expect(first.conversion).toMatchObject({ winner: 'affiliate', winningTouchId: affiliate.id, winningTouchKind: 'affiliate', reason: 'affiliate_only', referralId: null });
     expect(first.touch).toMatchObject({ clickId: 'click-1', saleAttributedAt: t(DAY_MS), saleAttributedConversionId: first.conversion.id });
     expect((await h.attribution.listTouches({ userId }))[0]).toEqual(first.touch);
 

@@ -20,6 +20,8 @@ export interface Conversion {
   readonly windowDays: number;
   readonly winner: AttributionWinner;
   readonly winningTouchId: string | null;
+  /** The winning touch's kind (from its verdict), or null when nobody won. */
+  readonly winningTouchKind: 'referral' | 'affiliate' | null;
   readonly reason: AttributionReason;
   /** The user's referral for the product, when a referral touch won and a referral exists. */
   readonly referralId: string | null;
@@ -34,6 +36,11 @@ export interface RecordConversionResult {
    * referral for the product (check its status: only `qualified` referrals have a program).
    */
   readonly referral: Referral | null;
+  /**
+   * The user's referral for the product whoever won (null when the user has none): rewarding
+   * records on it why a conversion rewarded nobody, e.g. an expired referral touch.
+   */
+  readonly userReferral: Referral | null;
   /**
    * The winning touch as it is now (its `clickId` is the `im_ref` to report an affiliate SALE
    * with; `saleAttributedAt` shows the attribution this conversion made), or null.
@@ -81,6 +88,7 @@ function toConversion(row: ConversionRow): Conversion {
     windowDays: row.window_days,
     winner: row.winner,
     winningTouchId: idOrNull(row.winning_touch_id),
+    winningTouchKind: row.winning_touch_id === null ? null : (row.verdicts.find((v) => v.touchId === String(row.winning_touch_id))?.kind ?? null),
     reason: row.reason,
     referralId: idOrNull(row.referral_id),
     verdicts: row.verdicts,
@@ -179,10 +187,11 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
       );
     }
     const conversion = toConversion(existing);
-    const referral = conversion.referralId ? await referralOf(sequelize, t, conversion.product, conversion.userId) : null;
+    const userReferral = await referralOf(sequelize, t, conversion.product, conversion.userId);
+    const referral = conversion.referralId ? userReferral : null;
     const touch = conversion.winningTouchId ? await touchById(sequelize, t, conversion.winningTouchId) : null;
     const retired = await retiredProgramKeys(sequelize, t, referral?.programKey ? [referral.programKey] : []);
-    return { conversion, referral, touch, replayed: true, retiredProgramKey: referral?.programKey && retired.has(referral.programKey) ? referral.programKey : null };
+    return { conversion, referral, userReferral, touch, replayed: true, retiredProgramKey: referral?.programKey && retired.has(referral.programKey) ? referral.programKey : null };
   }
 
   const referral = await referralOf(sequelize, t, request.product, request.userId);
@@ -238,7 +247,7 @@ async function recordInTransaction(deps: ConversionDeps, t: Transaction, request
   const winnerId = outcome.touch?.id;
   const read = saleAttributed ? undefined : touches.find((x) => x.id === winnerId);
   const touch = winnerId === undefined ? null : (read ?? (await touchById(sequelize, t, winnerId)));
-  return { conversion: toConversion(row), referral: referralId ? referral : null, touch, replayed: false, retiredProgramKey };
+  return { conversion: toConversion(row), referral: referralId ? referral : null, userReferral: referral, touch, replayed: false, retiredProgramKey };
 }
 
 /** The attribution window of the program version pinned on a qualified referral. */

@@ -30,7 +30,13 @@ export { sanitizeLandingPath } from './landing-path';
 
 // Referrals
 export { REFERRAL_REASONS, type DisqualificationReason, type ReferralReason } from './referral-guards';
-export { type Referral, type ReferralRewardEvaluation, type ReferralStatus } from './referrals';
+export {
+  referralConversionState,
+  type Referral,
+  type ReferralConversionState,
+  type ReferralRewardEvaluation,
+  type ReferralStatus,
+} from './referrals';
 export { type ReferralCode } from './referral-codes';
 export { type SignupOutcome, type SignupResult } from './signups';
 export { type EligibilityFactsProvider, type EligibilityFactsRequest, type SelectionStep } from './program-selection';
@@ -38,6 +44,20 @@ export { hashEmail, normalizeEmail } from './email-tombstones';
 
 // Conversions
 export { type Conversion, type JoinTransaction, type RecordConversionResult } from './conversions';
+export {
+  type ConversionOutcome,
+  type ConversionOutcomeListItem,
+  type ListConversionOutcomesFilter,
+  type RecordConversionOutcomeInput,
+} from './conversion-outcomes';
+export { type EligibilityMark, type MarkConversionEligibleInput } from './eligibility-marks';
+export {
+  subscriptionKeyOf,
+  type EarlierSubscription,
+  type ListSubscriptionPaymentsFilter,
+  type RecordSubscriptionPaymentInput,
+  type SubscriptionPayment,
+} from './subscription-history';
 
 // Inputs, limits, errors
 export {

@@ -13,6 +13,7 @@ import {
   type ListReferralsFilter,
 } from './attribution.schemas';
 import { queryRows } from '@referrals/sql';
+import { type ConversionOutcome, type ConversionOutcomeRow, REFERRAL_OUTCOMES_COLUMN, toConversionOutcome } from './conversion-outcomes';
 import { type SelectionStep } from './program-selection';
 import { type ReferralReason } from './referral-guards';
 
@@ -23,7 +24,15 @@ import { type ReferralReason } from './referral-guards';
  */
 export type ReferralStatus = 'qualified' | 'disqualified' | 'no_program';
 
-/** A referral, decided once at signup and never changed afterwards. */
+/**
+ * How the referral's conversions came out (Kilo error handling 6): `awaiting_conversion` until a
+ * qualifying event of the referee is decided; `rewarded` once one rewarded (its reasons may still
+ * say `referrer_cap_reached`); `not_rewarded` while every decided event rewarded nobody, with the
+ * eligibility reasons of those events (`annual_subscription`, `earlier_subscription`, ...).
+ */
+export type ReferralConversionState = 'awaiting_conversion' | 'rewarded' | 'not_rewarded';
+
+/** A referral, decided once at signup and never changed afterwards (its conversions' outcomes are appended beside it). */
 export interface Referral {
   readonly id: string;
   readonly product: string;
@@ -42,6 +51,16 @@ export interface Referral {
   readonly selection: readonly SelectionStep[];
   readonly signedUpAt: Date;
   readonly createdAt: Date;
+  /** What each decided conversion of the referee gave, oldest first. */
+  readonly outcomes: readonly ConversionOutcome[];
+}
+
+/** The referral's conversion state and reasons, from its outcomes (see ReferralConversionState). */
+export function referralConversionState(outcomes: readonly ConversionOutcome[]): { state: ReferralConversionState; reasons: string[] } {
+  const rewarded = outcomes.filter((o) => o.rewarded);
+  const decisive = rewarded.length > 0 ? rewarded : outcomes;
+  const state: ReferralConversionState = outcomes.length === 0 ? 'awaiting_conversion' : rewarded.length > 0 ? 'rewarded' : 'not_rewarded';
+  return { state, reasons: [...new Set(decisive.flatMap((o) => o.reasons))] };
 }
 
 export interface ReferralRow {
@@ -58,10 +77,11 @@ export interface ReferralRow {
   selection: SelectionStep[];
   signed_up_at: Date;
   created_at: Date;
+  outcomes: ConversionOutcomeRow[];
 }
 
 export const REFERRAL_COLUMNS = `id, product, referee_user_id, referrer_user_id, referral_code, touch_id, status, reasons, program_key,
-  program_version, selection, signed_up_at, created_at`;
+  program_version, selection, signed_up_at, created_at, ${REFERRAL_OUTCOMES_COLUMN}`;
 
 export function toReferral(row: ReferralRow): Referral {
   return {
@@ -78,6 +98,7 @@ export function toReferral(row: ReferralRow): Referral {
     selection: row.selection,
     signedUpAt: row.signed_up_at,
     createdAt: row.created_at,
+    outcomes: (row.outcomes ?? []).map(toConversionOutcome),
   };
 }
 

@@ -24,3 +24,10 @@ export const providerKeySchema = z.string().regex(PROVIDER_KEY_PATTERN, 'must be
 
 /** The longest string form of a conversion key: a provider key, `:`, a host id of the longest length. */
 export const CONVERSION_KEY_MAX_LENGTH = 64 + 1 + EXTERNAL_ID_MAX_LENGTH;
+
+/** The inverse of conversionKeyString (a provider key has no colon), or null when `id` has no provider part. */
+export function parseConversionKey(id: string): ConversionKey | null {
+  const at = id.indexOf(':');
+  if (at <= 0 || at === id.length - 1) return null;
+  return { provider: id.slice(0, at), sourceId: id.slice(at + 1) };
+}

@@ -3,7 +3,7 @@ import { useTestDatabase } from '@referrals/db/testing';
 import { recordAdversePayment } from './adverse-payments';
 import { grantRewards } from './grant-rewards';
 import { ledgerMigrations } from './ledger.migrations';
-import { getBeneficiaryBalances, getRewardHistory } from './read-models';
+import { getBeneficiaryBalances, getRewardHistory, listRewards } from './read-models';
 import {
   daysAfter,
   expectLedgerSound,
@@ -17,6 +17,18 @@ import {
 describe('grantRewards', () => {
   const db = useTestDatabase([ledgerMigrations]);
   afterEach(async () => expectLedgerSound(db.sequelize));
+
+  it('[118] records the source tier on both rewards, lists them by their conversion, and never lets the tier change', async () => {
+    const input = grantInput({ sourceTier: 'tier_199' });
+    const { rewards } = await grantRewards(db.sequelize, input);
+    expect(rewards.map((r) => r.sourceTier)).toEqual(['tier_199', 'tier_199']);
+    const listed = await listRewards(db.sequelize, { sourceConversionId: input.conversionId });
+    expect(listed.map((r) => [r.id, r.sourceTier])).toEqual(rewards.map((r) => [r.id, 'tier_199']));
+    await expect(
+      db.sequelize.query('UPDATE ledger_rewards SET source_tier = $1 WHERE id = $2', { bind: ['tier_19', rewards[0]?.id] }),
+    ).rejects.toThrow(/source tier never changes/);
+    expect((await grantRewards(db.sequelize, grantInput())).rewards.map((r) => r.sourceTier)).toEqual([null, null]);
+  });
 
   it('grants both roles of one conversion in one go, booking each amount to its beneficiary', async () => {
     const input = grantInput();

@@ -69,6 +69,8 @@ const grantRewardsSchema = z
     refereeId: externalId,
     /** When the conversion happened: the rewards' earning time. */
     earnedAt: validDate,
+    /** The tier of the source conversion the amounts were computed from (Kilo rule 118); null: none. */
+    sourceTier: z.string().min(1).max(64).nullable().default(null),
     /** At most this many rewards in a capped state for the referrer in this program; null: no cap. */
     referrerCap: z.number().int().min(0).nullable().default(null),
     outcomes: z.array(roleOutcomeSchema).min(1).max(2),
@@ -257,13 +259,13 @@ const GRANT_STATEMENT = `
     INSERT INTO ledger_rewards
       (program_key, program_version, product, source_conversion_id, source_referral_id, referrer_id, referee_id, role,
        beneficiary_id, status, kind, amount_minor, percent, base_minor, unit, earned_at, expires_at, decision_reason,
-       referrer_cap, content_hash)
+       referrer_cap, content_hash, source_tier)
     SELECT $2, $7, $8, $1, $9, $3, $10, d.role, d.beneficiary_id, d.final_status,
            d.kind, d.amount_minor, d.percent, d.base_minor, d.unit, $11, d.expires_at,
            CASE WHEN d.final_status = d.status THEN d.decision_reason
                 WHEN d.final_status = 'cap_limited' THEN $12
                 ELSE 'the source payment had a ' || (SELECT kind FROM adverse) || ' notice before the grant' END,
-           d.referrer_cap, d.content_hash
+           d.referrer_cap, d.content_hash, $17::text
       FROM decided d
     RETURNING *
   ), audit AS (
@@ -388,6 +390,7 @@ function grantParameters(g: ParsedGrant, planned: readonly { outcome: ParsedOutc
     JSON.stringify(postings), // $14
     JSON.stringify(legs), // $15
     JSON.stringify(withPolicies(accounts)), // $16
+    g.sourceTier, // $17
   ];
 }
 

@@ -470,8 +470,33 @@ const createIssuanceOutcomes = sqlMigration(
   'DROP TABLE ledger_issuance_outcomes; DROP FUNCTION ledger_issuance_outcome_final();',
 );
 
+/**
+ * Kilo rule 118: a reward names the tier of its source conversion (the price it was computed from).
+ * Set at the grant, never changed afterwards (the rewards guard predates the column, hence its own trigger).
+ */
+const addRewardSourceTier = sqlMigration(
+  '202612031220-add-ledger-rewards-source-tier',
+  `
+  ALTER TABLE ledger_rewards ADD COLUMN source_tier text CHECK (length(source_tier) BETWEEN 1 AND 64);
+  CREATE FUNCTION ledger_rewards_source_tier_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NEW.source_tier IS DISTINCT FROM OLD.source_tier THEN
+      RAISE EXCEPTION 'reward %: its source tier never changes', OLD.id USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER ledger_rewards_source_tier_guard BEFORE UPDATE ON ledger_rewards
+    FOR EACH ROW EXECUTE FUNCTION ledger_rewards_source_tier_guard();
+  `,
+  `
+  DROP TRIGGER ledger_rewards_source_tier_guard ON ledger_rewards;
+  DROP FUNCTION ledger_rewards_source_tier_guard();
+  ALTER TABLE ledger_rewards DROP COLUMN source_tier;
+  `,
+);
+
 /** Pass to `migrateUp(sequelize, [..., ledgerMigrations])` (from `@referrals/db`). */
 export const ledgerMigrations: MigrationSource = {
   owner: 'ledger',
-  migrations: [createBooks, createRewards, indexRewardsByReferral, createIssuanceOutcomes],
+  migrations: [createBooks, createRewards, indexRewardsByReferral, createIssuanceOutcomes, addRewardSourceTier],
 };

@@ -20,6 +20,8 @@ const listSchema = z.object({
   status: z.union([z.enum(rewardStatuses), z.array(z.enum(rewardStatuses)).min(1)]).optional(),
   beneficiaryId: externalId.optional(),
   programKey: programKeySchema.optional(),
+  /** The rewards of one conversion (`stripe:in_123`): what a conversion granted. */
+  sourceConversionId: externalId.optional(),
   /** Keyset pagination: rewards with a greater id than this one. */
   afterId: z.string().regex(/^\d{1,19}$/).optional(),
   limit: z.number().int().min(1).max(1_000).default(100),
@@ -39,8 +41,9 @@ export async function listRewards(sequelize: Sequelize, filter: ListRewardsFilte
         AND ($2::text IS NULL OR beneficiary_id = $2)
         AND ($3::text IS NULL OR program_key = $3)
         AND id > $4::bigint
+        AND ($6::text IS NULL OR source_conversion_id = $6)
       ORDER BY id LIMIT $5`,
-    [statuses, f.beneficiaryId ?? null, f.programKey ?? null, f.afterId ?? '0', f.limit],
+    [statuses, f.beneficiaryId ?? null, f.programKey ?? null, f.afterId ?? '0', f.limit, f.sourceConversionId ?? null],
   );
   return rows.map(toReward);
 }

@@ -37,6 +37,8 @@ export interface Reward {
   baseMinor: number | null;
   /** Currency (`USD`, amounts in cents) or unit (`day`, `credit`). */
   unit: string | null;
+  /** The source conversion's tier the amount was computed from (`tier_49`); null when none was given. */
+  sourceTier: string | null;
   earnedAt: Date;
   expiresAt: Date | null;
   /** Why it was granted (the rule), or why nothing was (cap reached, disqualification). */
@@ -65,6 +67,8 @@ export interface RewardRow {
   percent: string | null;
   base_minor: string | null;
   unit: string | null;
+  /** Added by a later migration: absent from rows of statements that name their columns. */
+  source_tier?: string | null;
   earned_at: Date;
   expires_at: Date | null;
   decision_reason: string;
@@ -99,6 +103,7 @@ export function toReward(row: RewardRow): Reward {
     percent: row.percent === null ? null : trimDecimal(String(row.percent)),
     baseMinor: nullableSafeInteger(row.base_minor, 'reward base'),
     unit: row.unit,
+    sourceTier: row.source_tier ?? null,
     earnedAt: row.earned_at,
     expiresAt: row.expires_at,
     decisionReason: row.decision_reason,

@@ -16,6 +16,14 @@ export const decisionCodes = {
   referral_not_qualified: { meaning: 'the referral was disqualified at signup (its reasons say why)', laterEventMayReward: false },
   program_retired: { meaning: "the referral's program is retired: it rewards nothing new and its touches no longer win attribution", laterEventMayReward: false },
   not_first_qualifying_event: { meaning: 'first-qualifying-event-only program: another event of this referral was rewarded', laterEventMayReward: false },
+  not_customer_payment: {
+    meaning: 'a test, admin-created or manually adjusted payment that no operator marked eligible: nobody is rewarded and no SALE is reported (Kilo rules 69, 173)',
+    laterEventMayReward: true,
+  },
+  earlier_subscription: {
+    meaning: 'the referee had another subscription of the product before this one (recorded by the engine, or stated by the host): not an eligible referee (Kilo rules 99, 100)',
+    laterEventMayReward: false,
+  },
 } as const;
 
 export type DecisionCode = keyof typeof decisionCodes;

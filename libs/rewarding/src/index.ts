@@ -1,9 +1,11 @@
 // The public API of @referrals/rewarding.
-export { conversionKeyString, type ConversionKey } from '@referrals/config';
+export { conversionKeyString, parseConversionKey, type ConversionKey } from '@referrals/config';
 export { DECISION_CODES, decisionCodes, type DecisionCode } from './decision-codes';
 export { currencyOf, DEFAULT_MAX_REWARD_MINOR, type RewardingProduct, type RewardingProducts } from './products';
 export {
   LESSON_EVENTS_PROVIDER,
+  PAYMENT_ORIGINS,
+  type PaymentOrigin,
   type LessonCompletedEvent,
   type Money,
   type PaymentSucceededEvent,
@@ -17,7 +19,9 @@ export {
   type RecordedQualifyingEvent,
   type RewardingDeps,
 } from './record-qualifying-event';
-export { referralRecord, rewardRecord, type ReferralRecord, type RewardRecord } from './records';
+export { conversionOutcomeRecord, referralRecord, rewardRecord, type ConversionOutcomeRecord, type ReferralRecord, type RewardRecord } from './records';
+export { attributionReasonText, readConversion, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
+export { eligibilityReasons, type EligibilityReason } from './eligibility-reasons';
 export { hostFacts, referralFacts, setFact } from './referral-facts';
 export { isRewardingError, RewardingError, rewardingErrorCatalog, rewardingErrorCodes, type RewardingErrorCode, type RewardingIssue } from './rewarding.errors';
 export { majorToMinor, roleOutcomes } from './role-outcomes';

@@ -25,10 +25,24 @@ export interface PaymentSucceededEvent {
     readonly startedAt: string;
     /** Optional: must equal the product's price table when given. */
     readonly monthlyPrice?: Money | undefined;
+    /**
+     * The host states the user had another subscription of the product before this one (one the
+     * engine never saw, e.g. from before it was deployed). The engine's own history counts too.
+     */
+    readonly hadEarlierSubscription?: boolean | undefined;
   };
   readonly promoCode?: string | undefined;
+  /**
+   * Who made the payment (Kilo rules 69, 173): `customer` (the default), or a `test`, an
+   * `admin_created` payment or a `manual_adjustment`, which reward nobody and are not reported to
+   * Impact unless an operator marked the conversion eligible before.
+   */
+  readonly origin?: PaymentOrigin | undefined;
   readonly facts?: Record<string, unknown> | undefined;
 }
+
+export const PAYMENT_ORIGINS = ['customer', 'test', 'admin_created', 'manual_adjustment'] as const;
+export type PaymentOrigin = (typeof PAYMENT_ORIGINS)[number];
 
 /** `lesson.completed`: a completed lesson of a marketplace product. Identity: eventId. */
 export interface LessonCompletedEvent {

@@ -1,4 +1,4 @@
-import { type Attribution, type RecordConversionResult, type Referral } from '@referrals/attribution';
+import { type Attribution, type ConversionOutcome, type EarlierSubscription, type RecordConversionResult, type Referral } from '@referrals/attribution';
 import { hashRequestBody, lookupIdempotencyKey, storeIdempotentAnswer } from '@referrals/db';
 import { grantRewards, inLedgerTransaction, otherRewardedConversions } from '@referrals/ledger';
 import { enqueueWork, type OutboxWork } from '@referrals/outbox';
@@ -9,9 +9,11 @@ import { type SaleAttribution, startOptions, type StartOverrides, workflowTypes 
 import { type Sequelize, type Transaction } from 'sequelize';
 import { conversionKeyString, type ConversionKey } from '@referrals/config';
 import { type DecisionCode } from './decision-codes';
+import { checkDeclaredFacts } from './declared-facts';
+import { fallbackReasons, reasonOfOrigin, reasonsOfAttribution, reasonsOfEvaluation, reasonsOfRewards } from './eligibility-reasons';
 import { checkPaymentMoney, checkRewardMaximum } from './money-checks';
 import { type RewardingProduct, type RewardingProducts } from './products';
-import { LESSON_EVENTS_PROVIDER, type QualifyingEvent } from './qualifying-events';
+import { LESSON_EVENTS_PROVIDER, type PaymentOrigin, type QualifyingEvent } from './qualifying-events';
 import { referralFacts } from './referral-facts';
 import { referralRecord, type ReferralRecord, rewardRecord, type RewardRecord } from './records';
 import { RewardingError } from './rewarding.errors';
@@ -29,7 +31,14 @@ export interface RewardingDeps {
 /** What one qualifying event decided: stored with the event, answered byte for byte on every replay. */
 export interface QualifyingEventAnswer {
   event: { type: QualifyingEvent['type']; provider: string; sourceId: string };
-  conversion: { id: string; attributionId: string; winner: 'referral' | 'affiliate' | 'none'; reason: string };
+  conversion: {
+    id: string;
+    attributionId: string;
+    winner: 'referral' | 'affiliate' | 'none';
+    reason: string;
+    /** The touch that won (item 10: which one and of what kind); null when nobody won. */
+    winningTouch: { id: string; kind: 'referral' | 'affiliate' } | null;
+  };
   referral: ReferralRecord | null;
   decision: DecisionRecord;
   rewards: RewardRecord[];
@@ -52,6 +61,11 @@ export interface DecisionRecord {
   programVersion: number | null;
   rule: { index: number; description: string } | null;
   explanation: string[];
+  /**
+   * Why nobody was rewarded (or the referrer was capped), as eligibility reason codes
+   * (`eligibilityReasons`); empty when every role was granted. Stored on the conversion and the referral.
+   */
+  reasons: string[];
 }
 
 interface Decision extends DecisionRecord {
@@ -95,6 +109,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
   const conversionId = conversionKeyString(key);
   const { type: _type, ...request } = event;
   const requestHash = hashRequestBody(request);
+  checkDeclaredFacts(deps.programs.catalogs.get(event.product), event.facts, event.product);
   const facts = event.type === 'payment.succeeded' ? checkPaymentMoney(event, product) : lessonFacts(event);
 
   const scope = `event:${event.type}`;
@@ -120,14 +135,23 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       },
       { transaction: t },
     );
-    const { rewards, booked, ...decision } = await decideReward(deps, t, event, recorded, conversionId, product, facts);
-    const works = event.type === 'payment.succeeded' && product.reportsSales && isSale(event) ? await saleReportWork(deps, t, event, recorded, conversionId, product) : [];
+    const history = event.type === 'payment.succeeded' ? await recordSubscriptionHistory(deps, t, event) : null;
+    const origin = await originCheck(deps, t, event, key);
+    const decided =
+      origin.held !== null
+        ? nothing('not_customer_payment', recorded.referral, [`the host marked the payment ${origin.held}; no operator marked the conversion eligible`], [reasonOfOrigin(origin.held)])
+        : await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null);
+    const { rewards, booked, ...decision } = { ...decided, explanation: [...origin.explanation, ...decided.explanation] };
+    const outcome = await recordOutcome(deps, t, recorded, decision, rewards);
+    const reportsSale = event.type === 'payment.succeeded' && product.reportsSales && isSale(event) && origin.held === null;
+    const works = reportsSale ? await saleReportWork(deps, t, event, recorded, conversionId, product) : [];
     const queued = await enqueueWork(deps.sequelize, t, works);
     const { conversion, referral } = recorded;
+    const winningTouch = conversion.winningTouchId && conversion.winningTouchKind ? { id: conversion.winningTouchId, kind: conversion.winningTouchKind } : null;
     const answer: QualifyingEventAnswer = {
       event: { type: event.type, provider: key.provider, sourceId: key.sourceId },
-      conversion: { id: conversionId, attributionId: conversion.id, winner: conversion.winner, reason: conversion.reason },
-      referral: referral ? referralRecord(referral) : null,
+      conversion: { id: conversionId, attributionId: conversion.id, winner: conversion.winner, reason: conversion.reason, winningTouch },
+      referral: referral ? referralRecord(withOutcome(referral, outcome)) : null,
       decision,
       rewards,
       workflows: queued.map((w) => ({ type: w.workflowType, workflowId: w.workflowId })),
@@ -159,15 +183,86 @@ function lessonFacts(event: Extract<QualifyingEvent, { type: 'lesson.completed' 
   return facts;
 }
 
-const nothing = (code: DecisionCode, referral: Referral | null, explanation: string[] = []): Decision => ({
+const nothing = (code: DecisionCode, referral: Referral | null, explanation: string[] = [], reasons: string[] = fallbackReasons(code)): Decision => ({
   code,
   programKey: referral?.programKey ?? null,
   programVersion: referral?.programVersion ?? null,
   rule: null,
   explanation,
+  reasons,
   rewards: [],
   booked: false,
 });
+
+/**
+ * Every subscription payment is recorded per (product, user), rewarded or not (an annual first
+ * payment too), under the (product, user) lock recordConversion took: Kilo rules 99 and 100 are
+ * decided from this history and the host's own statement, never from `sequence` alone.
+ */
+function recordSubscriptionHistory(deps: RewardingDeps, t: Transaction, event: Extract<QualifyingEvent, { type: 'payment.succeeded' }>) {
+  return deps.attribution.recordSubscriptionPayment(
+    {
+      provider: event.provider,
+      sourcePaymentId: event.sourcePaymentId,
+      product: event.product,
+      userId: event.userId,
+      ...(event.subscription.id ? { subscriptionId: event.subscription.id } : {}),
+      tier: event.subscription.tier,
+      interval: event.subscription.interval,
+      kind: event.subscription.kind,
+      startedAt: event.subscription.startedAt,
+      paidAt: event.paidAt,
+      sequence: event.sequence,
+      amountMinor: event.amount.minor,
+      currency: event.amount.currency,
+      hostStatesEarlier: event.subscription.hadEarlierSubscription === true,
+    },
+    { transaction: t },
+  );
+}
+
+/**
+ * The decision's code and reasons, stored beside the conversion and on the user's referral (also
+ * when a referral touch did not win, e.g. it had expired), in the event's transaction.
+ */
+function recordOutcome(deps: RewardingDeps, t: Transaction, recorded: RecordConversionResult, decision: DecisionRecord, rewards: readonly RewardRecord[]): Promise<ConversionOutcome> {
+  const referral = recorded.referral ?? recorded.userReferral;
+  const rewarded = decision.code === 'rewarded' && rewards.some((r) => r.status !== 'cap_limited' && r.status !== 'disqualified');
+  return deps.attribution.recordConversionOutcome(
+    { conversionId: recorded.conversion.id, referralId: referral?.id ?? null, decisionCode: decision.code, rewarded, reasons: decision.reasons },
+    { transaction: t },
+  );
+}
+
+/**
+ * Kilo rules 69, 173: a payment the host marks as a test, admin-created or a manual adjustment is
+ * held (rewards nobody, no SALE) unless an operator marked its conversion eligible before; read
+ * under the conversion's lock, which marking takes too.
+ */
+async function originCheck(
+  deps: RewardingDeps,
+  t: Transaction,
+  event: QualifyingEvent,
+  key: ConversionKey,
+): Promise<{ held: Exclude<PaymentOrigin, 'customer'> | null; explanation: string[] }> {
+  const origin = event.type === 'payment.succeeded' ? (event.origin ?? 'customer') : 'customer';
+  if (origin === 'customer') return { held: null, explanation: [] };
+  const mark = await deps.attribution.eligibilityMark(key, { transaction: t });
+  if (!mark) return { held: origin, explanation: [] };
+  return { held: null, explanation: [`a ${origin} payment, marked eligible by ${mark.operator} at ${mark.markedAt.toISOString()}: ${mark.reason}`] };
+}
+
+/** The referral as it reads after this event's outcome (read before it was recorded). */
+const withOutcome = (referral: Referral, outcome: ConversionOutcome): Referral => ({
+  ...referral,
+  outcomes: [...referral.outcomes.filter((o) => o.conversionId !== outcome.conversionId), outcome],
+});
+
+function describeEarlier(earlier: EarlierSubscription): string {
+  return earlier.source === 'host'
+    ? 'the host stated an earlier subscription of the product (subscription.hadEarlierSubscription)'
+    : `an earlier ${earlier.interval} subscription of the product started ${earlier.startedAt.toISOString()}`;
+}
 
 async function decideReward(
   deps: RewardingDeps,
@@ -177,6 +272,7 @@ async function decideReward(
   conversionId: string,
   product: RewardingProduct,
   eventFacts: Record<string, unknown>,
+  earlierSubscription: EarlierSubscription | null,
 ): Promise<Decision> {
   const { conversion, referral } = recorded;
   if (recorded.retiredProgramKey !== null) {
@@ -185,11 +281,14 @@ async function decideReward(
       programKey: recorded.retiredProgramKey,
     };
   }
-  if (conversion.winner !== 'referral') return nothing('not_attributed_to_referral', null, [`attribution: ${conversion.reason}`]);
+  if (conversion.winner !== 'referral') return nothing('not_attributed_to_referral', null, [`attribution: ${conversion.reason}`], reasonsOfAttribution(recorded));
   if (!referral) return nothing('no_referral', null, ['a referral touch won, but the user has no referral for the product (no signup recorded)']);
   if (referral.status !== 'qualified' || referral.programKey === null || referral.programVersion === null || referral.referrerUserId === null) {
-    return nothing('referral_not_qualified', referral, [`referral ${referral.status}: ${referral.reasons.join(', ') || 'no program'}`]);
+    const reasons = referral.reasons.length > 0 ? [...referral.reasons] : ['referral_not_qualified'];
+    return nothing('referral_not_qualified', referral, [`referral ${referral.status}: ${referral.reasons.join(', ') || 'no program'}`], reasons);
   }
+  // Kilo rules 99, 100: a returning subscriber is not an eligible referee, whatever the rules say.
+  if (earlierSubscription) return nothing('earlier_subscription', referral, [describeEarlier(earlierSubscription)]);
   // Compiled versions are cached; a miss reads in this transaction (never a second pooled connection).
   const pinned: PinnedProgram = await deps.programs.load(referral.programKey, referral.programVersion, { transaction: t });
   const facts = referralFacts(pinned.compiled.catalog, eventFacts, {
@@ -206,8 +305,12 @@ async function decideReward(
     programVersion: pinned.version,
     rule: evaluation.rule ? { index: evaluation.rule.index, description: evaluation.rule.description } : null,
     explanation,
+    reasons: [] as string[],
   };
-  if (evaluation.code !== 'rewarded') return { ...base, code: evaluation.code, rewards: [], booked: false };
+  if (evaluation.code !== 'rewarded') {
+    const reasons = evaluation.code === 'no_rule_matched' ? reasonsOfEvaluation(evaluation) : [];
+    return { ...base, code: evaluation.code, reasons: reasons.length > 0 ? reasons : fallbackReasons(evaluation.code), rewards: [], booked: false };
+  }
 
   const document = pinned.document;
   if (document.limits.firstQualifyingEventOnly) {
@@ -215,11 +318,11 @@ async function decideReward(
     // event of the same referral waits for this one and then sees its rewards here.
     const others = await otherRewardedConversions(deps.sequelize, { programKey: pinned.key, referralId: referral.id, exceptConversionId: conversionId }, { transaction: t });
     if (others.length > 0) {
-      return { ...base, code: 'not_first_qualifying_event', rewards: [], booked: false, explanation: [...explanation, `an earlier event of this referral was already rewarded (${others[0]})`] };
+      return { ...base, code: 'not_first_qualifying_event', reasons: fallbackReasons('not_first_qualifying_event'), rewards: [], booked: false, explanation: [...explanation, `an earlier event of this referral was already rewarded (${others[0]})`] };
     }
   }
   const outcomes = roleOutcomes(document, evaluation, occurredAt);
-  if (outcomes.length === 0) return { ...base, code: 'reward_amount_zero', rewards: [], booked: false };
+  if (outcomes.length === 0) return { ...base, code: 'reward_amount_zero', reasons: fallbackReasons('reward_amount_zero'), rewards: [], booked: false };
   checkRewardMaximum(event, product, outcomes);
   const granted = await grantRewards(
     deps.sequelize,
@@ -233,13 +336,15 @@ async function decideReward(
       referrerId: referral.referrerUserId,
       refereeId: referral.refereeUserId,
       earnedAt: occurredAt,
+      sourceTier: event.type === 'payment.succeeded' ? event.subscription.tier : null,
       referrerCap: document.limits.referrerRewardCap ?? null,
       outcomes,
       actor: `rewarding:${event.type}`,
     },
     { transaction: t },
   );
-  return { ...base, code: 'rewarded', rewards: granted.rewards.map(rewardRecord), booked: !granted.replayed };
+  const rewards = granted.rewards.map(rewardRecord);
+  return { ...base, code: 'rewarded', reasons: reasonsOfRewards(rewards), rewards, booked: !granted.replayed };
 }
 
 /** The SALE report: the referral SALE (affiliate SALE suppressed) or the affiliate SALE with its click id. */

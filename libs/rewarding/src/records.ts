@@ -1,4 +1,4 @@
-import { type Referral } from '@referrals/attribution';
+import { type ConversionOutcome, type Referral, referralConversionState, type ReferralConversionState } from '@referrals/attribution';
 import { type Reward } from '@referrals/ledger';
 
 /** A referral as the decision records it (JSON: stored with the answer and replayed as it was). */
@@ -14,6 +14,33 @@ export interface ReferralRecord {
   selection: { programKey: string; version: number; priority: number; code: string; explanation: string[] }[];
   signedUpAt: string;
   createdAt: string;
+  /** How its conversions came out: awaiting_conversion, rewarded, not_rewarded (and why). */
+  conversionState: ReferralConversionState;
+  /** The eligibility reasons of its decided conversions (of the rewarding one once one rewarded). */
+  conversionReasons: string[];
+  conversions: ConversionOutcomeRecord[];
+}
+
+/** What one conversion decided, as the referral and the conversion show it. */
+export interface ConversionOutcomeRecord {
+  /** `{provider}:{sourceId}`: read it with `readConversion` (GET /v1/admin/conversions/{conversionId}). */
+  conversionId: string;
+  attributionId: string;
+  decisionCode: string;
+  rewarded: boolean;
+  reasons: string[];
+  recordedAt: string;
+}
+
+export function conversionOutcomeRecord(outcome: ConversionOutcome): ConversionOutcomeRecord {
+  return {
+    conversionId: outcome.conversionKey,
+    attributionId: outcome.conversionId,
+    decisionCode: outcome.decisionCode,
+    rewarded: outcome.rewarded,
+    reasons: [...outcome.reasons],
+    recordedAt: outcome.recordedAt.toISOString(),
+  };
 }
 
 /** A ledger reward (or a recorded non-grant: cap_limited, disqualified) as the decision records it. */
@@ -32,6 +59,7 @@ export interface RewardRecord {
   percent: string | null;
   baseMinor: number | null;
   unit: string | null;
+  sourceTier: string | null;
   earnedAt: string;
   expiresAt: string | null;
   decisionReason: string;
@@ -43,6 +71,7 @@ export interface RewardRecord {
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 export function referralRecord(referral: Referral): ReferralRecord {
+  const { state, reasons } = referralConversionState(referral.outcomes);
   return {
     id: referral.id,
     product: referral.product,
@@ -55,6 +84,9 @@ export function referralRecord(referral: Referral): ReferralRecord {
     selection: referral.selection.map((s) => ({ ...s, explanation: [...s.explanation] })),
     signedUpAt: referral.signedUpAt.toISOString(),
     createdAt: referral.createdAt.toISOString(),
+    conversionState: state,
+    conversionReasons: reasons,
+    conversions: referral.outcomes.map(conversionOutcomeRecord),
   };
 }
 
@@ -74,6 +106,7 @@ export function rewardRecord(reward: Reward): RewardRecord {
     percent: reward.percent,
     baseMinor: reward.baseMinor,
     unit: reward.unit,
+    sourceTier: reward.sourceTier,
     earnedAt: reward.earnedAt.toISOString(),
     expiresAt: iso(reward.expiresAt),
     decisionReason: reward.decisionReason,

@@ -4,17 +4,19 @@ import { codesOf, DomainError, type DomainErrorOptions, type ErrorCodeDoc, type 
  * Why rewarding refused an event before (or instead of) writing anything. `kind` says what the
  * caller did wrong: `validation` (the request names something unknown), `rule_violation` (a
  * well-formed event the money rules refuse), `conflict` (the event's identity was recorded with
- * other content). None is retryable: the same event is refused the same way.
+ * other content), `not_found` (a read of something that does not exist). None is retryable: the same event is refused the same way.
  */
 export const rewardingErrorCatalog = {
   product_unknown: { kind: 'validation', retryable: false, meaning: 'the event names a product this deployment does not serve' },
+  fact_undeclared: { kind: 'validation', retryable: false, meaning: "a host fact of the event is not declared for the reward phase by the product's catalog" },
   tier_unknown: { kind: 'rule_violation', retryable: false, meaning: "the subscription's tier is not in the product's price table" },
   monthly_price_mismatch: { kind: 'rule_violation', retryable: false, meaning: "the host's monthlyPrice disagrees with the product's price table (the table is the source of truth)" },
   currency_mismatch: { kind: 'rule_violation', retryable: false, meaning: "the payment's currency is not the product's" },
   reward_above_maximum: { kind: 'rule_violation', retryable: false, meaning: "a money reward would exceed the product's maximum per reward" },
+  conversion_not_found: { kind: 'not_found', retryable: false, meaning: 'no conversion has this id ({provider}:{sourceId})' },
   event_exists_with_different_content: { kind: 'conflict', retryable: false, meaning: "the event's identity was recorded with other content; the first recording stands" },
   delivery_not_restartable: { kind: 'conflict', retryable: false, meaning: 'the failed delivery has no recorded workflow start to run again (it was queued before the outbox existed)' },
-} as const satisfies Record<string, ErrorCodeDoc & { kind: 'validation' | 'rule_violation' | 'conflict' }>;
+} as const satisfies Record<string, ErrorCodeDoc & { kind: 'validation' | 'rule_violation' | 'conflict' | 'not_found' }>;
 
 export type RewardingErrorCode = keyof typeof rewardingErrorCatalog;
 export type RewardingErrorKind = (typeof rewardingErrorCatalog)[RewardingErrorCode]['kind'];

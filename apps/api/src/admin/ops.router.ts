@@ -48,7 +48,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
     method: 'get',
     path: '/v1/admin/ops',
     operationId: 'getOpsState',
-    summary: 'Counts and lists of pending, retrying and failed Impact work; disqualified referrals with reasons',
+    summary: 'Counts and lists of pending, retrying and failed Impact work; disqualified referrals and not-rewarded conversions with reasons',
     tags,
     roles: ['admin'],
     query: opsStateQuerySchema,
@@ -56,12 +56,13 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
     response: { status: 200, description: 'The ops overview', schema: opsStateResponseSchema },
     async handler({ query }) {
       const attention = (kinds: readonly Delivery['kind'][]) => listDeliveries(sequelize, { kind: [...kinds], status: [...NEEDS_ATTENTION], limit: query.limit });
-      const [counts, registrations, conversionReports, redemptions, referrals, disqualifiedRewards, rewardsByStatus, outbox] = await Promise.all([
+      const [counts, registrations, conversionReports, redemptions, referrals, notRewarded, disqualifiedRewards, rewardsByStatus, outbox] = await Promise.all([
         countDeliveries(sequelize),
         attention(deliveryCategories.registrations),
         attention(deliveryCategories.conversionReports),
         attention(deliveryCategories.redemptions),
         listDisqualifiedReferrals(attribution, query.limit),
+        attribution.listConversionOutcomes({ rewarded: false, limit: query.limit }),
         listRewards(sequelize, { status: 'disqualified', limit: query.limit }),
         countRewardsByStatus(sequelize),
         outboxBacklog(sequelize),
@@ -75,6 +76,15 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
             redemptions: redemptions.map(deliveryView),
           },
           disqualifiedReferrals: referrals.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+          notRewardedConversions: notRewarded.map((o) => ({
+            conversionId: o.conversionKey,
+            referralId: o.referralId ?? '',
+            product: o.product,
+            userId: o.userId,
+            decisionCode: o.decisionCode,
+            reasons: [...o.reasons],
+            recordedAt: o.recordedAt.toISOString(),
+          })),
           disqualifiedRewards: disqualifiedRewards.map((r) => rewardView(r)),
           rewardsByStatus,
           outbox,

@@ -47,6 +47,19 @@ export const opsStateResponseSchema = z
         createdAt: z.string(),
       }),
     ),
+    notRewardedConversions: z
+      .array(
+        z.object({
+          conversionId: z.string().meta({ description: '{provider}:{sourceId}: read it with GET /v1/admin/conversions/{conversionId}' }),
+          referralId: z.string(),
+          product: z.string(),
+          userId: z.string(),
+          decisionCode: z.string(),
+          reasons: z.array(z.string()),
+          recordedAt: z.string(),
+        }),
+      )
+      .meta({ description: 'Conversions of referred users that rewarded nobody, newest first, with their eligibility reasons (annual_subscription, earlier_subscription, attribution_expired, ...)' }),
     disqualifiedRewards: z.array(rewardViewSchema).meta({ description: 'Grants recorded as disqualified (an adverse notice came first), with the reason' }),
     rewardsByStatus: z.record(z.string(), z.int()),
     outbox: z

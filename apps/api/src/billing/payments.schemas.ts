@@ -1,5 +1,6 @@
 import { providerKeySchema } from '@referrals/config';
 import { adversePaymentKinds } from '@referrals/ledger';
+import { PAYMENT_ORIGINS } from '@referrals/rewarding';
 import { z } from 'zod';
 import { externalIdSchema, instantSchema, moneySchema, productSchema } from '../openapi/common.schemas';
 
@@ -22,10 +23,21 @@ export const paymentSucceededRequestSchema = z
       interval: z.enum(['monthly', 'yearly']),
       kind: z.enum(['personal', 'team']),
       startedAt: instantSchema,
+      hadEarlierSubscription: z
+        .boolean()
+        .optional()
+        .meta({ description: 'The host states the user had another subscription of the product before this one (current or canceled, monthly or annual) that the engine may not have seen: the user is then not an eligible referee (Kilo rules 99, 100). The engine also decides this from every payment it has recorded.' }),
       monthlyPrice: moneySchema.optional().meta({ description: 'The tier\'s monthly list price, as the host knows it: must equal the product\'s price table (422 monthly_price_mismatch otherwise); the table is what rewards are computed from' }),
     }),
     promoCode: z.string().max(100).optional(),
-    facts: z.record(z.string(), z.unknown()).optional().meta({ description: 'More reward facts only the host knows, nested by catalog path ({ "referee": { "country": "US" } })' }),
+    origin: z
+      .enum(PAYMENT_ORIGINS)
+      .optional()
+      .meta({ description: 'Who made the payment: customer (the default), test, admin_created or manual_adjustment. The last three reward nobody and are not reported to Impact (decision not_customer_payment) unless an operator marked the conversion eligible before (POST /v1/admin/conversions/{conversionId}/eligibility)' }),
+    facts: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'More reward facts only the host knows, nested by catalog path ({ "referee": { "country": "US" } }); a fact the product\'s catalog does not declare for the reward phase is a 400 fact_undeclared naming it' }),
   })
   .meta({ id: 'PaymentSucceeded' });
 

@@ -13,6 +13,10 @@ export const qualifyingEventResponseSchema = z
       attributionId: z.string(),
       winner: z.enum(['referral', 'affiliate', 'none']),
       reason: z.string().meta({ description: 'referral_only, referral_over_affiliate, affiliate_sale_before_referral, affiliate_only, no_valid_touch' }),
+      winningTouch: z
+        .object({ id: z.string(), kind: z.enum(['referral', 'affiliate']) })
+        .nullable()
+        .meta({ description: 'The touch that won (null: nobody); GET /v1/admin/conversions/{conversionId} shows every touch\'s verdict' }),
     }),
     referral: referralViewSchema.nullable(),
     decision: z.object({
@@ -21,6 +25,9 @@ export const qualifyingEventResponseSchema = z
       programVersion: z.int().nullable(),
       rule: z.object({ index: z.int(), description: z.string() }).nullable(),
       explanation: z.array(z.string()).meta({ description: 'Readable evaluation: which rule matched, or what failed with actual and expected values' }),
+      reasons: z
+        .array(z.string())
+        .meta({ description: 'Eligibility reasons when nobody (or not the referrer) was rewarded (annual_subscription, earlier_subscription, referrer_cap_reached, ...); stored on the conversion and the referral' }),
     }),
     rewards: z.array(rewardViewSchema).meta({ description: 'One per role decided: granted (pending/earned), cap_limited or disqualified' }),
     workflows: z.array(z.object({ type: z.string(), workflowId: z.string() })).meta({ description: 'Workflows queued for the event (Impact SALE report...): written to the outbox in the event\'s transaction, started by the relay after it' }),

@@ -14,5 +14,5 @@ export async function answerQualifyingEvent(services: ApiServices, event: Qualif
     services.metrics.conversions.inc({ event: event.type, winner: answer.conversion.winner, decision: answer.decision.code });
     for (const r of booked) services.metrics.rewards.inc({ role: r.role, status: r.status });
   }
-  return { body: { ...answer, rewards: answer.rewards.map((r) => ({ ...r, redemption: null })) }, replayed };
+  return { body: { ...answer, rewards: answer.rewards.map((r) => ({ ...r, sourceTier: r.sourceTier ?? null, redemption: null })) }, replayed };
 }

@@ -20,10 +20,12 @@ export const HTTP_STATUS_BY_CODE = {
   // Validation: fix the request.
   input_invalid: 400,
   product_unknown: 400,
+  fact_undeclared: 400,
   program_unknown: 400,
   // Nothing has this id or key.
   referral_not_found: 404,
   reward_not_found: 404,
+  conversion_not_found: 404,
   issuance_not_found: 404,
   delivery_not_found: 404,
   program_not_found: 404,
@@ -40,6 +42,7 @@ export const HTTP_STATUS_BY_CODE = {
   transaction_conflict: 409,
   impact_reward_already_chosen: 409,
   delivery_not_requeueable: 409,
+  conversion_already_recorded: 409,
   delivery_not_restartable: 409,
   program_retired: 409,
   // A well-formed request that the rules refuse.

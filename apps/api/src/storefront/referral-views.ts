@@ -1,11 +1,25 @@
 import { type Referral } from '@referrals/attribution';
 import { type Delivery } from '@referrals/impact-sync';
 import { type Reward } from '@referrals/ledger';
-import { referralRecord, rewardRecord } from '@referrals/rewarding';
+import { eligibilityReasons, referralRecord, rewardRecord } from '@referrals/rewarding';
 import { z } from 'zod';
 import { iso } from '../openapi/common.schemas';
 
-/** A referral as every endpoint shows it (decided once at signup, never changed). */
+const reasonCodes = Object.keys(eligibilityReasons).join(', ');
+
+/** What one conversion decided, as the referral and the conversion show it. */
+export const conversionOutcomeViewSchema = z
+  .object({
+    conversionId: z.string().meta({ description: '{provider}:{sourceId}: GET /v1/admin/conversions/{conversionId} shows it' }),
+    attributionId: z.string(),
+    decisionCode: z.string().meta({ description: 'The decision code (rewarded, no_rule_matched, earlier_subscription, ...)' }),
+    rewarded: z.boolean().meta({ description: 'True when at least one role was granted a reward' }),
+    reasons: z.array(z.string()).meta({ description: `Eligibility reasons when nobody (or not the referrer) was rewarded: ${reasonCodes}; or the decision code` }),
+    recordedAt: z.string(),
+  })
+  .meta({ id: 'ConversionOutcome' });
+
+/** A referral as every endpoint shows it (decided once at signup; its conversions' outcomes appended beside it). */
 export const referralViewSchema = z
   .object({
     id: z.string(),
@@ -27,6 +41,11 @@ export const referralViewSchema = z
     ),
     signedUpAt: z.string(),
     createdAt: z.string(),
+    conversionState: z
+      .enum(['awaiting_conversion', 'rewarded', 'not_rewarded'])
+      .meta({ description: 'How its conversions came out: none decided yet; one rewarded; every decided one rewarded nobody' }),
+    conversionReasons: z.array(z.string()).meta({ description: 'Why (the reasons of its decided conversions; of the rewarding one once one rewarded, e.g. referrer_cap_reached)' }),
+    conversions: z.array(conversionOutcomeViewSchema).meta({ description: 'Each decided conversion of the referee, oldest first' }),
   })
   .meta({ id: 'Referral' });
 
@@ -86,6 +105,7 @@ export const rewardViewSchema = z
     percent: z.string().nullable(),
     baseMinor: z.int().nullable(),
     unit: z.string().nullable().meta({ description: 'Currency (USD: amounts in cents) or unit (day, credit)' }),
+    sourceTier: z.string().nullable().meta({ description: 'The tier of the source conversion the amount was computed from (tier_49); null when the event had none' }),
     earnedAt: z.string(),
     expiresAt: z.string().nullable(),
     decisionReason: z.string(),

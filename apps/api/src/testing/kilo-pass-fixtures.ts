@@ -21,7 +21,12 @@ export async function referKiloPass(api: ApiHarness, name: string): Promise<{ re
   return { referrer, referee };
 }
 
-/** A first monthly tier_49 payment of `userId`, paid now. */
+/**
+ * A first monthly tier_49 payment of `userId`, paid now. Every payment of one user built here is
+ * of the same subscription (`sub_first`; subscription ids are compared within one user's history,
+ * and a user id may already be 200 characters): a later one is its renewal, never an earlier
+ * subscription (Kilo rule 99 compares subscriptions, not payments).
+ */
 export function kiloPayment(userId: string, sourcePaymentId: string, overrides: Record<string, unknown> = {}) {
   const now = new Date().toISOString();
   return {
@@ -32,7 +37,7 @@ export function kiloPayment(userId: string, sourcePaymentId: string, overrides: 
     paidAt: now,
     amount: { minor: 4900, currency: 'USD' },
     sequence: 1,
-    subscription: { tier: 'tier_49', interval: 'monthly', kind: 'personal', startedAt: now },
+    subscription: { id: 'sub_first', tier: 'tier_49', interval: 'monthly', kind: 'personal', startedAt: now },
     ...overrides,
   };
 }
