@@ -207,7 +207,29 @@ const createConversions: Migration = {
   },
 };
 
+/**
+ * A signup dated before its referral touch gets its own reason, `signup_before_touch`, instead of
+ * `existing_account` (which rows recorded before keep). Referrals are immutable: only the list of
+ * allowed reasons grows.
+ */
+const addSignupBeforeTouchReason: Migration = {
+  name: '202612031100-referral-reason-signup-before-touch',
+  async up({ sequelize }) {
+    await sequelize.query(`
+      ALTER TABLE attribution_referrals DROP CONSTRAINT attribution_referrals_reasons_check;
+      ALTER TABLE attribution_referrals ADD CONSTRAINT attribution_referrals_reasons_check
+        CHECK (reasons <@ ARRAY[${REFERRAL_REASONS}, 'signup_before_touch']::text[]);
+    `);
+  },
+  async down({ sequelize }) {
+    await sequelize.query(`
+      ALTER TABLE attribution_referrals DROP CONSTRAINT attribution_referrals_reasons_check;
+      ALTER TABLE attribution_referrals ADD CONSTRAINT attribution_referrals_reasons_check CHECK (reasons <@ ARRAY[${REFERRAL_REASONS}]::text[]);
+    `);
+  },
+};
+
 export const attributionMigrations: MigrationSource = {
   owner: 'attribution',
-  migrations: [createTouches, createReferrals, createConversions],
+  migrations: [createTouches, createReferrals, createConversions, addSignupBeforeTouchReason],
 };

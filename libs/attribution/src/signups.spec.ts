@@ -105,14 +105,14 @@ describe('recordSignup', () => {
       const userId = uid('old-user');
       await h.attribution.captureTouch({ kind: 'referral', userId, product: 'kilo_pass', referralCode: 'JANE10' });
       const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId, email: 'old@example.com', signedUpAt: new Date(new Date(T0).getTime() - 365 * DAY_MS) });
-      expect(referral).toMatchObject({ status: 'disqualified', reasons: ['existing_account'], referrerUserId: 'jane' });
+      expect(referral).toMatchObject({ status: 'disqualified', reasons: ['signup_before_touch'], referrerUserId: 'jane' });
     });
 
     it('an existing user following their own link fails both guards', async () => {
       await h.attribution.registerReferralCode({ programKey: KILO, code: 'SAM1', userId: 'sam' });
       await h.attribution.captureTouch({ kind: 'referral', userId: 'sam', product: 'kilo_pass', referralCode: 'SAM1' });
       const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: 'sam', email: 'sam@example.com', signedUpAt: '2025-06-01T00:00:00Z' });
-      expect(referral?.reasons).toEqual(['self_referral', 'existing_account']);
+      expect(referral?.reasons).toEqual(['self_referral', 'signup_before_touch']);
     });
 
     it('previously deleted account: the normalized email matches a tombstone digest; no plain email is kept', async () => {

@@ -30,10 +30,14 @@ export interface TouchAssessment {
 }
 
 /**
- * Decides whether a touch is accepted, in this order: the product must be known, the targeted
- * program (if any) must exist in that product, the touch must carry its tracking value (a referral
- * touch a `_saasquatch` value or a code, an affiliate touch an `im_ref` click id), and no tracking
- * value may exceed 512 characters.
+ * Decides whether a touch is accepted, in this order: the product must be known, the program must
+ * be resolved (see `captureTouch`: the one the touch names, in that product; for a referral touch
+ * naming none, the program its native code belongs to), the touch must carry its tracking value (a
+ * referral touch a `_saasquatch` value or a native code of the engine's programs, an affiliate touch
+ * an `im_ref` click id), and no tracking value may exceed 512 characters.
+ *
+ * SaaSquatch link metadata (`rsCode`, share and engagement media) never makes a referral touch on
+ * its own [28]: without the `_saasquatch` value it is kept for diagnostics (`value_missing`).
  */
 export function assessTouch(input: {
   kind: 'referral' | 'affiliate';
@@ -55,7 +59,7 @@ export function assessTouch(input: {
   );
   const hasValue =
     input.kind === 'referral'
-      ? values.saasquatchCookie.stored !== null || values.referralCode.stored !== null || values.rsCode.stored !== null
+      ? values.saasquatchCookie.stored !== null || values.referralCode.stored !== null
       : values.clickId.stored !== null;
   const status: TouchStatus = !input.productKnown
     ? 'product_unknown'

@@ -30,3 +30,4 @@ export {
   type UsageThresholdCrossedEvent,
 } from './issuance-events';
 export { queueParticipantRegistration } from './participant-registration';
+export { recordSignup, refereeRegistration, type RecordedSignup } from './signups';

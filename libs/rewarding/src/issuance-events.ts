@@ -1,5 +1,6 @@
 import { enqueueWork } from '@referrals/outbox';
 import { type IssuanceFacts, issuanceCreatedSignalWithStart, usageThresholdCrossedSignalWithStart, workflowTypes } from '@referrals/workflows';
+import { checkEventTimes, issuanceCreatedTimes, usageThresholdTimes } from './event-times';
 import { type RewardingDeps } from './record-qualifying-event';
 import { RewardingError } from './rewarding.errors';
 
@@ -35,6 +36,7 @@ function idsOf(deps: RewardingDeps, event: IssuanceIds) {
  */
 export async function queueIssuanceCreated(deps: RewardingDeps, event: IssuanceCreatedEvent): Promise<IssuanceSignalAnswer> {
   const ids = idsOf(deps, event);
+  checkEventTimes(deps, 'issuance created', issuanceCreatedTimes(event));
   const facts: IssuanceFacts = {
     issuanceCreatedAt: event.issuanceCreatedAt,
     periodEndsAt: event.periodEndsAt,
@@ -53,6 +55,7 @@ export async function queueIssuanceCreated(deps: RewardingDeps, event: IssuanceC
 /** Billing's "usage threshold crossed": signalWithStart through the outbox. Once the issuance was decided it changes nothing. */
 export async function queueUsageThresholdCrossed(deps: RewardingDeps, event: UsageThresholdCrossedEvent): Promise<IssuanceSignalAnswer> {
   const ids = idsOf(deps, event);
+  checkEventTimes(deps, 'usage threshold crossed', usageThresholdTimes(event));
   const options = usageThresholdCrossedSignalWithStart(ids, { crossedAt: event.crossedAt }, deps.startOverrides);
   await deps.sequelize.transaction((t) => enqueueWork(deps.sequelize, t, [{ kind: 'signal_with_start', workflowType: workflowTypes.issuanceBonus, options }]));
   return { issuanceId: ids.issuanceId, workflowId: options.workflowId, outcome: 'queued' };

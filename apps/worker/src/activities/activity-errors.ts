@@ -19,6 +19,8 @@ export const NON_RETRYABLE_BY_CODE = {
   input_invalid: true,
   product_unknown: true,
   program_unknown: true,
+  time_in_future: true,
+  time_too_old: true,
   referral_not_found: true,
   reward_not_found: true,
   delivery_not_found: true,

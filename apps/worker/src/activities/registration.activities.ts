@@ -1,6 +1,6 @@
-import { isAttributionError } from '@referrals/attribution';
+import { isAttributionError, touchById } from '@referrals/attribution';
 import { deliveryBusinessIds, deliveryKeys, isTerminalDeliveryStatus, recordParticipantRegistration } from '@referrals/impact-sync';
-import { type DeliveryFailure, type RegisterParticipantInput, type RegistrationActivities } from '@referrals/workflows';
+import { type DeliveryFailure, type ParticipantDetails, type RegisterParticipantInput, type RegistrationActivities } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
 import { deliveryActivityBody } from './heartbeats';
 import { activityCancellationSignal, deliveryToAttempt, endOfImpactOutcome, openDelivery, recordAttemptEnd, resultOf, type AttemptEnd } from './delivery-recording';
@@ -14,11 +14,11 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
   const { sequelize, impact } = deps;
   return {
     openParticipantRegistration: ({ registration, workflowId }) =>
-      deliveryActivityBody(() =>
+      deliveryActivityBody(async () =>
         openDelivery(sequelize, {
           kind: 'participant_registration',
           businessId: deliveryBusinessIds.participantRegistration(registration.programKey, registration.userId),
-          deliveryKey: deliveryKeys.participantRegistration(registration.programKey, registration.userId, registration.participant.cookies),
+          deliveryKey: deliveryKeys.participantRegistration(registration.programKey, registration.userId, (await participantOf(deps, registration)).cookies),
           product: registration.product,
           programKey: registration.programKey,
           userId: registration.userId,
@@ -33,7 +33,7 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
         const requestId = `${workflowKey(registration.programKey, registration.userId)}:attempt-${attempt}`;
         const { advocate } = impact.forProduct(registration.product);
-        const outcome = await advocate.upsertParticipant(registration.participant, { requestId, signal: activityCancellationSignal() });
+        const outcome = await advocate.upsertParticipant(await participantOf(deps, registration), { requestId, signal: activityCancellationSignal() });
         let end: AttemptEnd;
         if (outcome.kind === 'ok') {
           // Stored before the delivery is marked succeeded: a crash in between re-registers (an
@@ -58,6 +58,17 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
         return recordAttemptEnd(sequelize, deps.clock(), { kind: 'participant_registration', businessId, requestId }, { attempt, retryDelayMs }, end);
       }),
   };
+}
+
+/**
+ * What Advocate is told: the input's details, with the `_saasquatch` value of the touch the input
+ * names read from PostgreSQL (a signup's registration carries the touch id, never the cookie).
+ * A touch that is gone or has no cookie registers without one, as a participant nobody referred.
+ */
+async function participantOf(deps: ActivityDeps, registration: RegisterParticipantInput): Promise<ParticipantDetails> {
+  if (registration.cookieTouchId === undefined) return registration.participant;
+  const touch = await touchById(deps.sequelize, undefined, registration.cookieTouchId);
+  return { ...registration.participant, cookies: touch?.saasquatchCookie ?? '' };
 }
 
 /**

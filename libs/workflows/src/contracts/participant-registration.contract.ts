@@ -28,6 +28,12 @@ export interface RegisterParticipantInput {
   /** Our user id. */
   userId: string;
   participant: ParticipantDetails;
+  /**
+   * The referral touch whose `_saasquatch` value Advocate gets as `participant.cookies` (a signup's
+   * registration [50, 52]): the activities read the value from PostgreSQL, so the opaque cookie
+   * never enters this input, the outbox row or Temporal's history. Takes the place of `cookies`.
+   */
+  cookieTouchId?: string;
   /** Internal: the attempt a continued-as-new run resumes at. */
   resumeAtAttempt?: number;
 }
