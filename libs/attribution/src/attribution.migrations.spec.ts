@@ -43,6 +43,7 @@ describe('attribution migrations', () => {
       'attribution/202611211210-create-attribution-touches',
       'attribution/202611211220-create-attribution-referrals',
       'attribution/202611211230-create-attribution-conversions',
+      'attribution/202612031100-referral-reason-signup-before-touch',
     ]);
     expect(await tables(db.sequelize)).toEqual([
       'attribution_conversions',
@@ -56,6 +57,7 @@ describe('attribution migrations', () => {
 
   it('go down step by step with data in every table, and up again', async () => {
     await fill(db.sequelize);
+    expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031100-referral-reason-signup-before-touch']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202611211230-create-attribution-conversions']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202611211220-create-attribution-referrals']);
     expect(await tables(db.sequelize)).toEqual(['attribution_touches']);
@@ -63,7 +65,7 @@ describe('attribution migrations', () => {
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'attribution_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(4);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(5);
     await fill(db.sequelize);
   });
 });

@@ -136,8 +136,9 @@ export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchIn
 
   const productKnown = deps.programs.catalogs.has(touch.product);
   const referralCode = touch.kind === 'referral' ? touch.referralCode : undefined;
-  const program = productKnown ? await resolveTouchProgram(deps, { kind: touch.kind, product: touch.product, programKey: touch.programKey, referralCode }) : { known: true, key: null };
-  const programKnown = program.known;
+  const program = productKnown
+    ? await resolveTouchProgram(deps, { kind: touch.kind, product: touch.product, programKey: touch.programKey, referralCode })
+    : { known: true, resolved: true, key: null };
   const assessment = assessTouch({
     kind: touch.kind,
     saasquatchCookie: touch.kind === 'referral' ? touch.saasquatchCookie : undefined,
@@ -145,7 +146,8 @@ export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchIn
     clickId: touch.kind === 'affiliate' ? touch.clickId : undefined,
     rsCode: touch.metadata?.rsCode,
     productKnown,
-    programKnown,
+    programKnown: program.known,
+    programResolved: program.resolved,
   });
   const metadata = compactMetadata({ ...touch.metadata, rsCode: assessment.rsCode ?? undefined });
   const landingPath = touch.landingPath === undefined ? null : sanitizeLandingPath(touch.landingPath);
@@ -190,15 +192,15 @@ export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchIn
 async function resolveTouchProgram(
   deps: Pick<TouchDeps, 'sequelize' | 'programs'>,
   touch: { kind: TouchKind; product: string; programKey: string | undefined; referralCode: string | undefined },
-): Promise<{ known: boolean; key: string | null }> {
+): Promise<{ known: boolean; resolved: boolean; key: string | null }> {
   if (touch.programKey !== undefined) {
     const program = await deps.programs.find(touch.programKey);
-    return { known: program !== null && program.product === touch.product, key: null };
+    return { known: program !== null && program.product === touch.product, resolved: true, key: null };
   }
-  if (touch.kind === 'affiliate') return { known: true, key: null };
-  if (touch.referralCode === undefined || touch.referralCode === '') return { known: false, key: null };
+  if (touch.kind === 'affiliate') return { known: true, resolved: true, key: null };
+  if (touch.referralCode === undefined || touch.referralCode === '') return { known: true, resolved: false, key: null };
   const programs = await programsOfCode(deps.sequelize, touch.product, touch.referralCode);
-  return { known: programs.length > 0, key: programs.length === 1 ? (programs[0] ?? null) : null };
+  return { known: true, resolved: programs.length > 0, key: programs.length === 1 ? (programs[0] ?? null) : null };
 }
 
 export interface AssociateTouchesResult {

@@ -57,6 +57,12 @@ describe('assessTouch', () => {
     expect(assessTouch({ kind: 'affiliate', productKnown: true, programKnown: false }).status).toBe('program_unknown');
     expect(assessTouch({ kind: 'referral', saasquatchCookie: 'opaque', productKnown: true, programKnown: false }).status).toBe('program_unknown');
   });
+
+  it('[35] a touch naming no program that resolves none is diagnostics only, after its value problems', () => {
+    expect(assessTouch({ kind: 'referral', saasquatchCookie: 'opaque', ...known, programResolved: false }).status).toBe('program_unknown');
+    expect(assessTouch({ kind: 'referral', saasquatchCookie: '', ...known, programResolved: false }).status).toBe('value_missing');
+    expect(assessTouch({ kind: 'referral', saasquatchCookie: 'x'.repeat(513), ...known, programResolved: false }).status).toBe('value_too_long');
+  });
 });
 
 describe('sanitizeLandingPath', () => {

@@ -30,11 +30,11 @@ export interface TouchAssessment {
 }
 
 /**
- * Decides whether a touch is accepted, in this order: the product must be known, the program must
- * be resolved (see `captureTouch`: the one the touch names, in that product; for a referral touch
- * naming none, the program its native code belongs to), the touch must carry its tracking value (a
- * referral touch a `_saasquatch` value or a native code of the engine's programs, an affiliate touch
- * an `im_ref` click id), and no tracking value may exceed 512 characters.
+ * Decides whether a touch is accepted, in this order: the product must be known, the program the
+ * touch names (if any) must exist in that product, the touch must carry its tracking value (a
+ * referral touch a `_saasquatch` value or a native code, an affiliate touch an `im_ref` click id),
+ * no tracking value may exceed 512 characters, and a touch naming no program must resolve one
+ * (`programResolved`, see `captureTouch`: a native code of the product's programs; never a cookie).
  *
  * SaaSquatch link metadata (`rsCode`, share and engagement media) never makes a referral touch on
  * its own [28]: without the `_saasquatch` value it is kept for diagnostics (`value_missing`).
@@ -47,6 +47,8 @@ export function assessTouch(input: {
   rsCode?: string | undefined;
   productKnown: boolean;
   programKnown: boolean;
+  /** False for a touch that names no program and resolves none; default true. */
+  programResolved?: boolean;
 }): TouchAssessment {
   const values = {
     saasquatchCookie: storeTrackingValue(input.saasquatchCookie),
@@ -69,7 +71,9 @@ export function assessTouch(input: {
         ? 'value_missing'
         : Object.keys(truncated).length > 0
           ? 'value_too_long'
-          : 'accepted';
+          : input.programResolved === false
+            ? 'program_unknown'
+            : 'accepted';
   return {
     status,
     saasquatchCookie: values.saasquatchCookie.stored,
