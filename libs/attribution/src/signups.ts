@@ -72,11 +72,16 @@ interface SignupRow {
  * The first call's signup time and deleted-account check stand for later calls. Concurrent first
  * calls both decide, and a unique index keeps the first referral written; the other call returns
  * it as a replay. Nothing here grants a reward.
+ *
+ * A `signedUpAt` more than the clock skew ahead of the server's clock, or before 2000, is refused
+ * (`time_in_future` / `time_too_old`) before anything is written. The whole decision is one
+ * transaction (the caller's, with `options.transaction`), so what the caller queues for the
+ * decided referral (`decidedFrom`) commits with it.
  */
 export async function recordSignup(deps: SignupDeps, input: RecordSignupInput, options: JoinTransaction = {}): Promise<SignupResult> {
   const request = parseInput(recordSignupSchema, input, 'recordSignup');
   const { programs } = deps;
-  const { product, userId } = request;
+  const { product } = request;
   if (!programs.catalogs.has(product)) {
     throw new AttributionError('product_unknown', `product "${product}" is unknown`, {
       issues: [
