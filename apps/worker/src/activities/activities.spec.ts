@@ -189,6 +189,26 @@ describe('createActivities', () => {
     });
   });
 
+  it('[52] a registration naming a touch sends that touch\'s _saasquatch value, read from PostgreSQL (the input carries no cookie)', async () => {
+    const userId = uniqueId('referee');
+    const cookie = `opaque-cookie-${userId}`;
+    const [touch] = await db.sequelize.query<{ id: string }>(
+      `INSERT INTO attribution_touches (kind, user_id, product, program_key, saasquatch_cookie, status, touched_at, touched_minute, dedupe_key)
+       VALUES ('referral', $1, $2, $3, $4, 'accepted', date_trunc('minute', now()), date_trunc('minute', now()), encode(sha256(convert_to($1, 'UTF8')), 'hex')) RETURNING id`,
+      { bind: [userId, KILO_PASS.product, KILO_PASS.programKey, cookie], type: QueryTypes.SELECT },
+    );
+    const registration = {
+      programKey: KILO_PASS.programKey,
+      product: KILO_PASS.product,
+      userId,
+      participant: { id: `${userId}@example.test`, accountId: `${userId}@example.test` },
+      cookieTouchId: String(touch!.id),
+    };
+    await activities.openParticipantRegistration({ registration, workflowId: 'wf' });
+    expect(await activities.attemptParticipantRegistration({ ...attempt(1), registration })).toMatchObject({ state: 'ended', result: { status: 'succeeded' } });
+    expect(impact.fake.participants().find((p) => p.id === `${userId}@example.test`)).toMatchObject({ cookies: cookie });
+  });
+
   describe('registration feeds attribution', () => {
     const registrationOf = (userId: string) => ({
       programKey: KILO_PASS.programKey,
