@@ -28,7 +28,7 @@ describe('Signup registers the referred participant, end to end with the worker 
 
   afterEach(() => api.fake!.faults.clear());
 
-  it('[50, 52, 54, 56] a signup through a _saasquatch touch registers the referee in Advocate with that cookie, retried through a 503 outage, the cookie never in Temporal history', async () => {
+  it('[50, 52, 54, 56] a signup through a _saasquatch touch registers the referee in Advocate with that cookie, retried through a 503 outage, the cookie and email never in Temporal history', async () => {
     // The referrer's own registration stores Advocate's code (what their share link carries).
     const referrerEmail = `${id('referrer')}@example.com`;
     const token = await api.post('/v1/widget-tokens', 'storefront', { programKey: KILO_PASS_PROGRAM, user: { id: id('referrer'), email: referrerEmail } }).expect(200);
@@ -38,7 +38,7 @@ describe('Signup registers the referred participant, end to end with the worker 
 
     // Advocate is down for the next two calls.
     api.fake!.faults.failNext('upsertParticipant', 503, { times: 2 });
-    const touch = await api
+    await api
       .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: id('anon'), product: 'kilo_pass', programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: code } })
       .expect(201);
     const refereeEmail = `${id('referee')}@example.com`;
@@ -54,10 +54,11 @@ describe('Signup registers the referred participant, end to end with the worker 
     const participant = api.fake!.participants().find((p) => p.email === refereeEmail);
     expect(participant).toMatchObject({ cookies: cookie, referredBy: { code } });
 
-    // Temporal's history holds the touch's id, never the cookie.
+    // Temporal's history holds ids, never the cookie or the email.
     const history = await api.temporal.workflow.getHandle(workflowId).fetchHistory();
     const payloads = payloadText(history.events).join('\n');
-    expect(payloads).toContain(`"cookieTouchId":"${touch.body.touch.id}"`);
+    expect(payloads).toContain(`"userId":"${id('referee')}"`);
     expect(payloads).not.toContain(cookie);
+    expect(payloads).not.toContain(refereeEmail);
   }, 90_000);
 });

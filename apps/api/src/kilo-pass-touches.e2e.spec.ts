@@ -1,4 +1,5 @@
 import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
+import { participantRequestOf } from '@referrals/impact-sync';
 import { listRewards } from '@referrals/ledger';
 import { outboxMessagesOf } from '@referrals/outbox';
 import { workflowIds } from '@referrals/workflows';
@@ -183,10 +184,11 @@ describe('Kilo Pass touches, event times and signup registration over HTTP (issu
   });
 
   describe('signup registration (item 13)', () => {
-    it('[50, 54] a signup through a _saasquatch touch queues the referee\'s Advocate registration in its transaction, naming the touch, never carrying the cookie', async () => {
+    it('[50, 52, 54] a signup through a _saasquatch touch queues the referee\'s Advocate registration with the cookie in its transaction; the workflow input carries ids only', async () => {
       await referrer('reg');
       const cookie = cookieOf('reg');
-      const captured = await touch({ kind: 'referral', anonymousId: id('reg-anon'), programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: codeOf('reg') } });
+      const email = `${id('reg')}@example.com`;
+      await touch({ kind: 'referral', anonymousId: id('reg-anon'), programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: codeOf('reg') } });
       const res = await signup('reg').expect(200);
       const workflowId = workflowIds.participantRegistration(KILO_PASS_PROGRAM, id('reg-referee'));
       expect(res.body).toMatchObject({ outcome: 'referral_recorded', referral: { status: 'qualified' }, registration: { workflowId } });
@@ -197,20 +199,18 @@ describe('Kilo Pass touches, event times and signup registration over HTTP (issu
       expect(more).toEqual([]);
       expect(queued).toMatchObject({ workflowType: 'registerParticipant', relayedAt: null });
       expect(JSON.stringify(queued)).not.toContain(cookie);
-
-      // As Temporal holds it: ids and the touch's id, no cookie.
-      const started = await api.inspect(workflowId);
-      expect(started).toMatchObject({
-        type: 'registerParticipant',
-        input: {
-          programKey: KILO_PASS_PROGRAM,
-          product: 'kilo_pass',
-          userId: id('reg-referee'),
-          participant: { id: `${id('reg')}@example.com`, accountId: `${id('reg')}@example.com` },
-          cookieTouchId: captured.body.touch.id,
-        },
+      expect(JSON.stringify(queued)).not.toContain(email);
+      // What Advocate will be told, stored with it.
+      expect(await participantRequestOf(api.db.sequelize, KILO_PASS_PROGRAM, id('reg-referee'))).toMatchObject({
+        product: 'kilo_pass',
+        details: { id: email, accountId: email, email, cookies: cookie },
       });
+
+      // As Temporal holds it: ids only.
+      const started = await api.inspect(workflowId);
+      expect(started).toMatchObject({ type: 'registerParticipant', input: { programKey: KILO_PASS_PROGRAM, product: 'kilo_pass', userId: id('reg-referee') } });
       expect(JSON.stringify(started.input)).not.toContain(cookie);
+      expect(JSON.stringify(started.input)).not.toContain(email);
 
       // A replayed signup queues nothing more.
       const replay = await signup('reg').expect(200);

@@ -24,7 +24,7 @@ export {
 } from './resolve-attribution';
 
 // Touches
-export { touchById, type AssociateTouchesResult, type CaptureTouchResult, type Touch, type TouchKind, type TouchMetadata } from './touches';
+export { type AssociateTouchesResult, type CaptureTouchResult, type Touch, type TouchKind, type TouchMetadata } from './touches';
 export { TOUCH_STATUSES, type TouchStatus } from './tracking-values';
 export { sanitizeLandingPath } from './landing-path';
 

@@ -29,5 +29,5 @@ export {
   type IssuanceSignalAnswer,
   type UsageThresholdCrossedEvent,
 } from './issuance-events';
-export { queueParticipantRegistration } from './participant-registration';
+export { queueParticipantRegistration, type ParticipantRegistrationRequest } from './participant-registration';
 export { recordSignup, refereeRegistration, type RecordedSignup } from './signups';

@@ -1,6 +1,5 @@
 import { type RecordSignupInput, type SignupResult, type Touch } from '@referrals/attribution';
-import { enqueueWork } from '@referrals/outbox';
-import { type RegisterParticipantInput, startOptions, workflowTypes } from '@referrals/workflows';
+import { type ParticipantRegistrationRequest, queueRegistrationIn } from './participant-registration';
 import { type RewardingDeps } from './record-qualifying-event';
 
 export interface RecordedSignup extends SignupResult {
@@ -15,8 +14,8 @@ export interface RecordedSignup extends SignupResult {
  * the outbox in the same transaction. The signup answers once both are committed; Impact is
  * called later by the registration workflow, retried through outages, and never blocks the user.
  *
- * The workflow input names the touch (`cookieTouchId`), never the cookie: the activity reads the
- * value from PostgreSQL, so it stays out of Temporal's history and the outbox row.
+ * The cookie and the email go to impact-sync's participant request, never into the workflow input:
+ * the activity reads them from PostgreSQL, so they stay out of Temporal's history and the outbox row.
  *
  * A disqualified referral (an existing or deleted account, a self-referral, an unknown or blocked
  * referrer) queues nothing: registering the user as referred would let Impact credit a referral
@@ -27,14 +26,12 @@ export async function recordSignup(deps: RewardingDeps, input: RecordSignupInput
     const result = await deps.attribution.recordSignup(input, { transaction: t });
     const registration = refereeRegistration(result, input.email);
     if (!registration) return { ...result, registration: null };
-    const options = startOptions.participantRegistration(registration, deps.startOverrides);
-    await enqueueWork(deps.sequelize, t, [{ kind: 'start', workflowType: workflowTypes.participantRegistration, options }]);
-    return { ...result, registration: { workflowId: options.workflowId } };
+    return { ...result, registration: await queueRegistrationIn(deps, t, registration) };
   });
 }
 
 /** The registration a decided signup asks for, or null. Pure. */
-export function refereeRegistration(result: SignupResult, email: string): RegisterParticipantInput | null {
+export function refereeRegistration(result: SignupResult, email: string): ParticipantRegistrationRequest | null {
   const touch: Touch | null = result.decidedFrom;
   const referral = result.referral;
   if (!touch || !referral || referral.status === 'disqualified') return null;
@@ -43,8 +40,8 @@ export function refereeRegistration(result: SignupResult, email: string): Regist
     programKey: touch.programKey,
     product: touch.product,
     userId: referral.refereeUserId,
-    // Advocate ids: the production integration uses the email for id, accountId and email [15].
-    participant: { id: email, accountId: email, email },
-    cookieTouchId: touch.id,
+    // Advocate ids: the production integration uses the email for id, accountId and email [15];
+    // the touch's `_saasquatch` value, as captured, is the referral attribution [52].
+    participant: { id: email, accountId: email, email, cookies: touch.saasquatchCookie },
   };
 }

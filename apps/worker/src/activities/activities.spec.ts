@@ -1,7 +1,7 @@
 import { type ReferralCodeRegistry } from '@referrals/attribution';
 import { useTestDatabase } from '@referrals/db/testing';
 import { type ImpactTestHarness, startImpactTestHarness } from '@referrals/impact-client/testing';
-import { deliveryBusinessIds, getDelivery, getParticipantRegistration, listDeliveryAttempts, recordParticipantRegistration } from '@referrals/impact-sync';
+import { deliveryBusinessIds, getDelivery, getParticipantRegistration, listDeliveryAttempts, recordParticipantRegistration, saveParticipantRequest } from '@referrals/impact-sync';
 import { getIssuanceBonusItem, verifyLedger } from '@referrals/ledger';
 import { type ReportConversionInput, type WorkerActivities } from '@referrals/workflows';
 import { QueryTypes } from 'sequelize';
@@ -189,24 +189,32 @@ describe('createActivities', () => {
     });
   });
 
-  it('[52] a registration naming a touch sends that touch\'s _saasquatch value, read from PostgreSQL (the input carries no cookie)', async () => {
+  it('[52] a registration whose input names only the user sends the participant request stored with it (email, cookie)', async () => {
     const userId = uniqueId('referee');
+    const email = `${userId}@example.test`;
     const cookie = `opaque-cookie-${userId}`;
-    const [touch] = await db.sequelize.query<{ id: string }>(
-      `INSERT INTO attribution_touches (kind, user_id, product, program_key, saasquatch_cookie, status, touched_at, touched_minute, dedupe_key)
-       VALUES ('referral', $1, $2, $3, $4, 'accepted', date_trunc('minute', now()), date_trunc('minute', now()), encode(sha256(convert_to($1, 'UTF8')), 'hex')) RETURNING id`,
-      { bind: [userId, KILO_PASS.product, KILO_PASS.programKey, cookie], type: QueryTypes.SELECT },
+    await db.sequelize.transaction((t) =>
+      saveParticipantRequest(db.sequelize, t, {
+        programKey: KILO_PASS.programKey,
+        userId,
+        product: KILO_PASS.product,
+        details: { id: email, accountId: email, email, cookies: cookie },
+        now: new Date(),
+      }),
     );
-    const registration = {
-      programKey: KILO_PASS.programKey,
-      product: KILO_PASS.product,
-      userId,
-      participant: { id: `${userId}@example.test`, accountId: `${userId}@example.test` },
-      cookieTouchId: String(touch!.id),
-    };
+    const registration = { programKey: KILO_PASS.programKey, product: KILO_PASS.product, userId };
     await activities.openParticipantRegistration({ registration, workflowId: 'wf' });
     expect(await activities.attemptParticipantRegistration({ ...attempt(1), registration })).toMatchObject({ state: 'ended', result: { status: 'succeeded' } });
-    expect(impact.fake.participants().find((p) => p.id === `${userId}@example.test`)).toMatchObject({ cookies: cookie });
+    expect(impact.fake.participants().find((p) => p.id === email)).toMatchObject({ email, cookies: cookie });
+  });
+
+  it('a registration with neither a stored request nor an inline participant fails for good, naming why', async () => {
+    const registration = { programKey: KILO_PASS.programKey, product: KILO_PASS.product, userId: uniqueId('nobody') };
+    await activities.openParticipantRegistration({ registration, workflowId: 'wf' });
+    expect(await activities.attemptParticipantRegistration({ ...attempt(1), registration })).toMatchObject({
+      state: 'ended',
+      result: { status: 'failed', error: { code: 'participant_request_missing' } },
+    });
   });
 
   describe('registration feeds attribution', () => {

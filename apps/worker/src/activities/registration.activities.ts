@@ -1,5 +1,5 @@
-import { isAttributionError, touchById } from '@referrals/attribution';
-import { deliveryBusinessIds, deliveryKeys, isTerminalDeliveryStatus, recordParticipantRegistration } from '@referrals/impact-sync';
+import { isAttributionError } from '@referrals/attribution';
+import { deliveryBusinessIds, deliveryKeys, isTerminalDeliveryStatus, participantRequestOf, recordParticipantRegistration } from '@referrals/impact-sync';
 import { type DeliveryFailure, type ParticipantDetails, type RegisterParticipantInput, type RegistrationActivities } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
 import { deliveryActivityBody } from './heartbeats';
@@ -18,7 +18,7 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
         openDelivery(sequelize, {
           kind: 'participant_registration',
           businessId: deliveryBusinessIds.participantRegistration(registration.programKey, registration.userId),
-          deliveryKey: deliveryKeys.participantRegistration(registration.programKey, registration.userId, (await participantOf(deps, registration)).cookies),
+          deliveryKey: deliveryKeys.participantRegistration(registration.programKey, registration.userId, (await participantOf(deps, registration))?.cookies),
           product: registration.product,
           programKey: registration.programKey,
           userId: registration.userId,
@@ -33,7 +33,12 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
         if (isTerminalDeliveryStatus(current.status)) return { state: 'ended', result: resultOf(current) };
         const requestId = `${workflowKey(registration.programKey, registration.userId)}:attempt-${attempt}`;
         const { advocate } = impact.forProduct(registration.product);
-        const outcome = await advocate.upsertParticipant(await participantOf(deps, registration), { requestId, signal: activityCancellationSignal() });
+        const participant = await participantOf(deps, registration);
+        if (!participant) {
+          const error = { code: 'participant_request_missing', message: `no participant details were stored for ${businessId}: nothing to register`, httpStatus: null };
+          return recordAttemptEnd(sequelize, deps.clock(), { kind: 'participant_registration', businessId, requestId }, { attempt, retryDelayMs }, { outcome: 'failed', error });
+        }
+        const outcome = await advocate.upsertParticipant(participant, { requestId, signal: activityCancellationSignal() });
         let end: AttemptEnd;
         if (outcome.kind === 'ok') {
           // Stored before the delivery is marked succeeded: a crash in between re-registers (an
@@ -51,7 +56,9 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
           const conflict = stored.referralCode === null ? null : await registerWithAttribution(deps, registration, stored.referralCode);
           end = conflict
             ? { outcome: 'failed', error: conflict }
-            : { outcome: 'succeeded', details: { participantId: stored.participantId, referralCode: stored.referralCode } };
+            : // Advocate's participant id is the email [15]: it stays in impact_sync_participants, out of
+              // the workflow's result (Temporal history).
+              { outcome: 'succeeded', details: { referralCode: stored.referralCode } };
         } else {
           end = endOfImpactOutcome(outcome, () => ({ outcome: 'succeeded' }));
         }
@@ -61,14 +68,15 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
 }
 
 /**
- * What Advocate is told: the input's details, with the `_saasquatch` value of the touch the input
- * names read from PostgreSQL (a signup's registration carries the touch id, never the cookie).
- * A touch that is gone or has no cookie registers without one, as a participant nobody referred.
+ * What Advocate is told: the participant request stored with the outbox row (email, names, the
+ * `_saasquatch` value: never in the workflow input), else the participant a registration queued
+ * before requests were stored carries. Neither is a broken queue: null, a permanent failure.
  */
-async function participantOf(deps: ActivityDeps, registration: RegisterParticipantInput): Promise<ParticipantDetails> {
-  if (registration.cookieTouchId === undefined) return registration.participant;
-  const touch = await touchById(deps.sequelize, undefined, registration.cookieTouchId);
-  return { ...registration.participant, cookies: touch?.saasquatchCookie ?? '' };
+async function participantOf(deps: ActivityDeps, registration: RegisterParticipantInput): Promise<ParticipantDetails | null> {
+  const request = await participantRequestOf(deps.sequelize, registration.programKey, registration.userId);
+  // Written by rewarding's queueRegistrationIn from a ParticipantDetails.
+  if (request) return request.details as unknown as ParticipantDetails;
+  return registration.participant ?? null;
 }
 
 /**

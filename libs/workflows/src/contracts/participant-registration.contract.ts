@@ -27,13 +27,13 @@ export interface RegisterParticipantInput {
   product: string;
   /** Our user id. */
   userId: string;
-  participant: ParticipantDetails;
   /**
-   * The referral touch whose `_saasquatch` value Advocate gets as `participant.cookies` (a signup's
-   * registration [50, 52]): the activities read the value from PostgreSQL, so the opaque cookie
-   * never enters this input, the outbox row or Temporal's history. Takes the place of `cookies`.
+   * Only in registrations queued before participant requests were stored. Now the participant
+   * (email, names, the `_saasquatch` value) is impact-sync's participant request of (program,
+   * user), written with the outbox row and read by the activities: emails and cookies never enter
+   * this input, so they stay out of Temporal's history.
    */
-  cookieTouchId?: string;
+  participant?: ParticipantDetails;
   /** Internal: the attempt a continued-as-new run resumes at. */
   resumeAtAttempt?: number;
 }
