@@ -1,5 +1,5 @@
 import { type ProgramStore } from '@referrals/programs';
-import { type Sequelize } from 'sequelize';
+import { type Sequelize, type Transaction } from 'sequelize';
 import { AttributionError } from './attribution.errors';
 import {
   blockReferrerSchema,
@@ -129,10 +129,11 @@ export type ReferrerResolution =
 export async function resolveReferrer(
   sequelize: Sequelize,
   lookup: { product: string; programKey: string | null; code: string },
+  transaction?: Transaction,
 ): Promise<ReferrerResolution> {
   const rows = await queryRows<ReferralCodeRow>(
     sequelize,
-    undefined,
+    transaction,
     `SELECT ${CODE_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}
        FROM attribution_referral_codes c JOIN programs p ON p.key = c.program_key
       WHERE c.code = $1 AND p.product = $2 AND ($3::text IS NULL OR c.program_key = $3)

@@ -114,7 +114,7 @@ async function decideSignup(deps: SignupDeps, t: Transaction, request: z.output<
       product,
       userId,
       signedUpAt: request.signedUpAt ?? deps.clock(),
-      deletedAccount: await isDeletedAccount(deps, request.email),
+      deletedAccount: await isDeletedAccount(deps, request.email, t),
     }));
   const signedUpAt = signup.signed_up_at;
 
@@ -131,12 +131,13 @@ async function decideSignup(deps: SignupDeps, t: Transaction, request: z.output<
   }
 
   const code = referralCodeOf(touch);
-  const referrer: ReferrerResolution = code === null ? { outcome: 'unknown' } : await resolveReferrer(sequelize, { product, programKey: touch.programKey, code });
+  const referrer: ReferrerResolution = code === null ? { outcome: 'unknown' } : await resolveReferrer(sequelize, { product, programKey: touch.programKey, code }, t);
   const reasons: ReferralReason[] = disqualificationReasons({ refereeUserId: userId, signedUpAt, touch, deletedAccount: signup.deleted_account, referrer });
 
   let selection: ProgramSelection = { chosen: null, steps: [] };
   if (reasons.length === 0 && referrer.outcome === 'found' && code !== null) {
-    const candidates = (await programs.list({ product, status: 'active' })).map((version) => programs.compile(version));
+    // Every read on the transaction's connection: a second connection per signup could exhaust the pool under load.
+    const candidates = (await programs.list({ product, status: 'active' }, { transaction: t })).map((version) => programs.compile(version));
     selection = await selectProgram(
       candidates,
       { product, referrerUserId: referrer.code.userId, refereeUserId: userId, referralCode: code, signedUpAt, isNewAccount: true, touch },
