@@ -19,20 +19,24 @@ describe('Challenge Based Rewards over HTTP (acceptance 5)', () => {
     await api.post('/v1/referral-codes', 'storefront', { programKey: PROGRAM, code, userId: advocate }).expect(201);
     await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: `anon-${student}`, product: 'tutoring', programKey: PROGRAM, referralCode: code }).expect(201);
     const signedUpAt = new Date(now.getTime() + 3_600_000).toISOString();
+    // The server's clock moves on with the story: a signup or lesson dated ahead of it is refused.
+    now = new Date(signedUpAt);
     const res = await api
       .post('/v1/signups', 'storefront', { product: 'tutoring', userId: student, anonymousId: `anon-${student}`, email: `student-${student}@example.com`, signedUpAt, facts })
       .expect(200);
     return res.body.referral as { status: string; reasons: string[]; programVersion: number | null; selection: { explanation: string[] }[] };
   }
 
-  const lesson = (student: string, eventId: string, completedAt: string, usdAmount: string, sequence: number) =>
-    api.post('/v1/events/lesson-completed', 'billing', {
+  const lesson = (student: string, eventId: string, completedAt: string, usdAmount: string, sequence: number) => {
+    now = new Date(completedAt);
+    return api.post('/v1/events/lesson-completed', 'billing', {
       eventId,
       product: 'tutoring',
       userId: student,
       completedAt,
       lesson: { id: `lesson-${eventId}`, usdAmount, durationMinutes: 50, sequence, isTrial: false },
     });
+  };
 
   beforeAll(async () => {
     await api.post('/v1/admin/programs', 'admin', { document: examplePrograms.challengeRewards, author: 'operator:test', changeNote: 'launch' }).expect(201);

@@ -15,6 +15,12 @@ export const apiEnvSchema = z.object({
   LOG_LEVEL: logLevelVar,
   /** Largest accepted request body; bigger ones get 413 before any parsing. */
   API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size like 100kb').default('100kb'),
+  /**
+   * How far past the server's clock a host-sent instant of the past (paidAt, signedUpAt,
+   * occurredAt...) may be before it is refused as `time_in_future` (clock drift between the host
+   * and this server).
+   */
+  EVENT_TIME_MAX_FUTURE_SKEW_SECONDS: z.coerce.number().int('must be a whole number of seconds').min(0).max(86_400).default(300),
   /** `production` makes the secrets below mandatory (no development fallback). */
   NODE_ENV: z.string().default('development'),
 });

@@ -1,3 +1,4 @@
+import { participantRequestOf } from '@referrals/impact-sync';
 import { verifyLedger } from '@referrals/ledger';
 import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
 import { examplePrograms } from '@referrals/rule-dsl';
@@ -47,12 +48,16 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
       type: 'registerParticipant',
       taskQueue: api.taskQueue,
       searchAttributes: { ReferralUserId: id('referrer'), ProgramKey: PROGRAM },
-      input: { programKey: PROGRAM, product: 'kilo_pass', userId: id('referrer'), participant: { id: 'referrer@example.com', accountId: 'referrer@example.com', locale: 'en-US', cookies: '' } },
+      // Ids only: what Advocate is told (the email above all) is the participant request in PostgreSQL.
+      input: { programKey: PROGRAM, product: 'kilo_pass', userId: id('referrer') },
     });
+    expect(JSON.stringify(started.input)).not.toContain('referrer@example.com');
+    const request = await participantRequestOf(api.db.sequelize, PROGRAM, id('referrer'));
+    expect(request?.details).toEqual({ id: 'referrer@example.com', accountId: 'referrer@example.com', email: 'referrer@example.com', locale: 'en-US', cookies: '' });
 
-    // A second token for the same user and program: registration is not started again.
+    // A second token for the same user and program: registration is not started again, the first request stands.
     await api.post('/v1/widget-tokens', 'storefront', { programKey: PROGRAM, user: { id: id('referrer'), email: 'referrer@example.com' } }).expect(200);
-    expect((await api.inspect(workflowId)).input).toMatchObject({ participant: { locale: 'en-US' } });
+    expect((await participantRequestOf(api.db.sequelize, PROGRAM, id('referrer')))?.details).toMatchObject({ locale: 'en-US' });
   });
 
   it('captures the visitor\'s referral touch with the _saasquatch cookie, without echoing it', async () => {

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     emailHashSecret: config.EMAIL_HASH_SECRET,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     products,
+    maxFutureSkewMs: config.EVENT_TIME_MAX_FUTURE_SKEW_SECONDS * 1000,
   });
   const app = createApp({
     logger,

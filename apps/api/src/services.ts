@@ -39,6 +39,8 @@ export interface ApiServicesOptions {
   products?: readonly ProductConfig[];
   /** The server clock (UTC); tests pin it to run programs whose windows are in the past. */
   clock?: () => Date;
+  /** How far past the clock a host-sent instant of the past may be (EVENT_TIME_MAX_FUTURE_SKEW_SECONDS); default 5 minutes. */
+  maxFutureSkewMs?: number;
 }
 
 export function createApiServices(options: ApiServicesOptions): ApiServices {
@@ -65,7 +67,14 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
       });
     };
   const attributionWith = (host: FactSet | undefined) =>
-    createAttribution({ sequelize: options.sequelize, programs, eligibilityFacts: eligibilityFacts(host), emailHashSecret: options.emailHashSecret, clock });
+    createAttribution({
+      sequelize: options.sequelize,
+      programs,
+      eligibilityFacts: eligibilityFacts(host),
+      emailHashSecret: options.emailHashSecret,
+      clock,
+      ...(options.maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs: options.maxFutureSkewMs }),
+    });
 
   const attribution = attributionWith(undefined);
   const startOverrides: StartOverrides = options.taskQueue ? { taskQueue: options.taskQueue } : {};
@@ -76,7 +85,15 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
     attribution,
     attributionWith,
     impact: options.impact,
-    rewarding: { sequelize: options.sequelize, programs, attribution, products, startOverrides },
+    rewarding: {
+      sequelize: options.sequelize,
+      programs,
+      attribution,
+      products,
+      startOverrides,
+      clock,
+      ...(options.maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs: options.maxFutureSkewMs }),
+    },
     startOverrides,
     metrics: options.metrics,
     clock,

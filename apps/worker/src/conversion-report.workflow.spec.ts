@@ -77,7 +77,7 @@ describe('registerParticipant', () => {
       }),
     });
     const anonymousId = uniqueId('anon');
-    await attribution.captureTouch({ kind: 'referral', anonymousId, product: KILO_PASS.product, saasquatchCookie: 'opaque', metadata: { rsCode: code } });
+    await attribution.captureTouch({ kind: 'referral', anonymousId, product: KILO_PASS.product, programKey: KILO_PASS.programKey, saasquatchCookie: 'opaque', metadata: { rsCode: code } });
     const { referral } = await attribution.recordSignup({ product: KILO_PASS.product, userId: uniqueId('referee'), anonymousId, email: 'visitor@example.test' });
     expect(referral).toMatchObject({ referrerUserId: userId, referralCode: code });
   });

@@ -63,6 +63,8 @@ export interface AttributionDeps {
   readonly clock?: () => Date;
   /** Attribution window (days) when no pinned program gives one, and how long a referral touch counts at signup; 30. */
   readonly defaultWindowDays?: number;
+  /** How far past `clock` a host-sent instant (`signedUpAt`) may be (clock drift); default 5 minutes. */
+  readonly maxFutureSkewMs?: number;
   /** Replaces the email normalization used for tombstones (see `normalizeEmail`). */
   readonly normalizeEmail?: (email: string) => string;
   /** Group commit of touch capture: batch size and INSERTs in flight (defaults 200 and 2). */
@@ -78,7 +80,8 @@ export interface Attribution {
   blockReferrer(input: BlockReferrerInput): Promise<{ readonly codes: number }>;
   unblockReferrer(input: BlockReferrerInput): Promise<{ readonly codes: number }>;
   recordAccountDeletion(input: RecordAccountDeletionInput): Promise<void>;
-  recordSignup(input: RecordSignupInput): Promise<SignupResult>;
+  /** With `transaction`: joins the caller's transaction (which queues what the signup asks for). */
+  recordSignup(input: RecordSignupInput, options?: JoinTransaction): Promise<SignupResult>;
   getReferral(id: string): Promise<Referral>;
   findReferral(input: FindReferralInput): Promise<Referral | null>;
   listReferrals(filter?: ListReferralsFilter): Promise<Referral[]>;
@@ -145,7 +148,8 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     listTouches: (filter, options) => listTouches(sequelize, filter, options),
     ...codes,
     recordAccountDeletion: (input) => recordAccountDeletion(tombstones, input),
-    recordSignup: (input) => recordSignup({ ...base, ...tombstones, eligibilityFacts: deps.eligibilityFacts, windowDays }, input),
+    recordSignup: (input, options) =>
+      recordSignup({ ...base, ...tombstones, eligibilityFacts: deps.eligibilityFacts, windowDays, maxFutureSkewMs: deps.maxFutureSkewMs }, input, options),
     getReferral: (id) => getReferral(sequelize, id),
     findReferral: (input) => findReferral(sequelize, input),
     listReferrals: (filter) => listReferrals(sequelize, filter),

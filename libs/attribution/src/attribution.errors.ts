@@ -25,6 +25,16 @@ export const attributionErrorCatalog = {
     retryable: false,
     meaning: 'no program has this key (registering a referral code)',
   },
+  time_in_future: {
+    kind: 'validation',
+    retryable: false,
+    meaning: "a host-sent instant (signedUpAt) is more than the allowed skew after the server's clock",
+  },
+  time_too_old: {
+    kind: 'validation',
+    retryable: false,
+    meaning: 'a host-sent instant is before 2000-01-01T00:00:00Z',
+  },
   referral_code_taken: {
     kind: 'conflict',
     retryable: false,
@@ -64,7 +74,17 @@ export type AttributionErrorCode = keyof typeof attributionErrorCatalog;
 export const attributionErrorCodes = codesOf(attributionErrorCatalog);
 
 /** The codes of `issues`: what is wrong with one field. */
-export const ISSUE_CODES = ['field_required', 'field_invalid', 'field_unknown', 'field_too_long', 'time_invalid', 'product_unknown', 'program_unknown'] as const;
+export const ISSUE_CODES = [
+  'field_required',
+  'field_invalid',
+  'field_unknown',
+  'field_too_long',
+  'time_invalid',
+  'time_in_future',
+  'time_too_old',
+  'product_unknown',
+  'program_unknown',
+] as const;
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
 /** One problem with an input, located by a path into it (`metadata.utm.source`); its code is an IssueCode. */

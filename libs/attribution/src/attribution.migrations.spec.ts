@@ -43,6 +43,7 @@ describe('attribution migrations', () => {
       'attribution/202611211210-create-attribution-touches',
       'attribution/202611211220-create-attribution-referrals',
       'attribution/202611211230-create-attribution-conversions',
+      'attribution/202612031100-referral-reason-signup-before-touch',
       'attribution/202612031200-create-attribution-subscription-payments',
       'attribution/202612031210-create-attribution-conversion-outcomes',
       'attribution/202612031230-create-attribution-conversion-eligibility-marks',
@@ -67,6 +68,7 @@ describe('attribution migrations', () => {
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031230-create-attribution-conversion-eligibility-marks']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031210-create-attribution-conversion-outcomes']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031200-create-attribution-subscription-payments']);
+    expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031100-referral-reason-signup-before-touch']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202611211230-create-attribution-conversions']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202611211220-create-attribution-referrals']);
     expect(await tables(db.sequelize)).toEqual(['attribution_touches']);
@@ -74,7 +76,7 @@ describe('attribution migrations', () => {
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'attribution_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(8);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(9);
     await fill(db.sequelize);
   });
 });

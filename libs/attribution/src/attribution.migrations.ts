@@ -287,7 +287,33 @@ const createEligibilityMarks = sqlMigration(
   'DROP TABLE attribution_conversion_eligibility_marks;',
 );
 
+/**
+ * A signup dated before its referral touch gets its own reason, `signup_before_touch`, instead of
+ * `existing_account` (which rows recorded before keep). Referrals are immutable: only the list of
+ * allowed reasons grows.
+ */
+// Spelled out: this migration stays what it was whatever the lists above become.
+const REASONS_WITH_SIGNUP_BEFORE_TOUCH = `'self_referral', 'signup_before_touch', 'existing_account', 'deleted_account', 'referrer_unknown', 'referrer_ambiguous', 'referrer_blocked', 'no_program_matched'`;
+const REASONS_BEFORE_SIGNUP_BEFORE_TOUCH = `'self_referral', 'existing_account', 'deleted_account', 'referrer_unknown', 'referrer_ambiguous', 'referrer_blocked', 'no_program_matched'`;
+
+const addSignupBeforeTouchReason: Migration = {
+  name: '202612031100-referral-reason-signup-before-touch',
+  async up({ sequelize }) {
+    await sequelize.query(`
+      ALTER TABLE attribution_referrals DROP CONSTRAINT attribution_referrals_reasons_check;
+      ALTER TABLE attribution_referrals ADD CONSTRAINT attribution_referrals_reasons_check
+        CHECK (reasons <@ ARRAY[${REASONS_WITH_SIGNUP_BEFORE_TOUCH}]::text[]);
+    `);
+  },
+  async down({ sequelize }) {
+    await sequelize.query(`
+      ALTER TABLE attribution_referrals DROP CONSTRAINT attribution_referrals_reasons_check;
+      ALTER TABLE attribution_referrals ADD CONSTRAINT attribution_referrals_reasons_check CHECK (reasons <@ ARRAY[${REASONS_BEFORE_SIGNUP_BEFORE_TOUCH}]::text[]);
+    `);
+  },
+};
+
 export const attributionMigrations: MigrationSource = {
   owner: 'attribution',
-  migrations: [createTouches, createReferrals, createConversions, createSubscriptionPayments, createConversionOutcomes, createEligibilityMarks],
+  migrations: [createTouches, createReferrals, createConversions, addSignupBeforeTouchReason, createSubscriptionPayments, createConversionOutcomes, createEligibilityMarks],
 };

@@ -26,7 +26,12 @@ describe('recordConversion', () => {
   beforeEach(() => h.clock.set(T0));
 
   /** A touch of the user's at `offsetMs` after T0. */
-  async function touchAt(offsetMs: number, userId: string, touch: { kind: 'referral'; referralCode: string } | { kind: 'affiliate'; clickId: string }, product = 'kilo_pass') {
+  async function touchAt(
+    offsetMs: number,
+    userId: string,
+    touch: { kind: 'referral'; referralCode: string; programKey?: string } | { kind: 'affiliate'; clickId: string },
+    product = 'kilo_pass',
+  ) {
     h.clock.set(t(offsetMs));
     return (await h.attribution.captureTouch({ ...touch, userId, product })).touch;
   }
@@ -98,8 +103,9 @@ describe('recordConversion', () => {
 
   it('several referral touches: the oldest valid one wins', async () => {
     const userId = uid('user');
-    const oldest = await touchAt(0, userId, { kind: 'referral', referralCode: 'A' });
-    await touchAt(DAY_MS, userId, { kind: 'referral', referralCode: 'B' });
+    // Codes nobody holds: the touches name their program, so they are valid touches all the same.
+    const oldest = await touchAt(0, userId, { kind: 'referral', referralCode: 'A', programKey: KILO });
+    await touchAt(DAY_MS, userId, { kind: 'referral', referralCode: 'B', programKey: KILO });
     expect((await h.attribution.recordConversion(payment(userId, 2 * DAY_MS))).conversion.winningTouchId).toBe(oldest.id);
   });
 

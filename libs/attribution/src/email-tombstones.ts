@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { type Sequelize } from 'sequelize';
+import { type Sequelize, type Transaction } from 'sequelize';
 import { parseInput, recordAccountDeletionSchema, type RecordAccountDeletionInput } from './attribution.schemas';
 import { queryRows } from '@referrals/sql';
 
@@ -56,10 +56,10 @@ export async function recordAccountDeletion(deps: TombstoneDeps, input: RecordAc
   );
 }
 
-export async function isDeletedAccount(deps: Omit<TombstoneDeps, 'clock'>, email: string): Promise<boolean> {
+export async function isDeletedAccount(deps: Omit<TombstoneDeps, 'clock'>, email: string, transaction?: Transaction): Promise<boolean> {
   const rows = await queryRows<{ email_hash: string }>(
     deps.sequelize,
-    undefined,
+    transaction,
     'SELECT email_hash FROM attribution_deleted_accounts WHERE email_hash = $1',
     [hashEmail(deps.emailHashSecret, deps.normalizeEmail(email))],
   );

@@ -16,9 +16,9 @@ describe('listReferrals', () => {
   /** Decided in this order: ids ascend. */
   let decided: { qualified1: Referral; unknownReferrer: Referral; noProgram: Referral; selfReferral: Referral; qualified2: Referral };
 
-  async function signupThrough(product: 'kilo_pass' | 'tutoring', code: string, userId = uid('user')): Promise<Referral> {
+  async function signupThrough(product: 'kilo_pass' | 'tutoring', code: string, userId = uid('user'), programKey?: string): Promise<Referral> {
     const anonymousId = uid('anon');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product, referralCode: code });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product, referralCode: code, ...(programKey ? { programKey } : {}) });
     h.clock.advance(60_000);
     const { referral } = await h.attribution.recordSignup({ product, userId, anonymousId, email: `${userId}@example.com` });
     return defined(referral, 'referral');
@@ -33,7 +33,8 @@ describe('listReferrals', () => {
     h.people.set('ok', { numericId: 501, toggles: ['student_challenge_2025'] });
     decided = {
       qualified1: await signupThrough('kilo_pass', 'JANE10'),
-      unknownReferrer: await signupThrough('kilo_pass', 'NOBODY'),
+      // The touch names the program (a code nobody holds resolves no program on its own).
+      unknownReferrer: await signupThrough('kilo_pass', 'NOBODY', uid('user'), KILO),
       noProgram: await signupThrough('tutoring', 'ADV-OK'),
       selfReferral: await signupThrough('kilo_pass', 'JANE10', 'jane'),
       qualified2: await signupThrough('kilo_pass', 'JANE10'),

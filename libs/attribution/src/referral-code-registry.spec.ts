@@ -20,7 +20,7 @@ describe('createReferralCodeRegistry', () => {
   it('a code it registers names its referrer when the full service decides a signup', async () => {
     await registry().registerReferralCode({ programKey: KILO, code: 'IMPACT-ADA-1', userId: 'ada' });
     const h = buildHarness(db.sequelize, T0);
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId: 'anon-1', product: 'kilo_pass', saasquatchCookie: 'opaque', metadata: { rsCode: 'IMPACT-ADA-1' } });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId: 'anon-1', product: 'kilo_pass', programKey: KILO, saasquatchCookie: 'opaque', metadata: { rsCode: 'IMPACT-ADA-1' } });
     const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: 'bob', anonymousId: 'anon-1', email: 'bob@example.com' });
     expect(defined(referral)).toMatchObject({ referrerUserId: 'ada', referralCode: 'IMPACT-ADA-1', status: 'qualified' });
   });

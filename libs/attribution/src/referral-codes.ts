@@ -1,5 +1,5 @@
 import { programRetired, type ProgramStore } from '@referrals/programs';
-import { type Sequelize } from 'sequelize';
+import { type Sequelize, type Transaction } from 'sequelize';
 import { AttributionError } from './attribution.errors';
 import {
   blockReferrerSchema,
@@ -132,10 +132,11 @@ export type ReferrerResolution =
 export async function resolveReferrer(
   sequelize: Sequelize,
   lookup: { product: string; programKey: string | null; code: string },
+  transaction?: Transaction,
 ): Promise<ReferrerResolution> {
   const rows = await queryRows<ReferralCodeRow>(
     sequelize,
-    undefined,
+    transaction,
     `SELECT ${CODE_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}
        FROM attribution_referral_codes c JOIN programs p ON p.key = c.program_key
       WHERE c.code = $1 AND p.product = $2 AND ($3::text IS NULL OR c.program_key = $3)
@@ -147,4 +148,16 @@ export async function resolveReferrer(
   const userIds = [...new Set(rows.map((r) => r.user_id))].sort();
   if (userIds.length > 1) return { outcome: 'ambiguous', userIds };
   return { outcome: 'found', code: toReferralCode(first) };
+}
+
+/** The programs of `product` in which `code` is someone's referral code (a touch's program, when it names none). */
+export async function programsOfCode(sequelize: Sequelize, product: string, code: string): Promise<string[]> {
+  const rows = await queryRows<{ program_key: string }>(
+    sequelize,
+    undefined,
+    `SELECT DISTINCT c.program_key FROM attribution_referral_codes c JOIN programs p ON p.key = c.program_key
+      WHERE c.code = $1 AND p.product = $2 ORDER BY c.program_key`,
+    [code, product],
+  );
+  return rows.map((r) => r.program_key);
 }

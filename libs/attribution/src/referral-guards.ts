@@ -4,7 +4,10 @@ import { type Touch } from './touches';
 /**
  * Why a referral is not qualified, in the order they are checked and listed:
  * - `self_referral`: the referrer and the referee are the same user;
- * - `existing_account`: the account existed before the referral touch happened;
+ * - `signup_before_touch`: the host dated the signup before the referral touch (the account existed
+ *   when its user followed the link: not a brand-new account [64, 65]);
+ * - `existing_account`: what `signup_before_touch` was recorded as before it had its own reason
+ *   (kept readable on those referrals; no longer recorded);
  * - `deleted_account`: the email belongs to a previously deleted account (tombstone digest);
  * - `referrer_unknown`: the touch carries no code (a `_saasquatch` cookie alone names no local
  *   referrer) or the code belongs to nobody in the product's programs;
@@ -16,6 +19,7 @@ import { type Touch } from './touches';
  */
 export const REFERRAL_REASONS = [
   'self_referral',
+  'signup_before_touch',
   'existing_account',
   'deleted_account',
   'referrer_unknown',
@@ -55,7 +59,7 @@ export function disqualificationReasons(input: {
   const { referrer } = input;
   const reasons: DisqualificationReason[] = [];
   if (referrer.outcome === 'found' && referrer.code.userId === input.refereeUserId) reasons.push('self_referral');
-  if (input.signedUpAt.getTime() < input.touch.touchedAt.getTime()) reasons.push('existing_account');
+  if (input.signedUpAt.getTime() < input.touch.touchedAt.getTime()) reasons.push('signup_before_touch');
   if (input.deletedAccount) reasons.push('deleted_account');
   if (referrer.outcome === 'unknown') reasons.push('referrer_unknown');
   if (referrer.outcome === 'ambiguous') reasons.push('referrer_ambiguous');

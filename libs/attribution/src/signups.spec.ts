@@ -38,6 +38,8 @@ describe('recordSignup', () => {
       replayed: false,
       associatedTouches: 1,
       signedUpAt: new Date(new Date(T0).getTime() + 600_000),
+      // The touch the referral was decided from (the native code resolved its program).
+      decidedFrom: expect.objectContaining({ kind: 'referral', referralCode: 'JANE10', programKey: KILO, accepted: true }),
       referral: expect.objectContaining({
         product: 'kilo_pass',
         refereeUserId: userId,
@@ -59,9 +61,26 @@ describe('recordSignup', () => {
 
   it('a _saasquatch touch names its referrer through the rsCode link parameter', async () => {
     const anonymousId = uid('anon');
-    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', saasquatchCookie: 'opaque-cookie', metadata: { rsCode: 'JANE10' } });
-    const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'x@example.com' });
+    await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', programKey: KILO, saasquatchCookie: 'opaque-cookie', metadata: { rsCode: 'JANE10' } });
+    const { referral, decidedFrom } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'x@example.com' });
     expect(referral).toMatchObject({ status: 'qualified', referrerUserId: 'jane', referralCode: 'JANE10' });
+    expect(decidedFrom).toMatchObject({ saasquatchCookie: 'opaque-cookie', programKey: KILO });
+  });
+
+  it('[28] [35] metadata alone, a _saasquatch value without a program key, or a native code no program holds decide no referral', async () => {
+    const anonymousId = uid('anon');
+    const rsCodeOnly = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', programKey: KILO, metadata: { rsCode: 'JANE10', rsShareMedium: 'EMAIL' } });
+    const cookieWithoutProgram = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', saasquatchCookie: 'opaque', metadata: { rsCode: 'JANE10' } });
+    const codeOfNobody = await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'NOBODY' });
+    expect([rsCodeOnly, cookieWithoutProgram, codeOfNobody].map((r) => [r.touch.status, r.touch.accepted])).toEqual([
+      ['value_missing', false],
+      ['program_unknown', false],
+      ['program_unknown', false],
+    ]);
+    // Kept for diagnostics: the metadata is stored as sent.
+    expect(rsCodeOnly.touch.metadata).toEqual({ rsCode: 'JANE10', rsShareMedium: 'EMAIL' });
+    const result = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'm@example.com' });
+    expect(result).toMatchObject({ outcome: 'no_referral_touch', referral: null, associatedTouches: 3, decidedFrom: null });
   });
 
   it('a replayed signup is a no-op returning the original referral', async () => {
@@ -69,7 +88,7 @@ describe('recordSignup', () => {
     const before = await tableCounts(db.sequelize);
     h.clock.advance(DAY_MS);
     const replay = await h.attribution.recordSignup({ product: 'kilo_pass', userId, anonymousId, email: `${userId}@example.com` });
-    expect(replay).toEqual({ ...result, replayed: true, associatedTouches: 0 });
+    expect(replay).toEqual({ ...result, replayed: true, associatedTouches: 0, decidedFrom: null });
     expect(await tableCounts(db.sequelize)).toEqual(before);
   });
 
@@ -105,14 +124,19 @@ describe('recordSignup', () => {
       const userId = uid('old-user');
       await h.attribution.captureTouch({ kind: 'referral', userId, product: 'kilo_pass', referralCode: 'JANE10' });
       const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId, email: 'old@example.com', signedUpAt: new Date(new Date(T0).getTime() - 365 * DAY_MS) });
-      expect(referral).toMatchObject({ status: 'disqualified', reasons: ['existing_account'], referrerUserId: 'jane' });
+      expect(referral).toMatchObject({ status: 'disqualified', reasons: ['signup_before_touch'], referrerUserId: 'jane' });
+    });
+
+    it('a signup time within the clock skew is accepted as sent', async () => {
+      const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), email: 'skew@example.com', signedUpAt: '2026-01-05T10:05:00.000Z' });
+      expect(referral).toBeNull();
     });
 
     it('an existing user following their own link fails both guards', async () => {
       await h.attribution.registerReferralCode({ programKey: KILO, code: 'SAM1', userId: 'sam' });
       await h.attribution.captureTouch({ kind: 'referral', userId: 'sam', product: 'kilo_pass', referralCode: 'SAM1' });
       const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: 'sam', email: 'sam@example.com', signedUpAt: '2025-06-01T00:00:00Z' });
-      expect(referral?.reasons).toEqual(['self_referral', 'existing_account']);
+      expect(referral?.reasons).toEqual(['self_referral', 'signup_before_touch']);
     });
 
     it('previously deleted account: the normalized email matches a tombstone digest; no plain email is kept', async () => {
@@ -127,10 +151,10 @@ describe('recordSignup', () => {
       expect(everything).not.toMatch(/@/);
     });
 
-    it('unknown referrer: a code nobody owns, or a _saasquatch value with no code at all', async () => {
-      expect((await referredSignup('NOBODY')).result.referral).toMatchObject({ status: 'disqualified', reasons: ['referrer_unknown'], referrerUserId: null });
+    it('unknown referrer: a code nobody owns in the program the touch names, or a _saasquatch value with no code at all', async () => {
+      expect((await referredSignup('NOBODY', { programKey: KILO })).result.referral).toMatchObject({ status: 'disqualified', reasons: ['referrer_unknown'], referrerUserId: null });
       const anonymousId = uid('anon');
-      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', saasquatchCookie: 'opaque' });
+      await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', programKey: KILO, saasquatchCookie: 'opaque' });
       const { referral } = await h.attribution.recordSignup({ product: 'kilo_pass', userId: uid('user'), anonymousId, email: 'n@example.com' });
       expect(referral).toMatchObject({ status: 'disqualified', reasons: ['referrer_unknown'], referralCode: null });
     });
@@ -212,6 +236,9 @@ describe('recordSignup', () => {
       ['an oversized user id', { userId: 'u'.repeat(201) }, 'input_invalid', { code: 'field_too_long', path: 'userId' }],
       ['an oversized email', { email: `${'e'.repeat(320)}@x.io` }, 'input_invalid', { code: 'field_too_long', path: 'email' }],
       ['a missing email', { email: undefined }, 'input_invalid', { code: 'field_required', path: 'email' }],
+      // T0 is the harness clock: 5 minutes of skew are allowed, not one millisecond more.
+      ['a signup time past the clock skew', { signedUpAt: '2026-01-05T10:05:00.001Z' }, 'time_in_future', { code: 'time_in_future', path: 'signedUpAt' }],
+      ['a signup time before 2000', { signedUpAt: '1999-12-31T23:59:59Z' }, 'time_too_old', { code: 'time_too_old', path: 'signedUpAt' }],
     ])('%s', async (_case, change, code, issue) => {
       const anonymousId = uid('anon');
       await h.attribution.captureTouch({ kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: 'JANE10' });

@@ -1,5 +1,7 @@
+import { eventTimeIssues } from '@referrals/config';
 import { type ProgramStore } from '@referrals/programs';
-import { type Sequelize } from 'sequelize';
+import { type Sequelize, type Transaction } from 'sequelize';
+import { type z } from 'zod';
 import { AttributionError } from './attribution.errors';
 import { parseInput, recordSignupSchema, type RecordSignupInput } from './attribution.schemas';
 import { queryRows } from '@referrals/sql';
@@ -8,7 +10,8 @@ import { type EligibilityFactsProvider, type ProgramSelection, selectProgram } f
 import { resolveReferrer, type ReferrerResolution } from './referral-codes';
 import { disqualificationReasons, referralCodeOf, type ReferralReason, signupReferralTouch } from './referral-guards';
 import { type Referral, REFERRAL_COLUMNS, referralOf, type ReferralRow, type ReferralStatus, toReferral } from './referrals';
-import { associateTouches, touchesOfUser } from './touches';
+import { associateTouches, type Touch, touchesOfUser } from './touches';
+import { type JoinTransaction } from './conversions';
 
 export interface SignupDeps {
   readonly sequelize: Sequelize;
@@ -19,6 +22,8 @@ export interface SignupDeps {
   readonly normalizeEmail: (email: string) => string;
   /** How long a referral touch counts for a signup (days); the service default, 30. */
   readonly windowDays: number;
+  /** How far past `clock` a sent `signedUpAt` may be (clock drift); default 5 minutes. */
+  readonly maxFutureSkewMs?: number | undefined;
 }
 
 /**
@@ -38,6 +43,11 @@ export interface SignupResult {
   readonly associatedTouches: number;
   /** The signup time that stands (the first call's). */
   readonly signedUpAt: Date;
+  /**
+   * The referral touch this call decided the referral from (null on a replay or without one): the
+   * caller queues what the touch asks for (the referee's Advocate registration with its cookie).
+   */
+  readonly decidedFrom: Touch | null;
 }
 
 interface SignupRow {
@@ -62,11 +72,16 @@ interface SignupRow {
  * The first call's signup time and deleted-account check stand for later calls. Concurrent first
  * calls both decide, and a unique index keeps the first referral written; the other call returns
  * it as a replay. Nothing here grants a reward.
+ *
+ * A `signedUpAt` more than the clock skew ahead of the server's clock, or before 2000, is refused
+ * (`time_in_future` / `time_too_old`) before anything is written. The whole decision is one
+ * transaction (the caller's, with `options.transaction`), so what the caller queues for the
+ * decided referral (`decidedFrom`) commits with it.
  */
-export async function recordSignup(deps: SignupDeps, input: RecordSignupInput): Promise<SignupResult> {
+export async function recordSignup(deps: SignupDeps, input: RecordSignupInput, options: JoinTransaction = {}): Promise<SignupResult> {
   const request = parseInput(recordSignupSchema, input, 'recordSignup');
-  const { sequelize, programs } = deps;
-  const { product, userId } = request;
+  const { programs } = deps;
+  const { product } = request;
   if (!programs.catalogs.has(product)) {
     throw new AttributionError('product_unknown', `product "${product}" is unknown`, {
       issues: [
@@ -74,36 +89,55 @@ export async function recordSignup(deps: SignupDeps, input: RecordSignupInput): 
       ],
     });
   }
+  const [timeIssue, ...moreTimeIssues] = eventTimeIssues([{ path: 'signedUpAt', value: request.signedUpAt }], { now: deps.clock(), maxFutureSkewMs: deps.maxFutureSkewMs });
+  if (timeIssue) {
+    throw new AttributionError(timeIssue.code, `recordSignup: signedUpAt ${timeIssue.message}`, { issues: [timeIssue, ...moreTimeIssues] });
+  }
+  // One transaction: the signup, the touches it takes over, the referral, and whatever the caller
+  // queues for them (in its own transaction when it passes one) commit together or not at all.
+  return options.transaction ? decideSignup(deps, options.transaction, request) : deps.sequelize.transaction((t) => decideSignup(deps, t, request));
+}
 
-  const existingSignup = await signupOf(sequelize, product, userId);
-  const decided = await referralOf(sequelize, undefined, product, userId);
+async function decideSignup(deps: SignupDeps, t: Transaction, request: z.output<typeof recordSignupSchema>): Promise<SignupResult> {
+  const { sequelize, programs } = deps;
+  const { product, userId } = request;
+  const existingSignup = await signupOf(sequelize, t, product, userId);
+  const decided = await referralOf(sequelize, t, product, userId);
   if (decided) {
-    return { outcome: 'referral_recorded', referral: decided, replayed: true, associatedTouches: 0, signedUpAt: decided.signedUpAt };
+    return { outcome: 'referral_recorded', referral: decided, replayed: true, associatedTouches: 0, signedUpAt: decided.signedUpAt, decidedFrom: null };
   }
 
-  const { associated } = request.anonymousId ? await associateTouches(deps, { anonymousId: request.anonymousId, userId }) : { associated: 0 };
+  const { associated } = request.anonymousId ? await associateTouches(deps, { anonymousId: request.anonymousId, userId }, { transaction: t }) : { associated: 0 };
   const signup =
     existingSignup ??
-    (await insertSignup(deps, {
+    (await insertSignup(deps, t, {
       product,
       userId,
       signedUpAt: request.signedUpAt ?? deps.clock(),
-      deletedAccount: await isDeletedAccount(deps, request.email),
+      deletedAccount: await isDeletedAccount(deps, request.email, t),
     }));
   const signedUpAt = signup.signed_up_at;
 
-  const touch = signupReferralTouch(await touchesOfUser(sequelize, undefined, userId, product), signedUpAt, deps.windowDays);
+  const touch = signupReferralTouch(await touchesOfUser(sequelize, t, userId, product), signedUpAt, deps.windowDays);
   if (!touch) {
-    return { outcome: 'no_referral_touch', referral: null, replayed: existingSignup !== null && associated === 0, associatedTouches: associated, signedUpAt };
+    return {
+      outcome: 'no_referral_touch',
+      referral: null,
+      replayed: existingSignup !== null && associated === 0,
+      associatedTouches: associated,
+      signedUpAt,
+      decidedFrom: null,
+    };
   }
 
   const code = referralCodeOf(touch);
-  const referrer: ReferrerResolution = code === null ? { outcome: 'unknown' } : await resolveReferrer(sequelize, { product, programKey: touch.programKey, code });
+  const referrer: ReferrerResolution = code === null ? { outcome: 'unknown' } : await resolveReferrer(sequelize, { product, programKey: touch.programKey, code }, t);
   const reasons: ReferralReason[] = disqualificationReasons({ refereeUserId: userId, signedUpAt, touch, deletedAccount: signup.deleted_account, referrer });
 
   let selection: ProgramSelection = { chosen: null, steps: [] };
   if (reasons.length === 0 && referrer.outcome === 'found' && code !== null) {
-    const candidates = (await programs.list({ product, status: 'active' })).map((version) => programs.compile(version));
+    // Every read on the transaction's connection: a second connection per signup could exhaust the pool under load.
+    const candidates = (await programs.list({ product, status: 'active' }, { transaction: t })).map((version) => programs.compile(version));
     selection = await selectProgram(
       candidates,
       { product, referrerUserId: referrer.code.userId, refereeUserId: userId, referralCode: code, signedUpAt, isNewAccount: true, touch },
@@ -115,7 +149,7 @@ export async function recordSignup(deps: SignupDeps, input: RecordSignupInput): 
 
   const [inserted] = await queryRows<ReferralRow>(
     sequelize,
-    undefined,
+    t,
     `INSERT INTO attribution_referrals (product, referee_user_id, referrer_user_id, referral_code, touch_id, status, reasons,
        program_key, program_version, selection, signed_up_at, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10::jsonb, $11, $12)
@@ -136,16 +170,16 @@ export async function recordSignup(deps: SignupDeps, input: RecordSignupInput): 
       deps.clock(),
     ],
   );
-  if (inserted) return { outcome: 'referral_recorded', referral: toReferral(inserted), replayed: false, associatedTouches: associated, signedUpAt };
-  const winner = await referralOf(sequelize, undefined, product, userId);
+  if (inserted) return { outcome: 'referral_recorded', referral: toReferral(inserted), replayed: false, associatedTouches: associated, signedUpAt, decidedFrom: touch };
+  const winner = await referralOf(sequelize, t, product, userId);
   if (!winner) throw new Error('a conflicting referral vanished: referrals are never deleted');
-  return { outcome: 'referral_recorded', referral: winner, replayed: true, associatedTouches: associated, signedUpAt };
+  return { outcome: 'referral_recorded', referral: winner, replayed: true, associatedTouches: associated, signedUpAt, decidedFrom: null };
 }
 
-async function signupOf(sequelize: Sequelize, product: string, userId: string): Promise<SignupRow | null> {
+async function signupOf(sequelize: Sequelize, t: Transaction, product: string, userId: string): Promise<SignupRow | null> {
   const [row] = await queryRows<SignupRow>(
     sequelize,
-    undefined,
+    t,
     'SELECT signed_up_at, deleted_account FROM attribution_signups WHERE product = $1 AND user_id = $2',
     [product, userId],
   );
@@ -154,17 +188,18 @@ async function signupOf(sequelize: Sequelize, product: string, userId: string): 
 
 async function insertSignup(
   deps: Pick<SignupDeps, 'sequelize' | 'clock'>,
+  t: Transaction,
   signup: { product: string; userId: string; signedUpAt: Date; deletedAccount: boolean },
 ): Promise<SignupRow> {
   await queryRows(
     deps.sequelize,
-    undefined,
+    t,
     `INSERT INTO attribution_signups (product, user_id, signed_up_at, deleted_account, recorded_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (product, user_id) DO NOTHING RETURNING user_id`,
     [signup.product, signup.userId, signup.signedUpAt, signup.deletedAccount, deps.clock()],
   );
   // Read back rather than trust our values: a concurrent first call may have won.
-  const row = await signupOf(deps.sequelize, signup.product, signup.userId);
+  const row = await signupOf(deps.sequelize, t, signup.product, signup.userId);
   if (!row) throw new Error('a signup vanished right after it was stored');
   return row;
 }

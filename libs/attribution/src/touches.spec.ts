@@ -90,6 +90,33 @@ describe('captureTouch', () => {
     expect(otherProduct.touch.status).toBe('program_unknown');
   });
 
+  it('[35] a native code without a program key resolves to the one program of the product holding it, recorded on the touch', async () => {
+    await h.attribution.registerReferralCode({ programKey: 'kilo-pass-referrals', code: 'RESOLVE1', userId: 'res' });
+    const resolved = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kilo_pass', referralCode: 'RESOLVE1' });
+    expect(resolved.touch).toMatchObject({ status: 'accepted', accepted: true, programKey: 'kilo-pass-referrals' });
+    // The code is held in another product's program only: nothing in kilo_pass resolves it.
+    await h.attribution.registerReferralCode({ programKey: 'challenge-based-rewards-student', code: 'TUTOR-ONLY', userId: 'res' });
+    const elsewhere = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kilo_pass', referralCode: 'TUTOR-ONLY' });
+    expect(elsewhere.touch).toMatchObject({ status: 'program_unknown', accepted: false, programKey: null });
+  });
+
+  it('[35] a _saasquatch value names no program: without a program key the touch is diagnostics only', async () => {
+    const { touch } = await h.attribution.captureTouch({ kind: 'referral', anonymousId: uid('anon'), product: 'kilo_pass', saasquatchCookie: 'opaque', metadata: { rsCode: 'JANE10' } });
+    expect(touch).toMatchObject({ status: 'program_unknown', accepted: false, programKey: null, saasquatchCookie: 'opaque' });
+  });
+
+  it('[28] rsCode and the other link metadata alone are kept for diagnostics, never a valid referral touch', async () => {
+    const { touch } = await h.attribution.captureTouch({
+      kind: 'referral',
+      anonymousId: uid('anon'),
+      product: 'kilo_pass',
+      programKey: 'kilo-pass-referrals',
+      metadata: { rsCode: 'JANE10', rsShareMedium: 'EMAIL', utm: { source: 'x' } },
+      landingPath: '/r/jane',
+    });
+    expect(touch).toMatchObject({ status: 'value_missing', accepted: false, metadata: { rsCode: 'JANE10', rsShareMedium: 'EMAIL', utm: { source: 'x' } }, landingPath: '/r/jane' });
+  });
+
   describe('replayed touch', () => {
     it('the same touch replayed within the same minute is one row; in the next minute it is a new touch', async () => {
       const input = { kind: 'affiliate' as const, anonymousId: uid('anon'), product: 'kilo_pass', clickId: 'replay-me' };

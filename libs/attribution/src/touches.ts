@@ -11,6 +11,7 @@ import {
 } from './attribution.schemas';
 import { contentHash, queryRows } from '@referrals/sql';
 import { idOrNull } from './attribution-sql';
+import { programsOfCode } from './referral-codes';
 import { sanitizeLandingPath } from './landing-path';
 import { type TouchBatchWriter } from './touch-batch-writer';
 import { assessTouch, type TouchStatus } from './tracking-values';
@@ -134,13 +135,10 @@ export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchIn
   const touchedMinute = new Date(Math.floor(touchedAt.getTime() / MINUTE_MS) * MINUTE_MS);
 
   const productKnown = deps.programs.catalogs.has(touch.product);
-  let programKnown = true;
-  if (productKnown && touch.programKey !== undefined) {
-    const program = await deps.programs.find(touch.programKey);
-    programKnown = program !== null && program.product === touch.product;
-    // A retired program takes no new touches (Kilo 69a): refused, nothing stored.
-    if (programKnown && program?.status === 'retired') throw programRetired(touch.programKey, 'programKey');
-  }
+  const referralCode = touch.kind === 'referral' ? touch.referralCode : undefined;
+  const program = productKnown
+    ? await resolveTouchProgram(deps, { kind: touch.kind, product: touch.product, programKey: touch.programKey, referralCode })
+    : { known: true, resolved: true, key: null };
   const assessment = assessTouch({
     kind: touch.kind,
     saasquatchCookie: touch.kind === 'referral' ? touch.saasquatchCookie : undefined,
@@ -148,7 +146,8 @@ export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchIn
     clickId: touch.kind === 'affiliate' ? touch.clickId : undefined,
     rsCode: touch.metadata?.rsCode,
     productKnown,
-    programKnown,
+    programKnown: program.known,
+    programResolved: program.resolved,
   });
   const metadata = compactMetadata({ ...touch.metadata, rsCode: assessment.rsCode ?? undefined });
   const landingPath = touch.landingPath === undefined ? null : sanitizeLandingPath(touch.landingPath);
@@ -163,7 +162,7 @@ export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchIn
       touch.anonymousId ?? null,
       touch.userId ?? null,
       touch.product,
-      touch.programKey ?? null,
+      touch.programKey ?? program.key,
       assessment.saasquatchCookie,
       assessment.referralCode,
       assessment.clickId,
@@ -181,6 +180,31 @@ export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchIn
   return { touch: toTouch(row), replayed: !inserted };
 }
 
+/**
+ * The program a touch targets [35]. A named program must exist in the touch's product. A referral
+ * touch naming none is resolved through its native code: the code must belong to a program of the
+ * product (the only one is recorded on the touch; one code in several programs stays resolvable at
+ * signup, where the referrer is looked up in all of them). A `_saasquatch` value is opaque and
+ * names no program, so an Advocate touch without a program key is kept for diagnostics only: it
+ * could win attribution (and suppress an affiliate SALE) for a referral nobody can be credited for.
+ * Affiliate touches target the product only.
+ */
+async function resolveTouchProgram(
+  deps: Pick<TouchDeps, 'sequelize' | 'programs'>,
+  touch: { kind: TouchKind; product: string; programKey: string | undefined; referralCode: string | undefined },
+): Promise<{ known: boolean; resolved: boolean; key: string | null }> {
+  if (touch.programKey !== undefined) {
+    const program = await deps.programs.find(touch.programKey);
+    // A retired program takes no new touches (Kilo 69a): refused, nothing stored.
+    if (program !== null && program.product === touch.product && program.status === 'retired') throw programRetired(touch.programKey, 'programKey');
+    return { known: program !== null && program.product === touch.product, resolved: true, key: null };
+  }
+  if (touch.kind === 'affiliate') return { known: true, resolved: true, key: null };
+  if (touch.referralCode === undefined || touch.referralCode === '') return { known: true, resolved: false, key: null };
+  const programs = await programsOfCode(deps.sequelize, touch.product, touch.referralCode);
+  return { known: true, resolved: programs.length > 0, key: programs.length === 1 ? (programs[0] ?? null) : null };
+}
+
 export interface AssociateTouchesResult {
   /** Touches of the anonymous session that now belong to the user (0 when replayed). */
   readonly associated: number;
@@ -191,11 +215,15 @@ export interface AssociateTouchesResult {
  * request after it. Idempotent: only touches without a user move, so calling it again (or for a
  * session another user already claimed on a shared device) changes nothing. Grants nothing.
  */
-export async function associateTouches(deps: Pick<TouchDeps, 'sequelize' | 'clock'>, input: AssociateTouchesInput): Promise<AssociateTouchesResult> {
+export async function associateTouches(
+  deps: Pick<TouchDeps, 'sequelize' | 'clock'>,
+  input: AssociateTouchesInput,
+  options: { transaction?: Transaction } = {},
+): Promise<AssociateTouchesResult> {
   const { anonymousId, userId } = parseInput(associateTouchesSchema, input, 'associateTouches');
   const rows = await queryRows<{ id: string }>(
     deps.sequelize,
-    undefined,
+    options.transaction,
     `UPDATE attribution_touches SET user_id = $2, associated_at = $3
       WHERE anonymous_id = $1 AND user_id IS NULL RETURNING id`,
     [anonymousId, userId, deps.clock()],

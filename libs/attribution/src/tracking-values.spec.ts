@@ -28,12 +28,17 @@ describe('storeTrackingValue', () => {
 });
 
 describe('assessTouch', () => {
-  it('a referral touch needs a _saasquatch value or a code', () => {
+  it('a referral touch needs a _saasquatch value or a native code', () => {
     expect(assessTouch({ kind: 'referral', ...known }).status).toBe('value_missing');
     expect(assessTouch({ kind: 'referral', saasquatchCookie: '', ...known }).status).toBe('value_missing');
     expect(assessTouch({ kind: 'referral', saasquatchCookie: 'opaque', ...known }).status).toBe('accepted');
     expect(assessTouch({ kind: 'referral', referralCode: 'JANE10', ...known }).status).toBe('accepted');
-    expect(assessTouch({ kind: 'referral', rsCode: 'JANE10', ...known }).status).toBe('accepted');
+  });
+
+  it('[28] SaaSquatch metadata alone (rsCode) is kept for diagnostics, never a valid referral touch', () => {
+    const assessment = assessTouch({ kind: 'referral', rsCode: 'JANE10', ...known });
+    expect(assessment).toMatchObject({ status: 'value_missing', rsCode: 'JANE10', saasquatchCookie: null, referralCode: null });
+    expect(assessTouch({ kind: 'referral', saasquatchCookie: 'opaque', rsCode: 'JANE10', ...known }).status).toBe('accepted');
   });
 
   it('an affiliate touch needs its im_ref click id', () => {
@@ -50,6 +55,13 @@ describe('assessTouch', () => {
   it('an unresolvable product or program comes first: the touch is for diagnostics only', () => {
     expect(assessTouch({ kind: 'affiliate', clickId: 'x'.repeat(600), productKnown: false, programKnown: true }).status).toBe('product_unknown');
     expect(assessTouch({ kind: 'affiliate', productKnown: true, programKnown: false }).status).toBe('program_unknown');
+    expect(assessTouch({ kind: 'referral', saasquatchCookie: 'opaque', productKnown: true, programKnown: false }).status).toBe('program_unknown');
+  });
+
+  it('[35] a touch naming no program that resolves none is diagnostics only, after its value problems', () => {
+    expect(assessTouch({ kind: 'referral', saasquatchCookie: 'opaque', ...known, programResolved: false }).status).toBe('program_unknown');
+    expect(assessTouch({ kind: 'referral', saasquatchCookie: '', ...known, programResolved: false }).status).toBe('value_missing');
+    expect(assessTouch({ kind: 'referral', saasquatchCookie: 'x'.repeat(513), ...known, programResolved: false }).status).toBe('value_too_long');
   });
 });
 

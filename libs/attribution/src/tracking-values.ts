@@ -30,10 +30,14 @@ export interface TouchAssessment {
 }
 
 /**
- * Decides whether a touch is accepted, in this order: the product must be known, the targeted
- * program (if any) must exist in that product, the touch must carry its tracking value (a referral
- * touch a `_saasquatch` value or a code, an affiliate touch an `im_ref` click id), and no tracking
- * value may exceed 512 characters.
+ * Decides whether a touch is accepted, in this order: the product must be known, the program the
+ * touch names (if any) must exist in that product, the touch must carry its tracking value (a
+ * referral touch a `_saasquatch` value or a native code, an affiliate touch an `im_ref` click id),
+ * no tracking value may exceed 512 characters, and a touch naming no program must resolve one
+ * (`programResolved`, see `captureTouch`: a native code of the product's programs; never a cookie).
+ *
+ * SaaSquatch link metadata (`rsCode`, share and engagement media) never makes a referral touch on
+ * its own [28]: without the `_saasquatch` value it is kept for diagnostics (`value_missing`).
  */
 export function assessTouch(input: {
   kind: 'referral' | 'affiliate';
@@ -43,6 +47,8 @@ export function assessTouch(input: {
   rsCode?: string | undefined;
   productKnown: boolean;
   programKnown: boolean;
+  /** False for a touch that names no program and resolves none; default true. */
+  programResolved?: boolean;
 }): TouchAssessment {
   const values = {
     saasquatchCookie: storeTrackingValue(input.saasquatchCookie),
@@ -55,7 +61,7 @@ export function assessTouch(input: {
   );
   const hasValue =
     input.kind === 'referral'
-      ? values.saasquatchCookie.stored !== null || values.referralCode.stored !== null || values.rsCode.stored !== null
+      ? values.saasquatchCookie.stored !== null || values.referralCode.stored !== null
       : values.clickId.stored !== null;
   const status: TouchStatus = !input.productKnown
     ? 'product_unknown'
@@ -65,7 +71,9 @@ export function assessTouch(input: {
         ? 'value_missing'
         : Object.keys(truncated).length > 0
           ? 'value_too_long'
-          : 'accepted';
+          : input.programResolved === false
+            ? 'program_unknown'
+            : 'accepted';
   return {
     status,
     saasquatchCookie: values.saasquatchCookie.stored,

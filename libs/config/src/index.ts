@@ -19,3 +19,13 @@ export {
   providerKeySchema,
   type ConversionKey,
 } from './conversion-key';
+export {
+  DEFAULT_EVENT_TIME_MAX_FUTURE_SKEW_MS,
+  EARLIEST_EVENT_TIME,
+  EVENT_TIME_ISSUE_CODES,
+  eventTimeIssues,
+  type EventTimeField,
+  type EventTimeIssue,
+  type EventTimeIssueCode,
+  type EventTimePolicy,
+} from './event-times';

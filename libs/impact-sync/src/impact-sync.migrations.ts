@@ -108,8 +108,27 @@ const deliveriesRequeuedAt = sqlMigration(
   `ALTER TABLE impact_sync_deliveries DROP COLUMN IF EXISTS requeued_at;`,
 );
 
+// What a queued participant registration sends to Advocate (email, names, the `_saasquatch`
+// value): the workflow input names only the program and the user (participant-requests.ts).
+const createParticipantRequests = sqlMigration(
+  '202612031110-create-impact-sync-participant-requests',
+  `
+      CREATE TABLE impact_sync_participant_requests (
+        program_key text NOT NULL,
+        user_id text NOT NULL,
+        product text NOT NULL,
+        details jsonb NOT NULL CHECK (jsonb_typeof(details) = 'object'),
+        requested_at timestamptz NOT NULL,
+        PRIMARY KEY (program_key, user_id)
+      );
+    `,
+  `
+      DROP TABLE IF EXISTS impact_sync_participant_requests;
+    `,
+);
+
 /** Pass to `migrateUp(sequelize, [dbMigrations, ledgerMigrations, impactSyncMigrations])`. */
 export const impactSyncMigrations: MigrationSource = {
   owner: 'impact-sync',
-  migrations: [createDeliveries, deliveriesRequeuedAt],
+  migrations: [createDeliveries, deliveriesRequeuedAt, createParticipantRequests],
 };

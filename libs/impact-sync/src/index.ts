@@ -41,6 +41,7 @@ export {
   type ParticipantRegistration,
   type RecordParticipantInput,
 } from './participants';
+export { participantRequestOf, saveParticipantRequest, type ParticipantRequest } from './participant-requests';
 export {
   countDeliveries,
   findWorkWithoutDelivery,

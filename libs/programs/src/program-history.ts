@@ -87,11 +87,11 @@ export async function listProgramVersions(sequelize: Sequelize, key: string): Pr
  * The current version of every program, optionally of one product and/or status, in selection
  * order: product, then priority (lower number first), then key.
  */
-export async function listPrograms(sequelize: Sequelize, filter: ListProgramsFilter = {}): Promise<ProgramVersion[]> {
+export async function listPrograms(sequelize: Sequelize, filter: ListProgramsFilter = {}, options: { transaction?: Transaction } = {}): Promise<ProgramVersion[]> {
   const { product, status } = parseInput(listProgramsSchema, filter, 'listPrograms');
   const rows = await queryRows<ProgramVersionRow>(
     sequelize,
-    undefined,
+    options.transaction,
     `SELECT ${VERSION_COLUMNS} FROM programs p JOIN program_versions v ON v.program_key = p.key AND v.version = p.current_version
       WHERE ($1::text IS NULL OR p.product = $1) AND ($2::text IS NULL OR p.status = $2)
       ORDER BY p.product, p.priority, p.key`,

@@ -39,8 +39,8 @@ export interface ProgramStore {
   retire(input: RetireProgramInput, options: { transaction: Transaction }): Promise<RetireProgramResult>;
   getVersion(key: string, version: number): Promise<ProgramVersion>;
   listVersions(key: string): Promise<ProgramVersionSummary[]>;
-  /** Current versions, in selection order (product, priority, key). */
-  list(filter?: ListProgramsFilter): Promise<ProgramVersion[]>;
+  /** Current versions, in selection order (product, priority, key); with `transaction`, read in the caller's transaction. */
+  list(filter?: ListProgramsFilter, options?: { transaction?: Transaction }): Promise<ProgramVersion[]>;
   /** What changed from one version to another (either order). */
   diff(key: string, fromVersion: number, toVersion: number): Promise<ProgramDiff>;
   /** A version compiled for evaluation (referral creation, reward evaluation with a pinned version). */
@@ -93,7 +93,7 @@ export function createProgramStore(deps: ProgramStoreDeps): ProgramStore {
     retire: (input, options) => retireProgramInTransaction(sequelize, options.transaction, clock, input),
     getVersion: (key, version) => getProgramVersion(sequelize, key, version),
     listVersions: (key) => listProgramVersions(sequelize, key),
-    list: (filter) => listPrograms(sequelize, filter),
+    list: (filter, options) => listPrograms(sequelize, filter, options),
     async diff(key, fromVersion, toVersion) {
       const [from, to] = await Promise.all([getProgramVersion(sequelize, key, fromVersion), getProgramVersion(sequelize, key, toVersion)]);
       return { programKey: from.key, fromVersion: from.version, toVersion: to.version, changes: diffProgramDocuments(from.document, to.document) };

@@ -4,6 +4,7 @@ import { enqueueWork, type OutboxWork } from '@referrals/outbox';
 import { lockBusinessKey } from '@referrals/sql';
 import { startOptions, workflowTypes } from '@referrals/workflows';
 import { conversionKeyString } from '@referrals/config';
+import { adverseNoticeTimes, checkEventTimes } from './event-times';
 import { type RewardingDeps } from './record-qualifying-event';
 import { RewardingError } from './rewarding.errors';
 
@@ -37,6 +38,7 @@ export async function recordAdverseNotice(deps: RewardingDeps, notice: AdversePa
   if (!product) throw new RewardingError('product_unknown', `product "${notice.product}" is not served here`, {
       issues: [{ path: 'product', code: 'product_unknown', message: 'unknown product' }],
     });
+  checkEventTimes(deps, 'adverse payment notice', adverseNoticeTimes(notice));
   const paymentId = conversionKeyString({ provider: notice.provider, sourceId: notice.sourcePaymentId });
   const scope = 'event:adverse-payment';
   const requestHash = hashRequestBody(notice);

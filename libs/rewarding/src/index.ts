@@ -33,7 +33,8 @@ export {
   type IssuanceSignalAnswer,
   type UsageThresholdCrossedEvent,
 } from './issuance-events';
-export { queueParticipantRegistration } from './participant-registration';
+export { queueParticipantRegistration, type ParticipantRegistrationRequest } from './participant-registration';
+export { recordSignup, refereeRegistration, type RecordedSignup } from './signups';
 export { requeueFailedDelivery, type RequeuedDelivery } from './delivery-requeue';
 export { assertProgramNotRetired, retireProgram, type ProgramRetirement } from './program-retirement';
 export { applyFreePeriodAtRenewal, type RenewalAnswer, type RenewalDueEvent } from './renewal-events';

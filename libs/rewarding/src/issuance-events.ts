@@ -2,6 +2,7 @@ import { inLedgerTransaction, recordIssuanceReceived } from '@referrals/ledger';
 import { enqueueWork } from '@referrals/outbox';
 import { type IssuanceFacts, issuanceCreatedSignalWithStart, usageThresholdCrossedSignalWithStart, workflowTypes } from '@referrals/workflows';
 import { type RewardingProduct } from './products';
+import { checkEventTimes, issuanceCreatedTimes, usageThresholdTimes } from './event-times';
 import { type RewardingDeps } from './record-qualifying-event';
 import { RewardingError } from './rewarding.errors';
 
@@ -45,6 +46,7 @@ function idsOf(product: RewardingProduct, event: IssuanceIds) {
 export async function queueIssuanceCreated(deps: RewardingDeps, event: IssuanceCreatedEvent): Promise<IssuanceSignalAnswer> {
   const product = productOf(deps, event);
   const ids = idsOf(product, event);
+  checkEventTimes(deps, 'issuance created', issuanceCreatedTimes(event));
   const facts: IssuanceFacts = {
     issuanceCreatedAt: event.issuanceCreatedAt,
     periodEndsAt: event.periodEndsAt,
@@ -70,6 +72,7 @@ export async function queueIssuanceCreated(deps: RewardingDeps, event: IssuanceC
  */
 export async function queueUsageThresholdCrossed(deps: RewardingDeps, event: UsageThresholdCrossedEvent): Promise<IssuanceSignalAnswer> {
   const ids = idsOf(productOf(deps, event), event);
+  checkEventTimes(deps, 'usage threshold crossed', usageThresholdTimes(event));
   const options = usageThresholdCrossedSignalWithStart(ids, { crossedAt: event.crossedAt }, deps.startOverrides);
   await inLedgerTransaction(deps.sequelize, async (t) => {
     await recordIssuanceReceived(deps.sequelize, { issuanceId: ids.issuanceId, subscriberId: ids.subscriberId, product: ids.product, facts: null }, { transaction: t });

@@ -11,6 +11,7 @@ import { conversionKeyString, type ConversionKey } from '@referrals/config';
 import { type DecisionCode } from './decision-codes';
 import { checkDeclaredFacts } from './declared-facts';
 import { fallbackReasons, reasonOfOrigin, reasonsOfAttribution, reasonsOfEvaluation, reasonsOfRewards } from './eligibility-reasons';
+import { checkEventTimes, qualifyingEventTimes } from './event-times';
 import { checkPaymentMoney, checkRewardMaximum } from './money-checks';
 import { type RewardingProduct, type RewardingProducts } from './products';
 import { LESSON_EVENTS_PROVIDER, type PaymentOrigin, type QualifyingEvent } from './qualifying-events';
@@ -26,6 +27,10 @@ export interface RewardingDeps {
   readonly products: RewardingProducts;
   /** Task queue of the workflows this writes to the outbox (the worker's TEMPORAL_TASK_QUEUE). */
   readonly startOverrides?: StartOverrides;
+  /** The server's clock (UTC), for refusing host-sent instants in the future; default the system clock. */
+  readonly clock?: () => Date;
+  /** How far past `clock` a host-sent instant of the past may be (clock drift); default 5 minutes. */
+  readonly maxFutureSkewMs?: number;
 }
 
 /** What one qualifying event decided: stored with the event, answered byte for byte on every replay. */
@@ -95,7 +100,7 @@ export function conversionKeyOf(event: QualifyingEvent): ConversionKey {
  * 6. the Impact SALE report as an outbox row (started by the relay once this commits);
  * 7. the answer, stored under the event's identity.
  *
- * Anything refused (unknown product or tier, a price or currency that disagrees with the price
+ * Anything refused (unknown product or tier, an instant in the future or before 2000, a price or currency that disagrees with the price
  * table, a reward above the maximum) is refused before or inside the transaction: nothing is written.
  */
 export async function recordQualifyingEvent(deps: RewardingDeps, event: QualifyingEvent): Promise<RecordedQualifyingEvent> {
@@ -105,6 +110,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       issues: [{ path: 'product', code: 'product_unknown', message: `known products: ${deps.products.list().map((p) => p.product).join(', ')}` }],
     });
   }
+  checkEventTimes(deps, event.type, qualifyingEventTimes(event));
   const key = conversionKeyOf(event);
   const conversionId = conversionKeyString(key);
   const { type: _type, ...request } = event;

@@ -9,6 +9,8 @@ import { codesOf, DomainError, type DomainErrorOptions, type ErrorCodeDoc, type 
 export const rewardingErrorCatalog = {
   product_unknown: { kind: 'validation', retryable: false, meaning: 'the event names a product this deployment does not serve' },
   fact_undeclared: { kind: 'validation', retryable: false, meaning: "a host fact of the event is not declared for the reward phase by the product's catalog" },
+  time_in_future: { kind: 'validation', retryable: false, meaning: "an instant of the past (paidAt, occurredAt...) is more than the allowed skew after the server's clock" },
+  time_too_old: { kind: 'validation', retryable: false, meaning: 'an instant is before 2000-01-01T00:00:00Z' },
   tier_unknown: { kind: 'rule_violation', retryable: false, meaning: "the subscription's tier is not in the product's price table" },
   monthly_price_mismatch: { kind: 'rule_violation', retryable: false, meaning: "the host's monthlyPrice disagrees with the product's price table (the table is the source of truth)" },
   currency_mismatch: { kind: 'rule_violation', retryable: false, meaning: "the payment's currency is not the product's" },

@@ -245,6 +245,8 @@ async function main(): Promise<void> {
       kind: 'referral',
       anonymousId: `anon-${run}-${touchSeq++}`,
       product: PRODUCT,
+      // A `_saasquatch` touch names its program, or it is kept for diagnostics only [35].
+      programKey: 'kilo-pass-referrals',
       saasquatchCookie: `eyJhcHAucmVmZXJyYWxzYWFzcXVhdGNoLmNvbSI6e319-${touchSeq}`,
       metadata: { rsCode: 'BENCHCODE', rsShareMedium: 'EMAIL', utm: { source: 'newsletter', campaign: 'spring' } },
       landingPath: '/pricing?utm_source=newsletter',

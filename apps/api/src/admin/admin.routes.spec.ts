@@ -158,9 +158,10 @@ describe('admin: rewards and ops', () => {
   });
 
   it('lists referrals decided without a program, newest first, with their reasons and nothing else', async () => {
+    // The touches name their program: a code nobody holds resolves none on its own [35].
     const signUpThrough = async (code: string, userId: string) => {
       const anonymousId = `anon-${userId}`;
-      await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId, product: 'kilo_pass', referralCode: code }).expect(201);
+      await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId, product: 'kilo_pass', programKey: KILO_PASS_PROGRAM, referralCode: code }).expect(201);
       return (await api.post('/v1/signups', 'storefront', { product: 'kilo_pass', userId, anonymousId, email: `${userId}@example.com` }).expect(200)).body.referral;
     };
     const selfCode = `SELF${api.run}`.toUpperCase().replace(/[^A-Z0-9]/g, '');

@@ -12,7 +12,7 @@ export interface DisqualifiedReferral {
 
 /**
  * Referrals decided without a program, newest first: guards that failed (self_referral,
- * existing_account, referrer_blocked...) or no program matched. Attribution owns the table, so the
+ * signup_before_touch, referrer_blocked...) or no program matched. Attribution owns the table, so the
  * ops view asks its `listReferrals` and keeps only the fields the ops response has always had.
  */
 export async function listDisqualifiedReferrals(attribution: Pick<Attribution, 'listReferrals'>, limit: number): Promise<DisqualifiedReferral[]> {

@@ -14,7 +14,7 @@ export const paymentSucceededRequestSchema = z
     product: productSchema,
     userId: externalIdSchema.meta({ description: 'The paying user (the referee when referred)' }),
     email: z.string().max(320).regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address').optional().meta({ description: 'Only its SHA-1 is sent to Impact' }),
-    paidAt: instantSchema,
+    paidAt: instantSchema.meta({ description: 'Refused (400 time_in_future) more than EVENT_TIME_MAX_FUTURE_SKEW_SECONDS after the server\'s clock, or before 2000 (time_too_old)' }),
     amount: moneySchema.meta({ description: 'What was charged, in minor units' }),
     sequence: z.int().min(1, 'must be 1 or more').meta({ description: '1 for the user\'s first paid payment of the product, 2 for the second, ...' }),
     subscription: z.strictObject({
@@ -48,7 +48,7 @@ export const adversePaymentRequestSchema = z
     sourcePaymentId: externalIdSchema.meta({ description: 'The payment the notice is about' }),
     product: productSchema,
     kind: z.enum(adversePaymentKinds),
-    occurredAt: instantSchema,
+    occurredAt: instantSchema.meta({ description: 'Refused (400) ahead of the server\'s clock beyond the skew, or before 2000' }),
     reason: z.string().min(1).max(1000).optional(),
   })
   .meta({ id: 'AdversePaymentNotice' });

@@ -22,6 +22,9 @@ export const HTTP_STATUS_BY_CODE = {
   product_unknown: 400,
   fact_undeclared: 400,
   program_unknown: 400,
+  // A host-sent instant in the future (beyond the clock skew) or before 2000.
+  time_in_future: 400,
+  time_too_old: 400,
   // Nothing has this id or key.
   referral_not_found: 404,
   reward_not_found: 404,

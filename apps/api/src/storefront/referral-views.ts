@@ -27,7 +27,7 @@ export const referralViewSchema = z
     refereeUserId: z.string(),
     referrerUserId: z.string().nullable(),
     status: z.enum(['qualified', 'disqualified', 'no_program']),
-    reasons: z.array(z.string()).meta({ description: 'Why it is not qualified: self_referral, existing_account, referrer_blocked, no_program_matched, ...' }),
+    reasons: z.array(z.string()).meta({ description: 'Why it is not qualified: self_referral, signup_before_touch, deleted_account, referrer_unknown, referrer_blocked, no_program_matched, ...' }),
     programKey: z.string().nullable(),
     programVersion: z.int().nullable().meta({ description: 'The program version pinned at signup: rewards are always decided by it' }),
     selection: z.array(

@@ -1,3 +1,4 @@
+import { recordSignup } from '@referrals/rewarding';
 import { type FactSet } from '@referrals/rule-dsl';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
@@ -6,8 +7,10 @@ import { referralCodeResponseSchema, registerReferralCodeRequestSchema, signupRe
 
 /**
  * Signup: associates the anonymous session's touches with the new user and decides the referral
- * (guards, program selection, version pinning) in the attribution lib; idempotent per (product,
- * user): a second call returns the referral decided by the first.
+ * (guards, program selection, version pinning) in the attribution lib; a referral from a
+ * `_saasquatch` touch queues the referee's Advocate registration in the same transaction
+ * (rewarding's `recordSignup`). Idempotent per (product, user): a second call returns the referral
+ * decided by the first and queues nothing.
  */
 export function signupRoutes(routes: ApiRoutes, services: ApiServices): void {
   routes.add({
@@ -22,7 +25,8 @@ export function signupRoutes(routes: ApiRoutes, services: ApiServices): void {
     response: { status: 200, description: 'The referral decided for the user (or that there was no referral touch)', schema: signupResponseSchema },
     async handler({ body }) {
       const { facts, ...signup } = body;
-      const result = await services.attributionWith(facts as FactSet | undefined).recordSignup(signup);
+      // The signup and the referee's Advocate registration it queues: one transaction (rewarding).
+      const result = await recordSignup({ ...services.rewarding, attribution: services.attributionWith(facts as FactSet | undefined) }, signup);
       if (!result.replayed) services.metrics.signups.inc({ outcome: result.outcome, referral_status: result.referral?.status ?? 'none' });
       return {
         body: {
@@ -31,6 +35,7 @@ export function signupRoutes(routes: ApiRoutes, services: ApiServices): void {
           associatedTouches: result.associatedTouches,
           signedUpAt: result.signedUpAt.toISOString(),
           replayed: result.replayed,
+          registration: result.registration,
         },
       };
     },

@@ -15,7 +15,9 @@ export const signupRequestSchema = z
     userId: externalIdSchema,
     anonymousId: externalIdSchema.optional().meta({ description: 'The anonymous session whose touches now belong to the user' }),
     email: emailSchema.meta({ description: 'Checked against deleted-account tombstones (hashed in memory, never stored or logged)' }),
-    signedUpAt: instantSchema.optional().meta({ description: 'When the account was created; default now. The first call\'s value stands' }),
+    signedUpAt: instantSchema
+      .optional()
+      .meta({ description: 'When the account was created; default now. The first call\'s value stands. Refused (400) more than EVENT_TIME_MAX_FUTURE_SKEW_SECONDS ahead (time_in_future) or before 2000 (time_too_old)' }),
     facts: hostFactsSchema.optional(),
   })
   .meta({ id: 'SignupRequest' });
@@ -27,6 +29,13 @@ export const signupResponseSchema = z
     associatedTouches: z.int(),
     signedUpAt: z.string(),
     replayed: z.boolean(),
+    registration: z
+      .object({ workflowId: z.string() })
+      .nullable()
+      .meta({
+        description:
+          'The referee\'s Impact Advocate registration this signup queued (a referral from a `_saasquatch` touch): written to the outbox with the signup, delivered asynchronously with retries. null otherwise (and on a replay)',
+      }),
   })
   .meta({ id: 'SignupResponse' });
 

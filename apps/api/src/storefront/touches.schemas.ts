@@ -13,10 +13,17 @@ const ownerFields = {
   anonymousId: externalIdSchema.optional().meta({ description: 'The storefront\'s anonymous session id (before signup)' }),
   userId: externalIdSchema.optional().meta({ description: 'The user id (after signup)' }),
   product: productSchema,
-  programKey: programKeySchema.optional().meta({ description: 'The program the link targets, when known' }),
+  programKey: programKeySchema
+    .optional()
+    .meta({
+      description:
+        'The program the link targets. Required for a `_saasquatch` touch (without it the touch is kept as `program_unknown`, diagnostics only); a touch with a native referralCode and no programKey resolves the program holding the code',
+    }),
   metadata: z
     .strictObject({
-      rsCode: trackingValue.optional().meta({ description: 'SaaSquatch `rsCode` link parameter (a referral code)' }),
+      rsCode: trackingValue
+        .optional()
+        .meta({ description: 'SaaSquatch `rsCode` link parameter: names the referrer of a touch with a `_saasquatch` value; alone (no cookie) it makes no referral touch (`value_missing`)' }),
       rsShareMedium: metadataValue.optional(),
       rsEngagementMedium: metadataValue.optional(),
       utm: z
@@ -60,8 +67,11 @@ export const captureTouchResponseSchema = z
       id: z.string(),
       kind: z.enum(['referral', 'affiliate']),
       product: z.string(),
-      programKey: z.string().nullable(),
-      status: z.string().meta({ description: 'accepted, value_too_long, value_missing, product_unknown, program_unknown' }),
+      programKey: z.string().nullable().meta({ description: 'As sent, or the program a native code resolved to' }),
+      status: z.string().meta({
+        description:
+          'accepted; value_too_long; value_missing (no `_saasquatch` value or native code: metadata alone); product_unknown; program_unknown (a program of another product, a `_saasquatch` touch without programKey, a native code no program of the product holds)',
+      }),
       accepted: z.boolean().meta({ description: 'Only accepted touches create referrals and win conversions' }),
       truncated: z.record(z.string(), z.int()).meta({ description: 'Original lengths of values stored cut at 512 characters' }),
       touchedAt: z.string(),

@@ -1,7 +1,7 @@
 import { type ReferralCodeRegistry } from '@referrals/attribution';
 import { useTestDatabase } from '@referrals/db/testing';
 import { type ImpactTestHarness, startImpactTestHarness } from '@referrals/impact-client/testing';
-import { deliveryBusinessIds, getDelivery, getParticipantRegistration, listDeliveryAttempts, recordParticipantRegistration } from '@referrals/impact-sync';
+import { deliveryBusinessIds, getDelivery, getParticipantRegistration, listDeliveryAttempts, recordParticipantRegistration, saveParticipantRequest } from '@referrals/impact-sync';
 import { getIssuanceBonusItem, verifyLedger } from '@referrals/ledger';
 import { type ReportConversionInput, type WorkerActivities } from '@referrals/workflows';
 import { QueryTypes } from 'sequelize';
@@ -186,6 +186,34 @@ describe('createActivities', () => {
       const second = await activities.attemptParticipantRegistration({ ...attempt(2), registration });
       expect(second).toEqual(first);
       expect(impact.fake.requests({ operation: 'upsertParticipant' }).filter((r) => r.path.includes(encodeURIComponent(`${userId}@`)))).toHaveLength(1);
+    });
+  });
+
+  it('[52] a registration whose input names only the user sends the participant request stored with it (email, cookie)', async () => {
+    const userId = uniqueId('referee');
+    const email = `${userId}@example.test`;
+    const cookie = `opaque-cookie-${userId}`;
+    await db.sequelize.transaction((t) =>
+      saveParticipantRequest(db.sequelize, t, {
+        programKey: KILO_PASS.programKey,
+        userId,
+        product: KILO_PASS.product,
+        details: { id: email, accountId: email, email, cookies: cookie },
+        now: new Date(),
+      }),
+    );
+    const registration = { programKey: KILO_PASS.programKey, product: KILO_PASS.product, userId };
+    await activities.openParticipantRegistration({ registration, workflowId: 'wf' });
+    expect(await activities.attemptParticipantRegistration({ ...attempt(1), registration })).toMatchObject({ state: 'ended', result: { status: 'succeeded' } });
+    expect(impact.fake.participants().find((p) => p.id === email)).toMatchObject({ email, cookies: cookie });
+  });
+
+  it('a registration with neither a stored request nor an inline participant fails for good, naming why', async () => {
+    const registration = { programKey: KILO_PASS.programKey, product: KILO_PASS.product, userId: uniqueId('nobody') };
+    await activities.openParticipantRegistration({ registration, workflowId: 'wf' });
+    expect(await activities.attemptParticipantRegistration({ ...attempt(1), registration })).toMatchObject({
+      state: 'ended',
+      result: { status: 'failed', error: { code: 'participant_request_missing' } },
     });
   });
 

@@ -20,6 +20,8 @@ export const NON_RETRYABLE_BY_CODE = {
   product_unknown: true,
   fact_undeclared: true,
   program_unknown: true,
+  time_in_future: true,
+  time_too_old: true,
   referral_not_found: true,
   reward_not_found: true,
   conversion_not_found: true,

@@ -1,7 +1,7 @@
 import { isAttributionError } from '@referrals/attribution';
-import { deliveryBusinessIds, deliveryKeys, deliveryRequestId, isTerminalDeliveryStatus, recordParticipantRegistration } from '@referrals/impact-sync';
+import { deliveryBusinessIds, deliveryKeys, deliveryRequestId, isTerminalDeliveryStatus, participantRequestOf, recordParticipantRegistration } from '@referrals/impact-sync';
 import { isProgramRetired } from '@referrals/programs';
-import { type DeliveryFailure, type RegisterParticipantInput, type RegistrationActivities } from '@referrals/workflows';
+import { type DeliveryFailure, type ParticipantDetails, type RegisterParticipantInput, type RegistrationActivities } from '@referrals/workflows';
 import { type ActivityDeps } from './activity-deps';
 import { deliveryActivityBody } from './heartbeats';
 import { activityCancellationSignal, deliveryToAttempt, endOfImpactOutcome, openDelivery, recordAttemptEnd, resultOf, type AttemptEnd } from './delivery-recording';
@@ -15,11 +15,11 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
   const { sequelize, impact } = deps;
   return {
     openParticipantRegistration: ({ registration, workflowId }) =>
-      deliveryActivityBody(() =>
+      deliveryActivityBody(async () =>
         openDelivery(sequelize, {
           kind: 'participant_registration',
           businessId: deliveryBusinessIds.participantRegistration(registration.programKey, registration.userId),
-          deliveryKey: deliveryKeys.participantRegistration(registration.programKey, registration.userId, registration.participant.cookies),
+          deliveryKey: deliveryKeys.participantRegistration(registration.programKey, registration.userId, (await participantOf(deps, registration))?.cookies),
           product: registration.product,
           programKey: registration.programKey,
           userId: registration.userId,
@@ -39,7 +39,12 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
           return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, { outcome: 'failed', error });
         }
         const { advocate } = impact.forProduct(registration.product);
-        const outcome = await advocate.upsertParticipant(registration.participant, { requestId, signal: activityCancellationSignal() });
+        const participant = await participantOf(deps, registration);
+        if (!participant) {
+          const error = { code: 'participant_request_missing', message: `no participant details were stored for ${businessId}: nothing to register`, httpStatus: null };
+          return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, { outcome: 'failed', error });
+        }
+        const outcome = await advocate.upsertParticipant(participant, { requestId, signal: activityCancellationSignal() });
         let end: AttemptEnd;
         if (outcome.kind === 'ok') {
           // Stored before the delivery is marked succeeded: a crash in between re-registers (an
@@ -57,13 +62,27 @@ export function createRegistrationActivities(deps: ActivityDeps): RegistrationAc
           const conflict = stored.referralCode === null ? null : await registerWithAttribution(deps, registration, stored.referralCode);
           end = conflict
             ? { outcome: 'failed', error: conflict }
-            : { outcome: 'succeeded', details: { participantId: stored.participantId, referralCode: stored.referralCode } };
+            : // Advocate's participant id is the email [15]: it stays in impact_sync_participants, out of
+              // the workflow's result (Temporal history).
+              { outcome: 'succeeded', details: { referralCode: stored.referralCode } };
         } else {
           end = endOfImpactOutcome(outcome, () => ({ outcome: 'succeeded' }));
         }
         return recordAttemptEnd(deps, current, requestId, { attempt, retryDelayMs }, end);
       }),
   };
+}
+
+/**
+ * What Advocate is told: the participant request stored with the outbox row (email, names, the
+ * `_saasquatch` value: never in the workflow input), else the participant a registration queued
+ * before requests were stored carries. Neither is a broken queue: null, a permanent failure.
+ */
+async function participantOf(deps: ActivityDeps, registration: RegisterParticipantInput): Promise<ParticipantDetails | null> {
+  const request = await participantRequestOf(deps.sequelize, registration.programKey, registration.userId);
+  // Written by rewarding's queueRegistrationIn from a ParticipantDetails.
+  if (request) return request.details as unknown as ParticipantDetails;
+  return registration.participant ?? null;
 }
 
 /**

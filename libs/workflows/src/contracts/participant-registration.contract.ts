@@ -27,7 +27,13 @@ export interface RegisterParticipantInput {
   product: string;
   /** Our user id. */
   userId: string;
-  participant: ParticipantDetails;
+  /**
+   * Only in registrations queued before participant requests were stored. Now the participant
+   * (email, names, the `_saasquatch` value) is impact-sync's participant request of (program,
+   * user), written with the outbox row and read by the activities: emails and cookies never enter
+   * this input, so they stay out of Temporal's history.
+   */
+  participant?: ParticipantDetails;
   /** Internal: the attempt a continued-as-new run resumes at. */
   resumeAtAttempt?: number;
 }
