@@ -100,6 +100,33 @@ describe('Impact as documented, end to end with the worker (issue 20)', () => {
     expect(api.fake!.actions().filter((a) => a.orderId === invoice)).toHaveLength(0);
   }, 90_000);
 
+  it('[17] registers participants whose locale is a bare language (left out: Advocate refuses it) or a full one (sent as language_COUNTRY)', async () => {
+    const registered: Record<string, unknown>[] = [];
+    for (const [name, locale] of [['bare', 'en'], ['full', 'en-GB']] as const) {
+      const user = { id: e2e.id(`locale-${name}`), email: `${e2e.id(`locale-${name}`)}@example.com`, locale };
+      const token = await api.post('/v1/widget-tokens', 'storefront', { programKey: KILO_PASS_PROGRAM, user }).expect(200);
+      expect(await e2e.result<DeliveryResult>(token.body.registration.workflowId)).toMatchObject({ kind: 'participant_registration', status: 'succeeded', attempts: 1 });
+      const upserts = api.fake!.requests({ operation: 'upsertParticipant' }).filter((r) => (r.body as { id?: string }).id === user.email);
+      registered.push(...upserts.map((r) => r.body as Record<string, unknown>));
+    }
+    expect(registered.map((body) => body['locale'])).toEqual([undefined, 'en_GB']);
+  }, 90_000);
+
+  it('[142] sends the payment\'s promo code as the order\'s OrderPromoCode, a documented Conversions field', async () => {
+    const buyer = e2e.id('promo-buyer');
+    const invoice = e2e.id('promo-in');
+    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', userId: buyer, product: 'kilo_pass', clickId: `click-${e2e.id('promo')}` }).expect(201);
+    await api.post('/v1/events/payment-succeeded', 'billing', { ...kiloPayment(buyer, invoice), promoCode: 'SPRING26' }).expect(200);
+
+    const report = await e2e.result<ReportConversionResult>(workflowIds.conversionReport(`stripe:${invoice}`));
+
+    expect(report.reported).toMatchObject({ kind: 'affiliate_sale', status: 'succeeded' });
+    const [submission, ...more] = submissionsOf(invoice);
+    expect(more).toEqual([]);
+    expect(submission?.body).toMatchObject({ OrderPromoCode: 'SPRING26' });
+    expect(submission?.body).not.toHaveProperty('PromoCode');
+  }, 90_000);
+
   /** The referee's referral reward applied to their next issuance: the issuance-bonus workflow starts its redemption. */
   async function redeemOnNextIssuance(name: string, subscriber: Awaited<ReturnType<typeof referredKiloPassSubscriber>>): Promise<DeliveryResult> {
     await api.post('/v1/events/issuance-created', 'billing', kiloIssuance(e2e.id(`${name}-iss`), subscriber.referee)).expect(202);
