@@ -100,7 +100,7 @@ describe('reportConversion', () => {
   const h = useWorkerHarness();
   afterEach(() => {
     h.impact.fake.faults.clear();
-    h.impact.fake.configure({ submissions: { mode: 'immediate' }, rewardDelayMs: 0 });
+    h.impact.fake.configure({ submissions: { mode: 'queued', pollsUntilComplete: 3 }, rewardDelayMs: 0 });
   });
 
   it('reports the referral SALE with the payment id as OrderId and no click id, and suppresses the affiliate SALE', async () => {
@@ -115,10 +115,13 @@ describe('reportConversion', () => {
     expect(submission?.body).not.toHaveProperty('ClickId');
     const businessId = deliveryBusinessIds.sale({ ...input, sourceId: input.sourcePaymentId });
     expect(await getDelivery(h.sequelize, 'affiliate_sale', businessId)).toMatchObject({ status: 'suppressed', impactOrderId: input.sourcePaymentId });
+    // Impact documents no action id for a completed submission: the batch id is recorded instead.
+    const [batch] = h.impact.fake.submissions().filter((s) => s.orderId === input.sourcePaymentId);
     expect(await getDelivery(h.sequelize, 'referral_sale', businessId)).toMatchObject({
       status: 'succeeded',
       deliveryKey: `impact-referral-sale:kilo_pass:stripe:${input.sourcePaymentId}`,
-      impactActionId: expect.any(String),
+      impactActionId: null,
+      details: { submissionBatchId: batch?.batchId },
     });
   });
 
@@ -152,8 +155,11 @@ describe('reportConversion', () => {
       ),
     );
     expect(reversal).toMatchObject<Partial<ReverseConversionResult>>({ kind: 'sale_reversal', status: 'succeeded' });
-    const action = h.impact.fake.actions().find((a) => a.actionId === reported.details['impactActionId']);
+    expect(reported.status).toBe('succeeded');
+    // Reversed by ActionTrackerId + OrderId: the SALE's submission carried no action id.
+    const action = h.impact.fake.actions().find((a) => a.orderId === input.sourcePaymentId);
     expect(action).toMatchObject({ state: 'REVERSED', disposition: 'ITEM_RETURNED' });
+    expect(h.impact.fake.requests({ operation: 'reverseAction' }).at(-1)?.body).toMatchObject({ OrderId: input.sourcePaymentId, ActionTrackerId: expect.any(String) });
   });
 
   it('has nothing to reverse when no SALE reached Impact (suppressed, no call)', async () => {

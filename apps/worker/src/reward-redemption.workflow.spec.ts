@@ -129,7 +129,7 @@ describe('redeemReward', () => {
       const d = await getDelivery(h.sequelize, 'reward_redemption', reward.id);
       return d?.lastError?.code === 'reward_not_visible' && d.attempts >= 2;
     }, 10_000, 'reward_not_visible retries');
-    const visible = h.impact.fake.addReward({ tenantAlias: KILO_PASS.tenantAlias, accountId: participantId, userId: participantId, amount: 24.5, unit: 'USD' });
+    const visible = h.impact.fake.addReward({ tenantAlias: KILO_PASS.tenantAlias, accountId: participantId, userId: participantId, amount: 24.5, unit: 'USD', programId: KILO_PASS.programId });
 
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'succeeded', details: { chosenImpactRewardId: visible.id } });

@@ -48,6 +48,22 @@ describe('AdvocateClient.upsertParticipant', () => {
     });
   });
 
+  it.each([
+    ['en', 'CA', 'en_CA'],
+    ['en', undefined, undefined],
+    ['fr-FR', undefined, 'fr_FR'],
+  ])('sends locale %p (country %p) as language_COUNTRY (%p) or leaves it out: Advocate refuses a bare language', async (locale, countryCode, sent) => {
+    const outcome = await kiloclaw().upsertParticipant({ ...participant('loc@example.com'), locale, ...(countryCode ? { countryCode } : {}) });
+    expect(outcome.kind).toBe('ok');
+    expect((h.fake.requests({ operation: 'upsertParticipant' })[0]?.body as Record<string, unknown>)['locale']).toBe(sent);
+  });
+
+  it('reads who referred the participant from referredByCodes[] when referredBy is absent', async () => {
+    h.fake.faults.failNext('upsertParticipant', 200, { body: { id: 'x@example.com', accountId: 'x@example.com', referredByCodes: ['', 'ADA9001'] } });
+    const outcome = await kiloclaw().upsertParticipant(participant('x@example.com'));
+    expect(outcome).toMatchObject({ kind: 'ok', value: { referredByCode: 'ADA9001' } });
+  });
+
   it('reads the referral code of its own program from referralCodes, not the top-level code', async () => {
     const claw = await kiloclaw().upsertParticipant(participant('bo@example.com'));
     const pass = await kiloPass().upsertParticipant(participant('bo@example.com'));
@@ -197,10 +213,16 @@ describe('AdvocateClient.listRewards', () => {
 describe('AdvocateClient.findRewardToRedeem', () => {
   const who = { accountId: 'q@example.com', userId: 'q@example.com' };
 
-  it('selects the first unredeemed reward of the configured unit (any case) with enough credit', async () => {
-    h.fake.addReward({ ...who, tenantAlias: TENANT, amount: 5, unit: 'CENTS' });
-    h.fake.addReward({ ...who, tenantAlias: TENANT, amount: 9.99, unit: 'usd' });
-    const enough = h.fake.addReward({ ...who, tenantAlias: TENANT, amount: 19.99, unit: 'usd' });
+  const KILO_PASS_PROGRAM = '51700';
+
+  it('selects the first unredeemed reward of its own program and the configured unit (any case) with exactly the amount', async () => {
+    const ofKiloPass = { ...who, tenantAlias: TENANT, programId: KILO_PASS_PROGRAM };
+    h.fake.addReward({ ...ofKiloPass, amount: 5, unit: 'CENTS' });
+    // Same tenant, same unit and amount, another program (KiloClaw): never ours.
+    h.fake.addReward({ ...ofKiloPass, programId: '51699', amount: 19.99, unit: 'usd' });
+    h.fake.addReward({ ...ofKiloPass, amount: 9.99, unit: 'usd' });
+    h.fake.addReward({ ...ofKiloPass, amount: 25, unit: 'usd' });
+    const enough = h.fake.addReward({ ...ofKiloPass, amount: 19.99, unit: 'usd' });
 
     const outcome = await kiloPass().findRewardToRedeem({ ...who, amountMinor: 1999 });
 
@@ -210,15 +232,17 @@ describe('AdvocateClient.findRewardToRedeem', () => {
         rewardId: enough.id,
         rejected: [
           { reason: 'unit_mismatch' },
+          { reason: 'program_mismatch' },
           { reason: 'insufficient_credit' },
+          { reason: 'amount_mismatch' },
         ],
       },
     });
   });
 
   it('skips rewards already chosen by other local rewards', async () => {
-    const first = h.fake.addReward({ ...who, tenantAlias: TENANT, amount: 1, unit: 'MONTH' });
-    const second = h.fake.addReward({ ...who, tenantAlias: TENANT, amount: 1, unit: 'MONTH' });
+    const first = h.fake.addReward({ ...who, tenantAlias: TENANT, programId: '51699', amount: 1, unit: 'MONTH' });
+    const second = h.fake.addReward({ ...who, tenantAlias: TENANT, programId: '51699', amount: 1, unit: 'MONTH' });
     const outcome = await kiloclaw().findRewardToRedeem({ ...who, amountMinor: 1, excludeRewardIds: [first.id] });
     expect(outcome).toMatchObject({ kind: 'ok', value: { rewardId: second.id } });
   });
@@ -288,6 +312,30 @@ describe('AdvocateClient.redeemReward', () => {
     expect(notChosen).toMatchObject({ kind: 'permanent', code: 'reward_already_redeemed', httpStatus: 400 });
     expect(otherChosen).toMatchObject({ kind: 'permanent', code: 'reward_already_redeemed' });
     expect(h.fake.redemptions()).toHaveLength(1);
+  });
+
+  it('counts a retry as redeemed when the chosen reward has no credit left, and sends no second redeem', async () => {
+    const reward = h.fake.addReward({ ...who, amount: 1, unit: 'MONTH' });
+    h.fake.faults.failNext('redeemReward', 502, { times: 1 });
+    await kiloclaw().redeemReward({ rewardId: reward.id, amountMinor: 1 });
+    await kiloclaw().redeemReward({ rewardId: reward.id, amountMinor: 1 });
+    const calls = h.fake.requests({ operation: 'redeemReward' }).length;
+
+    const retried = await kiloclaw().redeemReward({ rewardId: reward.id, amountMinor: 1, previouslyChosenRewardId: reward.id });
+
+    expect(retried).toMatchObject({ kind: 'already_redeemed', rewardId: reward.id });
+    expect(h.fake.requests({ operation: 'lookupReward' })).toHaveLength(1);
+    expect(h.fake.requests({ operation: 'redeemReward' })).toHaveLength(calls);
+  });
+
+  it('recognises "already redeemed" from the error code, whatever the message', async () => {
+    const reward = h.fake.addReward({ ...who, amount: 1, unit: 'MONTH' });
+    const body = { statusCode: 400, message: 'Bad request', apiErrorCode: 'REWARD_ALREADY_REDEEMED' };
+    h.fake.faults.failNext('redeemReward', 400, { body, times: 2 });
+    const chosen = await kiloclaw().redeemReward({ rewardId: reward.id, amountMinor: 1, previouslyChosenRewardId: reward.id });
+    const notChosen = await kiloclaw().redeemReward({ rewardId: reward.id, amountMinor: 1 });
+    expect(chosen.kind).toBe('already_redeemed');
+    expect(notChosen).toMatchObject({ kind: 'permanent', code: 'reward_already_redeemed' });
   });
 
   it('recognises a plain-text "Reward already redeemed" answer too', async () => {

@@ -110,7 +110,18 @@ export interface AdvocateClient {
   createVerifiedAccessToken(identity: ServerSideIdentity, options?: Pick<CallOptions, 'requestId'>): ImpactOutcome<VerifiedAccessToken>;
 }
 
-const ALREADY_REDEEMED_TEXT = /already\s+redeemed/i;
+/**
+ * "Already redeemed". The Reward v13 OpenAPI documents no status or code for it, and the Advocate
+ * error-code page we could read lists no redemption code; a production integration's fixture answers
+ * 400 `Reward already redeemed`. So it is recognised from the error code (`apiErrorCode` or `rsCode`
+ * naming it, e.g. `REWARD_ALREADY_REDEEMED`) as well as from that text, and, decisively, from the
+ * reward itself (see {@link HttpAdvocateClient.redeemReward}).
+ */
+const ALREADY_REDEEMED = /already[\s_-]*redeemed/i;
+
+function saysAlreadyRedeemed(details: { message: string; apiErrorCode?: string; rsCode?: string }): boolean {
+  return [details.message, details.apiErrorCode, details.rsCode].some((text) => text !== undefined && ALREADY_REDEEMED.test(text));
+}
 
 function invalidInput(error: z.ZodError, requestId: string): ImpactPermanent {
   const fieldErrors = error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
@@ -199,7 +210,7 @@ class HttpAdvocateClient implements AdvocateClient {
     if (input.email !== undefined) body['email'] = input.email;
     if (input.firstName !== undefined) body['firstName'] = input.firstName;
     if (input.lastName !== undefined) body['lastName'] = input.lastName;
-    const locale = normalizeLocale(input.locale);
+    const locale = normalizeLocale(input.locale, input.countryCode);
     if (locale !== undefined) body['locale'] = locale;
     if (input.countryCode !== undefined) body['countryCode'] = input.countryCode;
     // Opaque: never parsed, trimmed or re-encoded; Advocate reads the referral from it.
@@ -212,7 +223,8 @@ class HttpAdvocateClient implements AdvocateClient {
   private registered(participant: AdvocateParticipant): RegisteredParticipant {
     // Only this program's code counts: the top-level `referralCode` may belong to another program.
     const code = participant.referralCodes?.[this.config.programId]?.trim();
-    const referredBy = participant.referredBy?.code?.trim();
+    // `referredByCodes[]` in the current swagger, `referredBy.code` in the older one.
+    const referredBy = participant.referredBy?.code?.trim() || participant.referredByCodes?.find((c) => c.trim())?.trim();
     return {
       participantId: participant.id,
       accountId: participant.accountId,
@@ -259,6 +271,7 @@ class HttpAdvocateClient implements AdvocateClient {
       const listed = await this.fetchRewards(input, requestId, callOptions);
       if (listed.kind !== 'ok') return listed;
       const selection = selectReward(listed.value, {
+        programId: this.config.programId,
         unit: this.config.rewardUnit,
         amountMinor: input.amountMinor,
         unitDecimals: this.config.rewardUnitDecimals,
@@ -294,6 +307,16 @@ class HttpAdvocateClient implements AdvocateClient {
           fieldErrors: [{ field: 'amountMinor', message: 'must be a positive integer' }],
         });
       }
+      if (input.previouslyChosenRewardId === input.rewardId) {
+        // A retry of our own redemption: look at the reward first. No credit left (creditAvailable
+        // 0) on a reward we chose, and the selection only chooses unredeemed ones: our earlier
+        // attempt redeemed it and its answer was lost. Nothing is sent again.
+        const spent = await this.spentReward(input.rewardId, requestId, callOptions);
+        if (spent.kind === 'transient') return spent;
+        if (spent.kind === 'spent') {
+          return { kind: 'already_redeemed', rewardId: input.rewardId, message: 'The reward has no credit left: redeemed by an earlier attempt', requestId };
+        }
+      }
       const result = await this.exchange(
         'redeemReward',
         '/credit/{rewardId}/redeem',
@@ -309,7 +332,7 @@ class HttpAdvocateClient implements AdvocateClient {
       const { response } = result;
       if (!isSuccessStatus(response.status)) {
         const details = errorDetailsOf(response);
-        if (response.status === 400 && ALREADY_REDEEMED_TEXT.test(details.message)) {
+        if (response.status >= 400 && response.status < 500 && saysAlreadyRedeemed(details)) {
           return input.previouslyChosenRewardId === input.rewardId
             ? { kind: 'already_redeemed', rewardId: input.rewardId, message: details.message, requestId }
             : permanent(
@@ -333,6 +356,28 @@ class HttpAdvocateClient implements AdvocateClient {
         requestId,
       );
     });
+  }
+
+  /** `GET /reward/{id}` (Reward v13 lookupReward): is this reward's credit all redeemed? */
+  private async spentReward(
+    rewardId: string,
+    requestId: string,
+    options: CallOptions,
+  ): Promise<{ kind: 'spent' } | { kind: 'not_spent' } | ImpactTransient> {
+    const result = await this.exchange('lookupReward', '/reward/{rewardId}', { method: 'GET', path: `/reward/${pathId(rewardId)}` }, requestId, options);
+    if (result.kind !== 'response') return result;
+    const { response } = result;
+    if (!isSuccessStatus(response.status)) {
+      const failure = classifyFailure(response, requestId, this.deps.now());
+      // Anything permanent (404, ...) is left to the redeem call, which answers it properly.
+      return failure.kind === 'transient' ? failure : { kind: 'not_spent' };
+    }
+    const reward = rewardSchema.safeParse(response.body);
+    if (!reward.success) return unexpectedBody(reward.error, requestId, response.status);
+    const assigned = reward.data.assignedCredit ?? 0;
+    const redeemed = reward.data.redeemedCredit ?? 0;
+    const spent = assigned > 0 && assigned - redeemed <= 0 && ((reward.data.redemptions?.length ?? 0) > 0 || redeemed > 0);
+    return { kind: spent ? 'spent' : 'not_spent' };
   }
 
   cancelReward(input: { rewardId: string }, options?: CallOptions): Promise<ImpactOutcome<CancelledReward>> {

@@ -45,6 +45,8 @@ export const participantSchema = z.looseObject({
       newlyReferred: z.boolean().nullish(),
     })
     .nullish(),
+  /** Current swagger: every code this participant was referred by (`referredBy` is the older form). */
+  referredByCodes: z.array(z.string()).nullish(),
   referable: z.boolean().nullish(),
   shareLinks: z.unknown().optional(),
   programShareLinks: z.unknown().optional(),
@@ -60,6 +62,8 @@ export const rewardSchema = z.looseObject({
   /** Rewards without an id exist in listings and are never selected. */
   id: z.string().nullish(),
   type: z.string().nullish(),
+  /** Reward v13: the program the reward belongs to; null when it belongs to none. */
+  programId: z.string().nullish(),
   unit: z.string().nullish(),
   assignedCredit: z.number().nullish(),
   redeemedCredit: z.number().nullish(),

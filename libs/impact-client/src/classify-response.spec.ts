@@ -22,6 +22,18 @@ describe('classifyFailure', () => {
     expect(classifyFailure(response(status), 'req', 0)).toMatchObject({ kind: 'permanent', code, httpStatus: status });
   });
 
+  it('keeps the field errors of the documented lower-case Conversions 400 body and of the capitalised one', () => {
+    const documented = response(400, { Status: 'ERROR', errors: [{ field: 'OrderId', level: 'ERROR', message: 'OID_MISSING' }] });
+    expect(classifyFailure(documented, 'req', 0)).toMatchObject({
+      kind: 'permanent',
+      code: 'bad_request',
+      message: 'Validation failed: OrderId OID_MISSING',
+      fieldErrors: [{ field: 'OrderId', message: 'OID_MISSING' }],
+    });
+    const capitalised = response(400, { Status: 'ERROR', Message: 'Validation Failed', Errors: [{ Field: 'CampaignId', Message: 'CAMPAIGN_NOT_FOUND' }] });
+    expect(classifyFailure(capitalised, 'req', 0)).toMatchObject({ message: 'Validation Failed', fieldErrors: [{ field: 'CampaignId', message: 'CAMPAIGN_NOT_FOUND' }] });
+  });
+
   it.each([500, 502, 503, 504])('treats %p as transient server_error', (status) => {
     expect(classifyFailure(response(status), 'req', 0)).toMatchObject({ kind: 'transient', code: 'server_error' });
   });

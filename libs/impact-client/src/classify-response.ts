@@ -12,11 +12,18 @@ const advocateErrorSchema = z.looseObject({
   rsCode: z.string().nullish(),
 });
 
-/** Performance error body: `{ Status: "ERROR", Message, Errors: [{ Field, Message }] }`. */
+/**
+ * Performance error bodies. Conversions v14 documents the 400 as `{ Status: "ERROR", errors: [{
+ * field, level, message }] }` (lower case); other Impact answers use `{ Status, Message, Errors: [{
+ * Field, Message }] }`. Both are read, so field errors survive either way.
+ */
 const performanceErrorSchema = z.looseObject({
   Status: z.string().nullish(),
   Message: z.string().nullish(),
   Errors: z.array(z.looseObject({ Field: z.string().nullish(), Message: z.string().nullish() })).nullish(),
+  errors: z
+    .array(z.looseObject({ field: z.string().nullish(), level: z.string().nullish(), message: z.string().nullish() }))
+    .nullish(),
 });
 
 /** Advocate's rate-limit error code for user-token requests; it is transient whatever the status. */
@@ -44,12 +51,13 @@ export function errorDetailsOf(response: HttpResponse): ErrorDetails {
   const fallback = `HTTP ${status}`;
   if (typeof body === 'string') return { message: scrubText(body) || fallback, fieldErrors: [] };
   const performance = performanceErrorSchema.safeParse(body);
-  if (performance.success && (performance.data.Message || performance.data.Errors)) {
-    const fieldErrors = (performance.data.Errors ?? []).map((e) => ({
-      field: e.Field ?? '',
-      message: scrubText(e.Message ?? ''),
-    }));
-    return { message: scrubText(performance.data.Message ?? fallback), fieldErrors };
+  if (performance.success && (performance.data.Message || performance.data.Errors || performance.data.errors)) {
+    const fieldErrors = [
+      ...(performance.data.Errors ?? []).map((e) => ({ field: e.Field ?? '', message: scrubText(e.Message ?? '') })),
+      ...(performance.data.errors ?? []).map((e) => ({ field: e.field ?? '', message: scrubText(e.message ?? '') })),
+    ];
+    const summary = fieldErrors.length > 0 ? `Validation failed: ${fieldErrors.map((e) => `${e.field} ${e.message}`.trim()).join('; ')}` : fallback;
+    return { message: scrubText(performance.data.Message ?? summary), fieldErrors };
   }
   const advocate = advocateErrorSchema.safeParse(body);
   if (advocate.success) {

@@ -5,7 +5,6 @@ describe('normalizeLocale', () => {
     ['en-US', 'en_US'],
     ['en_us', 'en_US'],
     ['EN-gb', 'en_GB'],
-    ['fr', 'fr'],
     ['zh-Hant-TW', 'zh_TW'],
     ['es-419', 'es_419'],
     [' pt-BR ', 'pt_BR'],
@@ -13,7 +12,13 @@ describe('normalizeLocale', () => {
     expect(normalizeLocale(input)).toBe(expected);
   });
 
-  it.each(['', 'x', 'english', '12-US', undefined, null])('leaves %p out', (input) => {
+  it.each(['', 'x', 'english', '12-US', undefined, null, 'fr', 'en'])('leaves %p out (Advocate refuses a bare language)', (input) => {
     expect(normalizeLocale(input)).toBeUndefined();
+  });
+
+  it('completes a bare language with the country code when one is known', () => {
+    expect(normalizeLocale('fr', 'ca')).toBe('fr_CA');
+    expect(normalizeLocale('en-GB', 'US')).toBe('en_GB');
+    expect(normalizeLocale('en', 'Canada')).toBeUndefined();
   });
 });

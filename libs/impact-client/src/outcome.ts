@@ -13,7 +13,7 @@ export type TransientCode =
   | 'server_error'
   /** A 2xx whose body did not match the schema. Retried because every operation is idempotent. */
   | 'unexpected_response'
-  /** A queued Performance submission completed without an action id. */
+  /** A queued Performance submission completed with an `ErrorType` the documents do not list: resent. */
   | 'queued_submission_failed'
   /** A queued Performance submission is still Queued / In Progress after the polls allowed. */
   | 'submission_pending'
@@ -31,7 +31,13 @@ export type PermanentCode =
   | 'method_not_allowed'
   | 'client_error'
   | 'reward_already_redeemed'
-  | 'reward_not_cancellable';
+  | 'reward_not_cancellable'
+  /** A queued submission completed with a configuration reason (campaign, action tracker, terms). */
+  | 'submission_configuration_error'
+  /** A queued submission completed with `ErrorType` Validation (or a validation reason). */
+  | 'submission_validation_error'
+  /** A queued submission completed with any other `Contract Error`: processed, not payable. */
+  | 'submission_contract_error';
 
 /** Nothing was sent: the product has no Impact configuration for this call. */
 export type DisabledCode =

@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => {
   h.fake.reset();
-  h.fake.configure({ submissions: { mode: 'immediate' } });
+  // The documented fake: Conversions answer QUEUED; submissions complete on the first poll here.
+  h.fake.configure({ contract: 'documented', submissions: { mode: 'queued', pollsUntilComplete: 1 } });
 });
 
 const kiloclaw = () => h.client.forProduct('kiloclaw').performance;
@@ -35,8 +36,10 @@ describe('PerformanceClient.submitConversion', () => {
   it('maps a referral SALE to Impact fields: tracker, deterministic OrderId, hashed email, 2-decimal amount, no ClickId', async () => {
     const outcome = await kiloclaw().submitConversion(sale());
 
-    expect(outcome).toMatchObject({ kind: 'ok', value: { status: 'recorded', orderId: 'in_1PaymentSource' } });
-    expect(outcome.kind === 'ok' && outcome.value.status === 'recorded' && outcome.value.actionId).toMatch(/^\d{4}\.\d{4}\.\d+$/);
+    expect(outcome).toMatchObject({
+      kind: 'ok',
+      value: { status: 'queued', orderId: 'in_1PaymentSource', queuedUri: expect.stringMatching(new RegExp(`^/Advertisers/${SID}/APISubmissions/A-`)) },
+    });
     const [request] = h.fake.requests({ operation: 'submitConversion' });
     expect(request?.path).toBe(`/Advertisers/${SID}/Conversions`);
     expect(request?.accept).toBe('application/json');
@@ -73,11 +76,20 @@ describe('PerformanceClient.submitConversion', () => {
     });
   });
 
-  it('resubmits the same source id with the same OrderId, which Impact maps to the same action', async () => {
-    const first = await kiloclaw().submitConversion(sale());
-    const second = await kiloclaw().submitConversion(sale());
-    expect(first.kind === 'ok' && second.kind === 'ok' && first.value).toEqual(second.kind === 'ok' && second.value);
+  it('resubmits the same source id with the same OrderId, which Impact completes as CONV_DUPLICATE: delivered, one action', async () => {
+    const first = await kiloclaw().reportConversion(sale(), { pollIntervalMs: 5 });
+    const second = await kiloclaw().reportConversion(sale(), { pollIntervalMs: 5 });
+    expect(first).toMatchObject({ kind: 'ok', value: { orderId: 'in_1PaymentSource', actionId: null } });
+    expect(second).toMatchObject({ kind: 'ok', value: { orderId: 'in_1PaymentSource', actionId: null } });
+    const [, duplicate] = h.fake.requests({ operation: 'pollSubmission' });
+    expect(duplicate?.responseBody).toMatchObject({ ErrorReason: 'CONV_DUPLICATE' });
     expect(h.fake.actions()).toHaveLength(1);
+  });
+
+  it('sends the order promo code as OrderPromoCode', async () => {
+    await kiloclaw().submitConversion(sale({ promoCode: 'SPRING' }));
+    expect(h.fake.requests()[0]?.body).toMatchObject({ OrderPromoCode: 'SPRING' });
+    expect(h.fake.requests()[0]?.body).not.toHaveProperty('PromoCode');
   });
 
   it('turns a source id longer than 64 characters into its 64-character SHA-256 OrderId', async () => {
@@ -104,7 +116,8 @@ describe('PerformanceClient.submitConversion', () => {
       kind: 'permanent',
       code: 'bad_request',
       httpStatus: 400,
-      message: 'Validation Failed',
+      // Read from the documented lower-case body `errors[{ field, level, message }]`.
+      message: expect.stringContaining('CAMPAIGN_NOT_FOUND'),
       fieldErrors: [{ field: 'CampaignId', message: 'CAMPAIGN_NOT_FOUND' }],
     });
   });
@@ -147,17 +160,27 @@ describe('PerformanceClient.submitConversion', () => {
 });
 
 describe('PerformanceClient.reportConversion and pollSubmission', () => {
-  it('polls a queued SALE submission to its action id', async () => {
+  it('polls a queued SALE submission to Complete without an ErrorType: delivered, with its batch id and no action id', async () => {
     h.fake.configure({ submissions: { mode: 'queued', pollsUntilComplete: 3 } });
 
     const outcome = await kiloclaw().reportConversion(sale(), { pollIntervalMs: 10 });
 
-    const action = h.fake.actions()[0];
-    expect(outcome).toEqual({ kind: 'ok', value: { orderId: 'in_1PaymentSource', actionId: action?.actionId }, requestId: expect.any(String) });
-    expect(h.fake.requests({ operation: 'pollSubmission' })).toHaveLength(3);
+    const [submission] = h.fake.submissions();
+    expect(outcome).toEqual({
+      kind: 'ok',
+      value: { orderId: 'in_1PaymentSource', actionId: null, batchId: submission?.batchId },
+      requestId: expect.any(String),
+    });
+    expect(h.fake.requests({ operation: 'pollSubmission' }).map((r) => (r.responseBody as { Status: string }).Status)).toEqual([
+      'Queued',
+      'In Progress',
+      'Complete',
+    ]);
+    expect(h.fake.actions()).toHaveLength(1);
   });
 
-  it('answers an immediate OK without polling', async () => {
+  it('answers an immediate OK (undocumented; permissive fake) without polling', async () => {
+    h.fake.configure({ contract: 'permissive', submissions: { mode: 'immediate' } });
     const outcome = await kiloclaw().reportConversion(sale());
     expect(outcome).toMatchObject({ kind: 'ok', value: { actionId: h.fake.actions()[0]?.actionId } });
     expect(h.fake.requests({ operation: 'pollSubmission' })).toHaveLength(0);
@@ -172,15 +195,26 @@ describe('PerformanceClient.reportConversion and pollSubmission', () => {
     expect(queuedUri).toMatch(new RegExp(`^/Advertisers/${SID}/APISubmissions/`));
 
     const done = await kiloclaw().pollSubmission({ queuedUri }, { maxPolls: 5, pollIntervalMs: 5 });
-    expect(done).toMatchObject({ kind: 'ok', value: { actionId: h.fake.actions()[0]?.actionId } });
+    expect(done).toMatchObject({ kind: 'ok', value: { batchId: queuedUri.split('/').pop(), actionId: null, duplicate: false } });
+    expect(h.fake.actions()).toHaveLength(1);
     expect(h.fake.requests({ operation: 'submitConversion' })).toHaveLength(1);
   });
 
-  it('is transient queued_submission_failed when the submission completes without an action', async () => {
+  it('is transient queued_submission_failed when the submission completes with an ErrorType the documents do not list', async () => {
     h.fake.configure({ submissions: { mode: 'queued', pollsUntilComplete: 1, result: 'failed' } });
     const outcome = await kiloclaw().reportConversion(sale(), { pollIntervalMs: 5 });
     expect(outcome).toMatchObject({ kind: 'transient', code: 'queued_submission_failed' });
-    expect(outcome.kind === 'transient' && outcome.message).toContain('CONTRACT_NOT_FOUND');
+    expect(outcome.kind === 'transient' && outcome.message).toContain('Processing Error');
+  });
+
+  it.each([
+    ['configuration_error', 'submission_configuration_error', 'ACTIONTRACKER_CAMPAIGN_MISMATCH'],
+    ['validation_error', 'submission_validation_error', 'MALFORMED'],
+    ['contract_error', 'submission_contract_error', 'CONTRACT_NOT_FOUND'],
+  ] as const)('is permanent when the submission completes with a %s', async (result, code, reason) => {
+    h.fake.configure({ submissions: { mode: 'queued', pollsUntilComplete: 1, result } });
+    const outcome = await kiloclaw().reportConversion(sale(), { pollIntervalMs: 5 });
+    expect(outcome).toMatchObject({ kind: 'permanent', code, message: expect.stringContaining(reason) });
   });
 
   it('refuses to poll a URI that is not a submission of its account, and sends nothing', async () => {
@@ -201,8 +235,9 @@ describe('PerformanceClient.reportConversion and pollSubmission', () => {
 
 describe('PerformanceClient.reverseAction', () => {
   it('reverses by action id with a form-encoded DELETE and answers the queued submission', async () => {
-    const reported = await kiloclaw().reportConversion(sale());
-    const actionId = reported.kind === 'ok' ? reported.value.actionId : '';
+    await kiloclaw().reportConversion(sale());
+    // Impact documents no action id on the submission; an action id comes from elsewhere (the UI, the Actions API).
+    const actionId = h.fake.actions()[0]?.actionId ?? '';
 
     const outcome = await kiloclaw().reverseAction({ actionId }, 'ITEM_RETURNED');
 
@@ -212,7 +247,7 @@ describe('PerformanceClient.reverseAction', () => {
     expect(request?.contentType).toBe('application/x-www-form-urlencoded');
     expect(request?.body).toEqual({ ActionId: actionId, DispositionCode: 'ITEM_RETURNED' });
     const queuedUri = outcome.kind === 'ok' && outcome.value.status === 'queued' ? outcome.value.queuedUri : '';
-    expect(await kiloclaw().pollSubmission({ queuedUri, requireActionId: false })).toMatchObject({ kind: 'ok' });
+    expect(await kiloclaw().pollSubmission({ queuedUri })).toMatchObject({ kind: 'ok' });
     expect(h.fake.actions()[0]).toMatchObject({ state: 'REVERSED', disposition: 'ITEM_RETURNED' });
   });
 

@@ -10,6 +10,7 @@ import { type DisabledCode, disabled, type ImpactOutcome, type ImpactTransient, 
 import {
   actionIdFromUri,
   actionIdOfSubmission,
+  type ApiSubmission,
   apiSubmissionSchema,
   type ConversionInput,
   conversionInputSchema,
@@ -18,20 +19,31 @@ import {
   submissionResponseSchema,
 } from './performance.schemas';
 import { redactEmail, redactOpaque } from './redact';
+import { classifySubmissionError } from './submission-errors';
 
 export type ConversionSubmission =
   | { status: 'recorded'; orderId: string; actionId: string }
   | { status: 'queued'; orderId: string; queuedUri: string };
 
+/**
+ * A queued submission that completed without an error. The documented submission carries no
+ * action id (`BatchId`, `Status`, `ErrorType`, `ErrorReason`, `OrderId`, `Uri`): the OrderId stays
+ * the key of the conversion (a reversal names it with `ActionTrackerId` + `OrderId`).
+ */
 export interface CompletedSubmission {
   batchId: string | null;
-  /** Null only when the caller polled with `requireActionId: false` (reversals). */
+  /** Only when Impact volunteers one (not documented); null otherwise. */
   actionId: string | null;
+  /** True when Impact said `CONV_DUPLICATE`: it already has an action with this OrderId. */
+  duplicate: boolean;
 }
 
 export interface ReportedConversion {
   orderId: string;
-  actionId: string;
+  /** The action id when Impact answered one immediately (not documented); null otherwise. */
+  actionId: string | null;
+  /** The API submission's batch id when the conversion was queued (the documented answer). */
+  batchId: string | null;
 }
 
 export interface PollOptions {
@@ -51,12 +63,15 @@ export interface PerformanceClient {
   readonly enabled: boolean;
   /** One POST; answers the action id, or the queued URI to poll. */
   submitConversion(input: ConversionInput, options?: CallOptions): Promise<ImpactOutcome<ConversionSubmission>>;
-  /** Polls a queued submission until it completes; a completion without an action id is transient. */
+  /**
+   * Polls a queued submission until it completes. `Complete` without `ErrorType` is success (no
+   * action id is documented); an `ErrorType` is permanent or transient (submission-errors.ts).
+   */
   pollSubmission(
-    input: { queuedUri: string; requireActionId?: boolean },
+    input: { queuedUri: string },
     options?: CallOptions & PollOptions,
   ): Promise<ImpactOutcome<CompletedSubmission>>;
-  /** Submit, then poll when queued: ends with the action id. */
+  /** Submit, then poll when queued: ends with the submission's batch id (or an action id if one was given). */
   reportConversion(input: ConversionInput, options?: CallOptions & PollOptions): Promise<ImpactOutcome<ReportedConversion>>;
   /** Reverses an action (form-encoded DELETE); Impact answers QUEUED. */
   reverseAction(
@@ -179,7 +194,9 @@ class HttpPerformanceClient implements PerformanceClient {
     if (conversion.item?.category !== undefined) body['ItemCategory1'] = conversion.item.category;
     if (conversion.item?.name !== undefined) body['ItemName1'] = conversion.item.name;
     if (conversion.item?.sku !== undefined) body['ItemSku1'] = conversion.item.sku;
-    if (conversion.promoCode !== undefined) body['PromoCode'] = conversion.promoCode;
+    // The order's promo code is `OrderPromoCode` (Conversions v14); `PromoCode` is an attribution
+    // key there and would credit whichever partner owns that code.
+    if (conversion.promoCode !== undefined) body['OrderPromoCode'] = conversion.promoCode;
 
     const result = await this.send(
       'submitConversion',
@@ -207,17 +224,14 @@ class HttpPerformanceClient implements PerformanceClient {
     );
   }
 
-  pollSubmission(
-    input: { queuedUri: string; requireActionId?: boolean },
-    options?: CallOptions & PollOptions,
-  ): Promise<ImpactOutcome<CompletedSubmission>> {
+  pollSubmission(input: { queuedUri: string }, options?: CallOptions & PollOptions): Promise<ImpactOutcome<CompletedSubmission>> {
     return runOperation(this.scope, 'pollSubmission', {}, options, (requestId, callOptions) =>
       this.poll(input, requestId, { ...options, ...callOptions }),
     );
   }
 
   private async poll(
-    input: { queuedUri: string; requireActionId?: boolean },
+    input: { queuedUri: string },
     requestId: string,
     options: CallOptions & PollOptions,
   ): Promise<ImpactOutcome<CompletedSubmission>> {
@@ -237,17 +251,7 @@ class HttpPerformanceClient implements PerformanceClient {
       const parsed = apiSubmissionSchema.safeParse(response.body);
       if (!parsed.success) return unexpectedBody(parsed.error, requestId, response.status);
       const submission = parsed.data;
-      if (submission.Status.toLowerCase() === 'complete') {
-        const actionId = actionIdOfSubmission(submission);
-        const failed = Boolean(submission.ErrorType) || ((input.requireActionId ?? true) && !actionId);
-        if (failed) {
-          const why = [submission.ErrorType, submission.ErrorReason].filter(Boolean).join(': ') || 'no action id';
-          return transient('queued_submission_failed', `Queued submission completed without an action (${why})`, requestId, {
-            httpStatus: response.status,
-          });
-        }
-        return ok({ batchId: submission.BatchId ?? null, actionId }, requestId);
-      }
+      if (submission.Status.toLowerCase() === 'complete') return this.completed(submission, requestId, response.status);
       if (attempt >= maxPolls) {
         return transient(
           'submission_pending',
@@ -264,18 +268,36 @@ class HttpPerformanceClient implements PerformanceClient {
     }
   }
 
+  /** A `Complete` submission as an outcome (see submission-errors.ts for the classification). */
+  private completed(submission: ApiSubmission, requestId: string, httpStatus: number): ImpactOutcome<CompletedSubmission> {
+    const batchId = submission.BatchId ?? null;
+    const why = [submission.ErrorType, submission.ErrorReason].filter(Boolean).join(': ');
+    const verdict = classifySubmissionError(submission.ErrorType, submission.ErrorReason);
+    switch (verdict.kind) {
+      case 'none':
+        return ok({ batchId, actionId: actionIdOfSubmission(submission), duplicate: false }, requestId);
+      case 'duplicate':
+        return ok({ batchId, actionId: actionIdOfSubmission(submission), duplicate: true }, requestId);
+      case 'permanent':
+        return permanent(verdict.code, `Impact refused queued submission ${batchId ?? '(no batch id)'}: ${why}`, requestId, { httpStatus });
+      case 'transient':
+        return transient('queued_submission_failed', `Queued submission ${batchId ?? '(no batch id)'} completed with an error: ${why}`, requestId, {
+          httpStatus,
+        });
+    }
+  }
+
   reportConversion(input: ConversionInput, options?: CallOptions & PollOptions): Promise<ImpactOutcome<ReportedConversion>> {
     return runOperation(this.scope, 'reportConversion', this.conversionLogFields(input), options, async (requestId, callOptions) => {
       const merged = { ...options, ...callOptions };
       const submitted = await this.submit(input, requestId, merged);
       if (submitted.kind !== 'ok') return submitted;
       if (submitted.value.status === 'recorded') {
-        return ok({ orderId: submitted.value.orderId, actionId: submitted.value.actionId }, requestId);
+        return ok({ orderId: submitted.value.orderId, actionId: submitted.value.actionId, batchId: null }, requestId);
       }
       const completed = await this.poll({ queuedUri: submitted.value.queuedUri }, requestId, merged);
       if (completed.kind !== 'ok') return completed;
-      // requireActionId (the default) guarantees an action id on success.
-      return ok({ orderId: submitted.value.orderId, actionId: completed.value.actionId ?? '' }, requestId);
+      return ok({ orderId: submitted.value.orderId, actionId: completed.value.actionId, batchId: completed.value.batchId }, requestId);
     });
   }
 

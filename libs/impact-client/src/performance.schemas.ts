@@ -63,8 +63,10 @@ export const submissionResponseSchema = z.looseObject({
 });
 
 /**
- * `GET` of a queued submission. The action id is not in the published schema; it is read from
- * `ActionId`, `ActionUri` or a `Uri` pointing at `/Actions/<id>`, whichever is present.
+ * `GET` of a queued submission (Submissions v14 `ApiSubmission`: `BatchId`, `Status` Queued |
+ * In Progress | Complete, `Type`, `ErrorType`, `ErrorReason`, `OrderId`, `Uri` to itself). No action
+ * id is documented: success never depends on one. If Impact volunteers `ActionId`, `ActionUri` or an
+ * `/Actions/<id>` Uri, it is kept (a reversal by action id is then possible).
  */
 export const apiSubmissionSchema = z.looseObject({
   BatchId: z.string().nullish(),
@@ -73,6 +75,7 @@ export const apiSubmissionSchema = z.looseObject({
   ErrorType: z.string().nullish(),
   ErrorReason: z.string().nullish(),
   CompletionDate: z.string().nullish(),
+  OrderId: z.string().nullish(),
   ActionId: z.union([z.string(), z.number()]).nullish(),
   ActionUri: z.string().nullish(),
   Uri: z.string().nullish(),

@@ -2,6 +2,11 @@ import { type AdvocateReward } from './advocate.schemas';
 import { unitAmountToMinor } from './amounts';
 
 export interface RewardCriteria {
+  /**
+   * The product's Advocate program. Programs may share a tenant: a reward of another program (or of
+   * none: `programId` null, documented for rewards not tied to a program) is never ours to redeem.
+   */
+  programId: string;
   /** The configured reward unit; compared case-insensitively. */
   unit: string;
   /** The local reward's amount in minor units. */
@@ -19,10 +24,12 @@ export interface RewardCriteria {
 export type RewardRejectionReason =
   | 'missing_id'
   | 'not_credit'
+  | 'program_mismatch'
   | 'unit_mismatch'
   | 'cancelled'
   | 'already_redeemed'
   | 'insufficient_credit'
+  | 'amount_mismatch'
   | 'claimed_by_other_reward';
 
 export interface RewardRejection {
@@ -37,6 +44,7 @@ export type RewardSelection =
 function rejectionOf(reward: AdvocateReward, criteria: RewardCriteria): RewardRejectionReason | null {
   if (!reward.id) return 'missing_id';
   if (reward.type && reward.type.toUpperCase() !== 'CREDIT') return 'not_credit';
+  if ((reward.programId ?? null) !== criteria.programId) return 'program_mismatch';
   if (!reward.unit || reward.unit.toLowerCase() !== criteria.unit.toLowerCase()) return 'unit_mismatch';
   if (reward.dateCancelled !== null && reward.dateCancelled !== undefined) return 'cancelled';
   // Any earlier redemption means the reward was consumed for some local reward already; redeeming
@@ -44,14 +52,16 @@ function rejectionOf(reward: AdvocateReward, criteria: RewardCriteria): RewardRe
   if ((reward.redeemedCredit ?? 0) > 0 || (reward.redemptions?.length ?? 0) > 0) return 'already_redeemed';
   const remainingMinor = unitAmountToMinor((reward.assignedCredit ?? 0) - (reward.redeemedCredit ?? 0), criteria.unitDecimals);
   if (!(remainingMinor >= criteria.amountMinor)) return 'insufficient_credit';
+  // One Impact reward per local reward, of the same amount: a larger credit belongs to something else.
+  if (remainingMinor !== criteria.amountMinor) return 'amount_mismatch';
   if (criteria.excludeRewardIds?.includes(reward.id)) return 'claimed_by_other_reward';
   return null;
 }
 
 /**
  * Picks the Impact reward to redeem for one local reward (impact-api.md §1): the first reward with
- * an id, type CREDIT (or no type), the configured unit, enough remaining credit, and neither
- * redeemed nor cancelled. `none` means "not visible yet": the caller retries later. The rejections
+ * an id, type CREDIT (or no type), this product's program, the configured unit, remaining credit
+ * equal to the local amount, and neither redeemed nor cancelled. `none` means "not visible yet": the caller retries later. The rejections
  * say why each reward was passed over, for logs and support.
  */
 export function selectReward(rewards: readonly AdvocateReward[], criteria: RewardCriteria): RewardSelection {

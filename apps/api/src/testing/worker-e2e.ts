@@ -213,3 +213,8 @@ export function kiloIssuance(issuanceId: string, subscriberId: string, overrides
 export function redeemCallsOf(api: ApiHarness, rewardId: string) {
   return api.fake!.requests({ operation: 'redeemReward' }).filter((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`));
 }
+
+/** The reward lookups (`GET /reward/{id}`) a retried redemption of the local reward made before redeeming. */
+export function lookupCallsOf(api: ApiHarness, rewardId: string) {
+  return api.fake!.requests({ operation: 'lookupReward' }).filter((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`));
+}

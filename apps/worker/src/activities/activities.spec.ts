@@ -68,7 +68,7 @@ describe('createActivities', () => {
       accountId: participantId,
       referralCode: null,
     });
-    const credit = impact.fake.addReward({ tenantAlias: KILO_PASS.tenantAlias, accountId: participantId, userId: participantId, amount: 24.5, unit: 'USD' });
+    const credit = impact.fake.addReward({ tenantAlias: KILO_PASS.tenantAlias, accountId: participantId, userId: participantId, amount: 24.5, unit: 'USD', programId: KILO_PASS.programId });
     return { referee, input, applied, impactRewardId: credit.id };
   }
 

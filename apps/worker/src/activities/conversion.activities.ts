@@ -1,4 +1,4 @@
-import { orderIdFor, type ConversionInput, type DispositionCode, type PerformanceClient } from '@referrals/impact-client';
+import { type CompletedSubmission, orderIdFor, type ConversionInput, type DispositionCode, type PerformanceClient } from '@referrals/impact-client';
 import {
   deliveryBusinessIds,
   deliveryKeys,
@@ -70,33 +70,48 @@ function disabledEnd(deps: ActivityDeps, product: string): AttemptEnd {
 export function createConversionActivities(deps: ActivityDeps): ConversionActivities {
   const { sequelize, impact } = deps;
 
-  /** One submission, or a poll of the submission a previous attempt left queued. */
+  /**
+   * One submission, or a poll of the submission a previous attempt left queued. A `Complete`
+   * submission without an error is a delivered SALE: Impact documents no action id for it, so the
+   * batch id is recorded and the OrderId stays the conversion's key (reversals name it).
+   */
   async function reportOnce(performance: PerformanceClient, report: ReportConversionInput, queuedUri: string | null, requestId: string): Promise<AttemptEnd> {
     const options = { requestId, signal: activityCancellationSignal() };
-    const done = (actionId: string | null): AttemptEnd => ({ outcome: 'succeeded', impactActionId: actionId, queuedUri: null });
-    if (queuedUri !== null) return pollQueued(performance, queuedUri, true, options, done);
+    if (queuedUri !== null) return pollQueued(performance, queuedUri, options, deliveredSale);
     const submitted = await performance.submitConversion(conversionInput(report), options);
     if (submitted.kind !== 'ok') return endOfImpactOutcome(submitted, () => ({ outcome: 'succeeded' }));
-    if (submitted.value.status === 'recorded') return done(submitted.value.actionId);
-    return pollQueued(performance, submitted.value.queuedUri, true, options, done);
+    if (submitted.value.status === 'recorded') return deliveredSale({ actionId: submitted.value.actionId, batchId: null, duplicate: false });
+    return pollQueued(performance, submitted.value.queuedUri, options, deliveredSale);
   }
 
-  /** Polls a queued submission; a completed one ends the attempt, a pending one is polled next time. */
+  function deliveredSale(completed: CompletedSubmission): AttemptEnd {
+    return {
+      outcome: 'succeeded',
+      impactActionId: completed.actionId,
+      queuedUri: null,
+      details: {
+        ...(completed.batchId ? { submissionBatchId: completed.batchId } : {}),
+        // CONV_DUPLICATE: Impact already had this OrderId (an earlier attempt's answer was lost).
+        ...(completed.duplicate ? { duplicateOfEarlierSubmission: true } : {}),
+      },
+    };
+  }
+
+  /**
+   * Polls a queued submission; a completed one ends the attempt, a pending one is polled next time.
+   * A submission that completed with a transient error is sent again (same OrderId); a permanent
+   * `ErrorType` (configuration, validation, contract) ends the delivery `failed` with its reason.
+   */
   async function pollQueued(
     performance: PerformanceClient,
     queuedUri: string,
-    requireActionId: boolean,
     options: { requestId: string; signal: AbortSignal | undefined },
-    onDone: (actionId: string | null) => AttemptEnd,
+    onDone: (completed: CompletedSubmission) => AttemptEnd,
   ): Promise<AttemptEnd> {
-    const polled = await performance.pollSubmission(
-      { queuedUri, requireActionId },
-      { ...options, maxPolls: deps.polling.maxPolls, pollIntervalMs: deps.polling.pollIntervalMs },
-    );
-    if (polled.kind === 'ok') return onDone(polled.value.actionId);
+    const polled = await performance.pollSubmission({ queuedUri }, { ...options, maxPolls: deps.polling.maxPolls, pollIntervalMs: deps.polling.pollIntervalMs });
+    if (polled.kind === 'ok') return onDone(polled.value);
     const end = endOfImpactOutcome(polled, () => ({ outcome: 'succeeded' }));
     if (end.outcome !== 'retrying') return end;
-    // A failed queued submission is sent again next time; a pending one is polled again.
     return { ...end, queuedUri: polled.kind === 'transient' && polled.code === 'queued_submission_failed' ? null : queuedUri };
   }
 
@@ -120,20 +135,22 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
     if (!performance.enabled) return disabledEnd(deps, reversal.product);
     const disposition = dispositionOf[reversal.adverseKind];
     const options = { requestId, signal: activityCancellationSignal() };
-    const done = (): AttemptEnd => ({
+    const done = (completed?: CompletedSubmission): AttemptEnd => ({
       outcome: 'succeeded',
       impactActionId: reported.impactActionId,
       queuedUri: null,
-      details: { reversedKind: reported.kind, disposition },
+      details: { reversedKind: reported.kind, disposition, ...(completed?.batchId ? { submissionBatchId: completed.batchId } : {}) },
     });
-    if (queuedUri !== null) return pollQueued(performance, queuedUri, false, options, done);
+    if (queuedUri !== null) return pollQueued(performance, queuedUri, options, done);
+    // Impact documents no action id for a queued SALE: the reversal names it by its action
+    // tracker and OrderId (our idempotency key); an action id is used only if Impact gave one.
     const target = reported.impactActionId
       ? { actionId: reported.impactActionId }
       : { event: 'SALE' as const, orderSourceId: reversal.sourcePaymentId };
     const submitted = await performance.reverseAction(target, disposition, options);
     if (submitted.kind !== 'ok') return endOfImpactOutcome(submitted, () => ({ outcome: 'succeeded' }));
     // Impact answers QUEUED: the reversal counts once its submission completed.
-    return submitted.value.status === 'queued' ? pollQueued(performance, submitted.value.queuedUri, false, options, done) : done();
+    return submitted.value.status === 'queued' ? pollQueued(performance, submitted.value.queuedUri, options, done) : done();
   }
 
   return {

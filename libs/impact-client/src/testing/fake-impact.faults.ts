@@ -7,6 +7,7 @@ export const fakeOperationSchema = z.enum([
   'rewardBalance',
   'redeemReward',
   'cancelReward',
+  'lookupReward',
   'submitConversion',
   'pollSubmission',
   'getAction',

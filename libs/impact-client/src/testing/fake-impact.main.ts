@@ -12,8 +12,10 @@ const envSchema = z.object({
   FAKE_IMPACT_HOST: z.string().default('127.0.0.1'),
   /** Delay before referral rewards appear after a referral SALE. */
   FAKE_IMPACT_REWARD_DELAY_MS: z.coerce.number().int().nonnegative().default(2000),
-  /** 0 answers conversions immediately; N > 0 answers QUEUED and completes on the Nth poll. */
-  FAKE_IMPACT_QUEUED_POLLS: z.coerce.number().int().nonnegative().default(0),
+  /** Conversions answer QUEUED and complete on the Nth poll (documented); 0 answers immediately (permissive only). */
+  FAKE_IMPACT_QUEUED_POLLS: z.coerce.number().int().nonnegative().default(3),
+  /** `documented` (default) or `permissive` (undocumented conveniences: immediate answers, action ids, bare locales). */
+  FAKE_IMPACT_CONTRACT: z.enum(['documented', 'permissive']).default('documented'),
 });
 
 async function main(): Promise<void> {
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     host: env.FAKE_IMPACT_HOST,
     seed: defaultFakeImpactSeed,
     rewardDelayMs: env.FAKE_IMPACT_REWARD_DELAY_MS,
+    contract: env.FAKE_IMPACT_QUEUED_POLLS > 0 ? env.FAKE_IMPACT_CONTRACT : 'permissive',
     submissions: env.FAKE_IMPACT_QUEUED_POLLS > 0 ? { mode: 'queued', pollsUntilComplete: env.FAKE_IMPACT_QUEUED_POLLS } : { mode: 'immediate' },
   });
   const lines = [

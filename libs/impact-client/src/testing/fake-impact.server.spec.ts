@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => {
   fake.reset();
-  fake.configure({ submissions: { mode: 'immediate' }, rewardDelayMs: 0, rewardListShape: 'envelope' });
+  fake.configure({ contract: 'documented', submissions: { mode: 'queued', pollsUntilComplete: 3 }, rewardDelayMs: 0, rewardListShape: 'array' });
 });
 
 async function call(method: string, path: string, init: { auth?: string; json?: unknown; form?: Record<string, string>; accept?: string } = {}) {
@@ -51,9 +51,20 @@ describe('fake Impact: Advocate upsert', () => {
     expect(res.json).toMatchObject({ statusCode: 400, apiErrorCode: 'INVALID_JSON_REQUEST' });
   });
 
-  it('rejects a locale in en-US form', async () => {
+  it('rejects a locale in en-US form, and a bare language (RS039): it must be language_COUNTRY', async () => {
     const res = await call('PUT', userPath('a@x.io'), { auth: advocateAuth, json: { id: 'a@x.io', accountId: 'a@x.io', locale: 'en-US' } });
     expect(res.status).toBe(400);
+    const bare = await call('PUT', userPath('a@x.io'), { auth: advocateAuth, json: { id: 'a@x.io', accountId: 'a@x.io', locale: 'en' } });
+    expect(bare).toMatchObject({ status: 400, json: { rsCode: 'RS039' } });
+    expect((await call('PUT', userPath('a@x.io'), { auth: advocateAuth, json: { id: 'a@x.io', accountId: 'a@x.io', locale: 'en_US' } })).status).toBe(200);
+  });
+
+  it('answers referredByCodes[] next to the older referredBy', async () => {
+    const referrer = await call('PUT', userPath('r@x.io'), { auth: advocateAuth, json: { id: 'r@x.io', accountId: 'r@x.io', email: 'r@x.io' } });
+    const code = (referrer.json as { referralCodes: Record<string, string> }).referralCodes['51700'] ?? '';
+    const cookies = fakeSaasquatchCookie({ tenantAlias: 'referrals_demo', programId: '51700', code });
+    const referee = await call('PUT', userPath('e@x.io'), { auth: advocateAuth, json: { id: 'e@x.io', accountId: 'e@x.io', cookies } });
+    expect(referee.json).toMatchObject({ referredByCodes: [code], referredBy: { code } });
   });
 
   it('accepts both Basic styles and refuses a wrong or missing one', async () => {
@@ -98,7 +109,9 @@ describe('fake Impact: referral rewards', () => {
       accept: 'application/json',
       json: { CampaignId: '50754', ActionTrackerId: '71659', EventDate: new Date().toISOString(), OrderId: 'o1', CustomerId: 'e@x.io' },
     });
-    expect(sale.json).toMatchObject({ Status: 'OK' });
+    expect(sale.json).toEqual({ Status: 'QUEUED', QueuedUri: expect.stringMatching(/^\/Advertisers\/.+\/APISubmissions\/A-/) });
+    const queuedUri = (sale.json as { QueuedUri: string }).QueuedUri;
+    for (let i = 0; i < 3; i++) await call('GET', queuedUri, { auth: performanceAuth, accept: 'application/json' });
     expect(fake.rewards()).toHaveLength(0);
 
     await fake.settle();
@@ -130,7 +143,8 @@ describe('fake Impact: Performance', () => {
       },
     });
     expect(res.status).toBe(400);
-    expect((res.json as { Errors: { Field: string }[] }).Errors.map((e) => e.Field)).toEqual(['CustomerEmail', 'ItemSubTotal1']);
+    // The documented Conversions 400 body: lower-case `errors[{ field, level, message }]`.
+    expect((res.json as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['CustomerEmail', 'ItemSubTotal1']);
   });
 
   it('refuses a tracker of another campaign', async () => {
@@ -139,7 +153,67 @@ describe('fake Impact: Performance', () => {
       accept: 'application/json',
       json: { CampaignId: '50755', ActionTrackerId: '71659', EventDate: new Date().toISOString(), OrderId: 'o1' },
     });
-    expect(res.json).toMatchObject({ Errors: [{ Field: 'ActionTrackerId', Message: 'ACTIONTRACKER_CAMPAIGN_MISMATCH' }] });
+    expect(res.json).toMatchObject({ Status: 'ERROR', errors: [{ field: 'ActionTrackerId', level: 'ERROR', message: 'ACTIONTRACKER_CAMPAIGN_MISMATCH' }] });
+  });
+
+  const conversion = (fields: Record<string, string> = {}) =>
+    call('POST', `/Advertisers/${account?.accountSid}/Conversions`, {
+      auth: performanceAuth,
+      accept: 'application/json',
+      json: { CampaignId: '50754', ActionTrackerId: '71659', EventDate: new Date().toISOString(), OrderId: 'o1', CustomerId: 'c1', ...fields },
+    });
+  const poll = async (queuedUri: string) => (await call('GET', queuedUri, { auth: performanceAuth, accept: 'application/json' })).json as Record<string, unknown>;
+
+  it('queues a conversion and moves its submission Queued, In Progress, Complete, with no action id', async () => {
+    const queued = await conversion();
+    const queuedUri = (queued.json as { QueuedUri: string }).QueuedUri;
+    expect(queued.json).toEqual({ Status: 'QUEUED', QueuedUri: queuedUri });
+
+    const polls = [await poll(queuedUri), await poll(queuedUri), await poll(queuedUri)];
+
+    expect(polls.map((p) => p['Status'])).toEqual(['Queued', 'In Progress', 'Complete']);
+    expect(polls[2]).toEqual({
+      BatchId: queuedUri.split('/').pop(),
+      Type: 'Conversion',
+      OrderId: 'o1',
+      Uri: queuedUri,
+      Status: 'Complete',
+      CompletionDate: expect.any(String),
+      ErrorType: null,
+      ErrorReason: null,
+    });
+    expect(fake.actions()).toHaveLength(1);
+  });
+
+  it('completes a resubmitted OrderId with CONV_DUPLICATE and records no second action', async () => {
+    fake.configure({ submissions: { mode: 'queued', pollsUntilComplete: 1 } });
+    await poll(((await conversion()).json as { QueuedUri: string }).QueuedUri);
+    const again = await poll(((await conversion()).json as { QueuedUri: string }).QueuedUri);
+    expect(again).toMatchObject({ Status: 'Complete', ErrorType: 'Contract Error', ErrorReason: 'CONV_DUPLICATE' });
+    expect(fake.actions()).toHaveLength(1);
+  });
+
+  it('completes with the configured ErrorType and no action', async () => {
+    fake.configure({ submissions: { mode: 'queued', pollsUntilComplete: 1, result: 'configuration_error' } });
+    const done = await poll(((await conversion()).json as { QueuedUri: string }).QueuedUri);
+    expect(done).toMatchObject({ Status: 'Complete', ErrorType: 'Contract Error', ErrorReason: 'ACTIONTRACKER_CAMPAIGN_MISMATCH' });
+    expect(fake.actions()).toHaveLength(0);
+  });
+
+  it('refuses an undocumented conversion field (PromoCode as the order promo code is OrderPromoCode)', async () => {
+    const res = await conversion({ Bogus: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ errors: [{ field: 'Bogus' }] });
+    expect((await conversion({ OrderPromoCode: 'SPRING', ItemSku1: 'kp' })).status).toBe(200);
+  });
+
+  it('keeps the undocumented conveniences only when permissive', async () => {
+    expect(() => fake.configure({ submissions: { mode: 'immediate' } })).toThrow(/permissive/);
+    fake.configure({ contract: 'permissive', submissions: { mode: 'immediate' } });
+    expect((await conversion({ Bogus: 'x' })).json).toMatchObject({ Status: 'OK', Uri: expect.stringMatching(/\/Actions\//) });
+    fake.configure({ submissions: { mode: 'queued', pollsUntilComplete: 1 } });
+    const done = await poll(((await conversion({ OrderId: 'o2' })).json as { QueuedUri: string }).QueuedUri);
+    expect(done).toMatchObject({ Status: 'Complete', ActionId: expect.any(String) });
   });
 
   it('refuses a JSON reversal: reversals are form-encoded', async () => {
@@ -149,6 +223,28 @@ describe('fake Impact: Performance', () => {
       json: { ActionId: '1', DispositionCode: 'REJECTED' },
     });
     expect(res.status).toBe(400);
+  });
+});
+
+describe('fake Impact: rewards', () => {
+  const rewardPath = (path: string) => `/api/v1/referrals_demo${path}`;
+
+  it('lists rewards as the documented array, each with its programId', async () => {
+    const reward = fake.addReward({ tenantAlias: 'referrals_demo', accountId: 'a', userId: 'a', amount: 5, unit: 'USD', programId: '51700' });
+    const res = await call('GET', rewardPath('/reward?accountId=a&userId=a'), { auth: advocateAuth });
+    expect(res.json).toEqual([expect.objectContaining({ id: reward.id, programId: '51700', assignedCredit: 5, redeemedCredit: 0 })]);
+  });
+
+  it('redeems partially until nothing is left, then answers already redeemed; a lookup shows what is left', async () => {
+    const reward = fake.addReward({ tenantAlias: 'referrals_demo', accountId: 'a', userId: 'a', amount: 5, unit: 'USD', programId: '51700' });
+    const redeem = (amount: number) => call('POST', rewardPath(`/credit/${reward.id}/redeem`), { auth: advocateAuth, json: { amount, unit: 'USD' } });
+
+    expect((await redeem(2)).json).toEqual({ creditRedeemed: 2, creditAvailable: 3, unit: 'USD' });
+    expect((await redeem(4)).status).toBe(400);
+    expect((await redeem(3)).json).toEqual({ creditRedeemed: 3, creditAvailable: 0, unit: 'USD' });
+    expect(await redeem(1)).toMatchObject({ status: 400, json: { message: 'Reward already redeemed' } });
+    const looked = await call('GET', rewardPath(`/reward/${reward.id}`), { auth: advocateAuth });
+    expect(looked.json).toMatchObject({ id: reward.id, assignedCredit: 5, redeemedCredit: 5, redemptions: [{ quantityRedeemed: 2 }, { quantityRedeemed: 3 }] });
   });
 });
 

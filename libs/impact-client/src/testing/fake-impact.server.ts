@@ -8,6 +8,7 @@ import { defaultFakeImpactSeed, type FakeImpactSeed, fakeImpactClientConfig } fr
 import {
   type FakeAction,
   type FakeBehaviour,
+  type FakeContract,
   FakeImpactState,
   type FakeParticipant,
   type FakeResponse,
@@ -23,7 +24,11 @@ export interface FakeImpactOptions {
   host?: string;
   seed?: FakeImpactSeed;
   rewardDelayMs?: number;
+  /** `documented` (default) or `permissive`; see {@link FakeContract}. */
+  contract?: FakeContract;
+  /** Default: queued, Complete on the third poll (Queued, In Progress, Complete). */
   submissions?: SubmissionMode;
+  /** Default: the documented bare array (Reward v13 `RewardList`). */
   rewardListShape?: 'envelope' | 'array';
   now?: () => number;
   /**
@@ -51,6 +56,8 @@ export interface RecordedRequest {
   /** Parsed JSON or form fields, or the raw text. */
   body: unknown;
   status: number | 'connection_reset' | null;
+  /** The JSON (or text) answered, before any XML rendering; null when nothing was answered. */
+  responseBody: unknown;
   fault: string | null;
 }
 
@@ -89,6 +96,7 @@ const ROUTES: Route[] = [
   { methods: ['PUT', 'POST'], pattern: /^\/api\/v1\/([^/]+)\/open\/account\/([^/]+)\/user\/([^/]+)$/, operation: 'upsertParticipant', api: 'advocate' },
   { methods: ['GET'], pattern: /^\/api\/v1\/([^/]+)\/reward\/balance$/, operation: 'rewardBalance', api: 'advocate' },
   { methods: ['GET'], pattern: /^\/api\/v1\/([^/]+)\/reward$/, operation: 'listRewards', api: 'advocate' },
+  { methods: ['GET'], pattern: /^\/api\/v1\/([^/]+)\/reward\/([^/]+)$/, operation: 'lookupReward', api: 'advocate' },
   { methods: ['POST'], pattern: /^\/api\/v1\/([^/]+)\/credit\/([^/]+)\/redeem$/, operation: 'redeemReward', api: 'advocate' },
   { methods: ['POST'], pattern: /^\/api\/v1\/([^/]+)\/reward\/([^/]+)\/cancel$/, operation: 'cancelReward', api: 'advocate' },
   { methods: ['POST'], pattern: /^\/Advertisers\/([^/]+)\/Conversions$/, operation: 'submitConversion', api: 'performance' },
@@ -98,11 +106,16 @@ const ROUTES: Route[] = [
 ];
 
 const behaviourSchema = z.strictObject({
+  contract: z.enum(['documented', 'permissive']).optional(),
   rewardDelayMs: z.number().int().nonnegative().optional(),
   submissions: z
     .discriminatedUnion('mode', [
       z.strictObject({ mode: z.literal('immediate') }),
-      z.strictObject({ mode: z.literal('queued'), pollsUntilComplete: z.number().int().positive(), result: z.enum(['action', 'failed']).optional() }),
+      z.strictObject({
+        mode: z.literal('queued'),
+        pollsUntilComplete: z.number().int().positive(),
+        result: z.enum(['action', 'failed', 'configuration_error', 'validation_error', 'contract_error']).optional(),
+      }),
     ])
     .optional(),
   rewardListShape: z.enum(['envelope', 'array']).optional(),
@@ -178,9 +191,10 @@ function faultBody(api: 'advocate' | 'performance' | null, status: number): unkn
 export async function startFakeImpact(options: FakeImpactOptions = {}): Promise<FakeImpactServer> {
   const seed = options.seed ?? defaultFakeImpactSeed;
   const behaviour: FakeBehaviour = {
-    rewardDelayMs: options.rewardDelayMs ?? 0,
-    submissions: options.submissions ?? { mode: 'immediate' },
-    rewardListShape: options.rewardListShape ?? 'envelope',
+    contract: 'documented',
+    rewardDelayMs: 0,
+    submissions: { mode: 'queued', pollsUntilComplete: 3 },
+    rewardListShape: 'array',
   };
   const now = options.now ?? Date.now;
   const state = new FakeImpactState(seed, behaviour, now, options.firstReferralCodeNumber);
@@ -190,10 +204,22 @@ export async function startFakeImpact(options: FakeImpactOptions = {}): Promise<
 
   const configure = (change: Partial<FakeBehaviour>) => {
     const parsed = behaviourSchema.parse(change);
+    const contract = parsed.contract ?? behaviour.contract;
+    const submissions = parsed.submissions ?? behaviour.submissions;
+    if (contract === 'documented' && submissions.mode === 'immediate') {
+      throw new Error("submissions mode 'immediate' is not documented (Conversions answer QUEUED): configure contract 'permissive' to use it");
+    }
+    behaviour.contract = contract;
+    behaviour.submissions = submissions;
     if (parsed.rewardDelayMs !== undefined) behaviour.rewardDelayMs = parsed.rewardDelayMs;
-    if (parsed.submissions !== undefined) behaviour.submissions = parsed.submissions;
     if (parsed.rewardListShape !== undefined) behaviour.rewardListShape = parsed.rewardListShape;
   };
+  configure({
+    contract: options.contract,
+    rewardDelayMs: options.rewardDelayMs,
+    submissions: options.submissions,
+    rewardListShape: options.rewardListShape,
+  });
   const reset = () => {
     state.reset();
     faults.clear();
@@ -282,6 +308,8 @@ export async function startFakeImpact(options: FakeImpactOptions = {}): Promise<
           return state.upsertParticipant(tenant, second, third, body, method === 'POST');
         case 'listRewards':
           return state.listRewards(tenant, url.searchParams);
+        case 'lookupReward':
+          return state.lookupReward(tenant, second);
         case 'rewardBalance':
           return state.rewardBalance(tenant, url.searchParams);
         case 'redeemReward':
@@ -339,11 +367,13 @@ export async function startFakeImpact(options: FakeImpactOptions = {}): Promise<
       accept: req.headers.accept ?? null,
       body: raw,
       status: null,
+      responseBody: null,
       fault: null,
     };
     recorded.push(entry);
     const reply = (response: FakeResponse, asXml = false) => {
       entry.status = response.status;
+      entry.responseBody = response.body ?? null;
       send(res, response, asXml);
     };
 

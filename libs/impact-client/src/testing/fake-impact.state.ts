@@ -85,18 +85,47 @@ export interface FakeSubmission {
   batchId: string;
   accountSid: string;
   type: 'Conversion' | 'Reversal';
+  orderId: string | null;
   polls: number;
   pollsUntilComplete: number;
-  result: 'action' | 'failed';
+  result: SubmissionResult;
   /** What completing the submission does; run once. */
   complete: () => string | null;
-  completed: { actionId: string | null; at: Date } | null;
+  completed: { actionId: string | null; errorType: string | null; errorReason: string | null; at: Date } | null;
 }
 
-/** How conversions are answered: immediately with the action, or QUEUED and complete after N polls. */
-export type SubmissionMode = { mode: 'immediate' } | { mode: 'queued'; pollsUntilComplete: number; result?: 'action' | 'failed' };
+/**
+ * How a queued conversion completes: `action` (no error: the action is recorded), or with an
+ * `ErrorType` and no action: `failed` (a type the documents do not list, which the client retries),
+ * `configuration_error` (Contract Error, ACTIONTRACKER_CAMPAIGN_MISMATCH), `validation_error`
+ * (Validation, MALFORMED), `contract_error` (Contract Error, CONTRACT_NOT_FOUND).
+ */
+export type SubmissionResult = 'action' | 'failed' | 'configuration_error' | 'validation_error' | 'contract_error';
+
+const SUBMISSION_ERRORS: Record<Exclude<SubmissionResult, 'action'>, { errorType: string; errorReason: string }> = {
+  failed: { errorType: 'Processing Error', errorReason: 'TEMPORARY_FAILURE' },
+  configuration_error: { errorType: 'Contract Error', errorReason: 'ACTIONTRACKER_CAMPAIGN_MISMATCH' },
+  validation_error: { errorType: 'Validation', errorReason: 'MALFORMED' },
+  contract_error: { errorType: 'Contract Error', errorReason: 'CONTRACT_NOT_FOUND' },
+};
+
+/**
+ * How conversions are answered. Documented (Conversions v14): `QUEUED` with a `QueuedUri`, the
+ * submission `Complete` after N polls. `immediate` (`OK` + an action `Uri`) is not documented and is
+ * available only with `contract: 'permissive'`.
+ */
+export type SubmissionMode = { mode: 'immediate' } | { mode: 'queued'; pollsUntilComplete: number; result?: SubmissionResult };
+
+/**
+ * `documented` (the default): the fake answers only what Impact's published descriptions say, and
+ * refuses what they refuse. `permissive`: also the undocumented conveniences of earlier versions of
+ * this fake (immediate `OK` answers, action ids on completed submissions, bare-language locales,
+ * unknown Performance fields), for tests that need them.
+ */
+export type FakeContract = 'documented' | 'permissive';
 
 export interface FakeBehaviour {
+  contract: FakeContract;
   /** Delay before a referral SALE's rewards appear (exercises "reward not yet visible"). */
   rewardDelayMs: number;
   submissions: SubmissionMode;
@@ -116,7 +145,23 @@ const PARTICIPANT_FIELDS = new Set([
   'segments',
   'customFields',
 ]);
-const LOCALE = /^[a-z]{2,3}(_([A-Z]{2}|\d{3}))?$/;
+/** Advocate wants `language_COUNTRY` (RS039 otherwise); the permissive fake also takes a bare language. */
+const LOCALE = /^[a-z]{2,3}_([A-Z]{2}|\d{3})$/;
+const PERMISSIVE_LOCALE = /^[a-z]{2,3}(_([A-Z]{2}|\d{3}))?$/;
+
+/**
+ * Conversion fields of the Conversions v14 `ConversionPayload` (api-evangelist/impact,
+ * openapi/_original/impact-brand-conversions-v14-openapi.yml) that this fake knows; the documented
+ * fake refuses any other. `Item*` fields are numbered (`ItemSku1`).
+ */
+const CONVERSION_FIELDS = new Set([
+  'CampaignId', 'ActionTrackerId', 'EventTypeId', 'EventTypeCode', 'EventDate', 'OrderId', 'ClickId', 'CustomerId',
+  'CustomProfileId', 'CustomClickId', 'PromoCode', 'OrderPromoCode', 'MediaId', 'MediaPartnerId', 'UniqueUrl', 'CustomerEmail',
+  'CustomerStatus', 'CustomerCity', 'CustomerPostCode', 'CustomerCountry', 'CustomerRegion', 'CurrencyCode', 'Amount',
+  'OrderDiscount', 'OrderSubTotalPostDiscount', 'OrderShipping', 'OrderTax', 'OrderMargin', 'OrderDiscountRate', 'PaymentType',
+  'GiftPurchase', 'IpAddress', 'UserAgent', 'CountryCode', 'SubId1', 'SubId2', 'SubId3', 'SharedId',
+]);
+const ITEM_FIELD = /^Item(Sku|PromoCode|Name|Category|SubCategory|Mpn|Brand|Quantity|Price|SubTotal|Discount|DiscountRate|TotalDiscount|DeliveryType)\d+$/;
 const DISPOSITIONS = new Set(['REJECTED', 'CONS_FRAUD', 'ITEM_RETURNED']);
 
 const advocateError = (status: number, message: string, apiErrorCode: string, rsCode?: string): FakeResponse => ({
@@ -127,8 +172,16 @@ const performanceError = (status: number, message: string, errors: { Field: stri
   status,
   body: { Status: 'ERROR', Message: message, Errors: errors },
 });
+/** The documented Conversions 400: `{ Status: "ERROR", errors: [{ field, level, message }] }`. */
+const conversionValidationError = (errors: { Field: string; Message: string }[]): FakeResponse => ({
+  status: 400,
+  body: { Status: 'ERROR', errors: errors.map((e) => ({ field: e.Field, level: 'ERROR', message: e.Message })) },
+});
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const sha1 = (value: string) => createHash('sha1').update(value.trim().toLowerCase(), 'utf8').digest('hex');
+
+/** Completing a conversion whose OrderId Impact already has (documented reason CONV_DUPLICATE). */
+class DuplicateConversion extends Error {}
 
 /** The fake's in-memory Impact: tenants, participants, rewards, campaigns, actions, submissions. */
 export class FakeImpactState {
@@ -211,8 +264,9 @@ export class FakeImpactState {
       return advocateError(400, 'id and accountId must match the path', 'INVALID_PARAMETER');
     }
     const locale = body['locale'] as string | undefined;
-    if (locale !== undefined && locale !== null && !LOCALE.test(locale)) {
-      return advocateError(400, 'locale must look like en_US', 'INVALID_PARAMETER');
+    const localePattern = this.behaviour.contract === 'permissive' ? PERMISSIVE_LOCALE : LOCALE;
+    if (locale !== undefined && locale !== null && !localePattern.test(locale)) {
+      return advocateError(400, 'locale must be language_COUNTRY, like en_US', 'INVALID_PARAMETER', 'RS039');
     }
     const cookies = body['cookies'] as string | undefined;
     if (typeof cookies === 'string' && cookies.length > 512) return advocateError(400, 'cookies value is too long', 'INVALID_PARAMETER');
@@ -285,6 +339,7 @@ export class FakeImpactState {
       referredBy: p.referredBy
         ? { code: p.referredBy.code, isConverted: p.referredBy.isConverted, newlyReferred: !p.referredBy.isConverted }
         : { code: null, isConverted: false, newlyReferred: false },
+      referredByCodes: p.referredBy ? [p.referredBy.code] : [],
       referable: true,
       shareLinks: firstProgram && p.referralCodes[firstProgram] ? { shareLink: link(p.referralCodes[firstProgram]) } : {},
       programShareLinks: Object.fromEntries(Object.entries(p.referralCodes).map(([id, code]) => [id, { cleanShareLink: link(code) }])),
@@ -357,9 +412,16 @@ export class FakeImpactState {
     return reward;
   }
 
+  /** Reward v13 `Reward`: with its `programId` (null when it belongs to no program). */
   private rewardJson(r: FakeReward): Record<string, unknown> {
-    const { tenantAlias: _tenant, programId: _program, ...json } = r;
+    const { tenantAlias: _tenant, ...json } = r;
     return { ...json, redemptions: r.redemptions.map((x) => ({ ...x })) };
+  }
+
+  lookupReward(tenant: FakeAdvocateTenantSeed, rewardId: string): FakeResponse {
+    const reward = this.rewards.get(rewardId);
+    if (!reward || reward.tenantAlias !== tenant.tenantAlias) return advocateError(404, 'Reward not found', 'REWARD_NOT_FOUND');
+    return { status: 200, body: this.rewardJson(reward) };
   }
 
   redeem(tenant: FakeAdvocateTenantSeed, rewardId: string, body: unknown, requestId: string | null): FakeResponse {
@@ -372,10 +434,11 @@ export class FakeImpactState {
     const unit = body['unit'];
     if (!(amount > 0)) return advocateError(400, 'amount must be positive', 'INVALID_PARAMETER');
     if (reward.dateCancelled !== null) return advocateError(400, 'Reward is cancelled', 'REWARD_CANCELLED');
-    // The production integration's fixture answers exactly this text for a redeemed reward.
-    if (reward.redemptions.length > 0) return advocateError(400, 'Reward already redeemed', 'REWARD_ALREADY_REDEEMED');
-    if (unit.toLowerCase() !== reward.unit.toLowerCase()) return advocateError(400, `Unit ${unit} does not match the reward`, 'INVALID_PARAMETER');
     const available = reward.assignedCredit - reward.redeemedCredit;
+    // Partial redemptions are allowed (Reward v13: `redemptions[]`, `redeemedCredit`); once nothing
+    // is left, the production integration's fixture answers exactly this text.
+    if (available <= 1e-9) return advocateError(400, 'Reward already redeemed', 'REWARD_ALREADY_REDEEMED');
+    if (unit.toLowerCase() !== reward.unit.toLowerCase()) return advocateError(400, `Unit ${unit} does not match the reward`, 'INVALID_PARAMETER');
     if (amount > available + 1e-9) return advocateError(400, 'Not enough credit available', 'INSUFFICIENT_CREDIT');
     reward.redeemedCredit = Number((reward.redeemedCredit + amount).toFixed(6));
     reward.redemptions.push({ id: randomUUID(), dateRedeemed: this.now(), quantityRedeemed: amount });
@@ -400,6 +463,11 @@ export class FakeImpactState {
 
   submitConversion(account: FakePerformanceAccountSeed, fields: Record<string, string>): FakeResponse {
     const errors: { Field: string; Message: string }[] = [];
+    if (this.behaviour.contract === 'documented') {
+      for (const field of Object.keys(fields)) {
+        if (!CONVERSION_FIELDS.has(field) && !ITEM_FIELD.test(field)) errors.push({ Field: field, Message: 'is not a known field' });
+      }
+    }
     const campaign = account.campaigns.find((c) => c.campaignId === fields['CampaignId']);
     if (!campaign) errors.push({ Field: 'CampaignId', Message: 'CAMPAIGN_NOT_FOUND' });
     const trackerId = fields['ActionTrackerId'];
@@ -417,12 +485,15 @@ export class FakeImpactState {
     if (fields['ItemSubTotal1'] !== undefined && !/^-?\d+\.\d{2}$/.test(fields['ItemSubTotal1'])) {
       errors.push({ Field: 'ItemSubTotal1', Message: 'must be a decimal with 2 places' });
     }
-    if (errors.length > 0 || !campaign || !trackerId || !orderId) return performanceError(400, 'Validation Failed', errors);
+    if (errors.length > 0 || !campaign || !trackerId || !orderId) return conversionValidationError(errors);
 
-    // A resubmitted OrderId for the same tracker answers the action it already created.
-    const existing = [...this.actions.values()].find((a) => a.accountSid === account.accountSid && a.actionTrackerId === trackerId && a.orderId === orderId);
-    const record = () => existing?.actionId ?? this.createAction(account, campaign, trackerId, event, orderId, fields);
-    return this.answerSubmission(account, 'Conversion', record);
+    // A resubmitted OrderId for the same tracker: the permissive fake answers the action it already
+    // created; the documented one completes the submission with CONV_DUPLICATE (checked when it
+    // completes, so an action created in between counts).
+    const existingAction = () =>
+      [...this.actions.values()].find((a) => a.accountSid === account.accountSid && a.actionTrackerId === trackerId && a.orderId === orderId);
+    const record = () => existingAction()?.actionId ?? this.createAction(account, campaign, trackerId, event, orderId, fields);
+    return this.answerSubmission(account, 'Conversion', orderId, record, () => existingAction() !== undefined);
   }
 
   private eventOf(campaign: FakeCampaignSeed, trackerId: string | undefined): ConversionEvent | null {
@@ -430,7 +501,13 @@ export class FakeImpactState {
     return entry ? (entry[0] as ConversionEvent) : null;
   }
 
-  private answerSubmission(account: FakePerformanceAccountSeed, type: FakeSubmission['type'], complete: () => string | null): FakeResponse {
+  private answerSubmission(
+    account: FakePerformanceAccountSeed,
+    type: FakeSubmission['type'],
+    orderId: string | null,
+    complete: () => string | null,
+    isDuplicate: () => boolean = () => false,
+  ): FakeResponse {
     const mode = this.behaviour.submissions;
     if (mode.mode === 'immediate' && type === 'Conversion') {
       const actionId = complete();
@@ -440,44 +517,57 @@ export class FakeImpactState {
       batchId: `A-${randomUUID()}`,
       accountSid: account.accountSid,
       type,
+      orderId,
       polls: 0,
       pollsUntilComplete: mode.mode === 'queued' ? Math.max(1, mode.pollsUntilComplete) : 1,
       result: mode.mode === 'queued' && type === 'Conversion' ? (mode.result ?? 'action') : 'action',
-      complete,
+      complete: () => {
+        if (this.behaviour.contract === 'documented' && type === 'Conversion' && isDuplicate()) {
+          throw new DuplicateConversion();
+        }
+        return complete();
+      },
       completed: null,
     };
     this.submissions.set(submission.batchId, submission);
     return { status: 200, body: { Status: 'QUEUED', QueuedUri: `/Advertisers/${account.accountSid}/APISubmissions/${submission.batchId}` } };
   }
 
+  /**
+   * Submissions v14 `ApiSubmission`: Queued on the first poll, In Progress until it completes,
+   * then Complete with `ErrorType` / `ErrorReason` when it failed. No action id is documented; the
+   * permissive fake adds `ActionId` / `ActionUri`.
+   */
   pollSubmission(account: FakePerformanceAccountSeed, batchId: string): FakeResponse {
     const submission = this.submissions.get(batchId);
     if (!submission || submission.accountSid !== account.accountSid) return performanceError(404, 'Submission not found');
     submission.polls++;
     const uri = `/Advertisers/${account.accountSid}/APISubmissions/${batchId}`;
     if (!submission.completed && submission.polls >= submission.pollsUntilComplete) {
-      const actionId = submission.result === 'action' ? submission.complete() : null;
-      submission.completed = { actionId, at: new Date(this.now()) };
+      submission.completed = this.completeSubmission(submission);
     }
+    const common = { BatchId: batchId, Type: submission.type, OrderId: submission.orderId, Uri: uri };
     if (!submission.completed) {
-      return { status: 200, body: { BatchId: batchId, Status: submission.polls <= 1 ? 'Queued' : 'In Progress', Type: submission.type, Uri: uri } };
+      return { status: 200, body: { ...common, Status: submission.polls <= 1 ? 'Queued' : 'In Progress', CompletionDate: null, ErrorType: null, ErrorReason: null } };
     }
-    const { actionId, at } = submission.completed;
-    const failed = submission.type === 'Conversion' && !actionId;
-    return {
-      status: 200,
-      body: {
-        BatchId: batchId,
-        Status: 'Complete',
-        Type: submission.type,
-        ErrorType: failed ? 'Contract Error' : null,
-        ErrorReason: failed ? 'CONTRACT_NOT_FOUND' : null,
-        CompletionDate: at.toISOString(),
-        ActionId: actionId,
-        ActionUri: actionId ? `/Advertisers/${account.accountSid}/Actions/${actionId}` : null,
-        Uri: uri,
-      },
-    };
+    const { actionId, errorType, errorReason, at } = submission.completed;
+    const body: Record<string, unknown> = { ...common, Status: 'Complete', CompletionDate: at.toISOString(), ErrorType: errorType, ErrorReason: errorReason };
+    if (this.behaviour.contract === 'permissive') {
+      body['ActionId'] = actionId;
+      body['ActionUri'] = actionId ? `/Advertisers/${account.accountSid}/Actions/${actionId}` : null;
+    }
+    return { status: 200, body };
+  }
+
+  private completeSubmission(submission: FakeSubmission): NonNullable<FakeSubmission['completed']> {
+    const at = new Date(this.now());
+    if (submission.result !== 'action') return { actionId: null, ...SUBMISSION_ERRORS[submission.result], at };
+    try {
+      return { actionId: submission.complete(), errorType: null, errorReason: null, at };
+    } catch (error) {
+      if (!(error instanceof DuplicateConversion)) throw error;
+      return { actionId: null, errorType: 'Contract Error', errorReason: 'CONV_DUPLICATE', at };
+    }
   }
 
   getAction(account: FakePerformanceAccountSeed, actionId: string): FakeResponse {
@@ -509,7 +599,7 @@ export class FakeImpactState {
       return performanceError(400, 'Validation Failed', [{ Field: 'ActionId', Message: 'ActionId or ActionTrackerId and OrderId are required' }]);
     }
     if (!action || action.accountSid !== account.accountSid) return performanceError(404, 'Action not found');
-    return this.answerSubmission(account, 'Reversal', () => {
+    return this.answerSubmission(account, 'Reversal', action.orderId, () => {
       action.state = 'REVERSED';
       action.disposition = disposition;
       return action.actionId;

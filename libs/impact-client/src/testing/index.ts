@@ -16,10 +16,12 @@ export {
 export {
   type FakeAction,
   type FakeBehaviour,
+  type FakeContract,
   type FakeParticipant,
   type FakeReward,
   type RecordedRedemption,
   type SubmissionMode,
+  type SubmissionResult,
 } from './fake-impact.state';
 export { fakeSaasquatchCookie, referralCodesInCookie } from './saasquatch-cookie';
 export { type ImpactTestHarness, startImpactTestHarness } from './impact-test-harness';
