@@ -6,8 +6,9 @@ module.exports = {
   ...require('../../jest.preset.js'),
   displayName: 'api-faults',
   testMatch: ['**/*.faults.spec.ts'],
-  // One file at a time: each stops processes or cuts connections, and the machine may be small.
-  maxWorkers: 1,
+  // Two files at a time: each injects its fault into its own processes, proxy or Temporal server,
+  // and most of a file's time is waiting (fault durations, retries), so two overlap well on 2 cores.
+  maxWorkers: 2,
   globalSetup: '<rootDir>/../../tools/dev-stack/src/jest/global-setup.ts',
   globalTeardown: '<rootDir>/../../tools/dev-stack/src/jest/global-teardown.ts',
 };
