@@ -128,7 +128,7 @@ describe('payment.succeeded while Temporal is unreachable (the outbox)', () => {
     const booked = await listRewards(api.db.sequelize, { beneficiaryId: referee });
     expect(booked.map((r) => r.status)).toEqual(['pending']);
 
-    // Temporal unreachable, as the relay sees it (a real outage is temporal-away.worker.e2e.spec.ts).
+    // Temporal unreachable, as the relay sees it (a real outage is temporal-away.faults.spec.ts, `npm run test:faults`).
     const unavailable = () => Promise.reject(new Error('14 UNAVAILABLE: No connection established'));
     const dead: WorkflowStarterClient = { start: unavailable, signalWithStart: unavailable, withDeadline: (_deadline, fn) => fn() };
     const deadRelay = createOutboxRelay({ sequelize: api.db.sequelize, workflows: dead, callTimeoutMs: 1_000 });

@@ -7,6 +7,8 @@ export interface ApiProcess {
   stop(): Promise<void>;
   /** What the api wrote (JSON lines), for a failing test to show. */
   output(): string;
+  /** False once the process exited (on its own or stopped). */
+  running(): boolean;
 }
 
 /**
@@ -27,5 +29,10 @@ export async function startApiProcess(port: number, env: Record<string, string>,
     'api listening',
     readyTimeoutMs,
   );
-  return { url: `http://127.0.0.1:${port}`, output: api.output, stop: () => api.stop('SIGTERM') };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: api.output,
+    running: () => api.child.exitCode === null && api.child.signalCode === null,
+    stop: () => api.stop('SIGTERM'),
+  };
 }

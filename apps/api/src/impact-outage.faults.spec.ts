@@ -13,12 +13,18 @@ interface DeliveryView {
 interface AttemptView {
   attempt: number;
   outcome: string;
+  errorCode: string | null;
   httpStatus: number | null;
   nextAttemptAt: string | null;
+  recordedAt: string;
 }
 
 const RETRY_INITIAL_MS = 400;
 const RETRY_MAX_MS = 1_600;
+/** The worker's per-request Impact timeout in this file (useWorkerE2e's default). */
+const IMPACT_TIMEOUT_MS = 2_000;
+/** What the rate-limited answer asks for: well above the file's backoff, so honouring it shows. */
+const RETRY_AFTER_SECONDS = 4;
 
 /**
  * Acceptance 2 and 3 end to end: Impact Advocate answering 503 (an outage) or 400 (a permanent
@@ -26,12 +32,31 @@ const RETRY_MAX_MS = 1_600;
  * over HTTP, the real worker process, PostgreSQL, the Temporal dev server and the fake Impact
  * server. Operators see it through `GET /v1/admin/ops` and its sub-routes.
  */
-describe('Impact outages during a redemption, end to end with the worker (acceptance 2 and 3)', () => {
+describe('Impact outages during a redemption, end to end with the worker (acceptance 2 and 3; issue 14 item 7: 429, timeouts, dropped connections)', () => {
   // Backoff 400, 800, 1600 ms: a retrying redemption stays retrying long enough to be read.
-  const e2e = useWorkerE2e({ workerEnv: { DELIVERY_RETRY_INITIAL_INTERVAL_MS: String(RETRY_INITIAL_MS), DELIVERY_RETRY_MAX_INTERVAL_MS: String(RETRY_MAX_MS) } });
+  const e2e = useWorkerE2e({
+    impactTimeoutMs: IMPACT_TIMEOUT_MS,
+    workerEnv: { DELIVERY_RETRY_INITIAL_INTERVAL_MS: String(RETRY_INITIAL_MS), DELIVERY_RETRY_MAX_INTERVAL_MS: String(RETRY_MAX_MS) },
+  });
   const { api } = e2e;
 
-  afterEach(() => api.fake!.faults.clear());
+  afterEach(async () => {
+    api.fake!.faults.clear();
+    expect(await verifyLedger(api.db.sequelize)).toEqual([]);
+  });
+
+  /** Impact's redemptions of the local reward (the worker's request ids name it): exactly one is the goal. */
+  const impactRedemptionsOf = (rewardId: string) => api.fake!.redemptions().filter((r) => r.requestId?.startsWith(`impact-advocate-reward-redemption:${rewardId}:`));
+
+  /** The redemption succeeded once, the reward applied to the issuance, and ops agrees. */
+  async function expectRedeemedOnce(rewardId: string, redeemed: DeliveryResult): Promise<void> {
+    expect(redeemed).toMatchObject({ kind: 'reward_redemption', businessId: rewardId, status: 'succeeded' });
+    await api.fake!.settle();
+    expect(impactRedemptionsOf(rewardId)).toHaveLength(1);
+    expect(await opsDelivery(rewardId)).toMatchObject({ status: 'succeeded', lastError: null });
+    const reward = await api.get(`/v1/admin/rewards/${rewardId}`, 'admin').expect(200);
+    expect(reward.body.reward).toMatchObject({ status: 'applied' });
+  }
 
   /** The referee's referral reward applied to their next issuance over the api: the issuance-bonus workflow starts its redemption. */
   async function applyToIssuance(name: string) {
@@ -149,5 +174,72 @@ describe('Impact outages during a redemption, end to end with the worker (accept
     expect(unknown.body.error).toMatchObject({ code: 'delivery_not_found' });
     expect(await verifyLedger(api.db.sequelize)).toEqual([]);
   }, 90_000);
-});
 
+  it('a 429 with Retry-After to the redeem: the next attempt waits the Retry-After (not the shorter backoff), and the reward is redeemed exactly once', async () => {
+    const subscriber = await applyToIssuance('ratelimited');
+    const rewardId = subscriber.refereeReward.id;
+    api.fake!.faults.rateLimit('redeemReward', { retryAfterSeconds: RETRY_AFTER_SECONDS });
+    const redemptionWorkflowId = await subscriber.issue();
+    const redeemed = await e2e.result<DeliveryResult>(redemptionWorkflowId, 60_000);
+    await expectRedeemedOnce(rewardId, redeemed);
+
+    const calls = redeemCallsOf(api, rewardId);
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    // Honoured: the second redeem came no sooner than Retry-After after the first (the file's
+    // backoff alone would have retried after 400 ms).
+    expect(calls[1]!.at.getTime() - calls[0]!.at.getTime()).toBeGreaterThanOrEqual(RETRY_AFTER_SECONDS * 1000 - 50);
+    const attempts = await attemptsOf(rewardId);
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.errorCode, a.httpStatus])).toEqual([
+      [1, 'retrying', 'rate_limited', 429],
+      [2, 'succeeded', null, null],
+    ]);
+    // Ops showed when the next attempt was due: Retry-After after the rate-limited one.
+    expect(Date.parse(attempts[0]!.nextAttemptAt!) - Date.parse(attempts[0]!.recordedAt)).toBeGreaterThanOrEqual(RETRY_AFTER_SECONDS * 1000 - 50);
+  }, 90_000);
+
+  it('an Impact timeout on the redeem (Impact answers after the client gave up): the attempt is retried and the reward is redeemed exactly once', async () => {
+    const subscriber = await applyToIssuance('timedout');
+    const rewardId = subscriber.refereeReward.id;
+    // The fake holds the first redeem past the client's timeout, then processes it anyway.
+    api.fake!.faults.addLatency('redeemReward', IMPACT_TIMEOUT_MS + 1_500, { times: 1 });
+    const redemptionWorkflowId = await subscriber.issue();
+    const redeemed = await e2e.result<DeliveryResult>(redemptionWorkflowId, 60_000);
+    // Whichever of the late first call and the retry reached Impact first redeemed; the other was
+    // answered "already redeemed" (our own redemption), never a second redemption.
+    await eventually(() => redeemCallsOf(api, rewardId).every((c) => c.status !== null) || undefined, 10_000, 'the held redeem to be answered');
+    await expectRedeemedOnce(rewardId, redeemed);
+    expect(redeemCallsOf(api, rewardId).length).toBeGreaterThanOrEqual(2);
+    const attempts = await attemptsOf(rewardId);
+    expect(attempts[0]).toMatchObject({ attempt: 1, outcome: 'retrying', errorCode: 'timeout' });
+    expect(attempts.at(-1)).toMatchObject({ outcome: 'succeeded' });
+  }, 90_000);
+
+  it('a connection dropped after Impact processed the redeem: the retry is answered "already redeemed" and counts as done; one redemption at Impact', async () => {
+    const subscriber = await applyToIssuance('dropped-after');
+    const rewardId = subscriber.refereeReward.id;
+    api.fake!.faults.resetConnections('redeemReward', { when: 'after' });
+    const redemptionWorkflowId = await subscriber.issue();
+    const redeemed = await e2e.result<DeliveryResult>(redemptionWorkflowId, 60_000);
+    await expectRedeemedOnce(rewardId, redeemed);
+    expect(redeemed.details).toMatchObject({ alreadyRedeemed: true });
+    expect(redeemCallsOf(api, rewardId).map((c) => c.status)).toEqual(['connection_reset', 400]);
+    expect((await attemptsOf(rewardId)).map((a) => [a.attempt, a.outcome, a.errorCode])).toEqual([
+      [1, 'retrying', 'network_error'],
+      [2, 'succeeded', null],
+    ]);
+  }, 90_000);
+
+  it('a connection dropped before Impact processed the redeem: the retry redeems it; one redemption at Impact', async () => {
+    const subscriber = await applyToIssuance('dropped-before');
+    const rewardId = subscriber.refereeReward.id;
+    api.fake!.faults.resetConnections('redeemReward', { when: 'before' });
+    const redemptionWorkflowId = await subscriber.issue();
+    const redeemed = await e2e.result<DeliveryResult>(redemptionWorkflowId, 60_000);
+    await expectRedeemedOnce(rewardId, redeemed);
+    expect(redeemCallsOf(api, rewardId).map((c) => c.status)).toEqual(['connection_reset', 200]);
+    expect((await attemptsOf(rewardId)).map((a) => [a.attempt, a.outcome, a.errorCode])).toEqual([
+      [1, 'retrying', 'network_error'],
+      [2, 'succeeded', null],
+    ]);
+  }, 90_000);
+});

@@ -1,3 +1,4 @@
+import { verifyLedger } from '@referrals/ledger';
 import { type DeliveryResult, type IssuanceBonusResult, workflowIds } from '@referrals/workflows';
 import { eventually, kiloIssuance, lookupCallsOf, redeemCallsOf, referredKiloPassSubscriber, useWorkerE2e } from './testing/worker-e2e';
 
@@ -50,6 +51,7 @@ describe('A worker process stopped in the middle of a redemption, end to end (ac
   // The Impact client waits longer than the fake's latency: only the worker's stop cuts the call.
   const e2e = useWorkerE2e({ impactTimeoutMs: 30_000 });
   const { api } = e2e;
+  afterEach(async () => expect(await verifyLedger(api.db.sequelize)).toEqual([]));
 
   it('acceptance 6: a redemption in flight when the worker process stops completes once after a new worker process starts', async () => {
     // The redeem reached Impact; the worker process stops while it waits for the answer. Impact
@@ -99,6 +101,7 @@ describe('A worker process killed in the middle of a redemption, end to end', ()
   // The Impact client waits longer than the fake's latency: only the kill cuts the call.
   const e2e = useWorkerE2e({ impactTimeoutMs: 30_000 });
   const { api } = e2e;
+  afterEach(async () => expect(await verifyLedger(api.db.sequelize)).toEqual([]));
 
   it('a redemption in flight when the worker process is killed is retried by a new worker process after the heartbeat timeout and completes once', async () => {
     // The redeem reached Impact; the worker process is killed while the fake holds it. Impact
