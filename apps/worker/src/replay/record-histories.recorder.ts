@@ -28,7 +28,6 @@ import {
   KILO_PASS,
   uniqueId,
   useWorkerHarness,
-  type WorkerHarness,
 } from '../testing/worker-harness';
 import { HISTORIES_DIR, historyPath, historyToFixture, sensitiveValuesIn } from './histories';
 
@@ -287,16 +286,12 @@ const cases: Record<string, () => Promise<void>> = {
 };
 
 /** A case is recorded once: when every history it writes exists, it does not run. */
-const missing = Object.keys(cases).filter((name) => {
-  const files = fs.existsSync(HISTORIES_DIR) ? fs.readdirSync(HISTORIES_DIR) : [];
-  return !files.some((file) => file === `${name}.json` || file.startsWith(`${name}-`));
-});
+const recordedFiles = fs.existsSync(HISTORIES_DIR) ? fs.readdirSync(HISTORIES_DIR) : [];
+const missing = Object.entries(cases).filter(([name]) => !recordedFiles.some((file) => file === `${name}.json` || file.startsWith(`${name}-`)));
 
 describe('record workflow histories (only cases without a committed history)', () => {
   afterEach(() => h.impact.fake.faults.clear());
 
   if (missing.length === 0) it('every case has its committed history: nothing to record', () => expect(missing).toEqual([]));
-  for (const name of missing) {
-    it(name, () => cases[name]!(), 60_000);
-  }
+  for (const [name, run] of missing) it(name, run, 60_000);
 });
