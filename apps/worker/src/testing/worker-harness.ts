@@ -219,8 +219,9 @@ export async function givenImpactParticipantWithReward(
   harness: WorkerHarness,
   userId: string,
   amount = 24.5,
+  /** Advocate's user id (production uses the email; recorded histories must hold none). */
+  participantId = `${userId}@example.test`,
 ): Promise<{ participantId: string; impactRewardId: string }> {
-  const participantId = `${userId}@example.test`;
   await recordParticipantRegistration(harness.sequelize, {
     programKey: KILO_PASS.programKey,
     userId,
