@@ -148,7 +148,7 @@ export interface ConversionActivities {
 
 export interface MaintenanceActivities {
   /** Ledger `expireRewards`, one batch (one transaction). */
-  expireRewardBatch(input: { batchSize: number }): Promise<{ expired: number; rewardIds: string[]; hasMore: boolean }>;
+  expireRewardBatch(input: { batchSize: number }): Promise<{ expired: number; /** Absent in batches recorded before it existed. */ rewardIds?: string[]; hasMore: boolean }>;
   /** Writes an operator-requested run's result to `schedule_runs` (once; a replay changes nothing). */
   recordScheduleRun(input: { runId: string; result: Record<string, unknown> }): Promise<void>;
   /** Applied rewards with no redemption delivery recorded, oldest first, at most `limit`. */

@@ -21,7 +21,8 @@ export async function expireRewards(input: ExpireRewardsInput = {}): Promise<Exp
   for (let batches = 1; ; batches++) {
     const batch = await ledger.expireRewardBatch({ batchSize });
     expired += batch.expired;
-    expiredRewardIds.push(...batch.rewardIds.slice(0, Math.max(0, MAX_LISTED_IDS - expiredRewardIds.length)));
+    // Batches recorded before the ids were returned have none (replayed histories).
+    expiredRewardIds.push(...(batch.rewardIds ?? []).slice(0, Math.max(0, MAX_LISTED_IDS - expiredRewardIds.length)));
     if (!batch.hasMore || batches >= maxBatches) return recorded(input.runId, { expired, expiredRewardIds, batches, hasMore: batch.hasMore });
   }
 }
