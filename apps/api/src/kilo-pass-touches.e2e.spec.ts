@@ -95,6 +95,7 @@ describe('Kilo Pass touches, event times and signup registration over HTTP (issu
         issuanceNumber: 2,
         firstTimeSubscriber: false,
         subscriberStartedAt: new Date().toISOString(),
+        subscriptionStatus: 'active',
       };
       expect(refusal(await api.post('/v1/events/issuance-created', 'billing', issuance).expect(400))).toEqual({ code: 'time_in_future', paths: ['body.issuanceCreatedAt'] });
       const usage = { issuanceId, subscriberId: id('late-referee'), product: 'kilo_pass', crossedAt: ahead(86_400_000) };
