@@ -1,6 +1,6 @@
 import { verifyLedger } from '@referrals/ledger';
 import { type DeliveryResult, type IssuanceBonusResult, workflowIds } from '@referrals/workflows';
-import { eventually, kiloIssuance, redeemCallsOf, referredKiloPassSubscriber, useWorkerE2e } from './testing/worker-e2e';
+import { eventually, kiloIssuance, lookupCallsOf, redeemCallsOf, referredKiloPassSubscriber, useWorkerE2e } from './testing/worker-e2e';
 
 interface DeliveryView {
   businessId: string;
@@ -214,7 +214,7 @@ describe('Impact outages during a redemption, end to end with the worker (accept
     expect(attempts.at(-1)).toMatchObject({ outcome: 'succeeded' });
   }, 90_000);
 
-  it('a connection dropped after Impact processed the redeem: the retry is answered "already redeemed" and counts as done; one redemption at Impact', async () => {
+  it('a connection dropped after Impact processed the redeem: the retry finds the chosen reward fully redeemed and counts it as done, without redeeming again; one redemption at Impact', async () => {
     const subscriber = await applyToIssuance('dropped-after');
     const rewardId = subscriber.refereeReward.id;
     api.fake!.faults.resetConnections('redeemReward', { when: 'after' });
@@ -222,7 +222,9 @@ describe('Impact outages during a redemption, end to end with the worker (accept
     const redeemed = await e2e.result<DeliveryResult>(redemptionWorkflowId, 60_000);
     await expectRedeemedOnce(rewardId, redeemed);
     expect(redeemed.details).toMatchObject({ alreadyRedeemed: true });
-    expect(redeemCallsOf(api, rewardId).map((c) => c.status)).toEqual(['connection_reset', 400]);
+    // The retry looks the chosen reward up first (no credit left: our own redemption) and sends no second redeem.
+    expect(redeemCallsOf(api, rewardId).map((c) => c.status)).toEqual(['connection_reset']);
+    expect(lookupCallsOf(api, rewardId).at(-1)?.responseBody).toMatchObject({ redeemedCredit: 24.5, assignedCredit: 24.5 });
     expect((await attemptsOf(rewardId)).map((a) => [a.attempt, a.outcome, a.errorCode])).toEqual([
       [1, 'retrying', 'network_error'],
       [2, 'succeeded', null],
