@@ -19,6 +19,7 @@ import {
   givenImpactParticipantWithReward,
   grantKiloPassRewards,
   KILO_PASS,
+  monthlyIssuanceFacts,
   uniqueId,
   useWorkerHarness,
   type WorkerHarness,
@@ -29,20 +30,9 @@ const CUTOFF = '2026-02-01T00:00:00.000Z';
 const BEFORE_CUTOFF = new Date(Date.parse(CUTOFF) - 30 * 86_400_000).toISOString();
 const AFTER_CUTOFF = new Date(Date.parse(CUTOFF) + 30 * 86_400_000).toISOString();
 
-/** Facts of a monthly base issuance created now, its period ending in `periodMs`. */
+/** Facts of a first-time subscriber's first monthly issuance created now, its period ending in `periodMs`. */
 function facts(overrides: Partial<IssuanceFacts> & { periodMs?: number } = {}): IssuanceFacts {
-  const { periodMs = 30_000, ...rest } = overrides;
-  return {
-    issuanceCreatedAt: new Date().toISOString(),
-    periodEndsAt: new Date(Date.now() + periodMs).toISOString(),
-    interval: 'month',
-    subscriptionStatus: 'active',
-    issuanceNumber: 1,
-    firstTimeSubscriber: true,
-    subscriberStartedAt: AFTER_CUTOFF,
-    welcomePromoLaunchCutoffAt: CUTOFF,
-    ...rest,
-  };
+  return monthlyIssuanceFacts({ issuanceNumber: 1, firstTimeSubscriber: true, subscriberStartedAt: AFTER_CUTOFF, welcomePromoLaunchCutoffAt: CUTOFF, ...overrides });
 }
 
 function ids(subscriberId: string): Omit<IssuanceBonusInput, 'facts'> {

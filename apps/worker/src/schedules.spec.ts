@@ -41,20 +41,10 @@ describe('worker schedules', () => {
   it('expire pending rewards past their expiry, in batches, and leave the others pending', async () => {
     await ensureSchedules(h.client, { taskQueue: h.taskQueue, intervals, idPrefix });
     const earnedAt = new Date(Date.now() - 3 * HOUR_MS);
-    const pastExpiry = (role: 'referrer' | 'referee') => ({
-      role,
-      decision: 'grant' as const,
-      kind: 'fixed' as const,
-      amountMinor: 2450,
-      unit: 'USD',
-      initialStatus: 'pending' as const,
-      expiresAt: new Date(Date.now() - HOUR_MS),
-      reason: 'test: unconsumed past its expiry',
-    });
     // Three conversions, six rewards past their expiry (three batches of two), and one fresh conversion.
     const expiring = [];
     for (let i = 0; i < 3; i++) {
-      const { referrer, referee } = await grantKiloPassRewards(h.sequelize, { earnedAt, outcomes: [pastExpiry('referrer'), pastExpiry('referee')] });
+      const { referrer, referee } = await grantKiloPassRewards(h.sequelize, { earnedAt, expiresAt: new Date(Date.now() - HOUR_MS) });
       expiring.push(referrer, referee);
     }
     const fresh = (await grantKiloPassRewards(h.sequelize, { earnedAt })).referee;

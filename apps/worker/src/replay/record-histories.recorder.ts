@@ -16,7 +16,6 @@ import {
   workflowIds,
   workflowTypes,
   type IssuanceBonusInput,
-  type IssuanceFacts,
   type RegisterParticipantInput,
   type ReportConversionInput,
   type WorkflowSettings,
@@ -26,6 +25,7 @@ import {
   givenImpactParticipantWithReward,
   grantKiloPassRewards,
   KILO_PASS,
+  monthlyIssuanceFacts,
   uniqueId,
   useWorkerHarness,
 } from '../testing/worker-harness';
@@ -109,21 +109,8 @@ async function reverse(input: Pick<ReportConversionInput, 'conversionId' | 'prod
   return options.workflowId;
 }
 
-/** Facts of a monthly issuance created now, its period ending in `periodMs` (cutoff as the api stamps it). */
-function facts(overrides: Partial<IssuanceFacts> & { periodMs?: number } = {}): IssuanceFacts {
-  const { periodMs = 30_000, ...rest } = overrides;
-  return {
-    issuanceCreatedAt: new Date().toISOString(),
-    periodEndsAt: new Date(Date.now() + periodMs).toISOString(),
-    interval: 'month',
-    subscriptionStatus: 'active',
-    issuanceNumber: 2,
-    firstTimeSubscriber: false,
-    subscriberStartedAt: '2026-01-02T00:00:00.000Z',
-    welcomePromoLaunchCutoffAt: '2026-02-01T00:00:00.000Z',
-    ...rest,
-  };
-}
+/** Facts of a monthly issuance created now (cutoff as the api stamps it). */
+const facts = monthlyIssuanceFacts;
 
 const issuance = (subscriberId: string = uniqueId('subscriber')): Omit<IssuanceBonusInput, 'facts'> => ({
   issuanceId: uniqueId('iss'),
@@ -257,18 +244,8 @@ const cases: Record<string, () => Promise<void>> = {
   // Three batches of two rewards past their expiry.
   'expireRewards-batches': async () => {
     const expiresAt = new Date(Date.now() - 3_600_000);
-    const outcome = (role: 'referrer' | 'referee') => ({
-      role,
-      decision: 'grant' as const,
-      kind: 'fixed' as const,
-      amountMinor: 2450,
-      unit: 'USD',
-      initialStatus: 'pending' as const,
-      expiresAt,
-      reason: 'recorder: past its expiry',
-    });
     for (let i = 0; i < 3; i++) {
-      await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 7_200_000), outcomes: [outcome('referrer'), outcome('referee')] });
+      await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 7_200_000), expiresAt });
     }
     const workflowId = `expire-rewards-${randomUUID()}`;
     await h.client.workflow.execute(workflowTypes.expireRewards, { taskQueue: h.taskQueue, workflowId, args: [{ batchSize: 2 }] });

@@ -8,7 +8,7 @@ import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput, t
 import { createProgramStore, programsMigrations } from '@referrals/programs';
 import { loadProductRegistry } from '@referrals/products';
 import { examplePrograms } from '@referrals/rule-dsl';
-import { type WorkerActivities, type WorkflowSettings } from '@referrals/workflows';
+import { type IssuanceFacts, type WorkerActivities, type WorkflowSettings } from '@referrals/workflows';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { type Sequelize } from 'sequelize';
@@ -177,12 +177,34 @@ export function uniqueId(prefix: string): string {
 
 export const KILO_PASS = { programKey: examplePrograms.kiloPass.key, product: 'kilo_pass', tenantAlias: 'referrals_demo', programId: '51700' } as const;
 
-/** A Kilo Pass conversion: both roles earn 2450 USD cents, pending, earned at `earnedAt`. */
+/**
+ * Facts of an active monthly issuance created now, its period ending in `periodMs` (30 s): a
+ * returning subscriber's second issuance unless `overrides` say otherwise.
+ */
+export function monthlyIssuanceFacts(overrides: Partial<IssuanceFacts> & { periodMs?: number } = {}): IssuanceFacts {
+  const { periodMs = 30_000, ...rest } = overrides;
+  return {
+    issuanceCreatedAt: new Date().toISOString(),
+    periodEndsAt: new Date(Date.now() + periodMs).toISOString(),
+    interval: 'month',
+    subscriptionStatus: 'active',
+    issuanceNumber: 2,
+    firstTimeSubscriber: false,
+    subscriberStartedAt: '2026-01-02T00:00:00.000Z',
+    welcomePromoLaunchCutoffAt: '2026-02-01T00:00:00.000Z',
+    ...rest,
+  };
+}
+
+/**
+ * A Kilo Pass conversion: both roles earn 2450 USD cents, pending, earned at `earnedAt`, expiring
+ * 365 days later unless `expiresAt` says otherwise.
+ */
 export async function grantKiloPassRewards(
   sequelize: Sequelize,
-  overrides: Partial<GrantRewardsInput> & { earnedAt: Date },
+  { expiresAt: expiresAtOverride, ...overrides }: Partial<GrantRewardsInput> & { earnedAt: Date; expiresAt?: Date },
 ): Promise<{ referrer: Reward; referee: Reward }> {
-  const expiresAt = new Date(overrides.earnedAt.getTime() + 365 * 24 * 3_600_000);
+  const expiresAt = expiresAtOverride ?? new Date(overrides.earnedAt.getTime() + 365 * 24 * 3_600_000);
   const outcome = (role: 'referrer' | 'referee') => ({
     role,
     decision: 'grant' as const,
