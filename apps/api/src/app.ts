@@ -16,11 +16,12 @@ import { renewalRoutes } from './billing/renewals.router';
 import { healthRouter } from './health/health.router';
 import { type ReadinessCheck, type ReadinessDetail } from './health/readiness';
 import { outboxDetail } from './health/dependency-checks';
+import { lastLedgerVerification } from '@referrals/ledger';
 import { outboxBacklog } from '@referrals/outbox';
 import { ApiRoutes } from './http/api-routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestLogging } from './http/request-logging';
-import { createApiMetrics, httpMetrics, metricsRouter, registerOutboxGauges } from './metrics/metrics';
+import { createApiMetrics, httpMetrics, metricsRouter, registerLedgerVerificationGauges, registerOutboxGauges } from './metrics/metrics';
 import { createOpenApiRegistry, docsRouter } from './openapi/openapi';
 import { type ApiServices } from './services';
 import { signupRoutes } from './storefront/signups.router';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.services) {
     const { sequelize } = deps.services;
     registerOutboxGauges(metrics, () => outboxBacklog(sequelize));
+    registerLedgerVerificationGauges(metrics, () => lastLedgerVerification(sequelize));
   }
   app.use(metricsRouter(metrics));
 

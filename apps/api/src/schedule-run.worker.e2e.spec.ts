@@ -1,4 +1,4 @@
-import { type BackfillRedemptionsResult, type ExpireRewardsResult } from '@referrals/workflows';
+import { type BackfillRedemptionsResult, type ExpireRewardsResult, type VerifyLedgerResult } from '@referrals/workflows';
 import { kiloPayment, referKiloPass } from './testing/kilo-pass-fixtures';
 import { useWorkerE2e } from './testing/worker-e2e';
 
@@ -50,6 +50,21 @@ describe('Run a schedule now (issue 13 item 12)', () => {
     expect(result).toEqual({ rewardIds: [], started: 0, alreadyStarted: 0 });
     const run = await api.get(`/v1/admin/schedule-runs/${queued.body.run.id}`, 'admin').expect(200);
     expect(run.body.run).toMatchObject({ schedule: 'backfill-redemptions', status: 'succeeded', result: { rewardIds: [], started: 0 } });
+  }, 40_000);
+
+  it('issue 14 item 5: runs verify-ledger now; its result shows in the run, in /v1/admin/ops and as referrals_ledger_violations in /metrics', async () => {
+    const before = (await api.get('/v1/admin/ops', 'admin').expect(200)).body.ledgerVerification;
+    const queued = await api.post('/v1/admin/schedules/verify-ledger/run', 'admin', { requestedBy: 'operator:test' }).expect(202);
+    const result = await e2e.result<VerifyLedgerResult>(queued.body.run.workflowId);
+    expect(result).toMatchObject({ violationCount: 0, violationCodes: [] });
+    const run = await api.get(`/v1/admin/schedule-runs/${queued.body.run.id}`, 'admin').expect(200);
+    expect(run.body.run).toMatchObject({ schedule: 'verify-ledger', status: 'succeeded', result: { violationCount: 0, verificationId: result.verificationId } });
+    const ops = (await api.get('/v1/admin/ops', 'admin').expect(200)).body.ledgerVerification;
+    expect(ops).toEqual({ checkedAt: result.checkedAt, violationCount: 0, violations: [] });
+    expect(ops).not.toEqual(before);
+    const metrics = await api.get('/metrics', null).expect(200);
+    expect(metrics.text).toMatch(/^referrals_ledger_violations 0$/m);
+    expect(Number(/^referrals_ledger_verified_at_seconds (\S+)$/m.exec(metrics.text)?.[1])).toBe(Date.parse(result.checkedAt) / 1000);
   }, 40_000);
 
   it('answers a structured 400 for an unknown schedule and 404 for an unknown run, writing nothing', async () => {

@@ -75,6 +75,8 @@ export const workerEnvSchema = z.object({
   EXPIRE_REWARDS_BATCH_SIZE: positiveIntVar(500),
   EXPIRE_REWARDS_MAX_BATCHES: positiveIntVar(20),
   BACKFILL_REDEMPTIONS_INTERVAL_MS: positiveIntVar(15 * 60_000),
+  /** How often the ledger's invariants are verified (verifyLedger; the result shows in ops and /metrics). */
+  VERIFY_LEDGER_INTERVAL_MS: positiveIntVar(HOUR_MS),
   BACKFILL_REDEMPTIONS_BATCH_SIZE: positiveIntVar(100),
 });
 
@@ -135,8 +137,13 @@ export function outboxRelaySettingsOf(config: WorkerEnv) {
 export interface ScheduleIntervals {
   expireRewardsMs: number;
   backfillRedemptionsMs: number;
+  verifyLedgerMs: number;
 }
 
 export function scheduleIntervalsOf(config: WorkerEnv): ScheduleIntervals {
-  return { expireRewardsMs: config.EXPIRE_REWARDS_INTERVAL_MS, backfillRedemptionsMs: config.BACKFILL_REDEMPTIONS_INTERVAL_MS };
+  return {
+    expireRewardsMs: config.EXPIRE_REWARDS_INTERVAL_MS,
+    backfillRedemptionsMs: config.BACKFILL_REDEMPTIONS_INTERVAL_MS,
+    verifyLedgerMs: config.VERIFY_LEDGER_INTERVAL_MS,
+  };
 }

@@ -1,5 +1,5 @@
 import { getDelivery } from '@referrals/impact-sync';
-import { applyRewardToIssuance, getRewardHistory } from '@referrals/ledger';
+import { applyRewardToIssuance, getRewardHistory, lastLedgerVerification } from '@referrals/ledger';
 import { scheduleIds } from '@referrals/workflows';
 import { ensureSchedules } from './schedules';
 import {
@@ -19,7 +19,7 @@ describe('worker schedules', () => {
   // Every scenario touches the ledger: the books and the rewards must agree after each.
   afterEach(() => expectLedgerSound(h.sequelize));
   const idPrefix = `${uniqueId('test')}-`;
-  const intervals = { expireRewardsMs: 60 * 60_000, backfillRedemptionsMs: 60 * 60_000 };
+  const intervals = { expireRewardsMs: 60 * 60_000, backfillRedemptionsMs: 60 * 60_000, verifyLedgerMs: 60 * 60_000 };
 
   afterAll(async () => {
     for (const id of Object.values(scheduleIds)) await h.client.schedule.getHandle(`${idPrefix}${id}`).delete().catch(() => undefined);
@@ -27,11 +27,12 @@ describe('worker schedules', () => {
 
   it('are created at boot and updated in place on the next boot (idempotent)', async () => {
     const first = await ensureSchedules(h.client, { taskQueue: h.taskQueue, intervals, idPrefix });
-    expect(first.map((s) => s.action)).toEqual(['created', 'created']);
+    expect(first.map((s) => s.action)).toEqual(['created', 'created', 'created']);
     const second = await ensureSchedules(h.client, { taskQueue: h.taskQueue, intervals: { ...intervals, expireRewardsMs: 30 * 60_000 }, idPrefix });
     expect(second).toEqual([
       { scheduleId: `${idPrefix}expire-rewards`, action: 'updated' },
       { scheduleId: `${idPrefix}backfill-redemptions`, action: 'updated' },
+      { scheduleId: `${idPrefix}verify-ledger`, action: 'updated' },
     ]);
     const described = await h.client.schedule.getHandle(`${idPrefix}expire-rewards`).describe();
     expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 30 * 60_000 })]);
@@ -79,5 +80,17 @@ describe('worker schedules', () => {
     await eventually(async () => (await backfill.describe()).info.recentActions.length >= 2, 15_000, 'the second backfill run');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(h.impact.fake.redemptions().filter((r) => r.rewardId === impactRewardId)).toHaveLength(1);
+  }, 30_000);
+
+  it('verify the ledger on a schedule and record the result the api reads (ops, /metrics)', async () => {
+    await ensureSchedules(h.client, { taskQueue: h.taskQueue, intervals, idPrefix });
+    await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 60_000) });
+    const before = await lastLedgerVerification(h.sequelize);
+    await h.client.schedule.getHandle(`${idPrefix}verify-ledger`).trigger();
+    const recorded = await eventually(async () => {
+      const last = await lastLedgerVerification(h.sequelize);
+      return last !== null && last.id !== before?.id ? last : undefined;
+    }, 15_000, 'a recorded ledger verification');
+    expect(recorded).toMatchObject({ violationCount: 0, violations: [] });
   }, 30_000);
 });

@@ -39,6 +39,7 @@ function scheduleDefinitions(options: EnsureSchedulesOptions): ScheduleOptions[]
       options.intervals.backfillRedemptionsMs,
       'starts redemption workflows of applied rewards that have none',
     ),
+    define(scheduleIds.verifyLedger, workflowTypes.verifyLedger, options.intervals.verifyLedgerMs, "verifies the ledger's invariants; the result shows in ops and /metrics"),
   ];
 }
 

@@ -103,7 +103,8 @@ describe('touch capture group commit (touch-batch-writer)', () => {
       writer.write(touch(2, 'b'.repeat(64))),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((await touchRows(prefix)).map((r) => r.anonymous_id)).toEqual([`${prefix}-0`, `${prefix}-2`]);
+    // Retried one by one, concurrently: which of the two good touches is stored first is not fixed.
+    expect((await touchRows(prefix)).map((r) => r.anonymous_id).sort()).toEqual([`${prefix}-0`, `${prefix}-2`]);
   });
 
   it('refuses a batch size PostgreSQL could not bind', () => {

@@ -85,3 +85,4 @@ export {
 } from './read-models';
 export { inLedgerTransaction, type JoinTransaction } from './ledger-sql';
 export { verifyLedger, type LedgerViolation, type LedgerViolationCode } from './verify-ledger';
+export { lastLedgerVerification, runLedgerVerification, type LedgerVerification } from './ledger-verifications';

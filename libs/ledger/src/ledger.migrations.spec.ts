@@ -42,12 +42,15 @@ describe('ledger migrations', () => {
       'ledger/202611211000-create-ledger-books',
       'ledger/202611211010-create-ledger-rewards',
       'ledger/202612030010-index-ledger-rewards-by-referral',
+      'ledger/202612030700-create-ledger-verifications',
       'ledger/202612031000-create-ledger-issuance-outcomes',
       'ledger/202612031220-add-ledger-rewards-source-tier',
     ]);
-    expect(await tables(db.sequelize)).toHaveLength(11);
+    expect(await tables(db.sequelize)).toHaveLength(12);
     expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202612031220-add-ledger-rewards-source-tier']);
     expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202612031000-create-ledger-issuance-outcomes']);
+    expect(await tables(db.sequelize)).toHaveLength(11);
+    expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202612030700-create-ledger-verifications']);
     expect(await tables(db.sequelize)).toHaveLength(10);
     expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202612030010-index-ledger-rewards-by-referral']);
     expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202611211010-create-ledger-rewards']);
@@ -56,12 +59,12 @@ describe('ledger migrations', () => {
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'ledger_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, [ledgerMigrations])).toHaveLength(5);
+    expect(await migrateUp(db.sequelize, [ledgerMigrations])).toHaveLength(6);
   });
 
   it('down works with data in the tables', async () => {
     await grantRewards(db.sequelize, grantInput());
-    expect(await migrateDown(db.sequelize, [ledgerMigrations], { to: 0 })).toHaveLength(5);
+    expect(await migrateDown(db.sequelize, [ledgerMigrations], { to: 0 })).toHaveLength(6);
     expect(await tables(db.sequelize)).toEqual([]);
     await migrateUp(db.sequelize, [ledgerMigrations]);
   });

@@ -495,8 +495,22 @@ const addRewardSourceTier = sqlMigration(
   `,
 );
 
+/** Results of the scheduled verifyLedger runs: the latest one shows in ops and in /metrics. */
+const createLedgerVerifications = sqlMigration(
+  '202612030700-create-ledger-verifications',
+  `
+  CREATE TABLE ledger_verifications (
+    id bigserial PRIMARY KEY,
+    checked_at timestamptz NOT NULL,
+    violation_count integer NOT NULL CHECK (violation_count >= 0),
+    violations jsonb NOT NULL CHECK (jsonb_typeof(violations) = 'array')
+  );
+  `,
+  'DROP TABLE ledger_verifications;',
+);
+
 /** Pass to `migrateUp(sequelize, [..., ledgerMigrations])` (from `@referrals/db`). */
 export const ledgerMigrations: MigrationSource = {
   owner: 'ledger',
-  migrations: [createBooks, createRewards, indexRewardsByReferral, createIssuanceOutcomes, addRewardSourceTier],
+  migrations: [createBooks, createRewards, indexRewardsByReferral, createLedgerVerifications, createIssuanceOutcomes, addRewardSourceTier],
 };

@@ -19,6 +19,7 @@ import {
   type OpenedDelivery,
 } from './contracts/delivery.contract';
 import { type RegisterParticipantInput } from './contracts/participant-registration.contract';
+import { type VerifyLedgerResult } from './contracts/schedules.contract';
 import { type WorkflowSettings } from './settings';
 
 export interface StackCheckActivities {
@@ -149,6 +150,8 @@ export interface ConversionActivities {
 export interface MaintenanceActivities {
   /** Ledger `expireRewards`, one batch (one transaction). */
   expireRewardBatch(input: { batchSize: number }): Promise<{ expired: number; /** Absent in batches recorded before it existed. */ rewardIds?: string[]; hasMore: boolean }>;
+  /** Verifies the ledger and records the result (`ledger_verifications`). */
+  runLedgerVerification(input: Record<string, never>): Promise<VerifyLedgerResult>;
   /** Writes an operator-requested run's result to `schedule_runs` (once; a replay changes nothing). */
   recordScheduleRun(input: { runId: string; result: Record<string, unknown> }): Promise<void>;
   /** Applied rewards with no redemption delivery recorded, oldest first, at most `limit`. */

@@ -80,6 +80,8 @@ export {
   type ExpireRewardsInput,
   type ExpireRewardsResult,
   type ExpireRewardsWorkflow,
+  type VerifyLedgerInput,
+  type VerifyLedgerResult,
 } from './contracts/schedules.contract';
 export type {
   AppliedRewardView,

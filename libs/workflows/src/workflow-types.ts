@@ -10,6 +10,7 @@ export const workflowTypes = {
   conversionReversal: 'reverseConversion',
   expireRewards: 'expireRewards',
   backfillRedemptions: 'backfillRedemptions',
+  verifyLedger: 'verifyLedgerBooks',
   stackCheck: 'stackCheck',
 } as const;
 

@@ -1,5 +1,5 @@
 import { countDeliveries, type Delivery, deliveryCategories, listDeliveries, listDeliveryAttempts } from '@referrals/impact-sync';
-import { countRewardsByStatus, listRewards } from '@referrals/ledger';
+import { countRewardsByStatus, lastLedgerVerification, listRewards } from '@referrals/ledger';
 import { outboxBacklog } from '@referrals/outbox';
 import { requeueFailedDelivery } from '@referrals/rewarding';
 import { iso } from '../openapi/common.schemas';
@@ -56,7 +56,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
     response: { status: 200, description: 'The ops overview', schema: opsStateResponseSchema },
     async handler({ query }) {
       const attention = (kinds: readonly Delivery['kind'][]) => listDeliveries(sequelize, { kind: [...kinds], status: [...NEEDS_ATTENTION], limit: query.limit });
-      const [counts, registrations, conversionReports, redemptions, referrals, notRewarded, disqualifiedRewards, rewardsByStatus, outbox] = await Promise.all([
+      const [counts, registrations, conversionReports, redemptions, referrals, notRewarded, disqualifiedRewards, rewardsByStatus, outbox, verification] = await Promise.all([
         countDeliveries(sequelize),
         attention(deliveryCategories.registrations),
         attention(deliveryCategories.conversionReports),
@@ -66,6 +66,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
         listRewards(sequelize, { status: 'disqualified', limit: query.limit }),
         countRewardsByStatus(sequelize),
         outboxBacklog(sequelize),
+        lastLedgerVerification(sequelize),
       ]);
       return {
         body: {
@@ -88,6 +89,9 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
           disqualifiedRewards: disqualifiedRewards.map((r) => rewardView(r)),
           rewardsByStatus,
           outbox,
+          ledgerVerification: verification
+            ? { checkedAt: verification.checkedAt.toISOString(), violationCount: verification.violationCount, violations: verification.violations.map(({ code, message }) => ({ code, message })) }
+            : null,
         },
       };
     },

@@ -35,7 +35,7 @@ export const opsStateResponseSchema = z
     }),
     needsAttention: z
       .object({ registrations: z.array(deliveryViewSchema), conversionReports: z.array(deliveryViewSchema), redemptions: z.array(deliveryViewSchema) })
-      .meta({ description: 'Pending, retrying and failed Impact work, oldest first' }),
+      .meta({ description: 'Pending, retrying and failed Impact work, newest first' }),
     disqualifiedReferrals: z.array(
       z.object({
         id: z.string(),
@@ -70,6 +70,14 @@ export const opsStateResponseSchema = z
         lastError: z.string().nullable(),
       })
       .meta({ description: 'The outbox backlog: work the worker\'s relay has not handed to Temporal yet' }),
+    ledgerVerification: z
+      .object({
+        checkedAt: z.string(),
+        violationCount: z.int().meta({ description: '0: the books are sound' }),
+        violations: z.array(z.object({ code: z.string(), message: z.string() })),
+      })
+      .nullable()
+      .meta({ description: 'The latest verifyLedger run of the verify-ledger schedule (null before the first); run it now with POST /v1/admin/schedules/verify-ledger/run' }),
   })
   .meta({ id: 'OpsState' });
 

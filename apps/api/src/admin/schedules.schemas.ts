@@ -4,7 +4,7 @@ import { z } from 'zod';
 const scheduleNames = Object.values(scheduleIds) as [(typeof scheduleIds)[keyof typeof scheduleIds], ...(typeof scheduleIds)[keyof typeof scheduleIds][]];
 
 export const scheduleNameParamsSchema = z.strictObject({
-  name: z.enum(scheduleNames).meta({ description: 'A schedule the worker runs: expire-rewards, backfill-redemptions' }),
+  name: z.enum(scheduleNames).meta({ description: 'A schedule the worker runs: expire-rewards, backfill-redemptions, verify-ledger' }),
 });
 export const runScheduleRequestSchema = z
   .strictObject({ requestedBy: z.string().trim().min(1).max(200).meta({ description: 'Who asks (`operator:jane`), kept with the run' }) })

@@ -41,16 +41,49 @@ export type ApiMetrics = ReturnType<typeof createApiMetrics>;
  * and the age of the oldest. A failed read leaves the last values (a scrape never fails for it).
  */
 export function registerOutboxGauges(metrics: ApiMetrics, read: () => Promise<{ rows: number; oldestAgeSeconds: number }>): void {
-  const rows = new Gauge({ name: 'referrals_outbox_backlog_rows', help: 'Outbox rows (Temporal work) not relayed yet', registers: [metrics.registry] });
+  // prom-client collects gauges concurrently: each reads the backlog itself (one indexed query).
+  new Gauge({
+    name: 'referrals_outbox_backlog_rows',
+    help: 'Outbox rows (Temporal work) not relayed yet',
+    registers: [metrics.registry],
+    async collect() {
+      const backlog = await read().catch(() => undefined);
+      if (backlog) this.set(backlog.rows);
+    },
+  });
   new Gauge({
     name: 'referrals_outbox_oldest_age_seconds',
     help: 'Age of the oldest outbox row not relayed yet (0 when there is none)',
     registers: [metrics.registry],
     async collect() {
       const backlog = await read().catch(() => undefined);
-      if (!backlog) return;
-      rows.set(backlog.rows);
-      this.set(backlog.oldestAgeSeconds);
+      if (backlog) this.set(backlog.oldestAgeSeconds);
+    },
+  });
+}
+
+/**
+ * The latest ledger verification (the worker's verify-ledger schedule) as gauges, read at each
+ * scrape: how many violations it found and when it ran. Alert on violations > 0 or on a stale check.
+ */
+export function registerLedgerVerificationGauges(metrics: ApiMetrics, read: () => Promise<{ violationCount: number; checkedAt: Date } | null>): void {
+  // prom-client collects gauges concurrently: each reads the latest verification itself.
+  new Gauge({
+    name: 'referrals_ledger_violations',
+    help: 'Violations the latest ledger verification found (0: the books are sound)',
+    registers: [metrics.registry],
+    async collect() {
+      const last = await read().catch(() => undefined);
+      if (last !== undefined) this.set(last ? last.violationCount : 0);
+    },
+  });
+  new Gauge({
+    name: 'referrals_ledger_verified_at_seconds',
+    help: 'Unix time of the latest ledger verification (0 before the first)',
+    registers: [metrics.registry],
+    async collect() {
+      const last = await read().catch(() => undefined);
+      if (last !== undefined) this.set(last ? last.checkedAt.getTime() / 1000 : 0);
     },
   });
 }

@@ -6,6 +6,7 @@ import {
   expireRewards,
   listRewards,
   recordIssuanceOutcome,
+  runLedgerVerification,
   type IssuanceBonusItem,
   type Reward,
 } from '@referrals/ledger';
@@ -77,6 +78,12 @@ export function createLedgerActivities(deps: ActivityDeps): IssuanceBonusActivit
       withBusinessErrors(async () => {
         const result = await expireRewards(sequelize, { now: deps.clock(), batchSize });
         return { expired: result.expired.length, rewardIds: result.expired.map((r) => r.id), hasMore: result.hasMore };
+      }),
+
+    runLedgerVerification: () =>
+      withBusinessErrors(async () => {
+        const v = await runLedgerVerification(sequelize, { now: deps.clock() });
+        return { verificationId: v.id, checkedAt: v.checkedAt.toISOString(), violationCount: v.violationCount, violationCodes: [...new Set(v.violations.map((x) => x.code))] };
       }),
 
     recordScheduleRun: (input) => withBusinessErrors(() => finishScheduleRun(sequelize, input)),

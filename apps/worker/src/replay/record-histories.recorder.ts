@@ -251,6 +251,13 @@ const cases: Record<string, () => Promise<void>> = {
     await h.client.workflow.execute(workflowTypes.expireRewards, { taskQueue: h.taskQueue, workflowId, args: [{ batchSize: 2 }] });
     await save('expireRewards-batches', workflowId);
   },
+  // Verifies the ledger (sound) and records the result.
+  'verifyLedgerBooks-sound': async () => {
+    await grantKiloPassRewards(h.sequelize, { earnedAt: new Date(Date.now() - 60_000) });
+    const workflowId = `verify-ledger-${randomUUID()}`;
+    await h.client.workflow.execute(workflowTypes.verifyLedger, { taskQueue: h.taskQueue, workflowId, args: [{}] });
+    await save('verifyLedgerBooks-sound', workflowId);
+  },
   // Starts the missing redemption of an applied reward as a child workflow.
   'backfillRedemptions-started-one': async () => {
     const reward = await appliedReward();

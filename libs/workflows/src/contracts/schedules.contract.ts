@@ -31,6 +31,22 @@ export interface BackfillRedemptionsResult {
   alreadyStarted: number;
 }
 
+/** Input of the scheduled `verifyLedgerBooks` workflow. */
+export interface VerifyLedgerInput {
+  /** Set when an operator asked for this run (`schedule_runs`): the workflow records its result there. */
+  runId?: string;
+}
+
+/** What one verification found (the violations themselves are recorded in `ledger_verifications`). */
+export interface VerifyLedgerResult {
+  verificationId: string;
+  checkedAt: string;
+  /** 0: the books are sound. */
+  violationCount: number;
+  /** The codes of the violations found, each once. */
+  violationCodes: string[];
+}
+
 export type ExpireRewardsWorkflow = (input?: ExpireRewardsInput) => Promise<ExpireRewardsResult>;
 export type BackfillRedemptionsWorkflow = (input?: BackfillRedemptionsInput) => Promise<BackfillRedemptionsResult>;
 
@@ -38,6 +54,7 @@ export type BackfillRedemptionsWorkflow = (input?: BackfillRedemptionsInput) => 
 export const scheduleIds = {
   expireRewards: 'expire-rewards',
   backfillRedemptions: 'backfill-redemptions',
+  verifyLedger: 'verify-ledger',
 } as const;
 
 export type ScheduleName = (typeof scheduleIds)[keyof typeof scheduleIds];
@@ -46,6 +63,7 @@ export type ScheduleName = (typeof scheduleIds)[keyof typeof scheduleIds];
 export const scheduleWorkflowTypes = {
   'expire-rewards': 'expireRewards',
   'backfill-redemptions': 'backfillRedemptions',
+  'verify-ledger': 'verifyLedgerBooks',
 } as const satisfies Record<ScheduleName, string>;
 
 /** How many ids a run's result lists at most (the counts are always complete). */

@@ -4,6 +4,8 @@ import {
   type ExpireRewardsInput,
   type ExpireRewardsResult,
   MAX_LISTED_IDS,
+  type VerifyLedgerInput,
+  type VerifyLedgerResult,
 } from '../contracts/schedules.contract';
 import { ledger, loadWorkflowSettings } from './activity-proxies';
 import { startRedemption } from './start-redemption';
@@ -28,7 +30,7 @@ export async function expireRewards(input: ExpireRewardsInput = {}): Promise<Exp
 }
 
 /** An operator-requested run (`runId`) writes its result to PostgreSQL before returning it. */
-async function recorded<R extends ExpireRewardsResult | BackfillRedemptionsResult>(runId: string | undefined, result: R): Promise<R> {
+async function recorded<R extends ExpireRewardsResult | BackfillRedemptionsResult | VerifyLedgerResult>(runId: string | undefined, result: R): Promise<R> {
   if (runId !== undefined) await ledger.recordScheduleRun({ runId, result: { ...result } });
   return result;
 }
@@ -49,4 +51,12 @@ export async function backfillRedemptions(input: BackfillRedemptionsInput = {}):
     started: outcomes.filter((o) => o === 'started').length,
     alreadyStarted: outcomes.filter((o) => o === 'already_started').length,
   });
+}
+
+/**
+ * Scheduled (hourly by default): verifies the ledger's invariants (verifyLedger, one consistent
+ * snapshot) and records the result, which the api shows in ops and as a metric.
+ */
+export async function verifyLedgerBooks(input: VerifyLedgerInput = {}): Promise<VerifyLedgerResult> {
+  return recorded(input.runId, await ledger.runLedgerVerification({}));
 }
