@@ -91,6 +91,16 @@ describe('Kilo Pass records over HTTP (issue 13, items 5, 6, 10, 14)', () => {
     expect((await conversion(conversionId)).outcome).toMatchObject({ decisionCode: 'no_rule_matched', rewarded: false, reasons: ['not_personal_subscription'] });
   });
 
+  it('[error handling 6, 97] a first payment settled by an unsupported provider (App Store) rewards nobody: unsupported_provider is recorded on the referral and the conversion', async () => {
+    const { referee } = await referKiloPass(api, 'appstore');
+    const conversionId = `app_store:in_appstore_${api.run}`;
+    const res = await pay({ ...kiloPayment(referee, `in_appstore_${api.run}`), provider: 'app_store' });
+    expect(res.body.decision).toMatchObject({ code: 'unsupported_provider', reasons: ['unsupported_provider'] });
+    expect(res.body.rewards).toEqual([]);
+    expect((await summary(referee)).referral).toMatchObject({ conversionState: 'not_rewarded', conversionReasons: ['unsupported_provider'] });
+    expect((await conversion(conversionId)).outcome).toMatchObject({ decisionCode: 'unsupported_provider', rewarded: false, reasons: ['unsupported_provider'] });
+  });
+
   it('[error handling 6, 101] a payment that is not the first (sequence 2) as the first event: not_first_payment is recorded', async () => {
     const { referee } = await referKiloPass(api, 'second');
     const res = await pay(kiloPayment(referee, `in_second_${api.run}`, { sequence: 2 }));

@@ -1,4 +1,4 @@
-import { PRODUCT_KEY_PATTERN, PRODUCT_KEY_RULE } from '@referrals/config';
+import { PRODUCT_KEY_PATTERN, PRODUCT_KEY_RULE, providerKeySchema } from '@referrals/config';
 import { CATALOG_KINDS, DATATYPES, PHASES } from '@referrals/rule-dsl';
 import { z } from 'zod';
 
@@ -30,6 +30,12 @@ export const productSchema = z
     reportsSales: z.boolean({ message: 'must be true or false' }),
     /** The largest money reward one role may get from one event, in minor units of `currency` (a guard against a rule or fact gone wrong). */
     maxRewardMinor: z.int({ message: 'must be a whole number of minor units' }).positive('must be positive').max(Number.MAX_SAFE_INTEGER).default(100_000),
+    /**
+     * The payment providers whose payments can reward (Kilo Pass at launch: `stripe`; App Store and
+     * Google Play are out of scope). Null (the default): any provider. A payment from another
+     * provider is recorded and reported as usual but rewards nobody (`unsupported_provider`).
+     */
+    rewardedProviders: z.array(providerKeySchema).min(1, 'must list at least one provider, or be null').nullable().default(null),
     /** The Impact configuration that applies (`IMPACT_<KEY>_*` of @referrals/impact-client), or null for none. */
     impact: productKey.nullable(),
     /**

@@ -50,6 +50,13 @@ describe('the committed products file (config/products.json)', () => {
     expect(products.get('tutoring')?.welcomePromoLaunchCutoffAt).toBeNull();
   });
 
+  it('[97] rewards Kilo Pass payments settled by Stripe only (App Store, Google Play out of scope); other products take any provider', () => {
+    expect(products.get('kilo_pass')?.rewardedProviders).toEqual(['stripe']);
+    expect(products.get('tutoring')?.rewardedProviders).toBeNull();
+    expect(failure(validFile([{ ...kiloBoost, rewardedProviders: ['Stripe!'] }]))).toMatch(/rewardedProviders/);
+    expect(failure(validFile([{ ...kiloBoost, rewardedProviders: [] }]))).toMatch(/rewardedProviders/);
+  });
+
   it('declares tutoring on the lessons catalog, without tiers and without SALE reports', () => {
     expect(products.get('tutoring')).toMatchObject({ catalog: { kind: 'lessons' }, tiers: {}, reportsSales: false });
     expect(products.list().map((p) => p.key)).toEqual(['kilo_pass', 'tutoring', 'kiloclaw']);

@@ -32,6 +32,8 @@ export interface ProductConfig {
   readonly monthlyPrices: Readonly<Record<string, MonthlyPrice>>;
   /** SALEs of this product are reported to Impact Performance. */
   readonly reportsSales: boolean;
+  /** The payment providers whose payments can reward, or null: any (a payment from another one rewards nobody: `unsupported_provider`). */
+  readonly rewardedProviders: readonly string[] | null;
   /** The largest money reward one role may get from one event (minor units); 100000 unless the file says otherwise. */
   readonly maxRewardMinor: number;
   /** The Impact configuration that applies (`IMPACT_<KEY>_*`), or null: no Impact for this product. */
@@ -156,6 +158,7 @@ function toConfig(declaration: ProductDeclaration): ProductConfig {
     tiers: Object.freeze({ ...declaration.tiers }),
     monthlyPrices,
     reportsSales: declaration.reportsSales,
+    rewardedProviders: declaration.rewardedProviders ? Object.freeze([...declaration.rewardedProviders]) : null,
     maxRewardMinor: declaration.maxRewardMinor,
     impact: declaration.impact,
     welcomePromoLaunchCutoffAt: declaration.welcomePromoLaunchCutoffAt,

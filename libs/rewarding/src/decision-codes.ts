@@ -20,6 +20,10 @@ export const decisionCodes = {
     meaning: 'a test, admin-created or manually adjusted payment that no operator marked eligible: nobody is rewarded and no SALE is reported (Kilo rules 69, 173)',
     laterEventMayReward: true,
   },
+  unsupported_provider: {
+    meaning: "the payment was settled by a provider the product does not reward (its rewardedProviders; Kilo Pass at launch: Stripe only, App Store and Google Play out of scope)",
+    laterEventMayReward: true,
+  },
   earlier_subscription: {
     meaning: 'the referee had another subscription of the product before this one (recorded by the engine, or stated by the host): not an eligible referee (Kilo rules 99, 100)',
     laterEventMayReward: false,

@@ -16,6 +16,7 @@ export const eligibilityReasons = {
   not_personal_subscription: 'a team or organization subscription, not a personal one [97]',
   not_first_payment: "not the referee's first paid payment: renewals never reward [101, 104]",
   tier_not_eligible: 'the tier is not one of the qualifying tiers [97]',
+  unsupported_provider: "the payment was settled by a provider the product does not reward (its rewardedProviders; Kilo Pass at launch: Stripe only, App Store and Google Play out of scope) [97]",
   earlier_subscription: 'the referee had an earlier subscription of the product, current or canceled, monthly or annual [99, 100]',
   attribution_expired: 'the referral touch had expired (30 days) at the conversion [31]',
   affiliate_won: 'a valid affiliate touch won the conversion [39, 44]',

@@ -11,6 +11,8 @@ export interface RewardingProduct {
   readonly currency?: string;
   /** Payments products report referral and affiliate SALEs to Impact Performance. */
   readonly reportsSales: boolean;
+  /** The payment providers whose payments can reward; null or absent: any (rule: Kilo Pass rewards Stripe payments only). */
+  readonly rewardedProviders?: readonly string[] | null;
   /** The largest money reward one role may get from one event, in minor units (default: the engine's). */
   readonly maxRewardMinor?: number;
   /**

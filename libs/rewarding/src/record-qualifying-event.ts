@@ -295,6 +295,11 @@ async function decideReward(
   }
   // Kilo rules 99, 100: a returning subscriber is not an eligible referee, whatever the rules say.
   if (earlierSubscription) return nothing('earlier_subscription', referral, [describeEarlier(earlierSubscription)]);
+  // An eligible conversion is settled by a provider the product rewards (Kilo Pass at launch: Stripe only).
+  const provider = event.type === 'payment.succeeded' ? event.provider : null;
+  if (provider !== null && product.rewardedProviders && !product.rewardedProviders.includes(provider)) {
+    return nothing('unsupported_provider', referral, [`payments settled by "${provider}" reward nothing in ${product.product} (rewarded: ${product.rewardedProviders.join(', ')})`]);
+  }
   // Compiled versions are cached; a miss reads in this transaction (never a second pooled connection).
   const pinned: PinnedProgram = await deps.programs.load(referral.programKey, referral.programVersion, { transaction: t });
   const facts = referralFacts(pinned.compiled.catalog, eventFacts, {
