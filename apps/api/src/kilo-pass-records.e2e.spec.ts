@@ -249,4 +249,15 @@ describe('Kilo Pass records over HTTP (issue 13, items 5, 6, 10, 14)', () => {
     // Declared facts are accepted.
     await pay(kiloPayment(referee, `in_facts_ok_${api.run}`, { facts: { referee: { country: 'US' } } }));
   });
+
+  it('[173] a signup\'s facts the catalog does not declare for eligibility are refused with a 400 naming them, and no signup is written', async () => {
+    const userId = `facts-signup-${api.run}`;
+    const res = await api
+      .post('/v1/signups', 'storefront', { product: 'kilo_pass', userId, anonymousId: `anon-${userId}`, email: `${userId}@example.com`, facts: { referee: { favourite_colour: 'blue' } } })
+      .expect(400);
+    expect(res.body.error.code).toBe('fact_undeclared');
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['body.facts.referee.favourite_colour']);
+    const [row] = await api.db.sequelize.query<{ n: string }>('SELECT count(*) AS n FROM attribution_signups WHERE user_id = :userId', { replacements: { userId }, type: QueryTypes.SELECT });
+    expect(row?.n).toBe('0');
+  });
 });

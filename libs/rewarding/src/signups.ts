@@ -1,4 +1,5 @@
 import { type RecordSignupInput, type SignupResult, type Touch } from '@referrals/attribution';
+import { checkDeclaredFacts } from './declared-facts';
 import { type ParticipantRegistrationRequest, queueRegistrationIn } from './participant-registration';
 import { type RewardingDeps } from './record-qualifying-event';
 
@@ -21,7 +22,9 @@ export interface RecordedSignup extends SignupResult {
  * referrer) queues nothing: registering the user as referred would let Impact credit a referral
  * the engine refused. A replayed signup queues nothing either: its first call did.
  */
-export async function recordSignup(deps: RewardingDeps, input: RecordSignupInput): Promise<RecordedSignup> {
+export async function recordSignup(deps: RewardingDeps, input: RecordSignupInput, hostFacts?: Record<string, unknown>): Promise<RecordedSignup> {
+  // The host's eligibility facts must be declared by the product's catalog [173]: refused before anything is written.
+  checkDeclaredFacts(deps.programs.catalogs.get(input.product), hostFacts, input.product, 'eligibility');
   return deps.sequelize.transaction(async (t) => {
     const result = await deps.attribution.recordSignup(input, { transaction: t });
     const registration = refereeRegistration(result, input.email);

@@ -26,7 +26,7 @@ export function signupRoutes(routes: ApiRoutes, services: ApiServices): void {
     async handler({ body }) {
       const { facts, ...signup } = body;
       // The signup and the referee's Advocate registration it queues: one transaction (rewarding).
-      const result = await recordSignup({ ...services.rewarding, attribution: services.attributionWith(facts as FactSet | undefined) }, signup);
+      const result = await recordSignup({ ...services.rewarding, attribution: services.attributionWith(facts as FactSet | undefined) }, signup, facts);
       if (!result.replayed) services.metrics.signups.inc({ outcome: result.outcome, referral_status: result.referral?.status ?? 'none' });
       return {
         body: {
