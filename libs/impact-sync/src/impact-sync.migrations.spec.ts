@@ -26,6 +26,6 @@ describe('impactSyncMigrations', () => {
     await migrateDown(db.sequelize, [impactSyncMigrations], { to: 0 });
     expect(await tables()).toEqual([]);
     await migrateUp(db.sequelize, [impactSyncMigrations]);
-    expect(await tables()).toHaveLength(4);
+    expect(await tables()).toHaveLength(5);
   });
 });
