@@ -1,5 +1,5 @@
 import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
-import { participantRequestOf } from '@referrals/impact-sync';
+import { participantRequestOf, saleRequestOf } from '@referrals/impact-sync';
 import { listRewards } from '@referrals/ledger';
 import { outboxMessagesOf } from '@referrals/outbox';
 import { workflowIds } from '@referrals/workflows';
@@ -124,7 +124,9 @@ describe('Kilo Pass touches, event times and signup registration over HTTP (issu
     const signedUp = await signup(name).expect(200);
     const paid = await api.post('/v1/events/payment-succeeded', 'billing', kiloPayment(id(`${name}-referee`), id(`${name}-in`))).expect(200);
     const report = await api.inspect(workflowIds.conversionReport(`stripe:${id(`${name}-in`)}`));
-    return { clickId, signedUp: signedUp.body, paid: paid.body, report };
+    // The SALE's click id is kept in PostgreSQL (the payment's sale request), not in the workflow input.
+    const saleRequest = await saleRequestOf(api.db.sequelize, 'stripe', id(`${name}-in`));
+    return { clickId, signedUp: signedUp.body, paid: paid.body, report, saleRequest };
   }
 
   describe('which touches count (items 8 and 9)', () => {
@@ -139,14 +141,15 @@ describe('Kilo Pass touches, event times and signup registration over HTTP (issu
       });
       expect(metadataOnly.body.touch).toMatchObject({ kind: 'referral', status: 'value_missing', accepted: false });
 
-      const { clickId, signedUp, paid, report } = await affiliateThenReferral('meta', {
+      const { clickId, signedUp, paid, report, saleRequest } = await affiliateThenReferral('meta', {
         programKey: KILO_PASS_PROGRAM,
         metadata: { rsCode: codeOf('meta'), rsShareMedium: 'EMAIL', utm: { source: 'newsletter' } },
         landingPath: '/r/x',
       });
       expect(signedUp).toMatchObject({ outcome: 'no_referral_touch', referral: null, associatedTouches: 2, registration: null });
       expect(paid).toMatchObject({ conversion: { winner: 'affiliate', reason: 'affiliate_only' }, decision: { code: 'not_attributed_to_referral' }, rewards: [] });
-      expect(report.input).toMatchObject({ attribution: { winner: 'affiliate', clickId } });
+      expect(report.input).toMatchObject({ attribution: { winner: 'affiliate' } });
+      expect(saleRequest).toMatchObject({ clickId });
       expect(await listRewards(api.db.sequelize, { beneficiaryId: referrerId })).toEqual([]);
       // Kept for diagnostics, as sent (the landing path sanitized).
       const touches = await api.services.attribution.listTouches({ userId: id('meta-referee') });
@@ -171,10 +174,11 @@ describe('Kilo Pass touches, event times and signup registration over HTTP (issu
       const cookieOnly = await touch({ kind: 'referral', anonymousId: id('nokey-probe'), saasquatchCookie: cookieOf('nokey') });
       expect(cookieOnly.body.touch).toMatchObject({ status: 'program_unknown', accepted: false, programKey: null });
 
-      const { clickId, signedUp, paid, report } = await affiliateThenReferral('nokey', { saasquatchCookie: cookieOf('nokey') });
+      const { clickId, signedUp, paid, report, saleRequest } = await affiliateThenReferral('nokey', { saasquatchCookie: cookieOf('nokey') });
       expect(signedUp).toMatchObject({ outcome: 'no_referral_touch', referral: null, registration: null });
       expect(paid).toMatchObject({ conversion: { winner: 'affiliate', reason: 'affiliate_only' }, rewards: [] });
-      expect(report.input).toMatchObject({ attribution: { winner: 'affiliate', clickId } });
+      expect(report.input).toMatchObject({ attribution: { winner: 'affiliate' } });
+      expect(saleRequest).toMatchObject({ clickId });
       expect(await api.services.attribution.findReferral({ product: 'kilo_pass', refereeUserId: id('nokey-referee') })).toBeNull();
     });
 

@@ -1,4 +1,4 @@
-import { participantRequestOf } from '@referrals/impact-sync';
+import { participantRequestOf, saleRequestOf } from '@referrals/impact-sync';
 import { verifyLedger } from '@referrals/ledger';
 import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
 import { examplePrograms } from '@referrals/rule-dsl';
@@ -121,7 +121,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
       userId: id('referee'),
       amountMinor: 4900,
       currency: 'USD',
-      attribution: { winner: 'referral', affiliateClickId: null },
+      attribution: { winner: 'referral', hadAffiliateTouch: false },
     });
     expect(await verifyLedger(api.db.sequelize)).toEqual([]);
   });
@@ -165,7 +165,7 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
     expect(res.body.balances).toEqual([{ programKey: PROGRAM, unit: 'USD', balanceMinor: 2450, openRewards: 1 }]);
   });
 
-  it('reports an affiliate SALE with its im_ref click id when only an affiliate touch is valid', async () => {
+  it('reports an affiliate SALE with its im_ref click id (kept in PostgreSQL, not in the workflow input) when only an affiliate touch is valid', async () => {
     const clickId = `click-${api.run}-${'x'.repeat(40)}`;
     await api.post('/v1/touches', 'storefront', { kind: 'affiliate', userId: id('affiliate-buyer'), product: 'kilo_pass', clickId }).expect(201);
     paidAt = new Date();
@@ -174,6 +174,9 @@ describe('Kilo Pass referrals over HTTP (acceptance 1, what the api owns)', () =
       .expect(200);
     expect(res.body).toMatchObject({ conversion: { winner: 'affiliate', reason: 'affiliate_only' }, decision: { code: 'not_attributed_to_referral' }, rewards: [] });
     const report = await api.inspect(workflowIds.conversionReport(`stripe:${id('in-aff')}`));
-    expect(report.input).toMatchObject({ attribution: { winner: 'affiliate', clickId } });
+    // The click id (a tracking value) stays in PostgreSQL, where the report activity reads it.
+    expect(report.input).toMatchObject({ attribution: { winner: 'affiliate' } });
+    expect(JSON.stringify(report.input)).not.toContain(clickId);
+    expect(await saleRequestOf(api.db.sequelize, 'stripe', id('in-aff'))).toMatchObject({ userId: id('affiliate-buyer'), clickId });
   });
 });

@@ -1,3 +1,4 @@
+import { logSafeError } from '@referrals/db';
 import pino, { type Logger } from 'pino';
 
 /**
@@ -24,6 +25,12 @@ export const REDACTED_PATHS = [
   '*.customerEmail',
 ];
 
+/**
+ * Errors are logged through `logSafeError`: a database error without its statement, bind
+ * parameters or row values (they can hold a full `_saasquatch` cookie or an email).
+ */
+export const ERROR_SERIALIZERS = { err: (error: unknown) => logSafeError(pino.stdSerializers.err(error as Error)), error: (error: unknown) => logSafeError(pino.stdSerializers.err(error as Error)) };
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'api' } }, destination);
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: ERROR_SERIALIZERS, base: { service: 'api' } }, destination);
 }

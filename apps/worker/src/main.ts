@@ -5,7 +5,7 @@
  */
 import { createReferralCodeRegistry } from '@referrals/attribution';
 import { exitOnConfigError } from '@referrals/config';
-import { createSequelize, pingDatabase, redactDatabaseUrl } from '@referrals/db';
+import { createSequelize, logSafeError, pingDatabase, redactDatabaseUrl } from '@referrals/db';
 import { createImpactClient } from '@referrals/impact-client';
 import { createOutboxRelay } from '@referrals/outbox';
 import { createProgramStore } from '@referrals/programs';
@@ -29,7 +29,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
-  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'worker' } });
+  // A database error is logged without its statement, bind parameters or row values (a cookie or an email).
+  const safeError = (error: unknown) => logSafeError(pino.stdSerializers.err(error as Error));
+  const logger = pino({ level: config.LOG_LEVEL, serializers: { err: safeError, error: safeError }, base: { service: 'worker' } });
   // The SDK's own log lines go through pino too, at warn and above unless LOG_LEVEL asks for more.
   const sdkLevel: LogLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN';
   Runtime.install({

@@ -23,4 +23,4 @@ export {
   type IdempotencyClaim,
   type IdempotencyLookup,
 } from './idempotency-store';
-export { sqlStateOf } from '@referrals/sql';
+export { logSafeError, sqlStateOf } from '@referrals/sql';

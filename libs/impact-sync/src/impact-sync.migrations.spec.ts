@@ -19,13 +19,13 @@ describe('impactSyncMigrations', () => {
     for (const m of impactSyncMigrations.migrations) expect(m.name > '202611211500').toBe(true);
 
     expect(await migrateUp(db.sequelize, [impactSyncMigrations])).toHaveLength(impactSyncMigrations.migrations.length);
-    expect(await tables()).toEqual(['impact_sync_attempts', 'impact_sync_deliveries', 'impact_sync_participant_requests', 'impact_sync_participants']);
+    expect(await tables()).toEqual(['impact_sync_attempts', 'impact_sync_deliveries', 'impact_sync_participant_requests', 'impact_sync_participants', 'impact_sync_sale_requests']);
     expect(await migrateUp(db.sequelize, [impactSyncMigrations])).toEqual([]);
     expect(await pendingMigrations(db.sequelize, [impactSyncMigrations])).toEqual([]);
 
     await migrateDown(db.sequelize, [impactSyncMigrations], { to: 0 });
     expect(await tables()).toEqual([]);
     await migrateUp(db.sequelize, [impactSyncMigrations]);
-    expect(await tables()).toHaveLength(4);
+    expect(await tables()).toHaveLength(5);
   });
 });

@@ -127,8 +127,30 @@ const createParticipantRequests = sqlMigration(
     `,
 );
 
+// The personal part of a SALE report (the customer's email, the affiliate's `im_ref` click id): the `reportConversion` input carries
+// ids only and the report activity reads this row (sale-requests.ts).
+const createSaleRequests = sqlMigration(
+  '202612031500-create-impact-sync-sale-requests',
+  `
+      CREATE TABLE impact_sync_sale_requests (
+        provider text NOT NULL,
+        source_payment_id text NOT NULL,
+        product text NOT NULL,
+        user_id text NOT NULL,
+        customer_email text,
+        click_id text,
+        requested_at timestamptz NOT NULL,
+        PRIMARY KEY (provider, source_payment_id)
+      );
+      CREATE INDEX impact_sync_sale_requests_user ON impact_sync_sale_requests (user_id);
+    `,
+  `
+      DROP TABLE IF EXISTS impact_sync_sale_requests;
+    `,
+);
+
 /** Pass to `migrateUp(sequelize, [dbMigrations, ledgerMigrations, impactSyncMigrations])`. */
 export const impactSyncMigrations: MigrationSource = {
   owner: 'impact-sync',
-  migrations: [createDeliveries, deliveriesRequeuedAt, createParticipantRequests],
+  migrations: [createDeliveries, deliveriesRequeuedAt, createParticipantRequests, createSaleRequests],
 };

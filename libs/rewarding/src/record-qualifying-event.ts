@@ -5,6 +5,7 @@ import { enqueueWork, type OutboxWork } from '@referrals/outbox';
 import { type PinnedProgram, type ProgramStore } from '@referrals/programs';
 import { formatEvaluation } from '@referrals/rule-dsl';
 import { lockBusinessKey } from '@referrals/sql';
+import { saveSaleRequest } from '@referrals/impact-sync';
 import { type SaleAttribution, startOptions, type StartOverrides, workflowTypes } from '@referrals/workflows';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { conversionKeyString, type ConversionKey } from '@referrals/config';
@@ -369,13 +370,26 @@ async function saleReportWork(
 ): Promise<OutboxWork[]> {
   const { conversion, touch, referral } = recorded;
   let attribution: SaleAttribution;
+  let clickId: string | null = null;
   if (conversion.winner === 'referral') {
-    attribution = { winner: 'referral', affiliateClickId: await losingClickId(deps, t, event, recorded) };
+    attribution = { winner: 'referral', hadAffiliateTouch: (await losingClickId(deps, t, event, recorded)) !== null };
   } else if (conversion.winner === 'affiliate' && touch?.clickId) {
-    attribution = { winner: 'affiliate', clickId: touch.clickId };
+    attribution = { winner: 'affiliate' };
+    clickId = touch.clickId;
   } else {
     return [];
   }
+  // The email and the click id stay in PostgreSQL: the report activity reads them there, so the
+  // workflow input (a Temporal history nobody can erase) carries ids only.
+  await saveSaleRequest(deps.sequelize, t, {
+    provider: event.provider,
+    sourcePaymentId: event.sourcePaymentId,
+    product: product.product,
+    userId: event.userId,
+    customerEmail: event.email ?? null,
+    clickId,
+    now: (deps.clock ?? (() => new Date()))(),
+  });
   const options = startOptions.conversionReport(
     {
       conversionId,
@@ -384,7 +398,6 @@ async function saleReportWork(
       provider: event.provider,
       sourcePaymentId: event.sourcePaymentId,
       userId: event.userId,
-      customerEmail: event.email ?? null,
       occurredAt: new Date(event.paidAt).toISOString(),
       amountMinor: event.amount.minor,
       currency: event.amount.currency,

@@ -1,4 +1,5 @@
 export { sqlMigration, type Migration, type MigrationContext, type MigrationSource } from './migration-contract';
 export { canonicalJson, contentHash } from './content-hash';
 export { pgErrorOf, RETRYABLE_SQLSTATES, sqlStateOf } from './pg-error';
+export { logSafeError } from './log-safe-error';
 export { lockBusinessKey, queryRows, type QueryRowsOptions } from './query-rows';

@@ -35,6 +35,26 @@ describe('request logs', () => {
     expect(log).toContain('im_ref=[redacted]');
   });
 
+  it('[184] a touch whose INSERT fails mid-statement logs the SQLSTATE and the constraint, never the _saasquatch cookie among its bind parameters', async () => {
+    // A constraint only this test's database has: PostgreSQL refuses the row while the INSERT runs,
+    // with the cookie among the statement's parameters and in the failing row's detail.
+    await api.db.sequelize.query(`ALTER TABLE attribution_touches ADD CONSTRAINT log_test_refused_anon CHECK (anonymous_id IS DISTINCT FROM 'refused-anon') NOT VALID`);
+    const cookie = `saasquatch-refused-${'r'.repeat(60)}`;
+    lines.length = 0;
+    try {
+      const res = await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: 'refused-anon', product: 'kilo_pass', saasquatchCookie: cookie });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await api.db.sequelize.query('ALTER TABLE attribution_touches DROP CONSTRAINT log_test_refused_anon');
+    }
+
+    const log = lines.join('');
+    expect(log).toContain('"code":"23514"');
+    expect(log).toContain('log_test_refused_anon');
+    expect(log).not.toContain(cookie);
+    expect(log).not.toContain('Failing row');
+  });
+
   it('redacts sensitive query values whatever the route', () => {
     expect(redactUrl('/x?_saasquatch=abc&utm_source=news&im_ref=def&email=a@b.c')).toBe('/x?_saasquatch=[redacted]&utm_source=news&im_ref=[redacted]&email=[redacted]');
   });

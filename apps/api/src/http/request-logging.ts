@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Logger } from 'pino';
+import { logSafeError } from '@referrals/db';
 import { pinoHttp } from 'pino-http';
 
 /** A caller's request id is reused when it looks like one; anything else is replaced. */
@@ -35,6 +36,8 @@ export function requestLogging(logger: Logger) {
       return 'info';
     },
     serializers: {
+      // pino-http would put its standard error serializer back: a database error keeps no values.
+      err: logSafeError,
       // Receives pino's standard request object (wrapped serializer): drop the parsed query, redact the URL.
       req(req: { url?: string; query?: unknown; [key: string]: unknown }) {
         const { query: _query, ...rest } = req;

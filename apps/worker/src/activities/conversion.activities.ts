@@ -6,6 +6,7 @@ import {
   getDelivery,
   isTerminalDeliveryStatus,
   recordSuppressedDelivery,
+  saleRequestOf,
   type Delivery,
   type SaleRef,
 } from '@referrals/impact-sync';
@@ -44,16 +45,32 @@ const saleOf = (r: { product: string; provider: string; sourcePaymentId: string 
 /** The SALE this report sends: the referral's when the referral won, the affiliate's otherwise. */
 const reportedKind = (report: ReportConversionInput) => (report.attribution.winner === 'referral' ? 'referral_sale' : 'affiliate_sale');
 
-function conversionInput(report: ReportConversionInput): ConversionInput {
+/** The personal values of a SALE, which the input no longer carries. */
+interface SalePersonal {
+  customerEmail: string | null;
+  clickId: string | null;
+}
+
+/**
+ * The email and click id the payment's transaction stored (`impact_sync_sale_requests`): inputs
+ * carry ids only. Histories recorded before still carry them in the input: their runs use that.
+ */
+async function salePersonalOf(sequelize: ActivityDeps['sequelize'], report: ReportConversionInput): Promise<SalePersonal> {
+  const request = await saleRequestOf(sequelize, report.provider, report.sourcePaymentId);
+  const legacyClickId = report.attribution.winner === 'affiliate' ? (report.attribution.clickId ?? null) : null;
+  return { customerEmail: request?.customerEmail ?? report.customerEmail ?? null, clickId: request?.clickId ?? legacyClickId };
+}
+
+function conversionInput(report: ReportConversionInput, { customerEmail, clickId }: SalePersonal): ConversionInput {
   return {
     event: 'SALE',
     // Deterministic OrderId: the payment's source id (a resubmission carries the same one).
     orderSourceId: report.sourcePaymentId,
     eventDate: report.occurredAt,
     customerId: report.userId,
-    ...(report.customerEmail ? { customerEmail: report.customerEmail } : {}),
+    ...(customerEmail ? { customerEmail } : {}),
     // Referral SALEs carry no click id; affiliate SALEs carry the winning touch's `im_ref`.
-    ...(report.attribution.winner === 'affiliate' ? { clickId: report.attribution.clickId } : {}),
+    ...(report.attribution.winner === 'affiliate' && clickId ? { clickId } : {}),
     currencyCode: report.currency,
     amountMinor: report.amountMinor,
     ...(report.item ? { item: report.item } : {}),
@@ -78,7 +95,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
   async function reportOnce(performance: PerformanceClient, report: ReportConversionInput, queuedUri: string | null, requestId: string): Promise<AttemptEnd> {
     const options = { requestId, signal: activityCancellationSignal() };
     if (queuedUri !== null) return pollQueued(performance, queuedUri, options, deliveredSale);
-    const submitted = await performance.submitConversion(conversionInput(report), options);
+    const submitted = await performance.submitConversion(conversionInput(report, await salePersonalOf(sequelize, report)), options);
     if (submitted.kind !== 'ok') return endOfImpactOutcome(submitted, () => ({ outcome: 'succeeded' }));
     if (submitted.value.status === 'recorded') return deliveredSale({ actionId: submitted.value.actionId, batchId: null, duplicate: false });
     return pollQueued(performance, submitted.value.queuedUri, options, deliveredSale);
@@ -175,7 +192,7 @@ export function createConversionActivities(deps: ActivityDeps): ConversionActivi
                   kind: 'affiliate_sale',
                   deliveryKey: deliveryKeys.affiliateSale(sale),
                   reason: 'the referral won the attribution: the affiliate SALE is suppressed',
-                  details: { ...common.details, hadAffiliateTouch: Boolean(report.attribution.affiliateClickId) },
+                  details: { ...common.details, hadAffiliateTouch: report.attribution.hadAffiliateTouch ?? Boolean(report.attribution.affiliateClickId) },
                   now: deps.clock(),
                 }),
               )

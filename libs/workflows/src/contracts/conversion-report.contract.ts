@@ -1,11 +1,25 @@
 import { type DeliveryResult } from './delivery.contract';
 
-/** Who won the attribution of the payment (resolved by the api at conversion time). */
+/**
+ * Who won the attribution of the payment (resolved by the api at conversion time). Tracking values
+ * (`im_ref` click ids) stay in PostgreSQL (`impact_sync_sale_requests`): new inputs carry none; the
+ * deprecated fields are read only from histories recorded before (issue 15 item 3).
+ */
 export type SaleAttribution =
   /** The referral SALE is reported; the affiliate SALE is recorded as `suppressed` (no call). */
-  | { winner: 'referral'; affiliateClickId?: string | null }
-  /** The affiliate SALE is reported with its `im_ref` click id. */
-  | { winner: 'affiliate'; clickId: string };
+  | {
+      winner: 'referral';
+      /** Whether a valid affiliate touch lost to the referral (its SALE is recorded suppressed). */
+      hadAffiliateTouch?: boolean;
+      /** @deprecated old histories only; see `hadAffiliateTouch`. */
+      affiliateClickId?: string | null;
+    }
+  /** The affiliate SALE is reported with its `im_ref` click id (read from the sale request). */
+  | {
+      winner: 'affiliate';
+      /** @deprecated old histories only; the activity reads the stored click id. */
+      clickId?: string;
+    };
 
 /**
  * Input of `reportConversion`: one per qualifying payment. Workflow id:
@@ -22,7 +36,11 @@ export interface ReportConversionInput {
   sourcePaymentId: string;
   /** `CustomerId`: our user id (never PII). */
   userId: string;
-  /** Plain address; only its SHA-1 leaves the worker. */
+  /**
+   * @deprecated Histories recorded before issue 15 carry the plain address here; new inputs never
+   * do (ids only in Temporal): the report activity reads it from `impact_sync_sale_requests` and
+   * falls back to this field only for those old runs. Only its SHA-1 leaves the worker.
+   */
   customerEmail?: string | null;
   /** ISO 8601 `EventDate`. */
   occurredAt: string;
