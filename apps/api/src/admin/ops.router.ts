@@ -8,7 +8,6 @@ import { type ApiServices } from '../services';
 import { rewardView } from '../storefront/referral-views';
 import { listDisqualifiedReferrals } from './ops-read-models';
 import {
-  deliveryAttemptsParamsSchema,
   deliveryParamsSchema,
   requeueDeliveryResponseSchema,
   deliveryAttemptsResponseSchema,
@@ -121,7 +120,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
     summary: 'Every recorded attempt of one piece of Impact work',
     tags,
     roles: ['admin'],
-    params: deliveryAttemptsParamsSchema,
+    params: deliveryParamsSchema,
     domainPathPrefix: 'params',
     response: { status: 200, description: 'Attempts, in order', schema: deliveryAttemptsResponseSchema },
     async handler({ params }) {

@@ -100,7 +100,6 @@ export const listDeliveriesResponseSchema = z.object({ deliveries: z.array(deliv
 
 /** One delivery in a path: `/v1/admin/ops/deliveries/{kind}/{businessId}/...`. */
 export const deliveryParamsSchema = z.strictObject({ kind: z.enum(deliveryKinds), businessId: z.string().min(1).max(BUSINESS_ID_MAX_LENGTH) });
-export const deliveryAttemptsParamsSchema = deliveryParamsSchema;
 
 export const requeueDeliveryResponseSchema = z
   .object({

@@ -37,54 +37,37 @@ export function createApiMetrics() {
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
 /**
- * The outbox backlog as gauges, read from PostgreSQL at each scrape: rows waiting for the relay
- * and the age of the oldest. A failed read leaves the last values (a scrape never fails for it).
+ * A gauge whose value is read from PostgreSQL at each scrape. prom-client collects gauges
+ * concurrently, so each one reads for itself (a gauge set from another's collect would lag a
+ * scrape). A failed read, or `undefined`, leaves the last value: a scrape never fails for it.
  */
-export function registerOutboxGauges(metrics: ApiMetrics, read: () => Promise<{ rows: number; oldestAgeSeconds: number }>): void {
-  // prom-client collects gauges concurrently: each reads the backlog itself (one indexed query).
+function scrapedGauge(metrics: ApiMetrics, name: string, help: string, read: () => Promise<number | undefined>): void {
   new Gauge({
-    name: 'referrals_outbox_backlog_rows',
-    help: 'Outbox rows (Temporal work) not relayed yet',
+    name,
+    help,
     registers: [metrics.registry],
     async collect() {
-      const backlog = await read().catch(() => undefined);
-      if (backlog) this.set(backlog.rows);
-    },
-  });
-  new Gauge({
-    name: 'referrals_outbox_oldest_age_seconds',
-    help: 'Age of the oldest outbox row not relayed yet (0 when there is none)',
-    registers: [metrics.registry],
-    async collect() {
-      const backlog = await read().catch(() => undefined);
-      if (backlog) this.set(backlog.oldestAgeSeconds);
+      const value = await read().catch(() => undefined);
+      if (value !== undefined) this.set(value);
     },
   });
 }
 
+/** The outbox backlog: rows waiting for the relay and the age of the oldest (one indexed query each). */
+export function registerOutboxGauges(metrics: ApiMetrics, read: () => Promise<{ rows: number; oldestAgeSeconds: number }>): void {
+  scrapedGauge(metrics, 'referrals_outbox_backlog_rows', 'Outbox rows (Temporal work) not relayed yet', async () => (await read()).rows);
+  scrapedGauge(metrics, 'referrals_outbox_oldest_age_seconds', 'Age of the oldest outbox row not relayed yet (0 when there is none)', async () => (await read()).oldestAgeSeconds);
+}
+
 /**
- * The latest ledger verification (the worker's verify-ledger schedule) as gauges, read at each
- * scrape: how many violations it found and when it ran. Alert on violations > 0 or on a stale check.
+ * The latest ledger verification (the worker's verify-ledger schedule): how many violations it
+ * found and when it ran. Alert on violations > 0 or on a stale check.
  */
 export function registerLedgerVerificationGauges(metrics: ApiMetrics, read: () => Promise<{ violationCount: number; checkedAt: Date } | null>): void {
-  // prom-client collects gauges concurrently: each reads the latest verification itself.
-  new Gauge({
-    name: 'referrals_ledger_violations',
-    help: 'Violations the latest ledger verification found (0: the books are sound)',
-    registers: [metrics.registry],
-    async collect() {
-      const last = await read().catch(() => undefined);
-      if (last !== undefined) this.set(last ? last.violationCount : 0);
-    },
-  });
-  new Gauge({
-    name: 'referrals_ledger_verified_at_seconds',
-    help: 'Unix time of the latest ledger verification (0 before the first)',
-    registers: [metrics.registry],
-    async collect() {
-      const last = await read().catch(() => undefined);
-      if (last !== undefined) this.set(last ? last.checkedAt.getTime() / 1000 : 0);
-    },
+  scrapedGauge(metrics, 'referrals_ledger_violations', 'Violations the latest ledger verification found (0: the books are sound)', async () => (await read())?.violationCount ?? 0);
+  scrapedGauge(metrics, 'referrals_ledger_verified_at_seconds', 'Unix time of the latest ledger verification (0 before the first)', async () => {
+    const last = await read();
+    return last ? last.checkedAt.getTime() / 1000 : 0;
   });
 }
 
