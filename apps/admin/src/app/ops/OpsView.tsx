@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type ApiErrorBody, call } from '../api';
+import { goScreen } from '../screen-location';
 import { deliveryKindText, formatTime, words } from '../support/format';
 import '../support/support-ops.css';
 
@@ -72,7 +73,15 @@ function DeliveryCard({ d, ui, onRequeued }: { d: DeliveryView; ui: OpsState['te
           <>
             <dt>User</dt>
             <dd>
-              <a href={`?screen=support&user=${encodeURIComponent(d.userId)}`}>{d.userId}</a>
+              <a
+                href={`?screen=support&user=${encodeURIComponent(d.userId)}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  goScreen('support', d.userId ?? undefined);
+                }}
+              >
+                {d.userId}
+              </a>
             </dd>
           </>
         )}

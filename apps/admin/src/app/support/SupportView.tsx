@@ -99,7 +99,22 @@ function TouchCard({ t }: { t: TouchView }) {
   );
 }
 
-function ReferralCard({ r, as }: { r: ReferralView; as: 'referee' | 'referrer' }) {
+/** Another user's id, opening that user's support view. */
+function UserLink({ userId, onOpen }: { userId: string; onOpen(userId: string): void }) {
+  return (
+    <a
+      href={`?screen=support&user=${encodeURIComponent(userId)}`}
+      onClick={(e) => {
+        e.preventDefault();
+        onOpen(userId);
+      }}
+    >
+      {userId}
+    </a>
+  );
+}
+
+function ReferralCard({ r, as, onOpen }: { r: ReferralView; as: 'referee' | 'referrer'; onOpen(userId: string): void }) {
   return (
     <li className="card" data-referral={r.id}>
       <h3>
@@ -107,7 +122,9 @@ function ReferralCard({ r, as }: { r: ReferralView; as: 'referee' | 'referrer' }
       </h3>
       <dl className="facts">
         <dt>{as === 'referee' ? 'Referred by' : 'Referred'}</dt>
-        <dd>{as === 'referee' ? (r.referrerUserId ?? 'unknown referrer') : r.refereeUserId}</dd>
+        <dd>
+          {as === 'referrer' ? <UserLink userId={r.refereeUserId} onOpen={onOpen} /> : r.referrerUserId ? <UserLink userId={r.referrerUserId} onOpen={onOpen} /> : 'unknown referrer'}
+        </dd>
         <dt>Program</dt>
         <dd>{r.programKey ? `${r.programKey} v${r.programVersion ?? '?'}` : `none (${r.product})`}</dd>
         <dt>Signed up</dt>
@@ -237,8 +254,8 @@ export function SupportView({ userId, onSearch }: { userId: string; onSearch(use
             User <strong>{activity.userId}</strong>. Tracking values are shortened; the full values stay in the database.
           </p>
           <List title="Rewards" items={activity.rewards} empty="No rewards." render={(r) => <RewardCard key={r.id} reward={r} onChanged={() => void load()} />} />
-          <List title="Referred by" items={activity.referred} empty="Not referred." render={(r) => <ReferralCard key={r.id} r={r} as="referee" />} />
-          <List title="Referrals made" items={activity.referrals} empty="Referred nobody." render={(r) => <ReferralCard key={r.id} r={r} as="referrer" />} />
+          <List title="Referred by" items={activity.referred} empty="Not referred." render={(r) => <ReferralCard key={r.id} r={r} as="referee" onOpen={onSearch} />} />
+          <List title="Referrals made" items={activity.referrals} empty="Referred nobody." render={(r) => <ReferralCard key={r.id} r={r} as="referrer" onOpen={onSearch} />} />
           <List title="Conversions" items={activity.conversions} empty="No payments or lessons." render={(c) => <ConversionCard key={c.id} c={c} />} />
           <List title="Touches" items={activity.touches} empty="No touches." render={(t) => <TouchCard key={t.id} t={t} />} />
         </div>
