@@ -92,6 +92,17 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
     expect((await summary(owner)).introductoryBonus).toEqual({ applies: 'not_blocked', message: null });
   });
 
+  it('[179] only the first positive monthly settlement decides the introductory bonus: a later payment with a card another account claimed changes nothing', async () => {
+    const spouse = `spouse-${api.run}`;
+    await pay(kiloPayment(spouse, `in_spouse_${api.run}`, card(fp('spouse'))));
+    const user = `own-card-${api.run}`;
+    // The first payment reported no method (a host before the guard); the renewal reports the spouse's card.
+    await pay(kiloPayment(user, `in_own_${api.run}`, { paidAt: new Date(Date.now() - 1_000).toISOString() }));
+    const later = await pay(kiloPayment(user, `in_own_renewal_${api.run}`, { ...card(fp('spouse')), sequence: 2 }));
+    expect(later.body.paymentMethod.check).toBe('already_claimed');
+    expect((await summary(user)).introductoryBonus).toEqual({ applies: 'not_blocked', message: null });
+  });
+
   it('[180] a method without a reusable fingerprint (paypal) or a card sent without one is not disqualified for that: the referral rewards both sides', async () => {
     for (const [name, paymentMethod] of [['paypal', { type: 'paypal' }], ['nofp', { type: 'card' }]] as const) {
       const { referee } = await referKiloPass(api, name);
@@ -159,7 +170,7 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
   });
 
   it('[183] the fingerprints never reach the logs or any table, only their HMAC', async () => {
-    const fingerprints = ['first', 'notclaiming', 'renewal', 'household', 'survives', 'race'].map(fp);
+    const fingerprints = ['first', 'notclaiming', 'renewal', 'household', 'spouse', 'survives', 'race'].map(fp);
     expect(logLines.length).toBeGreaterThan(0);
     for (const fingerprint of fingerprints) expect(logLines.join('\n')).not.toContain(fingerprint);
     const tables = await api.services.sequelize.query<{ name: string }>(

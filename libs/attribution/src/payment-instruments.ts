@@ -132,11 +132,14 @@ export type WelcomePromoInstrumentInput = z.input<typeof welcomePromoInstrumentS
  */
 export async function firstSettlementInstrumentClaimed(sequelize: Sequelize, input: WelcomePromoInstrumentInput, transaction?: Transaction): Promise<boolean> {
   const p = parseInput(welcomePromoInstrumentSchema, input, 'firstSettlementInstrumentClaimed');
-  const [first] = await queryRows<{ outcome: PaymentInstrumentOutcome }>(
+  const [first] = await queryRows<{ outcome: PaymentInstrumentOutcome | null }>(
     sequelize,
     transaction,
-    `SELECT outcome FROM payment_instrument_uses WHERE user_id = $1 AND product = $2 AND positive_monthly
-      ORDER BY paid_at, source_payment_id LIMIT 1`,
+    // The first positive personal monthly payment of the history, whatever later ones used.
+    `SELECT u.outcome FROM attribution_subscription_payments p
+       LEFT JOIN payment_instrument_uses u ON u.provider = p.provider AND u.source_payment_id = p.source_payment_id
+      WHERE p.user_id = $1 AND p.product = $2 AND p.billing_interval = 'monthly' AND p.subscription_kind = 'personal' AND p.amount_minor > 0
+      ORDER BY p.paid_at, p.source_payment_id LIMIT 1`,
     [p.userId, p.product],
   );
   return first?.outcome === 'already_claimed';
