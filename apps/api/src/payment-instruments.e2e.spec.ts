@@ -35,7 +35,7 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
       { bind: ['kilo_pass', hashPaymentInstrument(DEV_PAYMENT_INSTRUMENT_HASH_SECRET, 'card', fingerprint)], type: QueryTypes.SELECT },
     );
 
-  it('[176, 177, 178] a positive personal monthly settlement claims its card; the claim holds an HMAC of the fingerprint, never the fingerprint', async () => {
+  it('[176, 177, 184] a positive personal monthly settlement claims its card; the claim holds an HMAC of the fingerprint, never the fingerprint', async () => {
     const fingerprint = fp('first');
     const user = `first-payer-${api.run}`;
     const res = await pay(kiloPayment(user, `in_first_${api.run}`, card(fingerprint)));
@@ -46,7 +46,7 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
     expect(renewal.body.paymentMethod).toMatchObject({ check: 'own_claim', introductoryBonus: 'not_blocked' });
   });
 
-  it('[178] a zero-value invoice, a team payment and an annual renewal claim nothing; a first positive personal annual payment does', async () => {
+  it('[176, 177] a zero-value invoice, a team payment and an annual renewal claim nothing; a first positive personal annual payment does', async () => {
     const fingerprint = fp('notclaiming');
     const zero = await pay(kiloPayment(`zero-${api.run}`, `in_zero_${api.run}`, { ...card(fingerprint), amount: { minor: 0, currency: 'USD' } }));
     const team = await pay(kiloPayment(`team-${api.run}`, `in_team_${api.run}`, { ...card(fingerprint), subscription: { tier: 'tier_49', interval: 'monthly', kind: 'team', startedAt: new Date().toISOString() } }));
@@ -92,7 +92,7 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
     expect((await summary(owner)).introductoryBonus).toEqual({ applies: 'not_blocked', message: null });
   });
 
-  it('[179] only the first positive monthly settlement decides the introductory bonus: a later payment with a card another account claimed changes nothing', async () => {
+  it('[178] only the first positive monthly settlement decides the introductory bonus: a later payment with a card another account claimed changes nothing', async () => {
     const spouse = `spouse-${api.run}`;
     await pay(kiloPayment(spouse, `in_spouse_${api.run}`, card(fp('spouse'))));
     const user = `own-card-${api.run}`;
@@ -122,14 +122,14 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
     expect((await conversion(`stripe:in_unresolved_${api.run}`)).outcome).toMatchObject({ decisionCode: 'payment_instrument_unresolved', reasons: ['payment_instrument_unresolved'] });
   });
 
-  it('[177] a malformed payment method is a 400 naming the field, before anything is written', async () => {
+  it('a malformed payment method is a 400 naming the field, before anything is written', async () => {
     const res = await api.post('/v1/events/payment-succeeded', 'billing', kiloPayment(`bad-${api.run}`, `in_bad_${api.run}`, { paymentMethod: { type: 'Card!', fingerprint: '' } })).expect(400);
     const paths = (res.body.error.details as { path: string }[]).map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['body.paymentMethod.type', 'body.paymentMethod.fingerprint']));
     expect(JSON.stringify(await api.services.attribution.listSubscriptionPayments({ product: 'kilo_pass', userId: `bad-${api.run}` }))).toBe('[]');
   });
 
-  it('[182] the claim survives a refund, a chargeback, a fraud mark and the owner\'s erasure (the user reference goes, the claim stays)', async () => {
+  it('[182, 184] the claim survives a refund, a chargeback, a fraud mark and the owner\'s erasure (the user reference goes, the claim stays)', async () => {
     const fingerprint = fp('survives');
     const owner = `survivor-${api.run}`;
     await pay(kiloPayment(owner, `in_survivor_${api.run}`, card(fingerprint)));
@@ -153,7 +153,7 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
     await expect(api.services.sequelize.query("UPDATE payment_instrument_claims SET method_type = 'sepa_debit'")).rejects.toThrow(/immutable/);
   });
 
-  it('[184] twenty referred accounts paying their first invoice with one card at once: one claim, exactly one eligible conversion rewarded', async () => {
+  it('[170, 179, 181] twenty referred accounts paying their first invoice with one card at once: one claim, exactly one eligible conversion rewarded', async () => {
     const fingerprint = fp('race');
     const referees = await Promise.all(Array.from({ length: 20 }, (_, i) => referKiloPass(api, `race${i}`)));
     const answers = await Promise.all(referees.map(({ referee }, i) => pay(kiloPayment(referee, `in_race_${i}_${api.run}`, card(fingerprint)))));
@@ -169,7 +169,7 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
     expect(Number(rewarded[0]?.n)).toBe(1);
   });
 
-  it('[183] the fingerprints never reach the logs or any table, only their HMAC', async () => {
+  it('[168, 184] the fingerprints never reach the logs or any table, only their HMAC', async () => {
     const fingerprints = ['first', 'notclaiming', 'renewal', 'household', 'spouse', 'survives', 'race'].map(fp);
     expect(logLines.length).toBeGreaterThan(0);
     for (const fingerprint of fingerprints) expect(logLines.join('\n')).not.toContain(fingerprint);

@@ -37,7 +37,7 @@ describe('payment-instrument guard and the welcome promo end to end (issue 16)',
     expect(await verifyLedger(api.db.sequelize)).toEqual([]);
   });
 
-  it('[179, 184] twenty referred accounts pay their first invoice with one card at once: one claim, one welcome promo, referral rewards for at most one conversion', async () => {
+  it('[170, 178, 179] twenty referred accounts pay their first invoice with one card at once: one claim, one welcome promo, referral rewards for at most one conversion', async () => {
     const fingerprint = `fp_race_${e2e.id('card')}`;
     const referred = await Promise.all(Array.from({ length: 20 }, (_, i) => referKiloPass(api, `wrace${i}`)));
     const paid = await Promise.all(referred.map(({ referee }, i) => pay(kiloPayment(referee, e2e.id(`in-race-${i}`), card(fingerprint)))));
@@ -69,7 +69,7 @@ describe('payment-instrument guard and the welcome promo end to end (issue 16)',
     expect(referrerRewards.flat()).toHaveLength(1);
   }, 300_000);
 
-  it('[179, 182] the issuance-bonus workflow honours a claim that survived its owner\'s refund and erasure: a new account paying with the card gets the normal monthly ramp', async () => {
+  it('[178, 182] the issuance-bonus workflow honours a claim that survived its owner\'s refund and erasure: a new account paying with the card gets the normal monthly ramp', async () => {
     const fingerprint = `fp_erased_${e2e.id('card')}`;
     const owner = e2e.id('erased-owner');
     await pay(kiloPayment(owner, e2e.id('in-erased-owner'), card(fingerprint)));

@@ -18,7 +18,7 @@ export const PAYMENT_INSTRUMENT_OUTCOMES = [
   'own_claim',
   /** Another account (or an erased one) claimed the instrument first: no welcome promo, not an eligible conversion [179]. */
   'already_claimed',
-  /** A reusable instrument on a settlement that claims nothing (zero value, team, annual renewal) [178]. */
+  /** A reusable instrument on a settlement that claims nothing (zero value, team, annual renewal) [177]. */
   'not_claiming',
   /** A reusable type without a fingerprint: the fallback, not disqualified for that alone [180]. */
   'no_fingerprint',
@@ -49,7 +49,7 @@ export const recordPaymentInstrumentSchema = z.strictObject({
 export type RecordPaymentInstrumentInput = z.input<typeof recordPaymentInstrumentSchema>;
 
 /**
- * Kilo rule 178: an instrument is claimed only by a positive personal monthly settlement or the
+ * Kilo rule 177: an instrument is claimed only by a positive personal monthly settlement or the
  * user's first positive personal annual one (read from the subscription history, which the
  * event's transaction recorded this payment in already).
  */
@@ -127,7 +127,7 @@ export const welcomePromoInstrumentSchema = z.strictObject({ product: productSch
 export type WelcomePromoInstrumentInput = z.input<typeof welcomePromoInstrumentSchema>;
 
 /**
- * Kilo rule 179: whether the subscriber's FIRST positive monthly settlement of the product used an
+ * Kilo rule 178: whether the subscriber's FIRST positive monthly settlement of the product used an
  * instrument another account had claimed (then: no welcome promo, the normal monthly ramp).
  */
 export async function firstSettlementInstrumentClaimed(sequelize: Sequelize, input: WelcomePromoInstrumentInput, transaction?: Transaction): Promise<boolean> {
@@ -146,7 +146,7 @@ export async function firstSettlementInstrumentClaimed(sequelize: Sequelize, inp
 }
 
 /**
- * Erasure (Kilo rule 182): the user's reference leaves the claims and the recorded uses, the
+ * Erasure (Kilo rules 182, 184): the user's reference leaves the claims and the recorded uses, the
  * claims stay (a new account paying with the instrument is still `already_claimed`). In the
  * caller's transaction; answers how many claims the user held.
  */
