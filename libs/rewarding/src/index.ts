@@ -20,6 +20,8 @@ export {
   type RewardingDeps,
 } from './record-qualifying-event';
 export { conversionOutcomeRecord, referralRecord, rewardRecord, type ConversionOutcomeRecord, type ReferralRecord, type RewardRecord } from './records';
+export { rewardingMigrations } from './rewarding.migrations';
+export { PERSONAL_ID_FACTS, type DecisionRecordView, type StoredReward } from './decision-records';
 export { attributionReasonText, readConversion, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
 export { eligibilityReasons, type EligibilityReason } from './eligibility-reasons';
 export { hostFacts, referralFacts, setFact } from './referral-facts';
