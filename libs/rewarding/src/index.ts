@@ -20,6 +20,17 @@ export {
   type RewardingDeps,
 } from './record-qualifying-event';
 export { conversionOutcomeRecord, referralRecord, rewardRecord, type ConversionOutcomeRecord, type ReferralRecord, type RewardRecord } from './records';
+export {
+  decisionRecordBatches,
+  inReadOnlySnapshot,
+  previewProgramChange,
+  PREVIEW_BATCH_SQL,
+  type PreviewChange,
+  type PreviewDeps,
+  type PreviewRequest,
+  type PreviewSide,
+  type ProgramPreview,
+} from './program-preview';
 export { rewardingMigrations } from './rewarding.migrations';
 export { PERSONAL_ID_FACTS, type DecisionRecordView, type StoredReward } from './decision-records';
 export { attributionReasonText, readConversion, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
