@@ -4,6 +4,7 @@ import { type ApiErrorBody, call, storeKey, storedKey } from './api';
 import { Editor } from './Editor';
 import { type ProductView, type ProgramForm, documentPath, documentToForm, emptyProgram, formToDocument, setProducts } from './form';
 import { History } from './History';
+import { Preview } from './Preview';
 import { Simulate } from './Simulate';
 
 interface ProgramVersion {
@@ -276,6 +277,7 @@ function ProgramScreen({ programKey, view }: { programKey: string; view: View })
               {problemCount > 0 ? ` (${problemCount} problem${problemCount === 1 ? '' : 's'}, shown next to their fields)` : ''}
             </output>
           </section>
+          {!isNew && <Preview programKey={programKey} form={form} />}
         </form>
       )}
     </main>
