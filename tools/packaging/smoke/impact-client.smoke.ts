@@ -6,7 +6,8 @@ import { isSuccess } from '@referrals/impact-client';
 import { startImpactTestHarness } from '@referrals/impact-client/testing';
 
 async function main(): Promise<void> {
-  const harness = await startImpactTestHarness();
+  // A generous timeout: CI runs the smoke programs at once on a busy machine.
+  const harness = await startImpactTestHarness({ client: { timeoutMs: 20_000 } });
   try {
     const email = 'ada@example.com';
     const outcome = await harness.client.forProduct('kiloclaw').advocate.upsertParticipant({ id: email, accountId: email, email });

@@ -15,7 +15,7 @@
  * Needs DATABASE_URL (the npm script provides one through the dev stack when it is not set).
  * KEEP_PACK_CHECK_DIR=1 keeps the throwaway folder for inspection.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,18 @@ function run(command: string, args: readonly string[], options: { cwd: string; c
   });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
   return options.capture ? result.stdout : '';
+}
+
+/** Runs a program to its end, its output collected (programs run at once print in order afterwards). */
+function runCollecting(command: string, args: readonly string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
 }
 
 /** The third-party version the workspace pins, for the packages the smoke programs import themselves. */
@@ -83,7 +95,11 @@ async function bundleForBrowser(dir: string, entry: string): Promise<string> {
 
 async function main(): Promise<void> {
   if (!process.env['DATABASE_URL']) throw new Error('DATABASE_URL is not set (run through `npm run libs:pack-check`, which starts a stack)');
-  const optional = PACKED_WHEN_PRESENT.filter((lib) => existsSync(path.join(ROOT, 'libs', lib, 'package.json')));
+  const present = PACKED_WHEN_PRESENT.filter((lib) => existsSync(path.join(ROOT, 'libs', lib, 'package.json')));
+  // A lib packs once it has a build target (`"build": {}` takes the tsconfig.lib.json default) like the others.
+  const hasBuild = (lib: string) => /"build"\s*:/.test(readFileSync(path.join(ROOT, 'libs', lib, 'project.json'), 'utf8'));
+  const optional = present.filter(hasBuild);
+  for (const lib of present.filter((l) => !hasBuild(l))) console.log(`libs/${lib} has no build target yet: not packed`);
   const libs = [...PACKED_LIBS, ...optional];
 
   step(`build ${libs.length} libs to dist`);
@@ -141,8 +157,11 @@ async function main(): Promise<void> {
     );
     run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir });
 
-    step('run them');
-    for (const name of programs) run(process.execPath, [`out/${name}.smoke.js`], { cwd: dir });
+    step('run them (at once; each prints one line)');
+    const outcomes = await Promise.all(programs.map((name) => runCollecting(process.execPath, [`out/${name}.smoke.js`], dir)));
+    for (const outcome of outcomes) process.stdout.write(outcome.output);
+    const failed = programs.filter((_, i) => outcomes[i]?.code !== 0);
+    if (failed.length) throw new Error(`smoke programs failed: ${failed.join(', ')}`);
     for (const lib of optional) {
       const { name } = packed.find((p) => p.filename.includes(lib)) ?? { name: `@referrals/${lib}` };
       run(process.execPath, ['--input-type=module', '-e', `const m = await import('${name}'); console.log('${name}: imports (' + Object.keys(m).length + ' exports)')`], { cwd: dir });
