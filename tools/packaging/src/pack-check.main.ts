@@ -170,6 +170,15 @@ async function main(): Promise<void> {
     step(`bundle ${BROWSER_SMOKE} for a browser with Vite (no Node built-ins) and run the bundle`);
     const bundle = await bundleForBrowser(dir, path.join(smokeSources, `${BROWSER_SMOKE}.smoke.ts`));
     run(process.execPath, [bundle], { cwd: dir });
+    // The guard must be able to fail: an entry importing a Node built-in is refused.
+    const probe = path.join(dir, 'smoke', 'node-builtin.probe.ts');
+    writeFileSync(probe, "import { readFileSync } from 'node:fs';\nconsole.log(readFileSync);\n");
+    const refused = await bundleForBrowser(dir, probe).then(
+      () => false,
+      (error: unknown) => /a browser bundle has none/.test(String(error)),
+    );
+    if (!refused) throw new Error('the browser bundle accepted a Node built-in: the guard does not work');
+    console.log('the guard refuses a Node built-in (probe entry importing node:fs)');
 
     const count = readdirSync(tarballs).length;
     step(`ok: ${count} tarballs installed outside the workspace, ${programs.length} programs ran, browser bundle ran`);
