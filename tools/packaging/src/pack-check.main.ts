@@ -62,13 +62,13 @@ function pinned(name: string): string {
   return version;
 }
 
-async function bundleForBrowser(dir: string, entry: string): Promise<string> {
+async function bundleForBrowser(dir: string, entry: string, logLevel: 'warn' | 'silent' = 'warn'): Promise<string> {
   const { build } = await import('vite');
   const outDir = path.join(dir, 'browser-dist');
   await build({
     root: dir,
     configFile: false,
-    logLevel: 'warn',
+    logLevel,
     plugins: [
       {
         name: 'no-node-builtins',
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     // The guard must be able to fail: an entry importing a Node built-in is refused.
     const probe = path.join(dir, 'smoke', 'node-builtin.probe.ts');
     writeFileSync(probe, "import { readFileSync } from 'node:fs';\nconsole.log(readFileSync);\n");
-    const refused = await bundleForBrowser(dir, probe).then(
+    const refused = await bundleForBrowser(dir, probe, 'silent').then(
       () => false,
       (error: unknown) => /a browser bundle has none/.test(String(error)),
     );
