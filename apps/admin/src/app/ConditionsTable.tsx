@@ -1,5 +1,7 @@
 import { type Phase, UNARY_OPERATORS, type Operator, subjectDatatypeLabel } from './labels';
-import { type ConditionForm, type ProgramForm, compatibleTerms, emptyCondition, factsFor, operatorsFor, predicateNames, subjectDatatype } from './form';
+import { type ConditionForm, type ProgramForm, compatibleTerms, emptyCondition, factsFor, moveItem, operatorsFor, predicateNames, subjectDatatype } from './form';
+import { DragHandle, ReorderButtons, dropProps } from './Reorder';
+import { operatorWords } from './words';
 import { Problem } from './Problem';
 
 interface Props {
@@ -20,11 +22,15 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
   const facts = factsFor(form.product, phase);
   const set = (i: number, patch: Partial<ConditionForm>) => onChange(conditions.map((c, j) => (j === i ? { ...c, ...patch } : c)));
   const predicates = predicateNames(form, selfName);
+  const move = (from: number, to: number) => onChange(moveItem(conditions, from, to));
   return (
     <table className="conditions" data-path={path}>
       <caption>{caption}</caption>
       <thead>
         <tr>
+          <th>
+            <span className="visually-hidden">Order</span>
+          </th>
           <th>Subject</th>
           <th>Operator</th>
           <th>Value (literal)</th>
@@ -42,7 +48,12 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
           const terms = compatibleTerms(form, c.subject, c.operator);
           const offered = facts.some((f) => f.path === c.subject);
           return (
-            <tr key={i} data-condition={p}>
+            <tr key={i} data-condition={p} {...dropProps(path, i, move)}>
+              <td className="order">
+                <DragHandle group={path} index={i} label={`condition ${i + 1}`} />
+                {i + 1}
+                <ReorderButtons label={`condition ${i + 1}`} index={i} count={conditions.length} onMove={move} />
+              </td>
               <td>
                 <select
                   aria-label={`Subject ${p}`}
@@ -72,10 +83,10 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                   onChange={(e) => set(i, { operator: e.target.value, term: '' })}
                 >
                   <option value="">—</option>
-                  {c.operator !== '' && !operators.includes(c.operator as Operator) && <option value={c.operator}>{c.operator} (invalid)</option>}
+                  {c.operator !== '' && !operators.includes(c.operator as Operator) && <option value={c.operator}>{operatorWords(c.operator)} (invalid)</option>}
                   {operators.map((op) => (
                     <option key={op} value={op}>
-                      {op}
+                      {operatorWords(op)}
                     </option>
                   ))}
                 </select>
@@ -85,8 +96,8 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 <input
                   aria-label={`Value ${p}`}
                   data-path={`${p}.value`}
-                  type={datatype === 'datetime' && !c.operator.includes('in') ? 'datetime-local' : datatype === 'int' && !['in', 'not_in'].includes(c.operator) ? 'number' : 'text'}
-                  placeholder={['in', 'not_in'].includes(c.operator) ? 'comma-separated' : ''}
+                  type={datatype === 'int' && !['in', 'not_in'].includes(c.operator) ? 'number' : 'text'}
+                  placeholder={['in', 'not_in'].includes(c.operator) ? 'comma-separated' : datatype === 'datetime' ? 'YYYY-MM-DD HH:MM' : ''}
                   value={c.value}
                   disabled={c.kind === 'predicate' || unary || c.term !== ''}
                   onChange={(e) => set(i, { value: e.target.value })}
@@ -146,7 +157,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
       </tbody>
       <tfoot>
         <tr>
-          <td colSpan={6}>
+          <td colSpan={7}>
             <button type="button" data-add={path} onClick={() => onChange([...conditions, emptyCondition()])}>
               + Add condition
             </button>

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { type Phase } from '@referrals/rule-dsl';
 import { type ApiErrorBody, call } from './api';
 import { type ProgramForm, factsFor, formToDocument, inputToIso, textToLiteral } from './form';
+import { DateTimeInput } from './DateTimeInput';
+import { operatorWords, rewardWords } from './words';
 
 interface SimulateAnswer {
   code: string;
@@ -19,6 +21,16 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown) 
     node = (node[part] ??= {}) as Record<string, unknown>;
   }
   node[parts[parts.length - 1] ?? path] = value;
+}
+
+/**
+ * An explanation line as people read it: operators in words and money literals as money
+ * (`lesson.usd_amount gte "42.50"` stays recognisable: the code is kept in brackets).
+ */
+function explanationWords(line: string): string {
+  return line
+    .replace(/^(\s*\S+) (eq|neq|lt|lte|gt|gte|in|not_in|contains|not_contains|is_set|is_not_set|is_true|is_false)\b/, (_, subject: string, op: string) => `${subject} ${operatorWords(op)} (${op})`)
+    .replace(/\{"amountMinor":(-?\d+),"currency":"([A-Z]{3})"\}/g, (_, minor: string, currency: string) => rewardWords({ type: 'fixed', amount: { amountMinor: Number(minor), currency } }));
 }
 
 /** Simulate: a fact set typed from the catalog; the decision and its explanation. */
@@ -60,10 +72,9 @@ export function Simulate({ programKey, form }: { programKey: string; form: Progr
           <option value="reward">reward ({form.trigger})</option>
         </select>
       </label>
-      <label className="field">
-        <span>At (UTC)</span>
-        <input aria-label="At" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
-      </label>
+      <div className="field">
+        <DateTimeInput label="At" value={at} onChange={setAt} />
+      </div>
       <div className="grid">
         {facts.map((f) => (
           <label key={f.path} className="field">
@@ -80,8 +91,8 @@ export function Simulate({ programKey, form }: { programKey: string; form: Progr
               <input
                 aria-label={f.path}
                 title={f.description}
-                type={f.datatype === 'datetime' ? 'datetime-local' : f.datatype === 'int' ? 'number' : 'text'}
-                placeholder={f.datatype.startsWith('list') ? 'comma-separated' : f.datatype === 'money' ? '12.50 USD' : ''}
+                type={f.datatype === 'int' ? 'number' : 'text'}
+                placeholder={f.datatype.startsWith('list') ? 'comma-separated' : f.datatype === 'money' ? '12.50 USD' : f.datatype === 'datetime' ? 'YYYY-MM-DD HH:MM' : ''}
                 value={values[f.path] ?? ''}
                 onChange={(e) => setValues({ ...values, [f.path]: e.target.value })}
               />
@@ -100,14 +111,14 @@ export function Simulate({ programKey, form }: { programKey: string; form: Progr
             {answer.rule ? ` — rule ${answer.rule.index + 1}: ${answer.rule.description}` : ''}
           </p>
           {answer.grants.map((g, i) => (
-            <p key={i}>
-              Grant to {g.beneficiary} ({g.initialStatus}): {Object.entries(g.reward).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}
+            <p key={i} data-grant={g.beneficiary}>
+              Grant to the {g.beneficiary}: <strong>{rewardWords(g.reward)}</strong>, {g.initialStatus}
             </p>
           ))}
           <ol className="explanation" data-explanation>
             {answer.lines.map((l, i) => (
               <li key={i} className={/not matched|missing|wrong type|unknown/.test(l) ? 'failed' : ''}>
-                {l}
+                {explanationWords(l)}
               </li>
             ))}
           </ol>
