@@ -71,7 +71,8 @@ export function App() {
     };
     // Back/Forward: the unsaved-edits guard asks first; staying puts the address back.
     const onPop = () => {
-      if (!mayLeave()) return window.history.pushState(null, '', shown);
+      const sameProgram = new URL(shown).searchParams.get('program') === params().get('program');
+      if (!sameProgram && !mayLeave()) return window.history.pushState(null, '', shown);
       onNavigated();
     };
     window.addEventListener(NAVIGATED, onNavigated);

@@ -54,7 +54,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 {i + 1}
                 <ReorderButtons label={`condition ${i + 1}`} index={i} count={conditions.length} onMove={move} />
               </td>
-              <td>
+              <td data-label="Subject">
                 <select
                   aria-label={`Subject ${p}`}
                   data-path={`${p}.subject`}
@@ -74,7 +74,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 <Problem problems={problems} path={`${p}.subject`} />
                 <Problem problems={problems} path={p} />
               </td>
-              <td>
+              <td data-label="Operator">
                 <select
                   aria-label={`Operator ${p}`}
                   data-path={`${p}.operator`}
@@ -92,7 +92,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 </select>
                 <Problem problems={problems} path={`${p}.operator`} />
               </td>
-              <td>
+              <td data-label="Value">
                 <input
                   aria-label={`Value ${p}`}
                   data-path={`${p}.value`}
@@ -104,7 +104,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 />
                 <Problem problems={problems} path={`${p}.value`} />
               </td>
-              <td>
+              <td data-label="Value term">
                 <select
                   aria-label={`Value term ${p}`}
                   data-path={`${p}.term`}
@@ -122,7 +122,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 </select>
                 <Problem problems={problems} path={`${p}.term`} />
               </td>
-              <td>
+              <td data-label="Predicate">
                 <select
                   aria-label={`Predicate ${p}`}
                   data-path={`${p}.predicate`}
@@ -146,7 +146,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 )}
                 <Problem problems={problems} path={`${p}.predicate`} />
               </td>
-              <td>
+              <td data-label="Remove">
                 <button type="button" aria-label={`Remove condition ${p}`} onClick={() => onChange(conditions.filter((_, j) => j !== i))}>
                   ✕
                 </button>

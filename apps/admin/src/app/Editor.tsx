@@ -51,22 +51,29 @@ export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal 
     const rule = /^rewardRules\[(\d+)\]/.exec(reveal.path);
     if (term) setOpenTerms((o) => ({ ...o, [Number(term[1])]: true }));
     if (rule) setOpenRules((o) => ({ ...o, [Number(rule[1])]: true }));
-    const frame = requestAnimationFrame(() =>
-      requestAnimationFrame(() => {
-        let path = reveal.path;
-        for (;;) {
-          const target = document.querySelector<HTMLElement>(`[data-path="${CSS.escape(path)}"]`);
-          if (target) {
-            target.scrollIntoView({ block: 'center' });
-            (target.matches('input, select, button') ? target : target.querySelector<HTMLElement>('input, select, button'))?.focus();
-            return;
-          }
-          const shorter = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
-          if (shorter === path || shorter === '') return;
-          path = shorter;
+    // The expanded rows render on a later frame: look for the field a few frames, then settle for its nearest container.
+    let frame = 0;
+    let tries = 0;
+    const focus = () => {
+      const exact = document.querySelector<HTMLElement>(`[data-path="${CSS.escape(reveal.path)}"]`);
+      if (!exact && tries++ < 30) {
+        frame = requestAnimationFrame(focus);
+        return;
+      }
+      let path = reveal.path;
+      for (;;) {
+        const target = document.querySelector<HTMLElement>(`[data-path="${CSS.escape(path)}"]`);
+        if (target) {
+          target.scrollIntoView({ block: 'center' });
+          (target.matches('input, select, button') ? target : target.querySelector<HTMLElement>('input, select, button'))?.focus();
+          return;
         }
-      }),
-    );
+        const shorter = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+        if (shorter === path || shorter === '') return;
+        path = shorter;
+      }
+    };
+    frame = requestAnimationFrame(focus);
     return () => cancelAnimationFrame(frame);
   }, [reveal]);
 

@@ -222,7 +222,7 @@ export function ProgramScreen({ programKey, view, restoreVersion }: { programKey
       }
       setReason('');
       await load();
-      setMessage(`${ACTION_WORDS[action].title}d: the program is ${ACTION_WORDS[action].status}.`.replace('Retired:', 'Retired:').replace('Activated', 'Activated'));
+      setMessage(`${ACTION_WORDS[action].title}d: the program is ${ACTION_WORDS[action].status}.`);
     } finally {
       setSaving(false);
     }
@@ -241,7 +241,8 @@ export function ProgramScreen({ programKey, view, restoreVersion }: { programKey
       aria-current={view === target ? 'page' : undefined}
       onClick={(e) => {
         e.preventDefault();
-        go(programKey, target);
+        // Same program, same form: the edits stay (Simulate can even use them), so nothing to guard.
+        go(programKey, target, { force: true });
       }}
     >
       {label}

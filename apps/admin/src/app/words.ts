@@ -35,7 +35,7 @@ export function rewardWords(reward: Record<string, unknown>): string {
       : undefined;
   const type = reward['type'];
   const amount = money(reward['amount']);
-  if (type === 'fixed' && amount) return amount;
+  if ((type === 'money' || type === 'fixed') && amount) return amount;
   if (type === 'percent') return `${String(reward['percent'])}% of ${String(reward['of'])}${amount ? ` = ${amount}` : ''}`;
   if (type === 'free_period') return `${String(reward['count'])} free ${String(reward['unit'])}${reward['count'] === 1 ? '' : 's'}`;
   if (type === 'credits') return `${String(reward['credits'])} credits`;
