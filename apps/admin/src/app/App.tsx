@@ -4,6 +4,7 @@ import { type ProductView, setProducts } from './form';
 import { NAVIGATED, type View, mayLeave } from './navigation';
 import { ProgramList } from './ProgramList';
 import { ProgramScreen } from './ProgramScreen';
+import { OtherScreen, ScreenNav, screenOf } from './screens';
 
 const params = () => new URLSearchParams(window.location.search);
 
@@ -99,8 +100,11 @@ export function App() {
         >
           Sign out
         </button>
+        <ScreenNav current={screenOf(location)} />
       </header>
-      {products.error ? (
+      {screenOf(location) !== 'programs' ? (
+        <OtherScreen location={location} />
+      ) : products.error ? (
         <p className="problem">Products could not be loaded: {products.error}</p>
       ) : !products.loaded ? (
         <p>Loading products…</p>
