@@ -33,6 +33,34 @@ function explanationWords(line: string): string {
     .replace(/\{"amountMinor":(-?\d+),"currency":"([A-Z]{3})"\}/g, (_, minor: string, currency: string) => rewardWords({ type: 'fixed', amount: { amountMinor: Number(minor), currency } }));
 }
 
+interface ReferralRow {
+  id: string;
+  product: string;
+  refereeUserId: string;
+  referrerUserId: string | null;
+  status: string;
+  programKey: string | null;
+  signedUpAt: string;
+  createdAt: string;
+}
+
+/**
+ * The facts a stored referral gives, by the catalogs' fact paths (both catalog kinds' names). What a
+ * referral does not store (countries, toggles, the event's own facts) is left for the operator to type.
+ */
+function referralFacts(r: ReferralRow): Record<string, string> {
+  const at = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+  const referrer = r.referrerUserId ?? '';
+  return {
+    'referral.created_at': at(r.createdAt),
+    'advocate.user_id': referrer,
+    'referrer.user_id': referrer,
+    'invitee.user_id': r.refereeUserId,
+    'referee.user_id': r.refereeUserId,
+    'invitee.signed_up_at': at(r.signedUpAt),
+  };
+}
+
 /** Simulate: a fact set typed from the catalog; the decision and its explanation. */
 export function Simulate({ programKey, form }: { programKey: string; form: ProgramForm }) {
   const [phase, setPhase] = useState<Phase>('reward');
@@ -42,6 +70,29 @@ export function Simulate({ programKey, form }: { programKey: string; form: Progr
   const [error, setError] = useState('');
   const [draft, setDraft] = useState(false);
   const facts = factsFor(form.product, phase).filter((f) => f.clock !== true);
+  const [userId, setUserId] = useState('');
+  const [referrals, setReferrals] = useState<ReferralRow[] | null>(null);
+  const [filledFrom, setFilledFrom] = useState('');
+
+  /** A real referral of a user (made or received), of this program's product, to fill its facts from. */
+  async function findReferrals() {
+    setError('');
+    const res = await call<{ referrals?: ReferralRow[]; referred?: ReferralRow[] } & ApiErrorBody>('GET', `/v1/admin/users/${encodeURIComponent(userId.trim())}`);
+    if (res.status !== 200) {
+      setReferrals(null);
+      setError(res.body.error?.message ?? `HTTP ${res.status}`);
+      return;
+    }
+    setReferrals([...(res.body.referrals ?? []), ...(res.body.referred ?? [])].filter((r) => r.product === form.product));
+  }
+
+  function fillFromReferral(r: ReferralRow) {
+    const known = referralFacts(r);
+    const offered = new Set(factsFor(form.product, 'any').map((f) => f.path));
+    setValues({ ...values, ...Object.fromEntries(Object.entries(known).filter(([path]) => offered.has(path))) });
+    if (phase === 'eligibility') setAt(known['referral.created_at'] ?? at);
+    setFilledFrom(r.id);
+  }
 
   async function run() {
     const factSet: Record<string, unknown> = {};
@@ -65,6 +116,35 @@ export function Simulate({ programKey, form }: { programKey: string; form: Progr
       <label>
         <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} /> Use my unsaved edits (otherwise the saved current version)
       </label>
+      <fieldset className="from-referral">
+        <legend>Fill from a real referral</legend>
+        <label className="field">
+          <span>User id (referrer or referee)</span>
+          <input aria-label="Referral user id" value={userId} onChange={(e) => setUserId(e.target.value)} />
+        </label>
+        <button type="button" disabled={userId.trim() === ''} onClick={() => void findReferrals()}>
+          Find referrals
+        </button>
+        {referrals && referrals.length === 0 && <p>No referral of {form.product} for this user.</p>}
+        {referrals && referrals.length > 0 && (
+          <ul data-referrals>
+            {referrals.map((r) => (
+              <li key={r.id}>
+                <button type="button" aria-label={`Use referral ${r.id}`} onClick={() => fillFromReferral(r)}>
+                  Use
+                </button>{' '}
+                {r.referrerUserId ?? '(no referrer)'} → {r.refereeUserId}, created {r.createdAt.slice(0, 16).replace('T', ' ')} UTC, {r.status}
+                {r.programKey ? ` (${r.programKey})` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
+        {filledFrom && (
+          <p className="hint" data-filled-from={filledFrom}>
+            Filled from referral {filledFrom}: its date and the two users. What a referral does not store (countries, toggles, the lesson or payment) is yours to type.
+          </p>
+        )}
+      </fieldset>
       <label className="field">
         <span>Phase</span>
         <select aria-label="Phase" value={phase} onChange={(e) => setPhase(e.target.value as Phase)}>

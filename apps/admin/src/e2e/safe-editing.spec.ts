@@ -8,6 +8,7 @@ jest.setTimeout(Number(process.env["ADMIN_E2E_TIMEOUT_MS"] ?? 180_000));
 
 const fixture = examplePrograms.challengeRewards;
 const sel = (p: string) => `[data-path="${p}"]`;
+const STOREFRONT_KEY = 'storefront-e2e-key-0123456789abcdef';
 let nextPriority = 300;
 
 /**
@@ -59,7 +60,7 @@ describe('admin console: safe editing, validation in words, reorder, layout (Chr
     requireChromium();
     buildConsole();
     mkdirSync(ARTIFACTS, { recursive: true });
-    api = await startApi();
+    api = await startApi({ API_KEYS_STOREFRONT: STOREFRONT_KEY });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -332,6 +333,30 @@ describe('admin console: safe editing, validation in words, reorder, layout (Chr
     expect(versions[0]).toMatchObject({ version: 4, changeNote: 'restore version 2' });
     const current = (await apiCall(api, 'GET', '/v1/admin/programs/status-actions')).body;
     expect(current).toMatchObject({ status: 'paused', name: 'Challenge Based Rewards (student)' });
+  });
+
+  it('Simulate fills the facts of a real referral picked by a user id', async () => {
+    await newTab();
+    expect((await apiCall(api, 'POST', '/v1/admin/programs', { document: examplePrograms.kiloPass, author: 'operator:setup', changeNote: 'launch' })).status).toBe(201);
+    const storefront = async (urlPath: string, body: unknown) => {
+      const res = await fetch(`${api.url}${urlPath}`, { method: 'POST', headers: { authorization: `Bearer ${STOREFRONT_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBeLessThan(300);
+    };
+    await storefront('/v1/referral-codes', { programKey: examplePrograms.kiloPass.key, code: 'SIMFILL1', userId: 'u-sim-referrer' });
+    await storefront('/v1/touches', { kind: 'referral', anonymousId: 'anon-sim-fill', product: 'kilo_pass', referralCode: 'SIMFILL1' });
+    await storefront('/v1/signups', { product: 'kilo_pass', userId: 'u-sim-referee', anonymousId: 'anon-sim-fill', email: 'sim-fill@example.com' });
+
+    await open(examplePrograms.kiloPass.key, '&view=simulate');
+    await page.getByLabel('Referral user id').fill('u-sim-referrer');
+    await page.getByRole('button', { name: 'Find referrals' }).click();
+    const use = page.locator('[data-referrals] button').first();
+    await use.waitFor();
+    expect(await page.locator('[data-referrals]').textContent()).toContain('u-sim-referrer → u-sim-referee');
+    await use.click();
+    await page.locator('[data-filled-from]').waitFor();
+    expect(await page.inputValue('[aria-label="referrer.user_id"]')).toBe('u-sim-referrer');
+    expect(await page.inputValue('[aria-label="referee.user_id"]')).toBe('u-sim-referee');
+    expect(await page.inputValue('[aria-label="referral.created_at"]')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   });
 
   it('works at 390 px and 1280 px without horizontal scrolling, a date field is at most two tab stops, and axe-core finds no serious violation', async () => {
