@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { type ProgramDocument } from '@referrals/rule-dsl';
 import { type ApiErrorBody, call } from './api';
 import { go, hrefFor } from './navigation';
+import { windowMarker } from './program-window';
 
 export interface ProgramVersion {
   key: string;
@@ -14,15 +15,6 @@ export interface ProgramVersion {
 }
 
 const day = (iso: string) => iso.slice(0, 10);
-
-/** "ended" / "not started" next to the stored status: a program active after its end date still shows active. */
-export function windowMarker(p: Pick<ProgramDocument, 'schedule'>, now: Date): 'ended' | 'not started' | 'inviting closed' | null {
-  const { startAt, frozenAt, endAt } = p.schedule;
-  if (now.getTime() >= new Date(endAt).getTime()) return 'ended';
-  if (now.getTime() < new Date(startAt).getTime()) return 'not started';
-  if (now.getTime() >= new Date(frozenAt).getTime()) return 'inviting closed';
-  return null;
-}
 
 /** The program list: a table with status, product, priority, windows and a marker; search by key, name or product. */
 export function ProgramList({ serverNow }: { serverNow?: () => Date }) {
