@@ -1,7 +1,7 @@
 import { type Phase, UNARY_OPERATORS, type Operator, subjectDatatypeLabel } from './labels';
 import { type ConditionForm, type ProgramForm, compatibleTerms, emptyCondition, factsFor, moveItem, operatorsFor, predicateNames, subjectDatatype } from './form';
 import { DragHandle, ReorderButtons, dropProps } from './Reorder';
-import { operatorWords } from './words';
+import { operatorWords, pathWords } from './words';
 import { Problem } from './Problem';
 
 interface Props {
@@ -47,6 +47,8 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
           const unary = UNARY_OPERATORS.includes(c.operator as Operator);
           const terms = compatibleTerms(form, c.subject, c.operator);
           const offered = facts.some((f) => f.path === c.subject);
+          // Labels in the screen's words ("Eligibility condition 2: operator"), never internal paths.
+          const label = (part: string) => pathWords(`${p}.${part}`, form);
           return (
             <tr key={i} data-condition={p} {...dropProps(path, i, move)}>
               <td className="order">
@@ -56,7 +58,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
               </td>
               <td data-label="Subject">
                 <select
-                  aria-label={`Subject ${p}`}
+                  aria-label={label('subject')}
                   data-path={`${p}.subject`}
                   value={c.kind === 'predicate' ? '' : c.subject}
                   disabled={c.kind === 'predicate'}
@@ -76,7 +78,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
               </td>
               <td data-label="Operator">
                 <select
-                  aria-label={`Operator ${p}`}
+                  aria-label={label('operator')}
                   data-path={`${p}.operator`}
                   value={c.operator}
                   disabled={c.kind === 'predicate' || c.subject === ''}
@@ -94,7 +96,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
               </td>
               <td data-label="Value">
                 <input
-                  aria-label={`Value ${p}`}
+                  aria-label={label('value')}
                   data-path={`${p}.value`}
                   type={datatype === 'int' && !['in', 'not_in'].includes(c.operator) ? 'number' : 'text'}
                   placeholder={['in', 'not_in'].includes(c.operator) ? 'comma-separated' : datatype === 'datetime' ? 'YYYY-MM-DD HH:MM' : ''}
@@ -106,7 +108,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
               </td>
               <td data-label="Value term">
                 <select
-                  aria-label={`Value term ${p}`}
+                  aria-label={label('term')}
                   data-path={`${p}.term`}
                   value={c.term}
                   disabled={c.kind === 'predicate' || unary || c.operator === ''}
@@ -124,7 +126,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
               </td>
               <td data-label="Predicate">
                 <select
-                  aria-label={`Predicate ${p}`}
+                  aria-label={label('predicate')}
                   data-path={`${p}.predicate`}
                   value={c.kind === 'predicate' ? c.predicate : ''}
                   onChange={(e) =>
@@ -147,7 +149,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 <Problem problems={problems} path={`${p}.predicate`} />
               </td>
               <td data-label="Remove">
-                <button type="button" aria-label={`Remove condition ${p}`} onClick={() => onChange(conditions.filter((_, j) => j !== i))}>
+                <button type="button" aria-label={`Remove ${pathWords(p, form)}`} onClick={() => onChange(conditions.filter((_, j) => j !== i))}>
                   ✕
                 </button>
               </td>

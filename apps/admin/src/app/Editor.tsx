@@ -180,12 +180,12 @@ export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal 
               const open = openTerms[i] === true;
               return (
                 <tr key={i} data-term={t.name} {...dropProps('terms', i, moveTerm)}>
-                  <td>
+                  <td data-label="Order">
                     <DragHandle group="terms" index={i} label={`term ${i + 1}`} />
                     {i + 1}
                     <ReorderButtons label={`term ${i + 1}`} index={i} count={form.terms.length} onMove={moveTerm} />
                   </td>
-                  <td>
+                  <td data-label="Name">
                     {t.kind === 'predicate' && <span className="pill">predicate</span>}
                     <input aria-label={`Term name ${i + 1}`} data-path={`${p}.name`} value={t.name} onChange={(e) => setTerm(i, { name: e.target.value })} />
                     <Problem problems={problems} path={`${p}.name`} />
@@ -198,13 +198,13 @@ export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal 
                       onChange={(e) => setTerm(i, { description: e.target.value })}
                     />
                   </td>
-                  <td>
+                  <td data-label="Kind">
                     <select aria-label={`Term kind ${i + 1}`} data-path={`${p}.kind`} value={t.kind} onChange={(e) => setTerm(i, { kind: e.target.value as TermForm['kind'] })}>
                       <option value="value">value</option>
                       <option value="predicate">predicate</option>
                     </select>
                   </td>
-                  <td>
+                  <td data-label="Datatype">
                     {t.kind === 'value' ? (
                       <select aria-label={`Term datatype ${i + 1}`} data-path={`${p}.datatype`} value={t.datatype} onChange={(e) => setTerm(i, { datatype: e.target.value as Datatype })}>
                         {DATATYPES.map((d) => (
@@ -215,7 +215,7 @@ export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal 
                       'bool'
                     )}
                   </td>
-                  <td>
+                  <td data-label="Value">
                     {t.kind === 'value' ? (
                       <>
                         {t.datatype === 'bool' ? (
@@ -243,7 +243,11 @@ export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal 
                           {open ? '▾' : '▸'} {t.branches.length} branch{t.branches.length === 1 ? '' : 'es'}
                         </button>
                         <Problem problems={problems} path={`${p}.branches`} />
-                        {!open && Object.keys(problems).some((k) => k.startsWith(`${p}.branches[`)) && <span className="problem">problems in these branches: expand the term</span>}
+                        {!open && Object.keys(problems).some((k) => k.startsWith(`${p}.branches[`)) && (
+                          <button type="button" className="problem" onClick={() => setOpenTerms({ ...openTerms, [i]: true })}>
+                            Problems in these branches: show them
+                          </button>
+                        )}
                         {open && (
                           <div className="branches">
                             <p>matches if ANY branch matches</p>
@@ -343,12 +347,12 @@ export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal 
               const open = openRules[i] === true;
               return (
                 <tr key={i} data-rule={i} {...dropProps('rewardRules', i, moveRule)}>
-                  <td>
+                  <td data-label="Order">
                     <DragHandle group="rewardRules" index={i} label={`rule ${i + 1}`} />
                     {i + 1}
                     <ReorderButtons label={`rule ${i + 1}`} index={i} count={form.rewardRules.length} onMove={moveRule} />
                   </td>
-                  <td>
+                  <td data-label="Reward type">
                     <select aria-label={`Reward type ${i + 1}`} data-path={`${p}.reward.type`} value={r.rewardType} onChange={(e) => setRule(i, { rewardType: e.target.value as RuleForm['rewardType'] })}>
                       <option value="fixed">fixed</option>
                       <option value="percent">percent</option>
@@ -364,7 +368,7 @@ export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal 
                       </select>
                     </label>
                   </td>
-                  <td>
+                  <td data-label="Amount">
                     {r.rewardType === 'fixed' && (
                       <>
                         <input aria-label={`Amount ${i + 1}`} data-path={`${p}.reward.amount`} type="number" step="0.01" value={r.amount} onChange={(e) => setRule(i, { amount: e.target.value })} />
@@ -402,18 +406,18 @@ export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal 
                       <Problem key={k} problems={problems} path={`${p}.reward.${k}`} />
                     ))}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <select aria-label={`Initial status ${i + 1}`} data-path={`${p}.initialStatus`} value={r.initialStatus} onChange={(e) => setRule(i, { initialStatus: e.target.value as RuleForm['initialStatus'] })}>
                       {INITIAL_REWARD_STATUSES.map((s) => (
                         <option key={s}>{s}</option>
                       ))}
                     </select>
                   </td>
-                  <td>
+                  <td data-label="Description">
                     <input aria-label={`Rule description ${i + 1}`} data-path={`${p}.description`} value={r.description} onChange={(e) => setRule(i, { description: e.target.value })} />
                     <Problem problems={problems} path={`${p}.description`} />
                   </td>
-                  <td>
+                  <td data-label="Conditions">
                     <button type="button" aria-expanded={open} aria-label={`${open ? 'Collapse' : 'Expand'} rule ${i + 1}`} onClick={() => setOpenRules({ ...openRules, [i]: !open })}>
                       {open ? '▾' : '▸'} {r.conditions.length} condition{r.conditions.length === 1 ? '' : 's'}
                     </button>
@@ -431,7 +435,11 @@ export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal 
                         onChange={(next) => setRule(i, { conditions: next })}
                       />
                     )}
-                    {!open && Object.keys(problems).some((k) => k.startsWith(`${p}.conditions`)) && <span className="problem">problems in these conditions: expand the rule</span>}
+                    {!open && Object.keys(problems).some((k) => k.startsWith(`${p}.conditions`)) && (
+                      <button type="button" className="problem" onClick={() => setOpenRules({ ...openRules, [i]: true })}>
+                        Problems in these conditions: show them
+                      </button>
+                    )}
                   </td>
                 </tr>
               );
