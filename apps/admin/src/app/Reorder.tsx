@@ -1,7 +1,7 @@
 import { type DragEvent } from 'react';
 
 /**
- * Reordering by keyboard (two buttons, also Alt+ArrowUp/Down on them) and by drag: order matters,
+ * Reordering by keyboard (the ↑ and ↓ buttons, reached with Tab) and by drag: order matters,
  * the first matching rule wins. `group` keeps a drag inside its own list.
  */
 export function ReorderButtons({ label, index, count, onMove }: { label: string; index: number; count: number; onMove(from: number, to: number): void }) {
