@@ -121,8 +121,14 @@ describe('npm run demo against the stack `npm start` runs', () => {
     expect(out).toMatch(/Challenge: .*\n.*referral qualified: 9\d+ → 8\d+, program challenge-based-rewards-student/);
     expect(out).toMatch(/referrer 9\d+: 5\.66 USD earned/);
 
-    // The rewards and the links to what it created.
-    expect(out).toContain('Rewards:');
+    // The rewards as they stand after the story, and the links to what it created.
+    const rewards = out.slice(out.indexOf('Rewards:'), out.indexOf('Links:')).trim().split('\n');
+    expect(rewards).toEqual([
+      'Rewards:',
+      expect.stringMatching(/^ {2}kilo-pass-referrals {2}referrer demo-referrer-\d+: 24\.50 USD pending$/),
+      expect.stringMatching(/^ {2}kilo-pass-referrals {2}referee demo-referee-\d+: 24\.50 USD applied \(redemption redeemed\)$/),
+      expect.stringMatching(/^ {2}challenge-based-rewards-student {2}referrer 9\d+: 5\.66 USD earned$/),
+    ]);
     expect(out).toContain(`Admin: Kilo Pass program`);
     expect(out).toContain(`http://127.0.0.1:${ports['API_PORT']}/admin/?program=${KILO_PASS_PROGRAM}`);
     expect(out).toContain(`http://127.0.0.1:${ports['API_PORT']}/admin/?program=${CHALLENGE_PROGRAM}`);

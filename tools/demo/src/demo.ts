@@ -223,12 +223,16 @@ export async function runDemo(config: DemoConfig, print: (line: string) => void)
     workflows,
     links,
   };
+  // The rewards as they stand now (the payment's were pending; the referee's has since been applied and redeemed).
   print('');
   print('Rewards:');
-  for (const r of [...payment.rewards, ...lesson.rewards]) print(`  ${describeReward(r)}`);
+  for (const [userId, product] of [[referrer, 'kilo_pass'], [referee, 'kilo_pass'], [advocate, challenge.document.product]] as const) {
+    const now = ok(await clients.storefront.GET('/v1/users/{userId}/summary', { params: { path: { userId }, query: { product } } }));
+    for (const r of now.rewards) print(`  ${r.programKey}  ${describeReward(r)}${r.redemption ? ` (redemption ${r.redemption.status})` : ''}`);
+  }
   print('');
   print('Links:');
-  for (const link of links) print(`  ${link.label.padEnd(44)} ${link.url}`);
+  for (const link of links) print(`  ${link.label.padEnd(56)} ${link.url}`);
   return result;
 }
 
