@@ -100,6 +100,8 @@ describe('npm run demo against the stack `npm start` runs', () => {
       // Ctrl-C, as a user stops it: everything the stack started stops with it.
       process.kill(-stack.child.pid, 'SIGINT');
       expect(await stack.exited).toBe(0);
+      // The URLs file is gone with the stack: a later demo does not call a stack that stopped.
+      expect(fs.existsSync(path.join(dataDir, 'dev-stack.json'))).toBe(false);
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
