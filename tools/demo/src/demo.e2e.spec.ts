@@ -134,6 +134,7 @@ describe('npm run demo against the stack `npm start` runs', () => {
     expect(out).toContain(`Admin: Kilo Pass program`);
     expect(out).toContain(`http://127.0.0.1:${ports['API_PORT']}/admin/?program=${KILO_PASS_PROGRAM}`);
     expect(out).toContain(`http://127.0.0.1:${ports['API_PORT']}/admin/?program=${CHALLENGE_PROGRAM}`);
+    expect(out).toMatch(new RegExp(`Admin support: the Kilo Pass referee +http://127\\.0\\.0\\.1:${ports['API_PORT']}/admin/\\?screen=support&user=demo-referee-\\d+`));
     const temporalLinks = out.match(new RegExp(`http://127\\.0\\.0\\.1:${ports['TEMPORAL_UI_PORT']}/namespaces/default/workflows/\\S+`, 'g')) ?? [];
     expect(temporalLinks.length).toBeGreaterThanOrEqual(5);
     // The links lead somewhere: the Temporal UI serves them, and the fake Impact holds the redemption.

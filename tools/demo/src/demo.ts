@@ -210,7 +210,11 @@ export async function runDemo(config: DemoConfig, print: (line: string) => void)
   done(`decision ${lesson.decision.code} (${lesson.decision.rule?.description ?? 'no rule'}); rewards: ${lesson.rewards.map(describeReward).join('; ') || 'none'}`);
 
   // ---- Summary ------------------------------------------------------------------------------
-  const links = demoLinks(config, workflows);
+  const links = demoLinks(config, workflows, [
+    { label: 'the Kilo Pass referrer', userId: referrer },
+    { label: 'the Kilo Pass referee', userId: referee },
+    { label: 'the Challenge advocate', userId: advocate },
+  ]);
   const result: DemoResult = {
     kiloPass: {
       referrer,
@@ -245,11 +249,13 @@ function valueOf(term: unknown): unknown {
   return term && typeof term === 'object' && 'value' in term ? (term as { value: unknown }).value : undefined;
 }
 
-function demoLinks(config: DemoConfig, workflows: DemoResult['workflows']): DemoResult['links'] {
+function demoLinks(config: DemoConfig, workflows: DemoResult['workflows'], users: { label: string; userId: string }[]): DemoResult['links'] {
+  const admin = `${config.apiUrl}/admin/`;
   const links: DemoResult['links'] = [
-    { label: 'Admin: Kilo Pass program', url: `${config.apiUrl}/admin/?program=${KILO_PASS_PROGRAM}` },
-    { label: 'Admin: Challenge program', url: `${config.apiUrl}/admin/?program=${CHALLENGE_PROGRAM}` },
-    { label: 'Admin: Kilo Pass history', url: `${config.apiUrl}/admin/?program=${KILO_PASS_PROGRAM}&view=history` },
+    { label: 'Admin: Kilo Pass program', url: `${admin}?program=${KILO_PASS_PROGRAM}` },
+    { label: 'Admin: Challenge program', url: `${admin}?program=${CHALLENGE_PROGRAM}` },
+    ...users.map((u) => ({ label: `Admin support: ${u.label}`, url: `${admin}?screen=support&user=${encodeURIComponent(u.userId)}` })),
+    { label: 'Admin operations: Impact deliveries', url: `${admin}?screen=ops` },
   ];
   for (const w of workflows) {
     const url = config.temporalUiUrl

@@ -418,6 +418,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's touches (tracking values shortened), referrals with reasons, conversions with the winning touch, and rewards with their Impact redemption
+         * @description A user nothing was recorded for answers 200 with empty lists (the engine has no user table of its own).
+         *
+         *     Roles: admin.
+         */
+        get: operations["getUserActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/adverse-payment": {
         parameters: {
             query?: never;
@@ -1202,6 +1224,12 @@ export interface components {
             rewardsByStatus: {
                 [key: string]: number;
             };
+            /** @description Where a workflow opens: {url}/namespaces/{namespace}/workflows/{workflowId}; null when TEMPORAL_UI_URL is not set */
+            temporalUi: {
+                namespace: string;
+                /** @description TEMPORAL_UI_URL */
+                url: string;
+            } | null;
         };
         PaymentSucceeded: {
             /** @description What was charged, in minor units */
@@ -1835,6 +1863,12 @@ export interface components {
                 index: number;
             } | null;
         };
+        TrackingPreview: {
+            /** @description Length of the value as received */
+            length: number;
+            /** @description The first 6 characters, then … when longer: the full value is never shown */
+            preview: string;
+        } | null;
         UpdateProgramRequest: {
             /** @description Shown in History: operator:alice@example.com */
             author: string;
@@ -1853,6 +1887,66 @@ export interface components {
             programKey?: string;
             /** @description The subscriber: beneficiary of any referral reward applied to the issuance */
             subscriberId: string;
+        };
+        UserActivity: {
+            /** @description The user's payments and lessons, newest first: the winning touch and why, the decision and its reasons */
+            conversions: {
+                attributionId: string;
+                conversionTime: string;
+                id: string;
+                /** @description What rewarding decided and why; null when it never decided this conversion */
+                outcome: {
+                    attributionId: string;
+                    /** @description {provider}:{sourceId}: GET /v1/admin/conversions/{conversionId} shows it */
+                    conversionId: string;
+                    /** @description The decision code (rewarded, no_rule_matched, earlier_subscription, ...) */
+                    decisionCode: string;
+                    /** @description Eligibility reasons when nobody (or not the referrer) was rewarded: annual_subscription, not_monthly_subscription, not_personal_subscription, not_first_payment, tier_not_eligible, unsupported_provider, earlier_subscription, attribution_expired, affiliate_won, no_valid_referral_touch, no_referral, referrer_cap_reached, adverse_notice_before_grant, test_payment, admin_created_payment, manual_adjustment, condition_not_met; or the decision code */
+                    reasons: string[];
+                    recordedAt: string;
+                    /** @description True when at least one role was granted a reward */
+                    rewarded: boolean;
+                } | null;
+                product: string;
+                provider: string;
+                /**
+                 * @description Why the winner won
+                 * @enum {string}
+                 */
+                reason: "referral_only" | "referral_over_affiliate" | "affiliate_sale_before_referral" | "affiliate_only" | "no_valid_touch";
+                reasonText: string;
+                recordedAt: string;
+                referralId: string | null;
+                sale: boolean;
+                sourceId: string;
+                userId: string;
+                /** @description Every touch of the user for the product, oldest first: valid, expired, not_accepted, after_conversion */
+                verdicts: {
+                    /** @enum {string} */
+                    kind: "referral" | "affiliate";
+                    touchId: string;
+                    verdict: string;
+                }[];
+                /** @description The attribution window (days) the touches were judged by */
+                windowDays: number;
+                /** @enum {string} */
+                winner: "referral" | "affiliate" | "none";
+                /** @description The touch that won; null when nobody won */
+                winningTouch: {
+                    id: string;
+                    /** @enum {string} */
+                    kind: "referral" | "affiliate";
+                } | null;
+            }[];
+            /** @description Referrals the user made (as the referrer), newest first */
+            referrals: components["schemas"]["Referral"][];
+            /** @description How the user was referred (as the referee), one per product, with the reasons of the decision */
+            referred: components["schemas"]["Referral"][];
+            /** @description Rewards of the user (as beneficiary), oldest first, with their Impact redemption; GET /v1/admin/rewards/{rewardId} has the audit trail */
+            rewards: components["schemas"]["Reward"][];
+            /** @description Newest first; tracking values shortened */
+            touches: components["schemas"]["UserTouch"][];
+            userId: string;
         };
         UserSummary: {
             balances: {
@@ -1898,6 +1992,26 @@ export interface components {
             /** @description The user's rewards in the product's programs (as referrer or referee), oldest first */
             rewards: components["schemas"]["Reward"][];
             userId: string;
+        };
+        UserTouch: {
+            /** @description Only accepted touches create referrals and win conversions */
+            accepted: boolean;
+            /** @description When the anonymous touch was tied to the user (at signup) */
+            associatedAt: string | null;
+            clickId: components["schemas"]["TrackingPreview"];
+            id: string;
+            /** @enum {string} */
+            kind: "referral" | "affiliate";
+            landingPath: string | null;
+            product: string;
+            programKey: string | null;
+            referralCode: components["schemas"]["TrackingPreview"];
+            saasquatchCookie: components["schemas"]["TrackingPreview"];
+            /** @description The conversion whose SALE this affiliate touch won */
+            saleAttributedConversionId: string | null;
+            /** @description How its tracking values were judged at capture (accepted, truncated, ...) */
+            status: string;
+            touchedAt: string;
         };
         WidgetTokenRequest: {
             programKey: string;
@@ -3590,6 +3704,65 @@ export interface operations {
             };
             /** @description Rule violation (an invalid program, an illegal transition) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is not configured or not reachable (database_unavailable comes with Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getUserActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The host's user id */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What is recorded about the user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserActivity"];
+                };
+            };
+            /** @description Invalid request: every problem with its path (body.amount.minor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an unknown one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The key belongs to another role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
