@@ -824,7 +824,7 @@ export interface components {
                 conversionId: string;
                 /** @description The decision code (rewarded, no_rule_matched, earlier_subscription, ...) */
                 decisionCode: string;
-                /** @description Eligibility reasons when nobody (or not the referrer) was rewarded: annual_subscription, not_monthly_subscription, not_personal_subscription, not_first_payment, tier_not_eligible, unsupported_provider, earlier_subscription, attribution_expired, affiliate_won, no_valid_referral_touch, no_referral, referrer_cap_reached, adverse_notice_before_grant, test_payment, admin_created_payment, manual_adjustment, condition_not_met; or the decision code */
+                /** @description Eligibility reasons when nobody (or not the referrer) was rewarded: annual_subscription, not_monthly_subscription, not_personal_subscription, not_first_payment, tier_not_eligible, unsupported_provider, earlier_subscription, attribution_expired, affiliate_won, no_valid_referral_touch, no_referral, referrer_cap_reached, adverse_notice_before_grant, test_payment, admin_created_payment, manual_adjustment, payment_instrument_already_claimed, payment_instrument_unresolved, condition_not_met; or the decision code */
                 reasons: string[];
                 recordedAt: string;
                 /** @description True when at least one role was granted a reward */
@@ -877,7 +877,7 @@ export interface components {
             conversionId: string;
             /** @description The decision code (rewarded, no_rule_matched, earlier_subscription, ...) */
             decisionCode: string;
-            /** @description Eligibility reasons when nobody (or not the referrer) was rewarded: annual_subscription, not_monthly_subscription, not_personal_subscription, not_first_payment, tier_not_eligible, unsupported_provider, earlier_subscription, attribution_expired, affiliate_won, no_valid_referral_touch, no_referral, referrer_cap_reached, adverse_notice_before_grant, test_payment, admin_created_payment, manual_adjustment, condition_not_met; or the decision code */
+            /** @description Eligibility reasons when nobody (or not the referrer) was rewarded: annual_subscription, not_monthly_subscription, not_personal_subscription, not_first_payment, tier_not_eligible, unsupported_provider, earlier_subscription, attribution_expired, affiliate_won, no_valid_referral_touch, no_referral, referrer_cap_reached, adverse_notice_before_grant, test_payment, admin_created_payment, manual_adjustment, payment_instrument_already_claimed, payment_instrument_unresolved, condition_not_met; or the decision code */
             reasons: string[];
             recordedAt: string;
             /** @description True when at least one role was granted a reward */
@@ -1255,6 +1255,13 @@ export interface components {
              * @description Refused (400 time_in_future) more than EVENT_TIME_MAX_FUTURE_SKEW_SECONDS after the server's clock, or before 2000 (time_too_old)
              */
             paidAt: string;
+            /** @description Kilo rules 176-184: one welcome promo and one referral conversion per reusable payment instrument (the product's reusablePaymentMethodTypes). A settlement whose instrument another account claimed is not an eligible conversion (payment_instrument_already_claimed) and its subscriber gets no welcome promo. Absent: the host does not report methods and the guard does not apply */
+            paymentMethod?: {
+                /** @description The provider's fingerprint of the reusable instrument, when it gives one. Only its HMAC is stored; it is never logged or answered */
+                fingerprint?: string;
+                /** @description The method that settled the payment (card, sepa_debit, us_bank_account, bacs_debit, au_becs_debit, paypal...), or "unknown" when billing could not resolve it (then not an eligible conversion: payment_instrument_unresolved) */
+                type: string;
+            };
             product: string;
             promoCode?: string;
             provider: string;
@@ -1542,7 +1549,7 @@ export interface components {
             };
             decision: {
                 /** @enum {string} */
-                code: "rewarded" | "no_rule_matched" | "facts_invalid" | "outside_reward_window" | "trigger_mismatch" | "reward_amount_zero" | "evaluation_time_invalid" | "not_attributed_to_referral" | "no_referral" | "referral_not_qualified" | "program_retired" | "not_first_qualifying_event" | "not_customer_payment" | "unsupported_provider" | "earlier_subscription";
+                code: "rewarded" | "no_rule_matched" | "facts_invalid" | "outside_reward_window" | "trigger_mismatch" | "reward_amount_zero" | "evaluation_time_invalid" | "not_attributed_to_referral" | "no_referral" | "referral_not_qualified" | "program_retired" | "not_first_qualifying_event" | "not_customer_payment" | "unsupported_provider" | "earlier_subscription" | "payment_instrument_already_claimed" | "payment_instrument_unresolved";
                 /** @description Readable evaluation: which rule matched, or what failed with actual and expected values */
                 explanation: string[];
                 programKey: string | null;
@@ -1560,6 +1567,14 @@ export interface components {
                 /** @enum {string} */
                 type: "payment.succeeded" | "lesson.completed";
             };
+            /** @description Payments only: what the payment-instrument guard found (Kilo rules 176-184): claimed, own_claim, already_claimed, not_claiming, no_fingerprint, not_reusable, unresolved; null when no paymentMethod was sent. introductoryBonus does_not_apply: the welcome promo is not given (never names the instrument or another account) */
+            paymentMethod?: {
+                /** @enum {string} */
+                check: "claimed" | "own_claim" | "already_claimed" | "not_claiming" | "no_fingerprint" | "not_reusable" | "unresolved";
+                /** @enum {string} */
+                introductoryBonus: "not_blocked" | "does_not_apply";
+                message: string | null;
+            } | null;
             referral: components["schemas"]["Referral"];
             /** @description One per role decided: granted (pending/earned), cap_limited or disqualified */
             rewards: components["schemas"]["Reward"][];
@@ -1901,7 +1916,7 @@ export interface components {
                     conversionId: string;
                     /** @description The decision code (rewarded, no_rule_matched, earlier_subscription, ...) */
                     decisionCode: string;
-                    /** @description Eligibility reasons when nobody (or not the referrer) was rewarded: annual_subscription, not_monthly_subscription, not_personal_subscription, not_first_payment, tier_not_eligible, unsupported_provider, earlier_subscription, attribution_expired, affiliate_won, no_valid_referral_touch, no_referral, referrer_cap_reached, adverse_notice_before_grant, test_payment, admin_created_payment, manual_adjustment, condition_not_met; or the decision code */
+                    /** @description Eligibility reasons when nobody (or not the referrer) was rewarded: annual_subscription, not_monthly_subscription, not_personal_subscription, not_first_payment, tier_not_eligible, unsupported_provider, earlier_subscription, attribution_expired, affiliate_won, no_valid_referral_touch, no_referral, referrer_cap_reached, adverse_notice_before_grant, test_payment, admin_created_payment, manual_adjustment, payment_instrument_already_claimed, payment_instrument_unresolved, condition_not_met; or the decision code */
                     reasons: string[];
                     recordedAt: string;
                     /** @description True when at least one role was granted a reward */
@@ -1956,6 +1971,12 @@ export interface components {
                 programKey: string;
                 unit: string;
             }[];
+            /** @description Kilo rules 179, 183: does_not_apply when the user's first positive monthly payment used a payment method that already received the introductory bonus (welcome promo) elsewhere. Never names the method or another account */
+            introductoryBonus: {
+                /** @enum {string} */
+                applies: "not_blocked" | "does_not_apply";
+                message: string | null;
+            };
             product: string;
             /** @description How the user was referred (as the referee), if at all */
             referral: {
