@@ -44,6 +44,30 @@ export interface AppDeps {
   keyring?: ApiKeyring;
 }
 
+/**
+ * Every group of domain endpoints, in the order they are mounted. The OpenAPI document is built from
+ * the same list (`openapi/api-document.ts`), so the served document and the generated client agree.
+ */
+export const API_ROUTES: readonly ((routes: ApiRoutes, services: ApiServices) => void)[] = [
+  touchRoutes,
+  signupRoutes,
+  widgetTokenRoutes,
+  summaryRoutes,
+  paymentRoutes,
+  lessonRoutes,
+  issuanceRoutes,
+  renewalRoutes,
+  productRoutes,
+  programRoutes,
+  simulateRoutes,
+  previewRoutes,
+  rewardRoutes,
+  scheduleRoutes,
+  conversionRoutes,
+  userRoutes,
+  opsRoutes,
+];
+
 /** Builds the Express app from its dependencies; `main.ts` only listens and shuts down. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -65,27 +89,7 @@ export function createApp(deps: AppDeps): Express {
   const registry = createOpenApiRegistry();
   if (deps.services) {
     const routes = new ApiRoutes(registry, { keyring: deps.keyring ?? new ApiKeyring({}), sequelize: deps.services.sequelize });
-    for (const add of [
-      touchRoutes,
-      signupRoutes,
-      widgetTokenRoutes,
-      summaryRoutes,
-      paymentRoutes,
-      lessonRoutes,
-      issuanceRoutes,
-      renewalRoutes,
-      productRoutes,
-      programRoutes,
-      simulateRoutes,
-      previewRoutes,
-      rewardRoutes,
-      scheduleRoutes,
-      conversionRoutes,
-      userRoutes,
-      opsRoutes,
-    ]) {
-      add(routes, deps.services);
-    }
+    for (const add of API_ROUTES) add(routes, deps.services);
     app.use(routes.router);
   }
   app.use(adminConsoleRouter());

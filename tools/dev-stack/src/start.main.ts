@@ -12,6 +12,7 @@ import { type DevStack, startDevStack, stackEnvVars } from './dev-stack';
 import { waitFor } from './free-port';
 import { stackLog } from './log';
 import { stackEnvSchema, WORKSPACE_ROOT } from './stack-env';
+import { removeStackUrls, writeStackUrls } from './stack-urls';
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     stackLog('stopping…');
     await Promise.all(apps.map((child) => stopChild(child)));
     await stack?.stop();
+    removeStackUrls(env.DATA_DIR);
     release();
     stackLog('stopped');
     process.exit(code);
@@ -67,6 +69,13 @@ async function main(): Promise<void> {
 
     const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
     await waitFor('api readiness', async () => (await fetch(`${apiUrl}/readyz`)).ok, READY_TIMEOUT_MS, 500);
+    // For `npm run demo` and other tools: where this stack answers (keys stay in dev-api-keys.env).
+    writeStackUrls(env.DATA_DIR, {
+      apiUrl,
+      temporalNamespace: env.TEMPORAL_NAMESPACE,
+      temporalUiUrl: stack.temporalUiUrl ?? null,
+      fakeImpactUrl: stack.fakeImpactUrl ?? null,
+    });
     const lines = [
       '',
       'Referrals is running:',

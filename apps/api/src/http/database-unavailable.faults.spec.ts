@@ -1,3 +1,6 @@
+import { type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { createReferralsClient, type RetryNotice } from '@referrals/client';
 import { createSequelize } from '@referrals/db';
 import { useTestDatabase } from '@referrals/db/testing';
 import { createImpactClient, parseImpactConfig } from '@referrals/impact-client';
@@ -42,6 +45,55 @@ describe('database unavailable (issue 14, item 4)', () => {
       await proxy.open();
       await request(app).get('/v1/admin/programs').set('authorization', as('admin')).expect(200);
     } finally {
+      await sequelize.close();
+      await proxy.cut();
+    }
+  }, 30_000);
+
+  it('the typed client rides out the outage: it retries the 503 after its Retry-After and the payment is booked once when PostgreSQL is back', async () => {
+    const target = new URL(db.databaseUrl);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.open();
+    const viaProxy = new URL(db.databaseUrl);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const sequelize = createSequelize({ databaseUrl: viaProxy.toString(), connectTimeoutMs: 1_000 });
+    const services = createApiServices({
+      sequelize,
+      impact: createImpactClient({ config: parseImpactConfig({}), logger: pino({ level: 'silent' }) }),
+      metrics: createApiMetrics(),
+      emailHashSecret: 'test-email-hash-secret-0123456789',
+    });
+    const app = createApp({ logger: pino({ level: 'silent' }), readinessChecks: [], services, keyring: new ApiKeyring(Object.fromEntries(Object.entries(TEST_KEYS).map(([r, k]) => [r, [k]]))) });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const notices: RetryNotice[] = [];
+    const billing = createReferralsClient({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiKey: TEST_KEYS.billing,
+      // The api asks for 5 s; the test shortens the wait (the cap), and brings PostgreSQL back during it.
+      retry: { maxDelayMs: 200 },
+      onRetry: (notice) => {
+        notices.push(notice);
+        void proxy.open();
+      },
+    });
+    try {
+      await proxy.cut();
+      const payment = kiloPayment('u-client-retry', 'in_client_retry') as never;
+      const paid = await billing.POST('/v1/events/payment-succeeded', { body: payment });
+      expect(notices).toEqual([expect.objectContaining({ method: 'POST', attempt: 1, delayMs: 200 })]);
+      // No program exists in this database: the payment is recorded once, and rewards nobody.
+      expect(paid.response.status).toBe(200);
+      expect(paid.response.headers.get('idempotent-replayed')).toBeNull();
+      expect(paid.data).toMatchObject({ conversion: { id: 'stripe:in_client_retry' }, rewards: [] });
+      const again = await billing.POST('/v1/events/payment-succeeded', { body: payment });
+      expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.data).toEqual(paid.data);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await sequelize.close();
       await proxy.cut();
     }

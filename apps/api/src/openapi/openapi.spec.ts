@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { useApiHarness } from '../testing/api-harness';
+import { buildApiDocument } from './api-document';
 
 describe('OpenAPI document and docs page', () => {
   const api = useApiHarness();
@@ -66,6 +67,11 @@ describe('OpenAPI document and docs page', () => {
     expect(version?.schema.maximum).toBe(2147483647);
     expect(Object.keys(doc.paths['/v1/touches']!['post']!.responses)).toContain('415');
     expect(Object.keys(doc.paths['/v1/admin/rewards']!['get']!.responses)).not.toContain('415');
+  });
+
+  it('builds in-process (no database, no server) the very document it serves: the typed client is generated from it', async () => {
+    const served = (await request(api.app).get('/openapi.json').expect(200)).body as unknown;
+    expect(JSON.parse(JSON.stringify(buildApiDocument()))).toEqual(served);
   });
 
   it('serves the Swagger UI page and its assets from the package (no CDN)', async () => {

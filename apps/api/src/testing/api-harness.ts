@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { createReferralsClient, type ReferralsClient } from '@referrals/client';
 import { type ImpactClient, createImpactClient, parseImpactConfig } from '@referrals/impact-client';
 import { type FakeImpactServer, startFakeImpact } from '@referrals/impact-client/testing';
 import { useTestDatabase, type TestDatabase } from '@referrals/db/testing';
@@ -40,6 +43,10 @@ export interface ApiHarness {
   readonly fake: FakeImpactServer | undefined;
   /** A suffix unique to this test file, for business ids (workflow ids are global on the server). */
   readonly run: string;
+  /** The same app listening on a loopback port: what HTTP clients (`client`) talk to. */
+  readonly url: string;
+  /** The typed `@referrals/client` with this role's key, on `url` (the storefront's and billing's view of the api). */
+  client(role: ApiRole): ReferralsClient;
   post(path: string, role: ApiRole | null, body: unknown, headers?: Record<string, string>): request.Test;
   put(path: string, role: ApiRole | null, body: unknown): request.Test;
   get(path: string, role: ApiRole | null): request.Test;
@@ -64,7 +71,9 @@ export function useApiHarness(options: HarnessOptions = {}): ApiHarness {
   const db = useTestDatabase(allMigrationSources);
   const run = randomBytes(4).toString('hex');
   const taskQueue = `api-test-${run}`;
-  let state: { app: Express; services: ApiServices; temporal: Client; connection: Connection; relay: OutboxRelay; fake?: FakeImpactServer } | undefined;
+  let state:
+    | { app: Express; services: ApiServices; temporal: Client; connection: Connection; relay: OutboxRelay; server: Server; url: string; fake?: FakeImpactServer }
+    | undefined;
 
   beforeAll(async () => {
     const connection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] ?? '' });
@@ -91,10 +100,19 @@ export function useApiHarness(options: HarnessOptions = {}): ApiHarness {
       keyring: new ApiKeyring(Object.fromEntries(Object.entries(TEST_KEYS).map(([role, key]) => [role, [key]]))),
     });
     const relay = createOutboxRelay({ sequelize: db.sequelize, workflows: temporal.workflow });
-    state = { app, services, temporal, connection, relay, ...(fake ? { fake } : {}) };
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    state = { app, services, temporal, connection, relay, server, url, ...(fake ? { fake } : {}) };
   }, 60_000);
 
   afterAll(async () => {
+    const server = state?.server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
     await state?.fake?.close();
     await state?.connection.close();
   });
@@ -135,6 +153,10 @@ export function useApiHarness(options: HarnessOptions = {}): ApiHarness {
       return current().fake;
     },
     run,
+    get url() {
+      return current().url;
+    },
+    client: (role) => createReferralsClient({ baseUrl: current().url, apiKey: TEST_KEYS[role] }),
     post: (path, role, body, headers = {}) => auth(request(current().app).post(path).set(headers).send(body as object), role),
     put: (path, role, body) => auth(request(current().app).put(path).send(body as object), role),
     get: (path, role) => auth(request(current().app).get(path), role),

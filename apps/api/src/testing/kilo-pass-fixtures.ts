@@ -1,10 +1,12 @@
+import { ok } from '@referrals/client';
 import { examplePrograms } from '@referrals/rule-dsl';
 import { type ApiHarness } from './api-harness';
 
 export const KILO_PASS_PROGRAM = 'kilo-pass-referrals';
 
 export async function createKiloPassProgram(api: ApiHarness): Promise<void> {
-  await api.post('/v1/admin/programs', 'admin', { document: examplePrograms.kiloPass, author: 'operator:test', changeNote: 'launch' }).expect(201);
+  // Through the typed client over HTTP (the admin console's and operators' path).
+  ok(await api.client('admin').POST('/v1/admin/programs', { body: { document: examplePrograms.kiloPass, author: 'operator:test', changeNote: 'launch' } }));
 }
 
 /** A referrer with a code, a visitor's referral touch through it, and the visitor's signup: a qualified referral. */
@@ -12,12 +14,11 @@ export async function referKiloPass(api: ApiHarness, name: string): Promise<{ re
   const referrer = `${name}-referrer-${api.run}`;
   const referee = `${name}-referee-${api.run}`;
   const code = `${name}${api.run}`.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  await api.post('/v1/referral-codes', 'storefront', { programKey: KILO_PASS_PROGRAM, code, userId: referrer }).expect(201);
-  await api.post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: `${name}-anon-${api.run}`, product: 'kilo_pass', referralCode: code }).expect(201);
-  const signup = await api
-    .post('/v1/signups', 'storefront', { product: 'kilo_pass', userId: referee, anonymousId: `${name}-anon-${api.run}`, email: `${name}@example.com` })
-    .expect(200);
-  if (signup.body.referral?.status !== 'qualified') throw new Error(`referral of ${name} did not qualify: ${JSON.stringify(signup.body)}`);
+  const storefront = api.client('storefront');
+  ok(await storefront.POST('/v1/referral-codes', { body: { programKey: KILO_PASS_PROGRAM, code, userId: referrer } }));
+  ok(await storefront.POST('/v1/touches', { body: { kind: 'referral', anonymousId: `${name}-anon-${api.run}`, product: 'kilo_pass', referralCode: code } }));
+  const signup = ok(await storefront.POST('/v1/signups', { body: { product: 'kilo_pass', userId: referee, anonymousId: `${name}-anon-${api.run}`, email: `${name}@example.com` } }));
+  if (signup.referral?.status !== 'qualified') throw new Error(`referral of ${name} did not qualify: ${JSON.stringify(signup)}`);
   return { referrer, referee };
 }
 

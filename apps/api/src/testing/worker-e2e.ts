@@ -1,3 +1,4 @@
+import { type components, ok } from '@referrals/client';
 import { impactConfigToEnv } from '@referrals/impact-client';
 import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
 import { getParticipantRegistration } from '@referrals/impact-sync';
@@ -9,6 +10,8 @@ import { createKiloPassProgram, KILO_PASS_PROGRAM, kiloPayment } from './kilo-pa
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
 
 const DAY_MS = 86_400_000;
+
+type PaymentSucceeded = components['schemas']['PaymentSucceeded'];
 
 export interface WorkerE2eOptions {
   /** Worker environment on top of the defaults (short delivery backoff, no schedules, kilo_pass Impact on the fake). */
@@ -149,26 +152,30 @@ export async function referredKiloPassSubscriber(e2e: WorkerE2e, name: string): 
   const referrerEmail = `${referrer}@example.com`;
   const refereeEmail = `${referee}@example.com`;
 
-  const token = await api.post('/v1/widget-tokens', 'storefront', { programKey: KILO_PASS_PROGRAM, user: { id: referrer, email: referrerEmail } }).expect(200);
-  await expectSucceeded(e2e, token.body.registration.workflowId);
+  // The storefront's and billing's calls go through the typed client over HTTP, as a host's servers make them.
+  const storefront = api.client('storefront');
+  const billing = api.client('billing');
+
+  const token = ok(await storefront.POST('/v1/widget-tokens', { body: { programKey: KILO_PASS_PROGRAM, user: { id: referrer, email: referrerEmail } } }));
+  await expectSucceeded(e2e, token.registration.workflowId);
   const code = (await getParticipantRegistration(api.db.sequelize, KILO_PASS_PROGRAM, referrer))?.referralCode;
   if (!code) throw new Error(`the registration of ${referrer} stored no referral code`);
   // The registration gave Advocate's code to attribution; the touch names it as the link's rsCode
   // (attribution reads the code, not the cookie), as in acceptance 1.
   const cookie = fakeSaasquatchCookie({ tenantAlias: 'referrals_demo', programId: '51700', code });
-  await api
-    .post('/v1/touches', 'storefront', { kind: 'referral', anonymousId: e2e.id(`${name}-anon`), product: 'kilo_pass', programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: code } })
-    .expect(201);
-  const signup = await api.post('/v1/signups', 'storefront', { product: 'kilo_pass', userId: referee, anonymousId: e2e.id(`${name}-anon`), email: refereeEmail }).expect(200);
-  if (signup.body.referral?.status !== 'qualified') throw new Error(`the referral of ${referee} did not qualify: ${JSON.stringify(signup.body)}`);
-  const refereeToken = await api
-    .post('/v1/widget-tokens', 'storefront', { programKey: KILO_PASS_PROGRAM, user: { id: referee, email: refereeEmail }, saasquatchCookie: cookie })
-    .expect(200);
-  await expectSucceeded(e2e, refereeToken.body.registration.workflowId);
+  const touch = await storefront.POST('/v1/touches', {
+    body: { kind: 'referral', anonymousId: e2e.id(`${name}-anon`), product: 'kilo_pass', programKey: KILO_PASS_PROGRAM, saasquatchCookie: cookie, metadata: { rsCode: code } },
+  });
+  if (touch.response.status !== 201) throw new Error(`the touch of ${referee} answered ${touch.response.status}: ${JSON.stringify(touch.error)}`);
+  const signup = ok(await storefront.POST('/v1/signups', { body: { product: 'kilo_pass', userId: referee, anonymousId: e2e.id(`${name}-anon`), email: refereeEmail } }));
+  if (signup.referral?.status !== 'qualified') throw new Error(`the referral of ${referee} did not qualify: ${JSON.stringify(signup)}`);
+  const refereeToken = ok(
+    await storefront.POST('/v1/widget-tokens', { body: { programKey: KILO_PASS_PROGRAM, user: { id: referee, email: refereeEmail }, saasquatchCookie: cookie } }),
+  );
+  await expectSucceeded(e2e, refereeToken.registration.workflowId);
 
   const invoice = e2e.id(`${name}-in`);
-  const paid = await api.post('/v1/events/payment-succeeded', 'billing', { ...kiloPayment(referee, invoice), email: refereeEmail });
-  if (paid.status !== 200) throw new Error(`the first payment of ${referee} answered ${paid.status}: ${JSON.stringify(paid.body)}`);
+  ok(await billing.POST('/v1/events/payment-succeeded', { body: { ...kiloPayment(referee, invoice), email: refereeEmail } as PaymentSucceeded }));
   const report = await e2e.result<ReportConversionResult>(workflowIds.conversionReport(`stripe:${invoice}`));
   if (report.reported?.status !== 'succeeded') throw new Error(`the referral SALE of ${invoice} was not reported: ${JSON.stringify(report)}`);
   await api.fake!.settle();
