@@ -5,12 +5,14 @@
  * builds the admin console when its build is missing or stale, starts the api and the worker, waits
  * for /readyz and prints the URLs. Ctrl-C stops every process it started.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { exitOnConfigError, parseEnv } from '@referrals/config';
 import { killAllChildrenNow, spawnTypeScript, stopChild, takeOverShutdownSignals, type TrackedChild } from './child-processes';
 import { adminBuildNeeded, buildAdminConsole } from './admin-build';
 import { acquireDataDirLock, StackAlreadyRunningError } from './data-dir-lock';
 import { devApiKeys } from './dev-api-keys';
-import { writeDevDatabaseFile } from './dev-database-file';
+import { writeDevDatabaseFile, writeDevStackUrlsFile } from './dev-database-file';
 import { type DevStack, startDevStack, stackEnvVars } from './dev-stack';
 import { waitFor } from './free-port';
 import { stackLog } from './log';
@@ -34,10 +36,12 @@ async function main(): Promise<void> {
   let stack: DevStack | undefined;
   const apps: TrackedChild[] = [];
   let stopping = false;
+  let removeUrlsFile = () => {};
   const stopEverything = async (code: number) => {
     if (stopping) return;
     stopping = true;
     stackLog('stopping…');
+    removeUrlsFile();
     await Promise.all(apps.map((child) => stopChild(child)));
     await stack?.stop();
     release();
@@ -74,6 +78,15 @@ async function main(): Promise<void> {
 
     const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
     await waitFor('api readiness', async () => (await fetch(`${apiUrl}/readyz`)).ok, READY_TIMEOUT_MS, 500);
+    const urls = writeDevStackUrlsFile(env.DATA_DIR, {
+      API_URL: apiUrl,
+      ADMIN_URL: `${apiUrl}/admin/`,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_NAMESPACE: stack.temporalNamespace,
+      ...(stack.temporalUiUrl ? { TEMPORAL_UI_URL: stack.temporalUiUrl } : {}),
+      ...(stack.fakeImpactUrl ? { IMPACT_FAKE_URL: stack.fakeImpactUrl } : {}),
+    });
+    removeUrlsFile = urls.remove;
     const lines = [
       '',
       'Referrals is running:',
@@ -87,6 +100,8 @@ async function main(): Promise<void> {
         ? `  Impact       faked (no IMPACT_* credentials set): ${stack.fakeImpactUrl} (inspect: ${stack.fakeImpactUrl}/__fake/state)`
         : '  Impact       from the IMPACT_* variables',
       `  API keys     ${apiKeys.file} (one per role; set API_KEYS_<ROLE> to use your own)`,
+      `  URLs         ${urls.file} (where this stack answers, for npm run demo and your scripts)`,
+      ...(hasNpmScript('demo') ? ['See it work: `npm run demo` in another terminal.'] : []),
       'Press Ctrl-C to stop.',
       '',
     ];
@@ -94,6 +109,15 @@ async function main(): Promise<void> {
   } catch (error) {
     stackLog(error instanceof Error ? error.message : String(error));
     await stopEverything(1);
+  }
+}
+
+function hasNpmScript(name: string): boolean {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(WORKSPACE_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    return Boolean(manifest.scripts?.[name]);
+  } catch {
+    return false;
   }
 }
 
