@@ -36,12 +36,12 @@ async function main(): Promise<void> {
   let stack: DevStack | undefined;
   const apps: TrackedChild[] = [];
   let stopping = false;
-  let removeUrlsFile = () => {};
+  let removeUrlsFile: (() => void) | undefined;
   const stopEverything = async (code: number) => {
     if (stopping) return;
     stopping = true;
     stackLog('stopping…');
-    removeUrlsFile();
+    removeUrlsFile?.();
     await Promise.all(apps.map((child) => stopChild(child)));
     await stack?.stop();
     release();
