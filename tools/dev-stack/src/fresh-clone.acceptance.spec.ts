@@ -181,10 +181,11 @@ describe('a new machine: git clone, npm install && npm start without a Temporal 
 
     // ===== npm run demo (issue 19 item 3, helper "client-demo") =====
     // Runs when the clone's package.json has the script; it finds the stack through
-    // .data/dev-stack.env (API_URL, TEMPORAL_UI_URL, ...) and .data/dev-api-keys.env.
+    // .data/dev-stack.env (API_URL, TEMPORAL_UI_URL, ...) and .data/dev-api-keys.env, and API_URL
+    // is also in its environment (the same value).
     const manifest = JSON.parse(fs.readFileSync(path.join(clone, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     if (manifest.scripts['demo']) {
-      const demo = await succeeded('npm run demo', run('npm', ['run', 'demo'], { cwd: clone, env }), 10 * 60_000);
+      const demo = await succeeded('npm run demo', run('npm', ['run', 'demo'], { cwd: clone, env: { ...env, API_URL: apiUrl } }), 10 * 60_000);
       process.stdout.write(`npm run demo:\n${demo}\n`);
     } else {
       process.stdout.write('npm run demo: not in this checkout yet (issue 19 item 3)\n');
