@@ -8,6 +8,7 @@ import { opsRoutes } from './admin/ops.router';
 import { rewardRoutes } from './admin/rewards.router';
 import { scheduleRoutes } from './admin/schedules.router';
 import { simulateRoutes } from './admin/simulate.router';
+import { userRoutes } from './admin/users.router';
 import { ApiKeyring } from './auth/api-keys';
 import { issuanceRoutes } from './billing/issuances.router';
 import { lessonRoutes } from './billing/lessons.router';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
       rewardRoutes,
       scheduleRoutes,
       conversionRoutes,
+      userRoutes,
       opsRoutes,
     ]) {
       add(routes, deps.services);

@@ -10,6 +10,14 @@ export const apiEnvSchema = z.object({
   DATABASE_URL: postgresUrlVar,
   TEMPORAL_ADDRESS: hostPortVar.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /**
+   * The Temporal web UI (`http://127.0.0.1:8233` for the dev server): the admin console's ops view
+   * links each delivery's workflow there. Unset: the workflow ids are shown without links.
+   */
+  TEMPORAL_UI_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL like http://127.0.0.1:8233' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** The queue the worker serves (the worker reads the same variable). */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   LOG_LEVEL: logLevelVar,

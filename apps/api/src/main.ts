@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     products,
     maxFutureSkewMs: config.EVENT_TIME_MAX_FUTURE_SKEW_SECONDS * 1000,
+    temporalUi: config.TEMPORAL_UI_URL ? { url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE } : null,
   });
   const app = createApp({
     logger,

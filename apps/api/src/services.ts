@@ -27,6 +27,13 @@ export interface ApiServices {
   readonly startOverrides: StartOverrides;
   readonly metrics: ApiMetrics;
   readonly clock: () => Date;
+  /** Where operators open a workflow (TEMPORAL_UI_URL and the namespace); null: not configured. */
+  readonly temporalUi: TemporalUiLink | null;
+}
+
+export interface TemporalUiLink {
+  readonly url: string;
+  readonly namespace: string;
 }
 
 export interface ApiServicesOptions {
@@ -41,6 +48,8 @@ export interface ApiServicesOptions {
   clock?: () => Date;
   /** How far past the clock a host-sent instant of the past may be (EVENT_TIME_MAX_FUTURE_SKEW_SECONDS); default 5 minutes. */
   maxFutureSkewMs?: number;
+  /** The Temporal web UI the admin console links workflows to (TEMPORAL_UI_URL); default: none. */
+  temporalUi?: TemporalUiLink | null;
 }
 
 export function createApiServices(options: ApiServicesOptions): ApiServices {
@@ -97,5 +106,6 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
     startOverrides,
     metrics: options.metrics,
     clock,
+    temporalUi: options.temporalUi ?? null,
   };
 }

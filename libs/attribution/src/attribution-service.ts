@@ -8,6 +8,7 @@ import {
   type ConversionKey,
   type EvaluateReferralRewardInput,
   type FindReferralInput,
+  type ListConversionsFilter,
   type ListReferralsFilter,
   type ListTouchesFilter,
   MAX_WINDOW_DAYS,
@@ -16,7 +17,7 @@ import {
   type RecordSignupInput,
   type RegisterReferralCodeInput,
 } from './attribution.schemas';
-import { type Conversion, findConversion, type JoinTransaction, recordConversion, type RecordConversionResult } from './conversions';
+import { type Conversion, findConversion, type JoinTransaction, listConversions, recordConversion, type RecordConversionResult } from './conversions';
 import {
   type ConversionOutcome,
   type ConversionOutcomeListItem,
@@ -89,6 +90,8 @@ export interface Attribution {
   /** With `transaction`: joins the caller's transaction (the caller restarts it on a serialization failure). */
   recordConversion(input: RecordConversionInput, options?: JoinTransaction): Promise<RecordConversionResult>;
   findConversion(key: ConversionKey, options?: JoinTransaction): Promise<Conversion | null>;
+  /** A user's conversions, newest first (support). */
+  listConversions(filter: ListConversionsFilter): Promise<Conversion[]>;
   /** Records a subscription payment in the caller's transaction; answers whether an earlier subscription exists (Kilo rule 99). */
   recordSubscriptionPayment(input: RecordSubscriptionPaymentInput, options: Required<JoinTransaction>): Promise<{ earlierSubscription: EarlierSubscription | null }>;
   listSubscriptionPayments(filter: ListSubscriptionPaymentsFilter): Promise<SubscriptionPayment[]>;
@@ -156,6 +159,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     evaluateReferralReward: (input) => evaluateReferralReward(base, input),
     recordConversion: (input, options) => recordConversion({ ...base, defaultWindowDays: windowDays }, input, options),
     findConversion: (key, options) => findConversion(sequelize, key, options),
+    listConversions: (filter) => listConversions(sequelize, filter),
     recordSubscriptionPayment: (input, options) => recordSubscriptionPayment(sequelize, options.transaction, input, clock()),
     listSubscriptionPayments: (filter) => listSubscriptionPayments(sequelize, filter),
     recordConversionOutcome: (input, options) => recordConversionOutcome(sequelize, options.transaction, input, clock()),

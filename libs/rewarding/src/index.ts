@@ -20,7 +20,7 @@ export {
   type RewardingDeps,
 } from './record-qualifying-event';
 export { conversionOutcomeRecord, referralRecord, rewardRecord, type ConversionOutcomeRecord, type ReferralRecord, type RewardRecord } from './records';
-export { attributionReasonText, readConversion, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
+export { attributionReasonText, conversionRecordOf, readConversion, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
 export { eligibilityReasons, type EligibilityReason } from './eligibility-reasons';
 export { hostFacts, referralFacts, setFact } from './referral-facts';
 export { isRewardingError, RewardingError, rewardingErrorCatalog, rewardingErrorCodes, type RewardingErrorCode, type RewardingIssue } from './rewarding.errors';
@@ -39,3 +39,13 @@ export { requeueFailedDelivery, type RequeuedDelivery } from './delivery-requeue
 export { assertProgramNotRetired, retireProgram, type ProgramRetirement } from './program-retirement';
 export { applyFreePeriodAtRenewal, type RenewalAnswer, type RenewalDueEvent } from './renewal-events';
 export { queueScheduleRun } from './schedule-runs';
+export {
+  readUserActivity,
+  trackingPreview,
+  TRACKING_PREVIEW_LENGTH,
+  USER_ACTIVITY_LIMIT,
+  type ReadUserActivityDeps,
+  type TouchRecord,
+  type TrackingPreview,
+  type UserActivity,
+} from './user-activity';

@@ -55,7 +55,9 @@ async function main(): Promise<void> {
     stack = await startDevStack(env, 'dev', { fakeImpactUnlessCredentialsIn: process.env });
     const apiKeys = devApiKeys(env.DATA_DIR, process.env);
     const databaseFile = writeDevDatabaseFile(env.DATA_DIR, stack.databaseUrl);
-    const childEnv = { ...process.env, ...stackEnvVars(stack), ...apiKeys.vars, API_PORT: String(env.API_PORT) };
+    // The admin console's ops view links workflows to the dev server's UI (unless TEMPORAL_UI_URL says otherwise).
+    const temporalUi = stack.temporalUiUrl ? { TEMPORAL_UI_URL: stack.temporalUiUrl } : {};
+    const childEnv = { ...temporalUi, ...process.env, ...stackEnvVars(stack), ...apiKeys.vars, API_PORT: String(env.API_PORT) };
 
     // The console's build runs while the database is migrated and seeded (a few seconds of Vite).
     const adminBuild = adminConsoleReady(childEnv);
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
       ADMIN_URL: `${apiUrl}/admin/`,
       TEMPORAL_ADDRESS: stack.temporalAddress,
       TEMPORAL_NAMESPACE: stack.temporalNamespace,
-      ...(stack.temporalUiUrl ? { TEMPORAL_UI_URL: stack.temporalUiUrl } : {}),
+      ...(childEnv['TEMPORAL_UI_URL'] ? { TEMPORAL_UI_URL: childEnv['TEMPORAL_UI_URL'] } : {}),
       ...(stack.fakeImpactUrl ? { IMPACT_FAKE_URL: stack.fakeImpactUrl } : {}),
     });
     removeUrlsFile = urls.remove;
