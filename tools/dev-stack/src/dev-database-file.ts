@@ -14,24 +14,3 @@ export function writeDevDatabaseFile(dataDir: string, databaseUrl: string): stri
   fs.chmodSync(file, 0o600);
   return file;
 }
-
-/** Where the running stack answers (no secrets): what `npm run demo` and other tools point at. */
-export interface DevStackUrls {
-  API_URL: string;
-  ADMIN_URL: string;
-  TEMPORAL_ADDRESS: string;
-  TEMPORAL_NAMESPACE: string;
-  TEMPORAL_UI_URL?: string;
-  IMPACT_FAKE_URL?: string;
-}
-
-/**
- * `<DATA_DIR>/dev-stack.env`, written once the stack is ready and removed when it stops: its
- * presence says a stack runs on this data folder, its lines say where (the ports are variables).
- */
-export function writeDevStackUrlsFile(dataDir: string, urls: DevStackUrls): { file: string; remove: () => void } {
-  const file = path.join(dataDir, 'dev-stack.env');
-  const lines = Object.entries(urls).filter(([, value]) => value !== undefined).map(([key, value]) => `${key}=${value}`);
-  fs.writeFileSync(file, `${lines.join('\n')}\n`);
-  return { file, remove: () => fs.rmSync(file, { force: true }) };
-}

@@ -180,9 +180,9 @@ describe('a new machine: git clone, npm install && npm start without a Temporal 
     }
 
     // ===== npm run demo (issue 19 item 3, helper "client-demo") =====
-    // Runs when the clone's package.json has the script; it finds the stack through
-    // .data/dev-stack.env (API_URL, TEMPORAL_UI_URL, ...) and .data/dev-api-keys.env, and API_URL
-    // is also in its environment (the same value).
+    // Runs when the clone's package.json has the script, against this stack: it finds it through
+    // the files npm start writes under .data (the URLs, dev-api-keys.env), and API_URL is also in
+    // its environment.
     const manifest = JSON.parse(fs.readFileSync(path.join(clone, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     if (manifest.scripts['demo']) {
       const demo = await succeeded('npm run demo', run('npm', ['run', 'demo'], { cwd: clone, env: { ...env, API_URL: apiUrl } }), 10 * 60_000);
@@ -207,6 +207,5 @@ describe('a new machine: git clone, npm install && npm start without a Temporal 
     expect(processesLeft(group, clone)).toEqual([]);
     for (const port of [apiPort, postgresPort, temporalPort, uiPort]) expect(await isPortOpen(port!)).toBe(false);
     expect(fs.existsSync(path.join(clone, '.data', 'dev.lock'))).toBe(false);
-    expect(fs.existsSync(path.join(clone, '.data', 'dev-stack.env'))).toBe(false);
   });
 });

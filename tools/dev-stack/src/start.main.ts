@@ -12,7 +12,7 @@ import { killAllChildrenNow, spawnTypeScript, stopChild, takeOverShutdownSignals
 import { adminBuildNeeded, buildAdminConsole } from './admin-build';
 import { acquireDataDirLock, StackAlreadyRunningError } from './data-dir-lock';
 import { devApiKeys } from './dev-api-keys';
-import { writeDevDatabaseFile, writeDevStackUrlsFile } from './dev-database-file';
+import { writeDevDatabaseFile } from './dev-database-file';
 import { type DevStack, startDevStack, stackEnvVars } from './dev-stack';
 import { waitFor } from './free-port';
 import { stackLog } from './log';
@@ -36,12 +36,10 @@ async function main(): Promise<void> {
   let stack: DevStack | undefined;
   const apps: TrackedChild[] = [];
   let stopping = false;
-  let removeUrlsFile: (() => void) | undefined;
   const stopEverything = async (code: number) => {
     if (stopping) return;
     stopping = true;
     stackLog('stopping…');
-    removeUrlsFile?.();
     await Promise.all(apps.map((child) => stopChild(child)));
     await stack?.stop();
     release();
@@ -80,15 +78,6 @@ async function main(): Promise<void> {
 
     const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
     await waitFor('api readiness', async () => (await fetch(`${apiUrl}/readyz`)).ok, READY_TIMEOUT_MS, 500);
-    const urls = writeDevStackUrlsFile(env.DATA_DIR, {
-      API_URL: apiUrl,
-      ADMIN_URL: `${apiUrl}/admin/`,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      TEMPORAL_NAMESPACE: stack.temporalNamespace,
-      ...(childEnv['TEMPORAL_UI_URL'] ? { TEMPORAL_UI_URL: childEnv['TEMPORAL_UI_URL'] } : {}),
-      ...(stack.fakeImpactUrl ? { IMPACT_FAKE_URL: stack.fakeImpactUrl } : {}),
-    });
-    removeUrlsFile = urls.remove;
     const lines = [
       '',
       'Referrals is running:',
@@ -102,7 +91,6 @@ async function main(): Promise<void> {
         ? `  Impact       faked (no IMPACT_* credentials set): ${stack.fakeImpactUrl} (inspect: ${stack.fakeImpactUrl}/__fake/state)`
         : '  Impact       from the IMPACT_* variables',
       `  API keys     ${apiKeys.file} (one per role; set API_KEYS_<ROLE> to use your own)`,
-      `  URLs         ${urls.file} (where this stack answers, for npm run demo and your scripts)`,
       ...(hasNpmScript('demo') ? ['See it work: `npm run demo` in another terminal.'] : []),
       'Press Ctrl-C to stop.',
       '',
