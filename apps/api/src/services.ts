@@ -5,6 +5,7 @@ import { type FactSet } from '@referrals/rule-dsl';
 import { hostFacts, referralFacts, type RewardingDeps } from '@referrals/rewarding';
 import { type StartOverrides } from '@referrals/workflows';
 import { type Sequelize } from 'sequelize';
+import { DEV_PAYMENT_INSTRUMENT_HASH_SECRET } from './config';
 import { type ApiMetrics } from './metrics/metrics';
 import { createProductRegistry, loadProducts, type ProductConfig, type ProductRegistry } from './products';
 
@@ -41,6 +42,8 @@ export interface ApiServicesOptions {
   impact: ImpactClient;
   metrics: ApiMetrics;
   emailHashSecret: string;
+  /** HMAC secret of the payment-instrument claims (PAYMENT_INSTRUMENT_HASH_SECRET); default the development value. */
+  paymentInstrumentHashSecret?: string;
   taskQueue?: string;
   /** The products served; default: the products file (`PRODUCTS_FILE`, else config/products.json). */
   products?: readonly ProductConfig[];
@@ -102,6 +105,7 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
       startOverrides,
       clock,
       ...(options.maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs: options.maxFutureSkewMs }),
+      paymentInstrumentHashSecret: options.paymentInstrumentHashSecret ?? DEV_PAYMENT_INSTRUMENT_HASH_SECRET,
     },
     startOverrides,
     metrics: options.metrics,

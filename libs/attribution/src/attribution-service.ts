@@ -35,6 +35,14 @@ import {
   type RecordSubscriptionPaymentInput,
   type SubscriptionPayment,
 } from './subscription-history';
+import {
+  erasePaymentInstrumentOwner,
+  firstSettlementInstrumentClaimed,
+  type PaymentInstrumentOutcome,
+  recordPaymentInstrument,
+  type RecordPaymentInstrumentInput,
+  type WelcomePromoInstrumentInput,
+} from './payment-instruments';
 import { type EligibilityMark, eligibilityMarkOf, markConversionEligible, type MarkConversionEligibleInput } from './eligibility-marks';
 import { normalizeEmail as defaultNormalizeEmail, recordAccountDeletion } from './email-tombstones';
 import { type EligibilityFactsProvider } from './program-selection';
@@ -102,6 +110,12 @@ export interface Attribution {
   /** An operator marks a not-yet-recorded conversion eligible (Kilo rules 69, 173); audited, the first mark stands. */
   markConversionEligible(input: MarkConversionEligibleInput): Promise<{ mark: EligibilityMark; replayed: boolean }>;
   eligibilityMark(key: ConversionKey, options?: JoinTransaction): Promise<EligibilityMark | null>;
+  /** The payment-instrument guard (Kilo rules 176-184): claims the instrument or reads its owner, in the caller's transaction. */
+  recordPaymentInstrument(input: RecordPaymentInstrumentInput, options: Required<JoinTransaction>): Promise<PaymentInstrumentOutcome>;
+  /** Whether the user's first positive monthly settlement used an instrument another account claimed (no welcome promo, rule 179). */
+  firstSettlementInstrumentClaimed(input: WelcomePromoInstrumentInput, options?: JoinTransaction): Promise<boolean>;
+  /** Erasure: nulls the user's reference on claims and uses, keeps the claims (rule 182). */
+  erasePaymentInstrumentOwner(userId: string, options: Required<JoinTransaction>): Promise<{ claims: number }>;
 }
 
 export interface ReferralCodeRegistryDeps {
@@ -167,5 +181,8 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     listConversionOutcomes: (filter) => listConversionOutcomes(sequelize, filter),
     markConversionEligible: (input) => markConversionEligible({ sequelize, clock }, input),
     eligibilityMark: (key, options) => eligibilityMarkOf(sequelize, key, options?.transaction),
+    recordPaymentInstrument: (input, options) => recordPaymentInstrument(sequelize, options.transaction, input, clock()),
+    firstSettlementInstrumentClaimed: (input, options) => firstSettlementInstrumentClaimed(sequelize, input, options?.transaction),
+    erasePaymentInstrumentOwner: (userId, options) => erasePaymentInstrumentOwner(sequelize, options.transaction, userId),
   };
 }

@@ -52,6 +52,12 @@ export {
 } from './conversion-outcomes';
 export { type EligibilityMark, type MarkConversionEligibleInput } from './eligibility-marks';
 export {
+  PAYMENT_INSTRUMENT_OUTCOMES,
+  type PaymentInstrumentOutcome,
+  type RecordPaymentInstrumentInput,
+  type WelcomePromoInstrumentInput,
+} from './payment-instruments';
+export {
   subscriptionKeyOf,
   type EarlierSubscription,
   type ListSubscriptionPaymentsFilter,

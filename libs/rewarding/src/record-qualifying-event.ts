@@ -1,19 +1,21 @@
-import { type Attribution, type ConversionOutcome, type EarlierSubscription, type RecordConversionResult, type Referral } from '@referrals/attribution';
+import { type Attribution, type ConversionOutcome, type PaymentInstrumentOutcome, type EarlierSubscription, type RecordConversionResult, type Referral } from '@referrals/attribution';
 import { hashRequestBody, lookupIdempotencyKey, storeIdempotentAnswer } from '@referrals/db';
 import { grantRewards, inLedgerTransaction, otherRewardedConversions } from '@referrals/ledger';
 import { enqueueWork, type OutboxWork } from '@referrals/outbox';
 import { type PinnedProgram, type ProgramStore } from '@referrals/programs';
-import { formatEvaluation } from '@referrals/rule-dsl';
+import { formatEvaluation, type RewardExplanation } from '@referrals/rule-dsl';
 import { lockBusinessKey } from '@referrals/sql';
 import { saveSaleRequest } from '@referrals/impact-sync';
 import { type SaleAttribution, startOptions, type StartOverrides, workflowTypes } from '@referrals/workflows';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { conversionKeyString, type ConversionKey } from '@referrals/config';
 import { type DecisionCode } from './decision-codes';
+import { insertDecisionRecord } from './decision-records';
 import { checkDeclaredFacts } from './declared-facts';
 import { fallbackReasons, reasonOfOrigin, reasonsOfAttribution, reasonsOfEvaluation, reasonsOfRewards } from './eligibility-reasons';
 import { checkEventTimes, qualifyingEventTimes } from './event-times';
 import { checkPaymentMoney, checkRewardMaximum } from './money-checks';
+import { checkPaymentInstrument, instrumentDecision, paymentMethodRecord, type PaymentMethodRecord } from './payment-instrument-guard';
 import { type RewardingProduct, type RewardingProducts } from './products';
 import { LESSON_EVENTS_PROVIDER, type PaymentOrigin, type QualifyingEvent } from './qualifying-events';
 import { referralFacts } from './referral-facts';
@@ -32,6 +34,11 @@ export interface RewardingDeps {
   readonly clock?: () => Date;
   /** How far past `clock` a host-sent instant of the past may be (clock drift); default 5 minutes. */
   readonly maxFutureSkewMs?: number;
+  /**
+   * Server secret keying the payment-instrument digests (PAYMENT_INSTRUMENT_HASH_SECRET): only
+   * HMACs of fingerprints are stored. Keep it stable: rotating it forgets every claim.
+   */
+  readonly paymentInstrumentHashSecret: string;
 }
 
 /** What one qualifying event decided: stored with the event, answered byte for byte on every replay. */
@@ -47,6 +54,11 @@ export interface QualifyingEventAnswer {
   };
   referral: ReferralRecord | null;
   decision: DecisionRecord;
+  /**
+   * What the payment-instrument guard found (Kilo rules 176-184); null when billing reported no
+   * method. Never names the instrument or another account.
+   */
+  paymentMethod?: PaymentMethodRecord | null;
   rewards: RewardRecord[];
   /** Workflows queued for the event (through the outbox: started by the relay after commit). */
   workflows: { type: string; workflowId: string }[];
@@ -77,6 +89,15 @@ export interface DecisionRecord {
 interface Decision extends DecisionRecord {
   rewards: RewardRecord[];
   booked: boolean;
+  /** What the pinned rules saw and said, for the decision record; absent when the decision came before the rules. */
+  evaluated?: Evaluated;
+}
+
+interface Evaluated {
+  readonly facts: Record<string, unknown>;
+  readonly explanation: RewardExplanation | null;
+  /** Lines after the rules' explanation (the first-qualifying-event rule). */
+  readonly notes: readonly string[];
 }
 
 /** The conversion identity of an event. A lesson's id is a source id, not a payment id. */
@@ -143,13 +164,31 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       { transaction: t },
     );
     const history = event.type === 'payment.succeeded' ? await recordSubscriptionHistory(deps, t, event) : null;
+    const instrument = event.type === 'payment.succeeded' ? await checkPaymentInstrument(deps, t, event, product) : null;
     const origin = await originCheck(deps, t, event, key);
     const decided =
       origin.held !== null
         ? nothing('not_customer_payment', recorded.referral, [`the host marked the payment ${origin.held}; no operator marked the conversion eligible`], [reasonOfOrigin(origin.held)])
-        : await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null);
-    const { rewards, booked, ...decision } = { ...decided, explanation: [...origin.explanation, ...decided.explanation] };
+        : await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null, instrument);
+    const { rewards, booked, evaluated, ...decision } = { ...decided, explanation: [...origin.explanation, ...decided.explanation] };
     const outcome = await recordOutcome(deps, t, recorded, decision, rewards);
+    await insertDecisionRecord(deps.sequelize, t, {
+      conversionId,
+      eventType: event.type,
+      occurredAt: new Date(occurredAtOf(event)),
+      programKey: decision.programKey,
+      programVersion: decision.programVersion,
+      referralId: recorded.referral?.id ?? null,
+      referrerUserId: recorded.referral?.referrerUserId ?? null,
+      refereeUserId: recorded.referral?.refereeUserId ?? null,
+      code: decision.code,
+      ruleIndex: decision.rule?.index ?? null,
+      facts: evaluated?.facts ?? null,
+      explanation: evaluated?.explanation ?? null,
+      notes: evaluated ? [...origin.explanation, ...evaluated.notes] : decision.explanation,
+      rewards,
+      recordedAt: (deps.clock ?? (() => new Date()))(),
+    });
     const reportsSale = event.type === 'payment.succeeded' && product.reportsSales && isSale(event) && origin.held === null;
     const works = reportsSale ? await saleReportWork(deps, t, event, recorded, conversionId, product) : [];
     const queued = await enqueueWork(deps.sequelize, t, works);
@@ -160,6 +199,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       conversion: { id: conversionId, attributionId: conversion.id, winner: conversion.winner, reason: conversion.reason, winningTouch },
       referral: referral ? referralRecord(withOutcome(referral, outcome)) : null,
       decision,
+      ...(event.type === 'payment.succeeded' ? { paymentMethod: paymentMethodRecord(instrument) } : {}),
       rewards,
       workflows: queued.map((w) => ({ type: w.workflowType, workflowId: w.workflowId })),
     };
@@ -280,6 +320,7 @@ async function decideReward(
   product: RewardingProduct,
   eventFacts: Record<string, unknown>,
   earlierSubscription: EarlierSubscription | null,
+  instrument: PaymentInstrumentOutcome | null,
 ): Promise<Decision> {
   const { conversion, referral } = recorded;
   if (recorded.retiredProgramKey !== null) {
@@ -296,6 +337,9 @@ async function decideReward(
   }
   // Kilo rules 99, 100: a returning subscriber is not an eligible referee, whatever the rules say.
   if (earlierSubscription) return nothing('earlier_subscription', referral, [describeEarlier(earlierSubscription)]);
+  // Kilo rules 179, 180, 181: one referral conversion per reusable instrument; an unresolved method is not eligible.
+  const guarded = instrumentDecision(instrument);
+  if (guarded) return nothing(guarded.code, referral, [guarded.explanation]);
   // An eligible conversion is settled by a provider the product rewards (Kilo Pass at launch: Stripe only).
   const provider = event.type === 'payment.succeeded' ? event.provider : null;
   if (provider !== null && product.rewardedProviders && !product.rewardedProviders.includes(provider)) {
@@ -312,12 +356,14 @@ async function decideReward(
   const occurredAt = new Date(occurredAtOf(event));
   const evaluation = pinned.compiled.evaluateReward(event.type, facts, { at: occurredAt });
   const explanation = formatEvaluation(evaluation);
+  const evaluated: Evaluated = { facts, explanation: evaluation.explanation ?? null, notes: [] };
   const base = {
     programKey: pinned.key,
     programVersion: pinned.version,
     rule: evaluation.rule ? { index: evaluation.rule.index, description: evaluation.rule.description } : null,
     explanation,
     reasons: [] as string[],
+    evaluated,
   };
   if (evaluation.code !== 'rewarded') {
     const reasons = evaluation.code === 'no_rule_matched' ? reasonsOfEvaluation(evaluation) : [];
@@ -330,7 +376,8 @@ async function decideReward(
     // event of the same referral waits for this one and then sees its rewards here.
     const others = await otherRewardedConversions(deps.sequelize, { programKey: pinned.key, referralId: referral.id, exceptConversionId: conversionId }, { transaction: t });
     if (others.length > 0) {
-      return { ...base, code: 'not_first_qualifying_event', reasons: fallbackReasons('not_first_qualifying_event'), rewards: [], booked: false, explanation: [...explanation, `an earlier event of this referral was already rewarded (${others[0]})`] };
+      const note = `an earlier event of this referral was already rewarded (${others[0]})`;
+      return { ...base, code: 'not_first_qualifying_event', reasons: fallbackReasons('not_first_qualifying_event'), rewards: [], booked: false, explanation: [...explanation, note], evaluated: { ...evaluated, notes: [note] } };
     }
   }
   const outcomes = roleOutcomes(document, evaluation, occurredAt);
