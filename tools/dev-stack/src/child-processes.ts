@@ -47,8 +47,8 @@ export function killAllChildrenNow(): void {
 }
 
 /** A node child running a TypeScript entry point through tsx (no build step in development). */
-export function spawnTypeScript(name: string, entry: string, env: NodeJS.ProcessEnv, cwd: string): TrackedChild {
-  return spawnTracked(name, process.execPath, ['--import', 'tsx', entry], { env, cwd });
+export function spawnTypeScript(name: string, entry: string, env: NodeJS.ProcessEnv, cwd: string, args: string[] = []): TrackedChild {
+  return spawnTracked(name, process.execPath, ['--import', 'tsx', entry, ...args], { env, cwd });
 }
 
 /**

@@ -89,6 +89,7 @@ export async function startDevStack(env: StackEnv, mode: StackMode, options: Sta
           ? { uiPort: env.TEMPORAL_UI_PORT, dbFile: path.join(env.DATA_DIR, 'temporal', 'temporal.db') }
           : {}),
         ...(env.TEMPORAL_CLI_PATH ? { cliPath: env.TEMPORAL_CLI_PATH } : {}),
+        dataDir: env.DATA_DIR,
       });
       temporalAddress = temporal.address;
     }

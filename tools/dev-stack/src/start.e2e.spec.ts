@@ -54,7 +54,7 @@ describe('npm start (dev stack end to end)', () => {
     const exitedEarly = run.exited.then((code) => {
       throw new Error(`npm start exited (${code}) before it was ready:\n${run.output()}`);
     });
-    await Promise.race([waitFor('the stack', async () => run.output().includes('Referrals is running'), 90_000, 250), exitedEarly]);
+    await Promise.race([waitFor('the stack', async () => run.output().includes('Referrals is running'), 180_000, 250), exitedEarly]);
     exitedEarly.catch(() => undefined);
     return run;
   }
@@ -75,13 +75,32 @@ describe('npm start (dev stack end to end)', () => {
     expect((await fetch(`http://127.0.0.1:${ports['TEMPORAL_UI_PORT']}/`)).status).toBe(200);
     expect(run.output()).toContain(`Temporal UI  http://127.0.0.1:${ports['TEMPORAL_UI_PORT']}`);
     expect(run.output()).toContain('initialising PostgreSQL cluster');
+
+    // Ready to use: the example programs are stored, the admin console is served, and the
+    // database URL is in a file for `npm run seed`, never in the output (it holds the password).
+    expect(run.output()).toMatch(/\[seed\] seeded kilo-pass-referrals v1 \(inviting \d{4}-\d{2}-\d{2} /);
+    expect(run.output()).toMatch(/\[seed\] seeded challenge-based-rewards-student v1 /);
+    const adminKey = /API_KEYS_ADMIN=(.+)/.exec(fs.readFileSync(path.join(dataDir, 'dev-api-keys.env'), 'utf8'))?.[1];
+    const listed = await fetch(`http://127.0.0.1:${ports['API_PORT']}/v1/admin/programs?status=active`, { headers: { authorization: `Bearer ${adminKey}` } });
+    expect(((await listed.json()) as { programs: { key: string }[] }).programs.map((p) => p.key).sort()).toEqual([
+      'challenge-based-rewards-student',
+      'kilo-pass-referrals',
+    ]);
+    const admin = await fetch(`http://127.0.0.1:${ports['API_PORT']}/admin/?program=kilo-pass-referrals`);
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toContain('<div id="root">');
+    const databaseFile = path.join(dataDir, 'dev-database.env');
+    expect(fs.readFileSync(databaseFile, 'utf8')).toBe(`DATABASE_URL=postgres://postgres:postgres@127.0.0.1:${ports['POSTGRES_PORT']}/referrals\n`);
+    expect(fs.statSync(databaseFile).mode & 0o777).toBe(0o600);
+    expect(run.output()).not.toContain('postgres:postgres@');
     await stopWithCtrlC(run);
   });
 
-  it('a second start reuses the data directory (no new cluster, nothing left to migrate)', async () => {
+  it('a second start reuses the data directory (no new cluster, nothing left to migrate or seed)', async () => {
     const run = await startAndWaitReady();
     expect(run.output()).not.toContain('initialising PostgreSQL cluster');
     expect(run.output()).toContain('[migrate] nothing to apply');
+    expect(run.output()).toContain('[seed] 3 program(s) stored: examples not seeded');
     await stopWithCtrlC(run);
   });
 
@@ -99,8 +118,7 @@ describe('npm start (dev stack end to end)', () => {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
 
-    const created = await api('POST', '/v1/admin/programs', keys['API_KEYS_ADMIN'], { document: examplePrograms.kiloPass, author: 'operator:e2e', changeNote: 'launch' });
-    expect(created.status).toBe(201);
+    // Kilo Pass is there already: the first start seeded it.
     const email = 'ada@example.test';
     // Answered 503 impact_*_not_configured when the product is disabled.
     const token = await api('POST', '/v1/widget-tokens', keys['API_KEYS_STOREFRONT'], { programKey: examplePrograms.kiloPass.key, user: { id: 'ada', email } });

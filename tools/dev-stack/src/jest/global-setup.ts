@@ -1,27 +1,12 @@
-import { exitOnConfigError, parseEnv } from '@referrals/config';
-import { type DevStack, startDevStack, stackEnvVars } from '../dev-stack';
-import { stackEnvSchema } from '../stack-env';
-
-declare global {
-  /** The stack this globalSetup started, for global-teardown to stop. */
-  var referralsTestStack: DevStack | undefined;
-}
-
 /**
- * Jest globalSetup for projects whose tests use the real PostgreSQL and Temporal. Under `npm test`
- * the stack already runs (DATABASE_URL and TEMPORAL_ADDRESS are set) and nothing starts here; a
- * project run on its own (`nx test db`) starts the same test stack through the same launcher.
+ * Jest globalSetup (real PostgreSQL and Temporal; stack-setup.ts). Jest loads this file with Node's
+ * own module resolution, which maps `@referrals/*` to each lib's built `dist` (their package
+ * `exports`); a fresh clone has no build. tsx, registered here, resolves them to their sources
+ * through the tsconfig paths, as `npm start` and `npm test` do.
  */
 export default async function globalSetup(): Promise<void> {
-  if (process.env['DATABASE_URL'] && process.env['TEMPORAL_ADDRESS']) return;
-  let env;
-  try {
-    env = parseEnv(stackEnvSchema, process.env);
-  } catch (error) {
-    exitOnConfigError(error);
-  }
-  const stack = await startDevStack(env, 'test');
-  // Jest workers are spawned after globalSetup and inherit this environment.
-  Object.assign(process.env, stackEnvVars(stack));
-  globalThis.referralsTestStack = stack;
+  const { register } = await import('tsx/cjs/api');
+  register();
+  const { default: setup } = await import('./stack-setup');
+  await setup();
 }

@@ -1,4 +1,4 @@
-import type {} from './global-setup';
+import type {} from './stack-setup';
 
 /** Stops the stack global-setup started (nothing when the stack came from the environment). */
 export default async function globalTeardown(): Promise<void> {
