@@ -96,3 +96,6 @@ export {
 export {
   attributionMigrations,
 } from './attribution.migrations';
+
+// Erasure (issue 15): attribution's step, the tombstones it writes and its audit
+export { eraseUserAttribution, listUserErasures, recordUserErasure, writeDeletionTombstones, type UserErasureAudit } from './user-erasure';
