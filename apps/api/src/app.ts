@@ -8,6 +8,7 @@ import { opsRoutes } from './admin/ops.router';
 import { rewardRoutes } from './admin/rewards.router';
 import { scheduleRoutes } from './admin/schedules.router';
 import { simulateRoutes } from './admin/simulate.router';
+import { userErasureRoutes } from './admin/user-erasure.router';
 import { ApiKeyring } from './auth/api-keys';
 import { issuanceRoutes } from './billing/issuances.router';
 import { lessonRoutes } from './billing/lessons.router';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
       scheduleRoutes,
       conversionRoutes,
       opsRoutes,
+      userErasureRoutes,
     ]) {
       add(routes, deps.services);
     }

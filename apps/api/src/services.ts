@@ -2,7 +2,7 @@ import { type Attribution, createAttribution, type EligibilityFactsProvider } fr
 import { type ImpactClient } from '@referrals/impact-client';
 import { createProgramStore, type ProgramStore } from '@referrals/programs';
 import { type FactSet } from '@referrals/rule-dsl';
-import { hostFacts, referralFacts, type RewardingDeps } from '@referrals/rewarding';
+import { hostFacts, referralFacts, type RewardingDeps, type UserErasureDeps } from '@referrals/rewarding';
 import { type StartOverrides } from '@referrals/workflows';
 import { type Sequelize } from 'sequelize';
 import { type ApiMetrics } from './metrics/metrics';
@@ -23,6 +23,8 @@ export interface ApiServices {
    * each is one transaction whose Temporal work leaves through the outbox. The api never calls Temporal.
    */
   readonly rewarding: RewardingDeps;
+  /** Erasure and recorded deletions (issue 15): the tombstone secret keys email digests and pseudonyms. */
+  readonly privacy: UserErasureDeps;
   /** Task queue for workflow starts (the worker's TEMPORAL_TASK_QUEUE). */
   readonly startOverrides: StartOverrides;
   readonly metrics: ApiMetrics;
@@ -94,6 +96,7 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
       clock,
       ...(options.maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs: options.maxFutureSkewMs }),
     },
+    privacy: { sequelize: options.sequelize, emailHashSecret: options.emailHashSecret, clock },
     startOverrides,
     metrics: options.metrics,
     clock,

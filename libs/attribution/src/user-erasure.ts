@@ -119,7 +119,8 @@ export async function recordUserErasure(
      RETURNING id, requested_by, reason, counts, erased_at`,
     [entry.pseudonym, entry.requestedBy, entry.reason, JSON.stringify(entry.counts), entry.now],
   );
-  return auditOf(row!);
+  if (!row) throw new Error('the erasure audit row was not written');
+  return auditOf(row);
 }
 
 /** Earlier erasures of the user (by pseudonym), oldest first. */
