@@ -321,7 +321,7 @@ const addSignupBeforeTouchReason: Migration = {
  * (`subject` is the user's pseudonym, so a second erase finds the first).
  */
 const allowErasure = sqlMigration(
-  '202612031700-attribution-allow-user-erasure',
+  '202612031700-attribution-user-erasure-and-retention',
   `
   CREATE OR REPLACE FUNCTION attribution_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
@@ -359,10 +359,18 @@ const allowErasure = sqlMigration(
     erased_at timestamptz NOT NULL
   );
   CREATE INDEX attribution_user_erasures_subject ON attribution_user_erasures (subject, id);
+
+  -- Retention (deleteUnattributedTouches) and erasure find a touch's referral and won conversions by index.
+  CREATE INDEX attribution_referrals_touch ON attribution_referrals (touch_id);
+  CREATE INDEX attribution_conversions_winning_touch ON attribution_conversions (winning_touch_id) WHERE winning_touch_id IS NOT NULL;
+  CREATE INDEX attribution_touches_retention ON attribution_touches (touched_at, id) WHERE sale_attributed_conversion_id IS NULL;
   CREATE TRIGGER attribution_user_erasures_immutable BEFORE UPDATE OR DELETE ON attribution_user_erasures
     FOR EACH ROW EXECUTE FUNCTION attribution_refuse_change();
   `,
   `
+  DROP INDEX attribution_touches_retention;
+  DROP INDEX attribution_conversions_winning_touch;
+  DROP INDEX attribution_referrals_touch;
   DROP TABLE attribution_user_erasures;
   CREATE OR REPLACE FUNCTION attribution_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN

@@ -133,3 +133,29 @@ export async function listUserErasures(sequelize: Sequelize, transaction: Transa
   );
   return rows.map(auditOf);
 }
+
+/**
+ * Retention (issue 15 item 5): deletes, oldest first, at most `limit` touches captured before
+ * `olderThan` that never attributed anything (no referral was created from them, no conversion
+ * was won by them, no SALE was attributed to them). Their tracking values, landing paths and
+ * metadata go with them. Answers how many were deleted and whether more are due.
+ */
+export async function deleteUnattributedTouches(sequelize: Sequelize, input: { olderThan: Date; limit: number }): Promise<{ deleted: number; hasMore: boolean }> {
+  const rows = await queryRows<{ deleted: number; due: boolean }>(
+    sequelize,
+    undefined,
+    `WITH stale AS (
+       SELECT t.id FROM attribution_touches t
+        WHERE t.touched_at < $1 AND t.sale_attributed_conversion_id IS NULL
+          AND NOT EXISTS (SELECT 1 FROM attribution_referrals r WHERE r.touch_id = t.id)
+          AND NOT EXISTS (SELECT 1 FROM attribution_conversions c WHERE c.winning_touch_id = t.id)
+        ORDER BY t.touched_at, t.id
+        LIMIT $2 + 1
+     ), gone AS (
+       DELETE FROM attribution_touches WHERE id IN (SELECT id FROM stale ORDER BY id LIMIT $2) RETURNING 1
+     )
+     SELECT (SELECT count(*)::int FROM gone) AS deleted, (SELECT count(*) FROM stale) > $2 AS due`,
+    [input.olderThan, input.limit],
+  );
+  return { deleted: rows[0]?.deleted ?? 0, hasMore: rows[0]?.due ?? false };
+}
