@@ -48,6 +48,7 @@ describe('attribution migrations', () => {
       'attribution/202612031210-create-attribution-conversion-outcomes',
       'attribution/202612031230-create-attribution-conversion-eligibility-marks',
       'programs/202612031300-programs-retired-status',
+      'attribution/202612031700-attribution-user-erasure-and-retention',
     ]);
     expect(await tables(db.sequelize)).toEqual([
       'attribution_conversion_eligibility_marks',
@@ -59,11 +60,13 @@ describe('attribution migrations', () => {
       'attribution_signups',
       'attribution_subscription_payments',
       'attribution_touches',
+      'attribution_user_erasures',
     ]);
   });
 
   it('go down step by step with data in every table, and up again', async () => {
     await fill(db.sequelize);
+    expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031700-attribution-user-erasure-and-retention']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['programs/202612031300-programs-retired-status']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031230-create-attribution-conversion-eligibility-marks']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031210-create-attribution-conversion-outcomes']);
@@ -76,7 +79,7 @@ describe('attribution migrations', () => {
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'attribution_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(9);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(10);
     await fill(db.sequelize);
   });
 });
