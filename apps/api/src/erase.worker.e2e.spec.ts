@@ -115,6 +115,17 @@ describe('Erase a user, end to end with the worker (issue 15)', () => {
     }
   }, 180_000);
 
+  it('two erases of the same user at once: one erases, the other finds nothing left', async () => {
+    const userId = id('twice');
+    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', anonymousId: id('twice-anon'), product: 'kilo_pass', clickId: `click-${id('twice')}` }).expect(201);
+    await api.post('/v1/signups', 'storefront', { product: 'kilo_pass', userId, anonymousId: id('twice-anon'), email: `${userId}@example.com` }).expect(200);
+    const answers = await Promise.all([erase(userId).expect(200), erase(userId).expect(200)]);
+    expect(answers.map((a) => a.body.nothingToDo).sort()).toEqual([false, true]);
+    const done = answers.find((a) => !a.body.nothingToDo)!.body;
+    expect(done.tables).toMatchObject({ attribution_touches: { deleted: 1 }, attribution_signups: { deleted: 1 } });
+    expect(await columnsHolding(api.db.sequelize, [userId, `click-${id('twice')}`])).toEqual([]);
+  });
+
   it('an unknown user: 200, nothing to do, nothing written', async () => {
     const state = await databaseFingerprint(api.db.sequelize);
     const res = await erase(id('nobody')).expect(200);
