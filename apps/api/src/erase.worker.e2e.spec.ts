@@ -4,7 +4,7 @@ import { getParticipantRegistration } from '@referrals/impact-sync';
 import { verifyLedger } from '@referrals/ledger';
 import { type DeliveryResult, type IssuanceBonusResult, workflowIds } from '@referrals/workflows';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { KILO_PASS_PROGRAM } from './testing/kilo-pass-fixtures';
+import { KILO_PASS_PROGRAM, kiloPayment, referKiloPass } from './testing/kilo-pass-fixtures';
 import { kiloIssuance, referredKiloPassSubscriber, useWorkerE2e } from './testing/worker-e2e';
 import { flowHistories } from './testing/workflow-histories';
 
@@ -114,6 +114,25 @@ describe('Erase a user, end to end with the worker (issue 15)', () => {
       expect({ workflowId, leaks }).toEqual({ workflowId, leaks: [] });
     }
   }, 180_000);
+
+  it('erasing a REFERRER keeps their referee\'s referral and rewards, naming the pseudonym instead; the ledger stays sound', async () => {
+    const { referrer, referee } = await referKiloPass(api, 'err');
+    const paid = await api.post('/v1/events/payment-succeeded', 'billing', kiloPayment(referee, id('err-in'))).expect(200);
+    expect(paid.body.rewards).toHaveLength(2);
+
+    const erased = await erase(referrer).expect(200);
+    expect(erased.body.tables).toMatchObject({
+      attribution_referrals: { deleted: 0, anonymized: 1 },
+      attribution_referral_codes: { deleted: 1 },
+      ledger_rewards: { anonymized: 2 },
+      ledger_accounts: { anonymized: 1 },
+    });
+    expect(await columnsHolding(api.db.sequelize, [referrer])).toEqual([]);
+    const summary = await api.get(`/v1/users/${referee}/summary?product=kilo_pass`, 'storefront').expect(200);
+    expect(summary.body.referral).toMatchObject({ status: 'qualified', referrerUserId: erased.body.pseudonym });
+    expect(summary.body.rewards).toHaveLength(1);
+    expect(await verifyLedger(api.db.sequelize)).toEqual([]);
+  });
 
   it('two erases of the same user at once: one erases, the other finds nothing left', async () => {
     const userId = id('twice');
