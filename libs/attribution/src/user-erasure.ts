@@ -1,6 +1,5 @@
 import { countedChange, type ErasureCounts, queryRows, type UserErasureInput, userIdTokenPattern } from '@referrals/sql';
 import { type Sequelize, type Transaction } from 'sequelize';
-import { hashEmail } from './email-tombstones';
 
 /**
  * Attribution's part of a user's erasure (issue 15), in the caller's transaction (which called
@@ -64,29 +63,6 @@ export async function eraseUserAttribution(sequelize: Sequelize, transaction: Tr
     attribution_conversion_outcomes: { deleted: outcomes, anonymized: 0 },
     attribution_subscription_payments: { deleted: payments, anonymized: 0 },
   };
-}
-
-/**
- * Writes the deleted-account digest of each email (HMAC of the normalized form) in the caller's
- * transaction, so a later signup with any spelling of it is `deleted_account`. Answers how many
- * digests were new (0 when every one was recorded before).
- */
-export async function writeDeletionTombstones(
-  sequelize: Sequelize,
-  transaction: Transaction | undefined,
-  deps: { emailHashSecret: string; normalizeEmail: (email: string) => string; now: Date },
-  emails: readonly string[],
-): Promise<number> {
-  const hashes = [...new Set(emails.map((e) => hashEmail(deps.emailHashSecret, deps.normalizeEmail(e))))];
-  if (hashes.length === 0) return 0;
-  const rows = await queryRows<{ email_hash: string }>(
-    sequelize,
-    transaction,
-    `INSERT INTO attribution_deleted_accounts (email_hash, deleted_at) SELECT h, $2 FROM unnest($1::text[]) AS h
-     ON CONFLICT (email_hash) DO NOTHING RETURNING email_hash`,
-    [hashes, deps.now],
-  );
-  return rows.length;
 }
 
 export interface UserErasureAudit {
