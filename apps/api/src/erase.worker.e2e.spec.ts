@@ -34,6 +34,8 @@ describe('Erase a user, end to end with the worker (issue 15)', () => {
       .post('/v1/touches', 'storefront', { kind: 'affiliate', userId: referee, product: 'kilo_pass', clickId, landingPath: `/pricing/${landing}?x=1`, metadata: { utm: { campaign: landing } } })
       .expect(201);
     // The referral reward applied to the next issuance and redeemed in Impact Advocate.
+    // A later anonymous visit from the same browser, never associated with the referee.
+    await api.post('/v1/touches', 'storefront', { kind: 'affiliate', anonymousId: id('er-anon'), product: 'kilo_pass', clickId: `${clickId}-again` }).expect(201);
     const issuanceId = id('er-iss');
     await api.post('/v1/events/issuance-created', 'billing', kiloIssuance(issuanceId, referee)).expect(202);
     const bonus = await e2e.result<IssuanceBonusResult>(workflowIds.issuanceBonus(issuanceId));
@@ -63,7 +65,7 @@ describe('Erase a user, end to end with the worker (issue 15)', () => {
     const erased = await erase(referee).expect(200);
     expect(erased.body).toMatchObject({ nothingToDo: false, pseudonym: expect.stringMatching(/^erased:[0-9a-f]{64}$/), tombstonesWritten: 1, previousErasures: [] });
     expect(erased.body.tables).toMatchObject({
-      attribution_touches: { deleted: 2 },
+      attribution_touches: { deleted: 3 },
       attribution_signups: { deleted: 1 },
       attribution_referrals: { deleted: 1 },
       attribution_conversions: { deleted: 1 },

@@ -46,8 +46,13 @@ export async function eraseUserAttribution(sequelize: Sequelize, transaction: Tr
       WHERE referrer_user_id = $1 RETURNING 1`,
     [uid, input.pseudonym, pattern],
   );
+  // The same browser's visits not associated with the user (another product's, later anonymous
+  // ones) carry the same anonymous id: they are the user's too.
   const touches = await change(
-    `DELETE FROM attribution_touches WHERE user_id = $1 OR id = ANY($2::bigint[]) RETURNING 1`,
+    `DELETE FROM attribution_touches
+      WHERE user_id = $1 OR id = ANY($2::bigint[])
+         OR (user_id IS NULL AND anonymous_id IN (SELECT anonymous_id FROM attribution_touches WHERE user_id = $1 AND anonymous_id IS NOT NULL))
+     RETURNING 1`,
     [uid, wonTouches.map((r) => r.id)],
   );
   const codes = await change(`DELETE FROM attribution_referral_codes WHERE user_id = $1 RETURNING 1`, [uid]);
