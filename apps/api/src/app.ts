@@ -9,6 +9,7 @@ import { rewardRoutes } from './admin/rewards.router';
 import { scheduleRoutes } from './admin/schedules.router';
 import { simulateRoutes } from './admin/simulate.router';
 import { userErasureRoutes } from './admin/user-erasure.router';
+import { userRoutes } from './admin/users.router';
 import { ApiKeyring } from './auth/api-keys';
 import { issuanceRoutes } from './billing/issuances.router';
 import { lessonRoutes } from './billing/lessons.router';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
       rewardRoutes,
       scheduleRoutes,
       conversionRoutes,
+      userRoutes,
       opsRoutes,
       userErasureRoutes,
     ]) {

@@ -10,6 +10,14 @@ export const apiEnvSchema = z.object({
   DATABASE_URL: postgresUrlVar,
   TEMPORAL_ADDRESS: hostPortVar.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /**
+   * The Temporal web UI (`http://127.0.0.1:8233` for the dev server): the admin console's ops view
+   * links each delivery's workflow there. Unset: the workflow ids are shown without links.
+   */
+  TEMPORAL_UI_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL like http://127.0.0.1:8233' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** The queue the worker serves (the worker reads the same variable). */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   LOG_LEVEL: logLevelVar,
@@ -42,10 +50,15 @@ export const apiKeyVariables: Record<ApiRole, string> = {
  */
 export const DEV_EMAIL_HASH_SECRET = 'development-only-email-hash-secret';
 
+/** The payment-instrument digests' secret outside production when PAYMENT_INSTRUMENT_HASH_SECRET is unset. */
+export const DEV_PAYMENT_INSTRUMENT_HASH_SECRET = 'development-only-payment-instrument-hash-secret';
+
 export type ApiConfig = z.infer<typeof apiEnvSchema> & {
   /** Keys per role; a role without keys is closed (every request with its endpoints gets 401). */
   API_KEYS: Record<ApiRole, string[]>;
   EMAIL_HASH_SECRET: string;
+  /** HMAC secret of the payment-instrument claims (Kilo rules 176-184). */
+  PAYMENT_INSTRUMENT_HASH_SECRET: string;
   /** What fell back to a development default, for one warning at boot (names only, never values). */
   warnings: string[];
 };
@@ -80,13 +93,19 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   }
   for (const role of API_ROLES) if (keys[role].length === 0) warnings.push(`${apiKeyVariables[role]} is not set: ${role} endpoints answer 401`);
 
-  let emailHashSecret = env['EMAIL_HASH_SECRET']?.trim() ?? '';
-  if (emailHashSecret === '') {
-    if (production) throw new ConfigError('EMAIL_HASH_SECRET', 'must be set in production (not set)');
-    emailHashSecret = DEV_EMAIL_HASH_SECRET;
-    warnings.push('EMAIL_HASH_SECRET is not set: using the development secret (never in production)');
-  } else if (emailHashSecret.length < 16) {
-    throw new ConfigError('EMAIL_HASH_SECRET', 'must be at least 16 characters (value not shown)');
+  const emailHashSecret = readSecret(env, 'EMAIL_HASH_SECRET', DEV_EMAIL_HASH_SECRET, production, warnings);
+  const instrumentHashSecret = readSecret(env, 'PAYMENT_INSTRUMENT_HASH_SECRET', DEV_PAYMENT_INSTRUMENT_HASH_SECRET, production, warnings);
+  return { ...base, API_KEYS: keys, EMAIL_HASH_SECRET: emailHashSecret, PAYMENT_INSTRUMENT_HASH_SECRET: instrumentHashSecret, warnings };
+}
+
+/** An HMAC secret: required in production, a development value with a warning elsewhere; never echoed. */
+function readSecret(env: NodeJS.ProcessEnv, variable: string, developmentValue: string, production: boolean, warnings: string[]): string {
+  const secret = env[variable]?.trim() ?? '';
+  if (secret === '') {
+    if (production) throw new ConfigError(variable, 'must be set in production (not set)');
+    warnings.push(`${variable} is not set: using the development secret (never in production)`);
+    return developmentValue;
   }
-  return { ...base, API_KEYS: keys, EMAIL_HASH_SECRET: emailHashSecret, warnings };
+  if (secret.length < 16) throw new ConfigError(variable, 'must be at least 16 characters (value not shown)');
+  return secret;
 }

@@ -31,9 +31,11 @@ async function main(): Promise<void> {
     impact: createImpactClient({ config: impactConfig, logger: logger.child({ component: 'impact' }) }),
     metrics,
     emailHashSecret: config.EMAIL_HASH_SECRET,
+    paymentInstrumentHashSecret: config.PAYMENT_INSTRUMENT_HASH_SECRET,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     products,
     maxFutureSkewMs: config.EVENT_TIME_MAX_FUTURE_SKEW_SECONDS * 1000,
+    temporalUi: config.TEMPORAL_UI_URL ? { url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE } : null,
   });
   const app = createApp({
     logger,

@@ -5,6 +5,7 @@ import { type FactSet } from '@referrals/rule-dsl';
 import { hostFacts, referralFacts, type RewardingDeps, type UserErasureDeps } from '@referrals/rewarding';
 import { type StartOverrides } from '@referrals/workflows';
 import { type Sequelize } from 'sequelize';
+import { DEV_PAYMENT_INSTRUMENT_HASH_SECRET } from './config';
 import { type ApiMetrics } from './metrics/metrics';
 import { createProductRegistry, loadProducts, type ProductConfig, type ProductRegistry } from './products';
 
@@ -29,6 +30,13 @@ export interface ApiServices {
   readonly startOverrides: StartOverrides;
   readonly metrics: ApiMetrics;
   readonly clock: () => Date;
+  /** Where operators open a workflow (TEMPORAL_UI_URL and the namespace); null: not configured. */
+  readonly temporalUi: TemporalUiLink | null;
+}
+
+export interface TemporalUiLink {
+  readonly url: string;
+  readonly namespace: string;
 }
 
 export interface ApiServicesOptions {
@@ -36,6 +44,8 @@ export interface ApiServicesOptions {
   impact: ImpactClient;
   metrics: ApiMetrics;
   emailHashSecret: string;
+  /** HMAC secret of the payment-instrument claims (PAYMENT_INSTRUMENT_HASH_SECRET); default the development value. */
+  paymentInstrumentHashSecret?: string;
   taskQueue?: string;
   /** The products served; default: the products file (`PRODUCTS_FILE`, else config/products.json). */
   products?: readonly ProductConfig[];
@@ -43,6 +53,8 @@ export interface ApiServicesOptions {
   clock?: () => Date;
   /** How far past the clock a host-sent instant of the past may be (EVENT_TIME_MAX_FUTURE_SKEW_SECONDS); default 5 minutes. */
   maxFutureSkewMs?: number;
+  /** The Temporal web UI the admin console links workflows to (TEMPORAL_UI_URL); default: none. */
+  temporalUi?: TemporalUiLink | null;
 }
 
 export function createApiServices(options: ApiServicesOptions): ApiServices {
@@ -95,10 +107,12 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
       startOverrides,
       clock,
       ...(options.maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs: options.maxFutureSkewMs }),
+      paymentInstrumentHashSecret: options.paymentInstrumentHashSecret ?? DEV_PAYMENT_INSTRUMENT_HASH_SECRET,
     },
     privacy: { sequelize: options.sequelize, emailHashSecret: options.emailHashSecret, clock },
     startOverrides,
     metrics: options.metrics,
     clock,
+    temporalUi: options.temporalUi ?? null,
   };
 }

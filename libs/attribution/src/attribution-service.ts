@@ -8,6 +8,7 @@ import {
   type ConversionKey,
   type EvaluateReferralRewardInput,
   type FindReferralInput,
+  type ListConversionsFilter,
   type ListReferralsFilter,
   type ListTouchesFilter,
   MAX_WINDOW_DAYS,
@@ -16,7 +17,7 @@ import {
   type RecordSignupInput,
   type RegisterReferralCodeInput,
 } from './attribution.schemas';
-import { type Conversion, findConversion, type JoinTransaction, recordConversion, type RecordConversionResult } from './conversions';
+import { type Conversion, findConversion, type JoinTransaction, listConversions, recordConversion, type RecordConversionResult } from './conversions';
 import {
   type ConversionOutcome,
   type ConversionOutcomeListItem,
@@ -34,6 +35,14 @@ import {
   type RecordSubscriptionPaymentInput,
   type SubscriptionPayment,
 } from './subscription-history';
+import {
+  erasePaymentInstrumentOwner,
+  firstSettlementInstrumentClaimed,
+  type PaymentInstrumentOutcome,
+  recordPaymentInstrument,
+  type RecordPaymentInstrumentInput,
+  type WelcomePromoInstrumentInput,
+} from './payment-instruments';
 import { type EligibilityMark, eligibilityMarkOf, markConversionEligible, type MarkConversionEligibleInput } from './eligibility-marks';
 import { normalizeEmail as defaultNormalizeEmail, recordAccountDeletion } from './email-tombstones';
 import { type EligibilityFactsProvider } from './program-selection';
@@ -89,6 +98,8 @@ export interface Attribution {
   /** With `transaction`: joins the caller's transaction (the caller restarts it on a serialization failure). */
   recordConversion(input: RecordConversionInput, options?: JoinTransaction): Promise<RecordConversionResult>;
   findConversion(key: ConversionKey, options?: JoinTransaction): Promise<Conversion | null>;
+  /** A user's conversions, newest first (support). */
+  listConversions(filter: ListConversionsFilter): Promise<Conversion[]>;
   /** Records a subscription payment in the caller's transaction; answers whether an earlier subscription exists (Kilo rule 99). */
   recordSubscriptionPayment(input: RecordSubscriptionPaymentInput, options: Required<JoinTransaction>): Promise<{ earlierSubscription: EarlierSubscription | null }>;
   listSubscriptionPayments(filter: ListSubscriptionPaymentsFilter): Promise<SubscriptionPayment[]>;
@@ -99,6 +110,12 @@ export interface Attribution {
   /** An operator marks a not-yet-recorded conversion eligible (Kilo rules 69, 173); audited, the first mark stands. */
   markConversionEligible(input: MarkConversionEligibleInput): Promise<{ mark: EligibilityMark; replayed: boolean }>;
   eligibilityMark(key: ConversionKey, options?: JoinTransaction): Promise<EligibilityMark | null>;
+  /** The payment-instrument guard (Kilo rules 176-184): claims the instrument or reads its owner, in the caller's transaction. */
+  recordPaymentInstrument(input: RecordPaymentInstrumentInput, options: Required<JoinTransaction>): Promise<PaymentInstrumentOutcome>;
+  /** Whether the user's first positive monthly settlement used an instrument another account claimed (no welcome promo, rule 179). */
+  firstSettlementInstrumentClaimed(input: WelcomePromoInstrumentInput, options?: JoinTransaction): Promise<boolean>;
+  /** Erasure: nulls the user's reference on claims and uses, keeps the claims (rule 182). */
+  erasePaymentInstrumentOwner(userId: string, options: Required<JoinTransaction>): Promise<{ claims: number; uses: number }>;
 }
 
 export interface ReferralCodeRegistryDeps {
@@ -156,6 +173,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     evaluateReferralReward: (input) => evaluateReferralReward(base, input),
     recordConversion: (input, options) => recordConversion({ ...base, defaultWindowDays: windowDays }, input, options),
     findConversion: (key, options) => findConversion(sequelize, key, options),
+    listConversions: (filter) => listConversions(sequelize, filter),
     recordSubscriptionPayment: (input, options) => recordSubscriptionPayment(sequelize, options.transaction, input, clock()),
     listSubscriptionPayments: (filter) => listSubscriptionPayments(sequelize, filter),
     recordConversionOutcome: (input, options) => recordConversionOutcome(sequelize, options.transaction, input, clock()),
@@ -163,5 +181,8 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     listConversionOutcomes: (filter) => listConversionOutcomes(sequelize, filter),
     markConversionEligible: (input) => markConversionEligible({ sequelize, clock }, input),
     eligibilityMark: (key, options) => eligibilityMarkOf(sequelize, key, options?.transaction),
+    recordPaymentInstrument: (input, options) => recordPaymentInstrument(sequelize, options.transaction, input, clock()),
+    firstSettlementInstrumentClaimed: (input, options) => firstSettlementInstrumentClaimed(sequelize, input, options?.transaction),
+    erasePaymentInstrumentOwner: (userId, options) => erasePaymentInstrumentOwner(sequelize, options.transaction, userId),
   };
 }

@@ -24,6 +24,20 @@ async function fill(sequelize: Sequelize): Promise<void> {
   await h.attribution.captureTouch({ kind: 'affiliate', userId: 'u2', product: 'kilo_pass', clickId: 'c' });
   await h.attribution.recordConversion({ provider: 'stripe', sourceId: 'pi_1', product: 'kilo_pass', userId: 'u1', conversionTime: '2026-01-06T00:00:00Z' });
   await h.attribution.recordConversion({ provider: 'stripe', sourceId: 'pi_2', product: 'kilo_pass', userId: 'u2', conversionTime: '2026-01-06T00:00:00Z' });
+  if ((await paymentInstrumentTables(sequelize)).length === 0) return;
+  const claim = { product: 'kilo_pass', userId: 'u1', methodType: 'card', unresolved: false, reusable: true, instrumentHash: 'a'.repeat(64), amountMinor: 4900, interval: 'monthly', kind: 'personal', paidAt: '2026-01-06T00:00:00Z' };
+  await sequelize.transaction(async (t) => {
+    await h.attribution.recordPaymentInstrument({ ...claim, provider: 'stripe', sourcePaymentId: 'pi_1' }, { transaction: t });
+    await h.attribution.recordPaymentInstrument({ ...claim, provider: 'stripe', sourcePaymentId: 'pi_2', userId: 'u2' }, { transaction: t });
+  });
+}
+
+async function paymentInstrumentTables(sequelize: Sequelize): Promise<string[]> {
+  const rows = await sequelize.query<{ tablename: string }>(
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'payment_instrument_%' ORDER BY tablename",
+    { type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => r.tablename);
 }
 
 describe('attribution migrations', () => {
@@ -48,8 +62,10 @@ describe('attribution migrations', () => {
       'attribution/202612031210-create-attribution-conversion-outcomes',
       'attribution/202612031230-create-attribution-conversion-eligibility-marks',
       'programs/202612031300-programs-retired-status',
+      'attribution/202612031600-create-payment-instrument-claims',
       'attribution/202612031700-attribution-user-erasure-and-retention',
     ]);
+    expect(await paymentInstrumentTables(db.sequelize)).toEqual(['payment_instrument_claims', 'payment_instrument_uses']);
     expect(await tables(db.sequelize)).toEqual([
       'attribution_conversion_eligibility_marks',
       'attribution_conversion_outcomes',
@@ -67,6 +83,8 @@ describe('attribution migrations', () => {
   it('go down step by step with data in every table, and up again', async () => {
     await fill(db.sequelize);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031700-attribution-user-erasure-and-retention']);
+    expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031600-create-payment-instrument-claims']);
+    expect(await paymentInstrumentTables(db.sequelize)).toEqual([]);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['programs/202612031300-programs-retired-status']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031230-create-attribution-conversion-eligibility-marks']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031210-create-attribution-conversion-outcomes']);

@@ -394,7 +394,74 @@ const allowErasure = sqlMigration(
   `,
 );
 
+/**
+ * The payment-instrument guard (Kilo rules 176-184): one welcome promo and one referral conversion
+ * per reusable payment instrument. A claim is one row per (product, instrument digest): the
+ * digest is an HMAC of the provider's fingerprint under a server secret, never the fingerprint.
+ * The first claiming settlement inserts it (ON CONFLICT DO NOTHING: concurrent first payments
+ * leave one); it survives refunds, disputes, cancellations and erasure. Erasure may only null
+ * `user_id` (the one change the trigger lets through): `UPDATE payment_instrument_claims SET
+ * user_id = NULL WHERE user_id = $1`, likewise on payment_instrument_uses.
+ *
+ * `payment_instrument_uses` records what the guard found for each payment whose method billing
+ * reported (the welcome promo of the subscriber's first positive monthly settlement reads it).
+ */
+const createPaymentInstrumentClaims = sqlMigration(
+  '202612031600-create-payment-instrument-claims',
+  `
+  CREATE FUNCTION payment_instrument_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.user_id IS NULL
+       AND (to_jsonb(NEW) - 'user_id') = (to_jsonb(OLD) - 'user_id') THEN
+      RETURN NEW; -- erasure: the user reference goes, the record stays
+    END IF;
+    RAISE EXCEPTION '% rows are immutable (erasure may only null user_id)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+  END $$;
+
+  CREATE TABLE payment_instrument_claims (
+    product text NOT NULL,
+    instrument_hash text NOT NULL CHECK (instrument_hash ~ '^[0-9a-f]{64}$'),
+    method_type text NOT NULL CHECK (method_type ~ '^[a-z][a-z0-9_]{0,63}$'),
+    user_id text CHECK (length(user_id) BETWEEN 1 AND 200),
+    provider text NOT NULL CHECK (provider ~ '^[a-z0-9][a-z0-9_.-]{0,63}$'),
+    source_payment_id text NOT NULL CHECK (length(source_payment_id) BETWEEN 1 AND 200),
+    claimed_at timestamptz NOT NULL,
+    PRIMARY KEY (product, instrument_hash)
+  );
+  CREATE INDEX payment_instrument_claims_user ON payment_instrument_claims (user_id) WHERE user_id IS NOT NULL;
+  CREATE TRIGGER payment_instrument_claims_immutable BEFORE UPDATE OR DELETE ON payment_instrument_claims
+    FOR EACH ROW EXECUTE FUNCTION payment_instrument_refuse_change();
+
+  CREATE TABLE payment_instrument_uses (
+    provider text NOT NULL CHECK (provider ~ '^[a-z0-9][a-z0-9_.-]{0,63}$'),
+    source_payment_id text NOT NULL CHECK (length(source_payment_id) BETWEEN 1 AND 200),
+    product text NOT NULL,
+    user_id text CHECK (length(user_id) BETWEEN 1 AND 200),
+    method_type text NOT NULL CHECK (method_type ~ '^[a-z][a-z0-9_]{0,63}$'),
+    positive_monthly boolean NOT NULL,
+    paid_at timestamptz NOT NULL,
+    outcome text NOT NULL CHECK (outcome IN ('claimed', 'own_claim', 'already_claimed', 'not_claiming', 'no_fingerprint', 'not_reusable', 'unresolved')),
+    recorded_at timestamptz NOT NULL,
+    PRIMARY KEY (provider, source_payment_id)
+  );
+  CREATE INDEX payment_instrument_uses_user ON payment_instrument_uses (user_id, product, paid_at) WHERE user_id IS NOT NULL;
+  CREATE TRIGGER payment_instrument_uses_immutable BEFORE UPDATE OR DELETE ON payment_instrument_uses
+    FOR EACH ROW EXECUTE FUNCTION payment_instrument_refuse_change();
+  `,
+  'DROP TABLE payment_instrument_uses; DROP TABLE payment_instrument_claims; DROP FUNCTION payment_instrument_refuse_change();',
+);
+
 export const attributionMigrations: MigrationSource = {
   owner: 'attribution',
-  migrations: [createTouches, createReferrals, createConversions, addSignupBeforeTouchReason, createSubscriptionPayments, createConversionOutcomes, createEligibilityMarks, allowErasure],
+  migrations: [
+    createTouches,
+    createReferrals,
+    createConversions,
+    addSignupBeforeTouchReason,
+    createSubscriptionPayments,
+    createConversionOutcomes,
+    createEligibilityMarks,
+    createPaymentInstrumentClaims,
+    allowErasure,
+  ],
 };

@@ -180,6 +180,15 @@ export const conversionKeySchema = z.strictObject({ provider: recordConversionSc
 /** The conversion's identity: the `ConversionKey` of @referrals/config. */
 export type ConversionKey = z.input<typeof conversionKeySchema>;
 
+/** The most conversions one `listConversions` call returns: a page, never the table. */
+export const LIST_CONVERSIONS_MAX_LIMIT = 1000;
+
+export const listConversionsSchema = z.strictObject({
+  userId: idSchema,
+  limit: z.int('must be an integer').min(1, 'must be at least 1').max(LIST_CONVERSIONS_MAX_LIMIT, `must be at most ${LIST_CONVERSIONS_MAX_LIMIT}`).default(100),
+});
+export type ListConversionsFilter = z.input<typeof listConversionsSchema>;
+
 export const findReferralSchema = z.strictObject({ product: productSchema, refereeUserId: idSchema });
 export type FindReferralInput = z.input<typeof findReferralSchema>;
 

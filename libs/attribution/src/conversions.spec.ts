@@ -74,6 +74,23 @@ describe('recordConversion', () => {
     expect(await h.attribution.findConversion({ provider: 'stripe', sourceId: input.sourceId })).toEqual(result.conversion);
   });
 
+  it('listConversions: one user\'s conversions, newest first, of every product, a page at a time; another user\'s never', async () => {
+    const userId = uid('user');
+    await touchAt(0, userId, { kind: 'affiliate', clickId: uid('click') });
+    const first = await h.attribution.recordConversion(payment(userId, DAY_MS));
+    const second = await h.attribution.recordConversion(payment(userId, 2 * DAY_MS, { product: 'tutoring' }));
+    await h.attribution.recordConversion(payment(uid('other'), 3 * DAY_MS));
+    const listed = await h.attribution.listConversions({ userId });
+    expect(listed.map((c) => [c.id, c.product, c.winner])).toEqual([
+      [second.conversion.id, 'tutoring', 'none'],
+      [first.conversion.id, 'kilo_pass', 'affiliate'],
+    ]);
+    expect(listed[1]).toEqual(first.conversion);
+    expect((await h.attribution.listConversions({ userId, limit: 1 })).map((c) => c.id)).toEqual([second.conversion.id]);
+    expect(await h.attribution.listConversions({ userId: uid('nobody') })).toEqual([]);
+    await expect(h.attribution.listConversions({ userId: '', limit: 0 })).rejects.toMatchObject({ code: 'input_invalid' });
+  });
+
   it('an affiliate that wins a SALE is marked sale-attributed, and keeps the customer against a later referral touch', async () => {
     const userId = uid('user');
     const affiliate = await touchAt(0, userId, { kind: 'affiliate', clickId: 'click-1' });

@@ -1,7 +1,15 @@
 import { type ProgramStore, retiredProgramKeys } from '@referrals/programs';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { AttributionError } from './attribution.errors';
-import { conversionKeySchema, parseInput, recordConversionSchema, type ConversionKey, type RecordConversionInput } from './attribution.schemas';
+import {
+  conversionKeySchema,
+  listConversionsSchema,
+  parseInput,
+  recordConversionSchema,
+  type ConversionKey,
+  type ListConversionsFilter,
+  type RecordConversionInput,
+} from './attribution.schemas';
 import { contentHash, pgErrorOf, queryRows } from '@referrals/sql';
 import { idOrNull, lockKey } from './attribution-sql';
 import { type Referral, referralOf } from './referrals';
@@ -258,6 +266,18 @@ async function pinnedWindowDays(programs: ProgramStore, referral: Referral | nul
 }
 
 /** A recorded conversion by its identity, or null. */
+/** A user's conversions (any product), newest first: the support view's list, each with who won and why. */
+export async function listConversions(sequelize: Sequelize, filter: ListConversionsFilter): Promise<Conversion[]> {
+  const { userId, limit } = parseInput(listConversionsSchema, filter, 'listConversions');
+  const rows = await queryRows<ConversionRow>(
+    sequelize,
+    undefined,
+    `SELECT ${CONVERSION_COLUMNS} FROM attribution_conversions WHERE user_id = $1 ORDER BY conversion_time DESC, id DESC LIMIT $2`,
+    [userId, limit],
+  );
+  return rows.map(toConversion);
+}
+
 export async function findConversion(sequelize: Sequelize, key: ConversionKey, options: JoinTransaction = {}): Promise<Conversion | null> {
   const { provider, sourceId } = parseInput(conversionKeySchema, key, 'findConversion');
   const [row] = await queryRows<ConversionRow>(

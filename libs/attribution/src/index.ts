@@ -52,6 +52,12 @@ export {
 } from './conversion-outcomes';
 export { type EligibilityMark, type MarkConversionEligibleInput } from './eligibility-marks';
 export {
+  PAYMENT_INSTRUMENT_OUTCOMES,
+  type PaymentInstrumentOutcome,
+  type RecordPaymentInstrumentInput,
+  type WelcomePromoInstrumentInput,
+} from './payment-instruments';
+export {
   subscriptionKeyOf,
   type EarlierSubscription,
   type ListSubscriptionPaymentsFilter,
@@ -64,6 +70,7 @@ export {
   EMAIL_MAX_LENGTH,
   ID_MAX_LENGTH,
   LANDING_PATH_MAX_LENGTH,
+  LIST_CONVERSIONS_MAX_LIMIT,
   LIST_REFERRALS_DEFAULT_LIMIT,
   LIST_REFERRALS_MAX_LIMIT,
   MAX_WINDOW_DAYS,
@@ -75,6 +82,7 @@ export {
   type ConversionKey,
   type EvaluateReferralRewardInput,
   type FindReferralInput,
+  type ListConversionsFilter,
   type ListReferralsFilter,
   type ListTouchesFilter,
   type RecordAccountDeletionInput,

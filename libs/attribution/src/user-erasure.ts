@@ -1,5 +1,6 @@
 import { countedChange, type ErasureCounts, queryRows, type UserErasureInput, userIdTokenPattern } from '@referrals/sql';
 import { type Sequelize, type Transaction } from 'sequelize';
+import { erasePaymentInstrumentOwner } from './payment-instruments';
 
 /**
  * Attribution's part of a user's erasure (issue 15), in the caller's transaction (which called
@@ -7,7 +8,8 @@ import { type Sequelize, type Transaction } from 'sequelize';
  * values, landing paths, metadata), signups, referrals as the referee, conversions with their
  * outcomes and verdicts, subscription payments and referral codes. Where the user is the REFERRER
  * of someone else's referral, that referral stays (the referee's rewards rest on it) with the
- * referrer replaced by the pseudonym and the code cleared. Eligibility marks (an operator's
+ * referrer replaced by the pseudonym and the code cleared. Payment-instrument claims and uses stay
+ * without their user (the guard must still know the card was used). Eligibility marks (an operator's
  * who/why about a payment id) and the deleted-account digests hold nothing of the user and stay.
  */
 export async function eraseUserAttribution(sequelize: Sequelize, transaction: Transaction, input: UserErasureInput): Promise<ErasureCounts> {
@@ -58,6 +60,8 @@ export async function eraseUserAttribution(sequelize: Sequelize, transaction: Tr
   const codes = await change(`DELETE FROM attribution_referral_codes WHERE user_id = $1 RETURNING 1`, [uid]);
   const signups = await change(`DELETE FROM attribution_signups WHERE user_id = $1 RETURNING 1`, [uid]);
   const payments = await change(`DELETE FROM attribution_subscription_payments WHERE user_id = $1 RETURNING 1`, [uid]);
+  // Payment-instrument claims survive erasure (Kilo rules 182, 184): only the user reference goes.
+  const instruments = await erasePaymentInstrumentOwner(sequelize, t, uid);
 
   return {
     attribution_touches: { deleted: touches, anonymized: 0 },
@@ -67,6 +71,8 @@ export async function eraseUserAttribution(sequelize: Sequelize, transaction: Tr
     attribution_conversions: { deleted: deletedConversions, anonymized: 0 },
     attribution_conversion_outcomes: { deleted: outcomes, anonymized: 0 },
     attribution_subscription_payments: { deleted: payments, anonymized: 0 },
+    payment_instrument_claims: { deleted: 0, anonymized: instruments.claims },
+    payment_instrument_uses: { deleted: 0, anonymized: instruments.uses },
   };
 }
 

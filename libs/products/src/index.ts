@@ -19,4 +19,4 @@ export {
   type ProductConfig,
   type ProductRegistry,
 } from './products';
-export { productSchema, productsFileSchema, type ProductDeclaration, type ProductsFile } from './products.schema';
+export { PAYMENT_METHOD_TYPE_PATTERN, productSchema, productsFileSchema, UNRESOLVED_PAYMENT_METHOD_TYPE, type ProductDeclaration, type ProductsFile } from './products.schema';

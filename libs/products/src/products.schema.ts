@@ -2,6 +2,11 @@ import { PRODUCT_KEY_PATTERN, PRODUCT_KEY_RULE, providerKeySchema } from '@refer
 import { CATALOG_KINDS, DATATYPES, PHASES } from '@referrals/rule-dsl';
 import { z } from 'zod';
 
+/** A payment method type as providers name it (`card`, `sepa_debit`...). */
+export const PAYMENT_METHOD_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+/** The type billing sends when it cannot resolve the payment's method (Kilo: not an eligible settlement). */
+export const UNRESOLVED_PAYMENT_METHOD_TYPE = 'unknown';
+
 const productKey = z.string({ message: 'must be a string' }).regex(PRODUCT_KEY_PATTERN, PRODUCT_KEY_RULE);
 
 /** A fact the host declares for one product, on top of its catalog kind (rule-dsl checks the rest). */
@@ -36,6 +41,17 @@ export const productSchema = z
      * provider is recorded and reported as usual but rewards nobody (`unsupported_provider`).
      */
     rewardedProviders: z.array(providerKeySchema).min(1, 'must list at least one provider, or be null').nullable().default(null),
+    /**
+     * The payment method types whose instrument fingerprint the payment-instrument guard claims
+     * (Kilo rules 176-184: `card`, `sepa_debit`, `us_bank_account`, `bacs_debit`, `au_becs_debit`):
+     * one welcome promo and one referral conversion per reusable instrument. Empty (the default):
+     * the product claims no instrument (a method billing cannot resolve still rewards nobody).
+     */
+    reusablePaymentMethodTypes: z
+      .array(z.string().regex(PAYMENT_METHOD_TYPE_PATTERN, 'payment method types are 1-64 lower-case letters, digits or _'))
+      .refine((types) => new Set(types).size === types.length, 'must not list a type twice')
+      .refine((types) => !types.includes(UNRESOLVED_PAYMENT_METHOD_TYPE), `"${UNRESOLVED_PAYMENT_METHOD_TYPE}" is the unresolved method, never a reusable type`)
+      .default([]),
     /** The Impact configuration that applies (`IMPACT_<KEY>_*` of @referrals/impact-client), or null for none. */
     impact: productKey.nullable(),
     /**

@@ -57,6 +57,14 @@ describe('the committed products file (config/products.json)', () => {
     expect(failure(validFile([{ ...kiloBoost, rewardedProviders: [] }]))).toMatch(/rewardedProviders/);
   });
 
+  it('[176, 177] declares the reusable payment method types whose instruments Kilo Pass claims; other products claim none', () => {
+    expect(products.get('kilo_pass')?.reusablePaymentMethodTypes).toEqual(['card', 'sepa_debit', 'us_bank_account', 'bacs_debit', 'au_becs_debit']);
+    expect(products.get('tutoring')?.reusablePaymentMethodTypes).toEqual([]);
+    expect(failure(validFile([{ ...kiloBoost, reusablePaymentMethodTypes: ['Card'] }]))).toMatch(/reusablePaymentMethodTypes/);
+    expect(failure(validFile([{ ...kiloBoost, reusablePaymentMethodTypes: ['card', 'card'] }]))).toMatch(/reusablePaymentMethodTypes/);
+    expect(failure(validFile([{ ...kiloBoost, reusablePaymentMethodTypes: ['unknown'] }]))).toMatch(/reusablePaymentMethodTypes/);
+  });
+
   it('declares tutoring on the lessons catalog, without tiers and without SALE reports', () => {
     expect(products.get('tutoring')).toMatchObject({ catalog: { kind: 'lessons' }, tiers: {}, reportsSales: false });
     expect(products.list().map((p) => p.key)).toEqual(['kilo_pass', 'tutoring', 'kiloclaw']);

@@ -34,6 +34,8 @@ export interface ProductConfig {
   readonly reportsSales: boolean;
   /** The payment providers whose payments can reward, or null: any (a payment from another one rewards nobody: `unsupported_provider`). */
   readonly rewardedProviders: readonly string[] | null;
+  /** Payment method types whose instrument fingerprints are claimed (Kilo rules 176-184); empty: none. */
+  readonly reusablePaymentMethodTypes: readonly string[];
   /** The largest money reward one role may get from one event (minor units); 100000 unless the file says otherwise. */
   readonly maxRewardMinor: number;
   /** The Impact configuration that applies (`IMPACT_<KEY>_*`), or null: no Impact for this product. */
@@ -159,6 +161,7 @@ function toConfig(declaration: ProductDeclaration): ProductConfig {
     monthlyPrices,
     reportsSales: declaration.reportsSales,
     rewardedProviders: declaration.rewardedProviders ? Object.freeze([...declaration.rewardedProviders]) : null,
+    reusablePaymentMethodTypes: Object.freeze([...declaration.reusablePaymentMethodTypes]),
     maxRewardMinor: declaration.maxRewardMinor,
     impact: declaration.impact,
     welcomePromoLaunchCutoffAt: declaration.welcomePromoLaunchCutoffAt,

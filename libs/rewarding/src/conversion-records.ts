@@ -1,6 +1,6 @@
-import { type AttributionReason, type Attribution } from '@referrals/attribution';
+import { type AttributionReason, type Attribution, type Conversion, type ConversionOutcome } from '@referrals/attribution';
 import { listRewards, type Reward } from '@referrals/ledger';
-import { parseConversionKey } from '@referrals/config';
+import { conversionKeyString, parseConversionKey } from '@referrals/config';
 import { type Sequelize } from 'sequelize';
 import { conversionOutcomeRecord, type ConversionOutcomeRecord } from './records';
 import { RewardingError } from './rewarding.errors';
@@ -53,8 +53,14 @@ export async function readConversion(deps: ReadConversionDeps, conversionId: str
   const found = key ? await deps.attribution.findConversion(key) : null;
   if (!found) throw new RewardingError('conversion_not_found', `no conversion has id ${conversionId}`, { details: { conversionId } });
   const [outcome, rewards] = await Promise.all([deps.attribution.conversionOutcome(found.id), listRewards(deps.sequelize, { sourceConversionId: conversionId, limit: 10 })]);
-  const conversion: ConversionRecord = {
-    id: conversionId,
+  const conversion = conversionRecordOf(found, outcome);
+  return { conversion, rewards };
+}
+
+/** The attribution record and its recorded outcome (if any), as support reads them. */
+export function conversionRecordOf(found: Conversion, outcome: ConversionOutcome | null): ConversionRecord {
+  return {
+    id: conversionKeyString({ provider: found.provider, sourceId: found.sourceId }),
     attributionId: found.id,
     provider: found.provider,
     sourceId: found.sourceId,
@@ -72,5 +78,4 @@ export async function readConversion(deps: ReadConversionDeps, conversionId: str
     outcome: outcome ? conversionOutcomeRecord(outcome) : null,
     recordedAt: found.recordedAt.toISOString(),
   };
-  return { conversion, rewards };
 }

@@ -28,6 +28,14 @@ export const decisionCodes = {
     meaning: 'the referee had another subscription of the product before this one (recorded by the engine, or stated by the host): not an eligible referee (Kilo rules 99, 100)',
     laterEventMayReward: false,
   },
+  payment_instrument_already_claimed: {
+    meaning: 'the payment method already settled the first payment of another account (one welcome promo and one referral conversion per reusable instrument): not an eligible conversion (Kilo rules 179, 181)',
+    laterEventMayReward: false,
+  },
+  payment_instrument_unresolved: {
+    meaning: 'billing could not resolve the payment method (type unknown): not an eligible conversion (Kilo rule 180)',
+    laterEventMayReward: true,
+  },
 } as const;
 
 export type DecisionCode = keyof typeof decisionCodes;

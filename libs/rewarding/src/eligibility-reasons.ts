@@ -27,6 +27,8 @@ export const eligibilityReasons = {
   test_payment: 'the host marked the payment as a test [69, 173]',
   admin_created_payment: 'the host marked the payment as created by an admin [69, 173]',
   manual_adjustment: 'the host marked the payment as a manual adjustment [69, 173]',
+  payment_instrument_already_claimed: 'the payment method already settled the first payment of another account: no welcome promo, not an eligible conversion [179, 181]',
+  payment_instrument_unresolved: 'billing could not resolve the payment method: not an eligible conversion [180]',
   condition_not_met: "another condition of the program's reward rule did not hold (the decision's explanation says which)",
 } as const;
 

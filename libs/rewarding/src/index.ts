@@ -8,7 +8,9 @@ export {
   type PaymentOrigin,
   type LessonCompletedEvent,
   type Money,
+  type PaymentMethod,
   type PaymentSucceededEvent,
+  UNRESOLVED_PAYMENT_METHOD,
   type QualifyingEvent,
 } from './qualifying-events';
 export {
@@ -19,8 +21,9 @@ export {
   type RecordedQualifyingEvent,
   type RewardingDeps,
 } from './record-qualifying-event';
+export { hashPaymentInstrument, INTRODUCTORY_BONUS_DOES_NOT_APPLY, type PaymentMethodRecord } from './payment-instrument-guard';
 export { conversionOutcomeRecord, referralRecord, rewardRecord, type ConversionOutcomeRecord, type ReferralRecord, type RewardRecord } from './records';
-export { attributionReasonText, readConversion, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
+export { attributionReasonText, conversionRecordOf, readConversion, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
 export { eligibilityReasons, type EligibilityReason } from './eligibility-reasons';
 export { hostFacts, referralFacts, setFact } from './referral-facts';
 export { isRewardingError, RewardingError, rewardingErrorCatalog, rewardingErrorCodes, type RewardingErrorCode, type RewardingIssue } from './rewarding.errors';
@@ -40,3 +43,13 @@ export { assertProgramNotRetired, retireProgram, type ProgramRetirement } from '
 export { applyFreePeriodAtRenewal, type RenewalAnswer, type RenewalDueEvent } from './renewal-events';
 export { queueScheduleRun } from './schedule-runs';
 export { eraseUser, recordAccountDeletionElsewhere, type EraseUserInput, type UserErasure, type UserErasureDeps } from './user-erasure';
+export {
+  readUserActivity,
+  trackingPreview,
+  TRACKING_PREVIEW_LENGTH,
+  USER_ACTIVITY_LIMIT,
+  type ReadUserActivityDeps,
+  type TouchRecord,
+  type TrackingPreview,
+  type UserActivity,
+} from './user-activity';

@@ -14,7 +14,7 @@ interface IssuanceIds {
 }
 
 /** The facts billing sends; the welcome-promo launch cutoff is the product's, never the event's. */
-export type IssuanceCreatedEvent = IssuanceIds & Omit<IssuanceFacts, 'welcomePromoLaunchCutoffAt'>;
+export type IssuanceCreatedEvent = IssuanceIds & Omit<IssuanceFacts, 'welcomePromoLaunchCutoffAt' | 'paymentInstrumentAlreadyClaimed'>;
 export type UsageThresholdCrossedEvent = IssuanceIds & { readonly crossedAt: string };
 
 export interface IssuanceSignalAnswer {
@@ -57,6 +57,8 @@ export async function queueIssuanceCreated(deps: RewardingDeps, event: IssuanceC
     subscriberStartedAt: event.subscriberStartedAt,
     ...(event.welcomePromoEligible === undefined ? {} : { welcomePromoEligible: event.welcomePromoEligible }),
     welcomePromoLaunchCutoffAt: product.welcomePromoLaunchCutoffAt ?? null,
+    // Kilo rule 179: stamped only when true, so facts of subscribers the guard never blocked read as before.
+    ...((await instrumentBlocksWelcomePromo(deps, event)) ? { paymentInstrumentAlreadyClaimed: true } : {}),
   };
   const options = issuanceCreatedSignalWithStart(ids, facts, deps.startOverrides);
   await inLedgerTransaction(deps.sequelize, async (t) => {
@@ -64,6 +66,16 @@ export async function queueIssuanceCreated(deps: RewardingDeps, event: IssuanceC
     await enqueueWork(deps.sequelize, t, [{ kind: 'signal_with_start', workflowType: workflowTypes.issuanceBonus, options }]);
   });
   return { issuanceId: ids.issuanceId, workflowId: options.workflowId, outcome: 'queued' };
+}
+
+/**
+ * Kilo rule 179: a first-time subscriber whose first positive monthly settlement used an
+ * instrument another account had claimed gets no welcome promo (the normal monthly ramp). Read
+ * from the engine's record of that settlement (billing sends the payment before its issuance).
+ */
+async function instrumentBlocksWelcomePromo(deps: RewardingDeps, event: IssuanceCreatedEvent): Promise<boolean> {
+  if (!event.firstTimeSubscriber || (event.interval ?? 'month') !== 'month') return false;
+  return deps.attribution.firstSettlementInstrumentClaimed({ product: event.product, userId: event.subscriberId });
 }
 
 /**

@@ -13,6 +13,8 @@ export interface RewardingProduct {
   readonly reportsSales: boolean;
   /** The payment providers whose payments can reward; null or absent: any (rule: Kilo Pass rewards Stripe payments only). */
   readonly rewardedProviders?: readonly string[] | null;
+  /** Payment method types whose instrument fingerprints are claimed (Kilo rules 176-184); absent or empty: none. */
+  readonly reusablePaymentMethodTypes?: readonly string[];
   /** The largest money reward one role may get from one event, in minor units (default: the engine's). */
   readonly maxRewardMinor?: number;
   /**

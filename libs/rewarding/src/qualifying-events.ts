@@ -39,7 +39,22 @@ export interface PaymentSucceededEvent {
    */
   readonly origin?: PaymentOrigin | undefined;
   readonly facts?: Record<string, unknown> | undefined;
+  /**
+   * The method that settled the payment (Kilo rules 176-184): its type (`card`, `sepa_debit`...,
+   * or `unknown` when billing could not resolve it: not an eligible settlement) and, when the
+   * provider gives one, the reusable instrument's fingerprint (only its HMAC is kept). Absent: a
+   * host that does not report methods; the guard does not apply.
+   */
+  readonly paymentMethod?: PaymentMethod | undefined;
 }
+
+export interface PaymentMethod {
+  readonly type: string;
+  readonly fingerprint?: string | undefined;
+}
+
+/** The method type billing sends when it cannot resolve the payment's method. */
+export const UNRESOLVED_PAYMENT_METHOD = 'unknown';
 
 export const PAYMENT_ORIGINS = ['customer', 'test', 'admin_created', 'manual_adjustment'] as const;
 export type PaymentOrigin = (typeof PAYMENT_ORIGINS)[number];

@@ -1,4 +1,4 @@
-import { type Attribution, type ConversionOutcome, type EarlierSubscription, type RecordConversionResult, type Referral } from '@referrals/attribution';
+import { type Attribution, type ConversionOutcome, type PaymentInstrumentOutcome, type EarlierSubscription, type RecordConversionResult, type Referral } from '@referrals/attribution';
 import { hashRequestBody, lookupIdempotencyKey, storeIdempotentAnswer } from '@referrals/db';
 import { grantRewards, inLedgerTransaction, otherRewardedConversions } from '@referrals/ledger';
 import { enqueueWork, type OutboxWork } from '@referrals/outbox';
@@ -14,6 +14,7 @@ import { checkDeclaredFacts } from './declared-facts';
 import { fallbackReasons, reasonOfOrigin, reasonsOfAttribution, reasonsOfEvaluation, reasonsOfRewards } from './eligibility-reasons';
 import { checkEventTimes, qualifyingEventTimes } from './event-times';
 import { checkPaymentMoney, checkRewardMaximum } from './money-checks';
+import { checkPaymentInstrument, instrumentDecision, paymentMethodRecord, type PaymentMethodRecord } from './payment-instrument-guard';
 import { type RewardingProduct, type RewardingProducts } from './products';
 import { LESSON_EVENTS_PROVIDER, type PaymentOrigin, type QualifyingEvent } from './qualifying-events';
 import { referralFacts } from './referral-facts';
@@ -32,6 +33,11 @@ export interface RewardingDeps {
   readonly clock?: () => Date;
   /** How far past `clock` a host-sent instant of the past may be (clock drift); default 5 minutes. */
   readonly maxFutureSkewMs?: number;
+  /**
+   * Server secret keying the payment-instrument digests (PAYMENT_INSTRUMENT_HASH_SECRET): only
+   * HMACs of fingerprints are stored. Keep it stable: rotating it forgets every claim.
+   */
+  readonly paymentInstrumentHashSecret: string;
 }
 
 /** What one qualifying event decided: stored with the event, answered byte for byte on every replay. */
@@ -47,6 +53,11 @@ export interface QualifyingEventAnswer {
   };
   referral: ReferralRecord | null;
   decision: DecisionRecord;
+  /**
+   * What the payment-instrument guard found (Kilo rules 176-184); null when billing reported no
+   * method. Never names the instrument or another account.
+   */
+  paymentMethod?: PaymentMethodRecord | null;
   rewards: RewardRecord[];
   /** Workflows queued for the event (through the outbox: started by the relay after commit). */
   workflows: { type: string; workflowId: string }[];
@@ -143,11 +154,12 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       { transaction: t },
     );
     const history = event.type === 'payment.succeeded' ? await recordSubscriptionHistory(deps, t, event) : null;
+    const instrument = event.type === 'payment.succeeded' ? await checkPaymentInstrument(deps, t, event, product) : null;
     const origin = await originCheck(deps, t, event, key);
     const decided =
       origin.held !== null
         ? nothing('not_customer_payment', recorded.referral, [`the host marked the payment ${origin.held}; no operator marked the conversion eligible`], [reasonOfOrigin(origin.held)])
-        : await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null);
+        : await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null, instrument);
     const { rewards, booked, ...decision } = { ...decided, explanation: [...origin.explanation, ...decided.explanation] };
     const outcome = await recordOutcome(deps, t, recorded, decision, rewards);
     const reportsSale = event.type === 'payment.succeeded' && product.reportsSales && isSale(event) && origin.held === null;
@@ -160,6 +172,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       conversion: { id: conversionId, attributionId: conversion.id, winner: conversion.winner, reason: conversion.reason, winningTouch },
       referral: referral ? referralRecord(withOutcome(referral, outcome)) : null,
       decision,
+      ...(event.type === 'payment.succeeded' ? { paymentMethod: paymentMethodRecord(instrument) } : {}),
       rewards,
       workflows: queued.map((w) => ({ type: w.workflowType, workflowId: w.workflowId })),
     };
@@ -280,6 +293,7 @@ async function decideReward(
   product: RewardingProduct,
   eventFacts: Record<string, unknown>,
   earlierSubscription: EarlierSubscription | null,
+  instrument: PaymentInstrumentOutcome | null,
 ): Promise<Decision> {
   const { conversion, referral } = recorded;
   if (recorded.retiredProgramKey !== null) {
@@ -296,6 +310,9 @@ async function decideReward(
   }
   // Kilo rules 99, 100: a returning subscriber is not an eligible referee, whatever the rules say.
   if (earlierSubscription) return nothing('earlier_subscription', referral, [describeEarlier(earlierSubscription)]);
+  // Kilo rules 179, 180, 181: one referral conversion per reusable instrument; an unresolved method is not eligible.
+  const guarded = instrumentDecision(instrument);
+  if (guarded) return nothing(guarded.code, referral, [guarded.explanation]);
   // An eligible conversion is settled by a provider the product rewards (Kilo Pass at launch: Stripe only).
   const provider = event.type === 'payment.succeeded' ? event.provider : null;
   if (provider !== null && product.rewardedProviders && !product.rewardedProviders.includes(provider)) {

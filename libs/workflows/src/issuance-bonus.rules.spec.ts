@@ -74,6 +74,13 @@ describe('planIssuance', () => {
     expect(planIssuance(facts({ issuanceNumber: 1, firstTimeSubscriber: false })).refereeRewardsAllowed).toBe(true);
   });
 
+  it('[178] a first-time subscriber whose first settlement used an instrument another account claimed gets no welcome promo: the normal monthly ramp', () => {
+    const plan = planIssuance(facts({ issuanceNumber: 1, subscriberStartedAt: '2026-10-01T00:00:00Z', paymentInstrumentAlreadyClaimed: true }));
+    expect(plan).toMatchObject({ welcomePromo: false, welcomeMonth: null, referralRewardAllowed: true });
+    expect(plan.promoWhy).toContain('[178]');
+    expect(planIssuance(facts({ issuanceNumber: 1, subscriberStartedAt: '2026-10-01T00:00:00Z', paymentInstrumentAlreadyClaimed: false })).welcomePromo).toBe(true);
+  });
+
   it('a subscriber the host marked not eligible has no welcome month: no promo, and a referral reward may be consumed', () => {
     expect(planIssuance(facts({ welcomePromoEligible: false }))).toMatchObject({ welcomePromo: false, welcomeMonth: null, referralRewardAllowed: true });
   });

@@ -7,7 +7,8 @@ import { type IssuanceFacts } from './contracts/issuance-bonus.contract';
  *
  * - The welcome promo goes to a first-time monthly subscriber on ONE issuance, the welcome-month
  *   issuance: month 1 when the subscription started before the product's launch cutoff, month 2
- *   when it started at or after it [132]. Returning subscribers never get it (normal monthly ramp).
+ *   when it started at or after it [132]. Returning subscribers never get it (normal monthly ramp),
+ *   nor a subscriber whose first settlement used a payment instrument another account claimed [178].
  * - A pending referral reward is never consumed by the welcome-month issuance: it stays pending
  *   for the next eligible one, for referees and referrers alike; it never replaces the promo
  *   [123, 115].
@@ -52,6 +53,9 @@ function planWelcomePromo(facts: IssuanceFacts): Pick<IssuancePlan, 'welcomeProm
   if ((facts.interval ?? 'month') !== 'month') return { welcomePromo: false, welcomeMonth: null, promoWhy: 'annual subscriptions never get the welcome promo' };
   if (!facts.firstTimeSubscriber) {
     return { welcomePromo: false, welcomeMonth: null, promoWhy: 'a returning subscriber (an earlier subscription) never gets the welcome promo: normal monthly ramp' };
+  }
+  if (facts.paymentInstrumentAlreadyClaimed === true) {
+    return { welcomePromo: false, welcomeMonth: null, promoWhy: 'the payment method already received the introductory bonus on another account [178]: normal monthly ramp' };
   }
   if (facts.welcomePromoEligible === false) {
     return { welcomePromo: false, welcomeMonth: null, promoWhy: 'the host marked the subscriber not eligible for the welcome promo' };

@@ -12,8 +12,13 @@
  *   at conversion time, the pinned program's rules, the ledger grant for both roles, the SALE
  *   report's outbox row and the stored answer: ONE transaction in libs/rewarding; the api never
  *   waits for Temporal, the worker's relay starts the workflow afterwards).
+ * - `payment + card fp`: the same payments carrying `paymentMethod: { type: 'card', fingerprint }`,
+ *   a new card each (issue 16, Kilo rules 176-184): the HMAC, the atomic claim INSERT and the
+ *   recorded use ride in the same transaction. Each payment workload has its own half of the
+ *   referred subscribers, so both do the same work apart from the guard.
  *
- * Goals: payment.succeeded >= 0.2x the bare insert route's throughput with p99 <= 150 ms (issue 12);
+ * Goals: payment.succeeded with fingerprints costs <= 10% more than without (issue 16: its
+ * throughput >= 1 / 1.1 of the plain payments' in the same run); payment.succeeded >= 0.2x the bare insert route's throughput with p99 <= 150 ms (issue 12);
  * touch capture >= 0.5x the bare route's throughput, read strictly: against the bare NO-OP
  * route (the issue's "bare Express route"), and printed against the bare insert route as well.
  * Touch capture meets it through group commit (libs/attribution touch-batch-writer.ts): touches
@@ -49,6 +54,8 @@ const LOG_LEVEL = process.env['BENCH_API_LOG_LEVEL'] ?? 'warn';
 const GOAL_RATIO = 0.5;
 const PAYMENT_GOAL_RATIO = 0.2;
 const PAYMENT_GOAL_P99_MS = 150;
+/** Issue 16: fingerprints may cost at most 10% more per payment. */
+const FINGERPRINT_GOAL_EXTRA_COST = 0.1;
 const KEYS = {
   storefront: 'bench-storefront-key-0123456789abcdef',
   billing: 'bench-billing-key-0123456789abcdef0',
@@ -213,6 +220,7 @@ async function main(): Promise<void> {
       API_KEYS_BILLING: KEYS.billing,
       API_KEYS_ADMIN: KEYS.admin,
       EMAIL_HASH_SECRET: 'bench-email-hash-secret-0123456789',
+      PAYMENT_INSTRUMENT_HASH_SECRET: 'bench-instrument-hash-secret-0123456789',
       BARE_PORT: String(barePort),
     };
     children.push(spawnNode('api', ['apps/api/src/main.ts'], childEnv));
@@ -251,20 +259,24 @@ async function main(): Promise<void> {
       metadata: { rsCode: 'BENCHCODE', rsShareMedium: 'EMAIL', utm: { source: 'newsletter', campaign: 'spring' } },
       landingPath: '/pricing?utm_source=newsletter',
     });
-    let paymentSeq = 0;
-    const payment = () => {
-      const i = paymentSeq++;
+    // Each payment workload pays for its own half of the referred subscribers (even / odd).
+    const pools = { plain: subscribers.filter((_, i) => i % 2 === 0), card: subscribers.filter((_, i) => i % 2 === 1) };
+    const paid = { plain: 0, card: 0 };
+    const payment = (kind: 'plain' | 'card') => () => {
+      const i = paid[kind]++;
       const now = new Date().toISOString();
       return {
         provider: 'stripe',
-        sourcePaymentId: `in_${run}_${i}`,
+        sourcePaymentId: `in_${run}_${kind}_${i}`,
         product: PRODUCT,
         // Referred subscribers first; once they are used up, payments of users nobody referred.
-        userId: subscribers[i] ?? `organic-${run}-${i}`,
+        userId: pools[kind][i] ?? `organic-${run}-${kind}-${i}`,
         paidAt: now,
         amount: { minor: listPrice.minor, currency: listPrice.currency },
         sequence: 1,
         subscription: { tier: TIER, interval: 'monthly', kind: 'personal', startedAt: now },
+        // A new card each: every payment claims (the most the guard writes).
+        ...(kind === 'card' ? { paymentMethod: { type: 'card', fingerprint: `fp_${run}_${i}` } } : {}),
       };
     };
 
@@ -272,7 +284,8 @@ async function main(): Promise<void> {
       'bare noop': (seconds: number) => load(`${bare}/bare/noop`, {}, touch, seconds),
       'bare insert': (seconds: number) => load(`${bare}/bare/insert`, {}, touch, seconds),
       'touch capture': (seconds: number) => load(`${api}/v1/touches`, { authorization: `Bearer ${KEYS.storefront}` }, touch, seconds),
-      'payment.succeeded': (seconds: number) => load(`${api}/v1/events/payment-succeeded`, { authorization: `Bearer ${KEYS.billing}` }, payment, seconds),
+      'payment.succeeded': (seconds: number) => load(`${api}/v1/events/payment-succeeded`, { authorization: `Bearer ${KEYS.billing}` }, payment('plain'), seconds),
+      'payment + card fp': (seconds: number) => load(`${api}/v1/events/payment-succeeded`, { authorization: `Bearer ${KEYS.billing}` }, payment('card'), seconds),
     } as const;
     type Name = keyof typeof workloads;
 
@@ -281,7 +294,7 @@ async function main(): Promise<void> {
 
     console.log(`PostgreSQL ${redactDatabaseUrl(databaseUrl)} (${stack.started.postgres ? 'embedded' : 'DATABASE_URL'}), Temporal ${stack.temporalAddress}`);
     console.log(`${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per workload, api LOG_LEVEL=${LOG_LEVEL}`);
-    const results: Record<Name, Measured[]> = { 'bare noop': [], 'bare insert': [], 'touch capture': [], 'payment.succeeded': [] };
+    const results: Record<Name, Measured[]> = { 'bare noop': [], 'bare insert': [], 'touch capture': [], 'payment.succeeded': [], 'payment + card fp': [] };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const name of Object.keys(workloads) as Name[]) {
         const measured = await workloads[name](SECONDS);
@@ -311,7 +324,15 @@ async function main(): Promise<void> {
     const paymentP99 = summary['payment.succeeded'].p99;
     console.log(`payment.succeeded / bare insert route: ${paymentVsInsert.toFixed(2)}x (goal >= ${PAYMENT_GOAL_RATIO}x: ${paymentVsInsert >= PAYMENT_GOAL_RATIO ? 'met' : 'NOT met'})`);
     console.log(`payment.succeeded p99 (worst round):   ${paymentP99} ms (goal <= ${PAYMENT_GOAL_P99_MS} ms: ${paymentP99 <= PAYMENT_GOAL_P99_MS ? 'met' : 'NOT met'})`);
-    console.log(`payments on referred subscribers: ${Math.min(paymentSeq, subscribers.length)} of ${paymentSeq} (the rest had nobody to attribute)`);
+    const fingerprintRatio = summary['payment + card fp'].rps / summary['payment.succeeded'].rps;
+    const extraCost = 1 / fingerprintRatio - 1;
+    console.log(
+      `payment + card fp / payment.succeeded: ${fingerprintRatio.toFixed(2)}x throughput, ${(extraCost * 100).toFixed(1)}% more cost per payment ` +
+        `(goal <= ${FINGERPRINT_GOAL_EXTRA_COST * 100}%: ${extraCost <= FINGERPRINT_GOAL_EXTRA_COST ? 'met' : 'NOT met'})`,
+    );
+    for (const kind of ['plain', 'card'] as const) {
+      console.log(`${kind} payments on referred subscribers: ${Math.min(paid[kind], pools[kind].length)} of ${paid[kind]} (the rest had nobody to attribute)`);
+    }
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1_000));

@@ -113,7 +113,7 @@ async function prepareEvents(sequelize: Sequelize, count: number): Promise<Event
       }
     }),
   );
-  return { deps: { sequelize, programs, attribution, products }, referees, used: 0, referred: 0 };
+  return { deps: { sequelize, programs, attribution, products, paymentInstrumentHashSecret: 'bench-instrument-hash-secret-0123456789' }, referees, used: 0, referred: 0 };
 }
 
 let paymentSequence = 0;

@@ -47,7 +47,9 @@ async function main(): Promise<void> {
   try {
     stack = await startDevStack(env, 'dev', { fakeImpactUnlessCredentialsIn: process.env });
     const apiKeys = devApiKeys(env.DATA_DIR, process.env);
-    const childEnv = { ...process.env, ...stackEnvVars(stack), ...apiKeys.vars, API_PORT: String(env.API_PORT) };
+    // The admin console's ops view links workflows to the dev server's UI (unless TEMPORAL_UI_URL says otherwise).
+    const temporalUi = stack.temporalUiUrl ? { TEMPORAL_UI_URL: stack.temporalUiUrl } : {};
+    const childEnv = { ...temporalUi, ...process.env, ...stackEnvVars(stack), ...apiKeys.vars, API_PORT: String(env.API_PORT) };
 
     const migrate = spawnTypeScript('migrate', 'apps/api/src/migrate.main.ts', childEnv, WORKSPACE_ROOT);
     if ((await migrate.exited) !== 0) throw new Error('migrations failed');

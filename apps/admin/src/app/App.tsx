@@ -4,6 +4,7 @@ import { type ApiErrorBody, call, storeKey, storedKey } from './api';
 import { Editor } from './Editor';
 import { type ProductView, type ProgramForm, documentPath, documentToForm, emptyProgram, formToDocument, setProducts } from './form';
 import { History } from './History';
+import { OtherScreen, ScreenNav, screenOf } from './screens';
 import { Simulate } from './Simulate';
 
 interface ProgramVersion {
@@ -323,8 +324,11 @@ export function App() {
         >
           Sign out
         </button>
+        <ScreenNav current={screenOf(location)} />
       </header>
-      {products.error ? (
+      {screenOf(location) !== 'programs' ? (
+        <OtherScreen location={location} />
+      ) : products.error ? (
         <p className="problem">Products could not be loaded: {products.error}</p>
       ) : !products.loaded ? (
         <p>Loading products…</p>

@@ -49,7 +49,7 @@ export interface ApiProcess {
  * test Temporal server, in a process of its own: the admin app never imports the api (apps do not
  * import apps); it meets it over HTTP, as the browser does.
  */
-export async function startApi(): Promise<ApiProcess> {
+export async function startApi(extraEnv: Record<string, string> = {}): Promise<ApiProcess> {
   const db = await createTestDatabase({ label: 'admin_e2e', migrate: false });
   const port = await freePort();
   const env: Record<string, string> = {
@@ -61,6 +61,7 @@ export async function startApi(): Promise<ApiProcess> {
     API_HOST: '127.0.0.1',
     API_KEYS_ADMIN: ADMIN_KEY,
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
   execFileSync(process.execPath, ['--import', 'tsx', 'apps/api/src/migrate.main.ts'], { cwd: ROOT, env, stdio: 'pipe' });
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

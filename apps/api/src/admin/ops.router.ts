@@ -91,6 +91,7 @@ export function opsRoutes(routes: ApiRoutes, services: ApiServices): void {
           ledgerVerification: verification
             ? { checkedAt: verification.checkedAt.toISOString(), violationCount: verification.violationCount, violations: verification.violations.map(({ code, message }) => ({ code, message })) }
             : null,
+          temporalUi: services.temporalUi ? { url: services.temporalUi.url, namespace: services.temporalUi.namespace } : null,
         },
       };
     },

@@ -78,6 +78,10 @@ export const opsStateResponseSchema = z
       })
       .nullable()
       .meta({ description: 'The latest verifyLedger run of the verify-ledger schedule (null before the first); run it now with POST /v1/admin/schedules/verify-ledger/run' }),
+    temporalUi: z
+      .object({ url: z.string().meta({ description: 'TEMPORAL_UI_URL' }), namespace: z.string() })
+      .nullable()
+      .meta({ description: 'Where a workflow opens: {url}/namespaces/{namespace}/workflows/{workflowId}; null when TEMPORAL_UI_URL is not set' }),
   })
   .meta({ id: 'OpsState' });
 

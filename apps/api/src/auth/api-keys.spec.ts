@@ -48,4 +48,12 @@ describe('loadApiConfig (keys and secrets)', () => {
     expect(loadApiConfig(base).warnings).toContain('EMAIL_HASH_SECRET is not set: using the development secret (never in production)');
     expect(loadApiConfig({ ...base, EMAIL_HASH_SECRET: 'a-long-enough-secret-value' }).EMAIL_HASH_SECRET).toBe('a-long-enough-secret-value');
   });
+
+  it('[184] requires PAYMENT_INSTRUMENT_HASH_SECRET in production, falls back to a development secret elsewhere, never echoes it', () => {
+    const production = { ...base, NODE_ENV: 'production', EMAIL_HASH_SECRET: 'a-long-enough-secret-value' };
+    expect(() => loadApiConfig(production)).toThrow(/^PAYMENT_INSTRUMENT_HASH_SECRET must be set in production/);
+    expect(loadApiConfig(base).warnings).toContain('PAYMENT_INSTRUMENT_HASH_SECRET is not set: using the development secret (never in production)');
+    expect(() => loadApiConfig({ ...base, PAYMENT_INSTRUMENT_HASH_SECRET: 'short-secret' })).toThrow(/at least 16 characters \(value not shown\)$/);
+    expect(loadApiConfig({ ...base, PAYMENT_INSTRUMENT_HASH_SECRET: 'another-long-enough-secret' }).PAYMENT_INSTRUMENT_HASH_SECRET).toBe('another-long-enough-secret');
+  });
 });

@@ -1,6 +1,7 @@
 import { providerKeySchema } from '@referrals/config';
 import { adversePaymentKinds } from '@referrals/ledger';
-import { PAYMENT_ORIGINS } from '@referrals/rewarding';
+import { PAYMENT_METHOD_TYPE_PATTERN } from '@referrals/products';
+import { PAYMENT_ORIGINS, UNRESOLVED_PAYMENT_METHOD } from '@referrals/rewarding';
 import { z } from 'zod';
 import { externalIdSchema, instantSchema, moneySchema, productSchema } from '../openapi/common.schemas';
 
@@ -34,6 +35,21 @@ export const paymentSucceededRequestSchema = z
       .enum(PAYMENT_ORIGINS)
       .optional()
       .meta({ description: 'Who made the payment: customer (the default), test, admin_created or manual_adjustment. The last three reward nobody and are not reported to Impact (decision not_customer_payment) unless an operator marked the conversion eligible before (POST /v1/admin/conversions/{conversionId}/eligibility)' }),
+    paymentMethod: z
+      .strictObject({
+        type: z
+          .string()
+          .regex(PAYMENT_METHOD_TYPE_PATTERN, 'must be a payment method type like card or sepa_debit (1-64 lower-case letters, digits or _)')
+          .meta({ description: `The method that settled the payment (card, sepa_debit, us_bank_account, bacs_debit, au_becs_debit, paypal...), or "${UNRESOLVED_PAYMENT_METHOD}" when billing could not resolve it (then not an eligible conversion: payment_instrument_unresolved)` }),
+        fingerprint: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .meta({ description: 'The provider\'s fingerprint of the reusable instrument, when it gives one. Only its HMAC is stored; it is never logged or answered' }),
+      })
+      .optional()
+      .meta({ description: 'Kilo rules 176-184: one welcome promo and one referral conversion per reusable payment instrument (the product\'s reusablePaymentMethodTypes). A settlement whose instrument another account claimed is not an eligible conversion (payment_instrument_already_claimed) and its subscriber gets no welcome promo. Absent: the host does not report methods and the guard does not apply' }),
     facts: z
       .record(z.string(), z.unknown())
       .optional()

@@ -1,3 +1,4 @@
+import { PAYMENT_INSTRUMENT_OUTCOMES } from '@referrals/attribution';
 import { DECISION_CODES } from '@referrals/rewarding';
 import { z } from 'zod';
 import { referralViewSchema, rewardViewSchema } from '../storefront/referral-views';
@@ -29,6 +30,19 @@ export const qualifyingEventResponseSchema = z
         .array(z.string())
         .meta({ description: 'Eligibility reasons when nobody (or not the referrer) was rewarded (annual_subscription, earlier_subscription, referrer_cap_reached, ...); stored on the conversion and the referral' }),
     }),
+    paymentMethod: z
+      .object({
+        check: z.enum(PAYMENT_INSTRUMENT_OUTCOMES),
+        introductoryBonus: z.enum(['not_blocked', 'does_not_apply']),
+        message: z.string().nullable(),
+      })
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          'Payments only: what the payment-instrument guard found (Kilo rules 176-184): claimed, own_claim, already_claimed, not_claiming, no_fingerprint, not_reusable, unresolved; null when no paymentMethod was sent. ' +
+          'introductoryBonus does_not_apply: the welcome promo is not given (never names the instrument or another account)',
+      }),
     rewards: z.array(rewardViewSchema).meta({ description: 'One per role decided: granted (pending/earned), cap_limited or disqualified' }),
     workflows: z.array(z.object({ type: z.string(), workflowId: z.string() })).meta({ description: 'Workflows queued for the event (Impact SALE report...): written to the outbox in the event\'s transaction, started by the relay after it' }),
   })

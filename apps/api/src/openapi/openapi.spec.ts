@@ -41,6 +41,7 @@ describe('OpenAPI document and docs page', () => {
         'POST /v1/admin/rewards/{rewardId}/resolve admin',
         'GET /v1/admin/conversions/{conversionId} admin',
         'POST /v1/admin/conversions/{conversionId}/eligibility admin',
+        'GET /v1/admin/users/{userId} admin',
         'GET /v1/admin/ops admin',
         'GET /v1/admin/ops/deliveries admin',
         'GET /v1/admin/ops/deliveries/{kind}/{businessId}/attempts admin',

@@ -1,4 +1,5 @@
 import { getBeneficiaryBalances, listRewards } from '@referrals/ledger';
+import { INTRODUCTORY_BONUS_DOES_NOT_APPLY } from '@referrals/rewarding';
 import { ApiError } from '../http/api-error';
 import { type ApiRoutes } from '../http/api-routes';
 import { type ApiServices } from '../services';
@@ -26,10 +27,11 @@ export function summaryRoutes(routes: ApiRoutes, services: ApiServices): void {
           { path: 'query.product', message: `has no program catalog; known products: ${services.products.catalogs.products().join(', ')}` },
         ]);
       }
-      const [referral, rewards, balances] = await Promise.all([
+      const [referral, rewards, balances, instrumentClaimed] = await Promise.all([
         services.attribution.findReferral({ product: query.product, refereeUserId: params.userId }),
         listRewards(services.sequelize, { beneficiaryId: params.userId, limit: 1000 }),
         getBeneficiaryBalances(services.sequelize, params.userId),
+        services.attribution.firstSettlementInstrumentClaimed({ product: query.product, userId: params.userId }),
       ]);
       const ofProduct = rewards.filter((r) => r.product === query.product);
       const programKeys = new Set(ofProduct.map((r) => r.programKey));
@@ -39,6 +41,7 @@ export function summaryRoutes(routes: ApiRoutes, services: ApiServices): void {
           product: query.product,
           referral: referral ? referralView(referral) : null,
           rewards: await rewardViewsWithRedemptions(services.sequelize, ofProduct),
+          introductoryBonus: instrumentClaimed ? { applies: 'does_not_apply' as const, message: INTRODUCTORY_BONUS_DOES_NOT_APPLY } : { applies: 'not_blocked' as const, message: null },
           balances: balances.filter((b) => programKeys.has(b.programKey)),
         },
       };

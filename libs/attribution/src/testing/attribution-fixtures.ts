@@ -108,7 +108,8 @@ export function uid(prefix: string): string {
 /** Row counts of every attribution table: "changes nothing" means these stay equal. */
 export async function tableCounts(sequelize: Sequelize): Promise<Record<string, number>> {
   const tables = ['attribution_touches', 'attribution_referral_codes', 'attribution_deleted_accounts', 'attribution_signups', 'attribution_referrals', 'attribution_conversions',
-    'attribution_subscription_payments', 'attribution_conversion_outcomes', 'attribution_conversion_eligibility_marks'];
+    'attribution_subscription_payments', 'attribution_conversion_outcomes', 'attribution_conversion_eligibility_marks',
+    'payment_instrument_claims', 'payment_instrument_uses'];
   const [row] = await sequelize.query<Record<string, string>>(
     `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`,
     { type: QueryTypes.SELECT },

@@ -36,6 +36,12 @@ export interface IssuanceFacts {
    * absent: month 1.
    */
   welcomePromoLaunchCutoffAt?: string | null;
+  /**
+   * Stamped by the api (never sent by billing): the subscriber's first positive monthly settlement
+   * used a payment instrument another account had claimed, so no welcome promo; the normal monthly
+   * ramp, like a returning subscriber (Kilo rule 179). Absent (histories before the guard): false.
+   */
+  paymentInstrumentAlreadyClaimed?: boolean;
 }
 
 /**
