@@ -97,7 +97,7 @@ describe('attribution migrations', () => {
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'attribution_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(10);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(11);
     await fill(db.sequelize);
   });
 });
