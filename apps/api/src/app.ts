@@ -4,6 +4,7 @@ import { productRoutes } from './admin/products.router';
 import { programRoutes } from './admin/programs.router';
 import { adminConsoleRouter } from './admin-console/admin-console.router';
 import { conversionRoutes } from './admin/conversions.router';
+import { previewRoutes } from './admin/preview.router';
 import { opsRoutes } from './admin/ops.router';
 import { rewardRoutes } from './admin/rewards.router';
 import { scheduleRoutes } from './admin/schedules.router';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
       productRoutes,
       programRoutes,
       simulateRoutes,
+      previewRoutes,
       rewardRoutes,
       scheduleRoutes,
       conversionRoutes,

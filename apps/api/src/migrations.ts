@@ -4,6 +4,7 @@ import { impactSyncMigrations } from '@referrals/impact-sync';
 import { ledgerMigrations } from '@referrals/ledger';
 import { outboxMigrations } from '@referrals/outbox';
 import { programsMigrations } from '@referrals/programs';
+import { rewardingMigrations } from '@referrals/rewarding';
 
 /**
  * Every lib's migrations, which `npm run migrate` applies in timestamp order and `/readyz`
@@ -18,4 +19,5 @@ export const allMigrationSources: readonly MigrationSource[] = [
   attributionMigrations,
   impactSyncMigrations,
   outboxMigrations,
+  rewardingMigrations,
 ];

@@ -54,3 +54,16 @@ describe('worker configuration: the welcome-promo launch cutoff', () => {
     expect(loadWorkerConfig(env()).products.get('kilo_pass')?.welcomePromoLaunchCutoffAt).toBe('2026-10-09T00:00:00.000Z');
   });
 });
+
+describe('worker configuration: prebuilt workflow bundle', () => {
+  it('is unset by default (the workflows are bundled at start) and names an existing file when set', () => {
+    expect(loadWorkerConfig(env()).WORKFLOW_BUNDLE_PATH).toBeUndefined();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'worker-bundle-')), 'workflow-bundle.js');
+    writeFileSync(file, '// bundle');
+    expect(loadWorkerConfig(env({ WORKFLOW_BUNDLE_PATH: file })).WORKFLOW_BUNDLE_PATH).toBe(file);
+  });
+
+  it('refuses a path where no file is, naming the variable', () => {
+    expect(() => loadWorkerConfig(env({ WORKFLOW_BUNDLE_PATH: '/nowhere/workflow-bundle.js' }))).toThrow(/WORKFLOW_BUNDLE_PATH must name an existing file/);
+  });
+});

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ConfigError, hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
 import { impactConfigFromEnv, type ImpactConfig } from '@referrals/impact-client';
 import { loadProductRegistry, type ProductRegistry } from '@referrals/products';
@@ -23,6 +24,11 @@ export const workerEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   LOG_LEVEL: logLevelVar,
+  /**
+   * The prebuilt workflow bundle (`nx build worker` writes apps/worker/dist/workflow-bundle.js; the
+   * production image sets this). Unset: the workflows are bundled from their sources at start.
+   */
+  WORKFLOW_BUNDLE_PATH: optionalVar.refine((v) => v === undefined || existsSync(v), 'must name an existing file (build it with `npx nx build worker`)'),
 
   /**
    * Products whose IMPACT_<PRODUCT>_* variables are read; a product without them is disabled.

@@ -78,8 +78,10 @@ async function main(): Promise<void> {
     : undefined;
 
   const started = Date.now();
-  const workflowBundle = await bundleWorkflows();
-  logger.info({ ms: Date.now() - started }, 'workflow bundle built');
+  // The production image ships the bundle prebuilt: no webpack (time, memory) at start.
+  const workflowBundle = config.WORKFLOW_BUNDLE_PATH ? { codePath: config.WORKFLOW_BUNDLE_PATH } : await bundleWorkflows();
+  if (config.WORKFLOW_BUNDLE_PATH) logger.info({ codePath: config.WORKFLOW_BUNDLE_PATH }, 'prebuilt workflow bundle');
+  else logger.info({ ms: Date.now() - started }, 'workflow bundle built');
   if (stopping) {
     await admin.close();
     await sequelize.close();

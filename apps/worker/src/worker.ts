@@ -1,12 +1,13 @@
 import { type WorkerActivities } from '@referrals/workflows';
-import { type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 
 export interface ReferralsWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: WorkerActivities;
-  workflowBundle: WorkflowBundleWithSourceMap;
+  /** Built at start (development, tests) or the prebuilt file of the production image (`{ codePath }`). */
+  workflowBundle: WorkflowBundleOption;
   /** How long in-flight activities get to finish at shutdown. */
   shutdownGraceTime?: string;
 }

@@ -1,7 +1,9 @@
 import { type AttributionReason, type Attribution, type Conversion, type ConversionOutcome } from '@referrals/attribution';
 import { listRewards, type Reward } from '@referrals/ledger';
 import { conversionKeyString, parseConversionKey } from '@referrals/config';
+import { type FactCatalog } from '@referrals/rule-dsl';
 import { type Sequelize } from 'sequelize';
+import { readDecisionRecord, type DecisionRecordView } from './decision-records';
 import { conversionOutcomeRecord, type ConversionOutcomeRecord } from './records';
 import { RewardingError } from './rewarding.errors';
 
@@ -35,12 +37,16 @@ export interface ConversionRecord {
   referralId: string | null;
   /** What rewarding decided (code, rewarded, reasons); null for a conversion recorded without rewarding. */
   outcome: ConversionOutcomeRecord | null;
+  /** What the rules saw and said (issue 18): facts, program version, code, rule, per-condition explanation; null before decision records existed. */
+  decision: DecisionRecordView | null;
   recordedAt: string;
 }
 
 export interface ReadConversionDeps {
   readonly sequelize: Sequelize;
   readonly attribution: Pick<Attribution, 'findConversion' | 'conversionOutcome'>;
+  /** The product's fact catalog, to put the user-id facts back into a decision record (their datatype). */
+  readonly programs?: { readonly catalogs: { get(product: string): FactCatalog | undefined } };
 }
 
 
@@ -52,13 +58,16 @@ export async function readConversion(deps: ReadConversionDeps, conversionId: str
   const key = parseConversionKey(conversionId);
   const found = key ? await deps.attribution.findConversion(key) : null;
   if (!found) throw new RewardingError('conversion_not_found', `no conversion has id ${conversionId}`, { details: { conversionId } });
-  const [outcome, rewards] = await Promise.all([deps.attribution.conversionOutcome(found.id), listRewards(deps.sequelize, { sourceConversionId: conversionId, limit: 10 })]);
-  const conversion = conversionRecordOf(found, outcome);
-  return { conversion, rewards };
+  const [outcome, rewards, decision] = await Promise.all([
+    deps.attribution.conversionOutcome(found.id),
+    listRewards(deps.sequelize, { sourceConversionId: conversionId, limit: 10 }),
+    readDecisionRecord(deps.sequelize, conversionId, (product) => deps.programs?.catalogs.get(product), found.product),
+  ]);
+  return { conversion: conversionRecordOf(found, outcome, decision), rewards };
 }
 
-/** The attribution record and its recorded outcome (if any), as support reads them. */
-export function conversionRecordOf(found: Conversion, outcome: ConversionOutcome | null): ConversionRecord {
+/** The attribution record, its recorded outcome and decision record (if any), as support reads them. */
+export function conversionRecordOf(found: Conversion, outcome: ConversionOutcome | null, decision: DecisionRecordView | null = null): ConversionRecord {
   return {
     id: conversionKeyString({ provider: found.provider, sourceId: found.sourceId }),
     attributionId: found.id,
@@ -76,6 +85,7 @@ export function conversionRecordOf(found: Conversion, outcome: ConversionOutcome
     verdicts: found.verdicts.map((v) => ({ touchId: v.touchId, kind: v.kind, verdict: v.verdict })),
     referralId: outcome?.referralId ?? found.referralId,
     outcome: outcome ? conversionOutcomeRecord(outcome) : null,
+    decision,
     recordedAt: found.recordedAt.toISOString(),
   };
 }

@@ -23,6 +23,19 @@ export {
 } from './record-qualifying-event';
 export { hashPaymentInstrument, INTRODUCTORY_BONUS_DOES_NOT_APPLY, type PaymentMethodRecord } from './payment-instrument-guard';
 export { conversionOutcomeRecord, referralRecord, rewardRecord, type ConversionOutcomeRecord, type ReferralRecord, type RewardRecord } from './records';
+export {
+  decisionRecordBatches,
+  inReadOnlySnapshot,
+  previewProgramChange,
+  PREVIEW_BATCH_SQL,
+  type PreviewChange,
+  type PreviewDeps,
+  type PreviewRequest,
+  type PreviewSide,
+  type ProgramPreview,
+} from './program-preview';
+export { rewardingMigrations } from './rewarding.migrations';
+export { PERSONAL_ID_FACTS, type DecisionRecordView, type StoredReward } from './decision-records';
 export { attributionReasonText, conversionRecordOf, readConversion, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
 export { eligibilityReasons, type EligibilityReason } from './eligibility-reasons';
 export { hostFacts, referralFacts, setFact } from './referral-facts';

@@ -3,13 +3,14 @@ import { hashRequestBody, lookupIdempotencyKey, storeIdempotentAnswer } from '@r
 import { grantRewards, inLedgerTransaction, otherRewardedConversions } from '@referrals/ledger';
 import { enqueueWork, type OutboxWork } from '@referrals/outbox';
 import { type PinnedProgram, type ProgramStore } from '@referrals/programs';
-import { formatEvaluation } from '@referrals/rule-dsl';
+import { formatEvaluation, type RewardExplanation } from '@referrals/rule-dsl';
 import { lockBusinessKey } from '@referrals/sql';
 import { saveSaleRequest } from '@referrals/impact-sync';
 import { type SaleAttribution, startOptions, type StartOverrides, workflowTypes } from '@referrals/workflows';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { conversionKeyString, type ConversionKey } from '@referrals/config';
 import { type DecisionCode } from './decision-codes';
+import { insertDecisionRecord } from './decision-records';
 import { checkDeclaredFacts } from './declared-facts';
 import { fallbackReasons, reasonOfOrigin, reasonsOfAttribution, reasonsOfEvaluation, reasonsOfRewards } from './eligibility-reasons';
 import { checkEventTimes, qualifyingEventTimes } from './event-times';
@@ -88,6 +89,15 @@ export interface DecisionRecord {
 interface Decision extends DecisionRecord {
   rewards: RewardRecord[];
   booked: boolean;
+  /** What the pinned rules saw and said, for the decision record; absent when the decision came before the rules. */
+  evaluated?: Evaluated;
+}
+
+interface Evaluated {
+  readonly facts: Record<string, unknown>;
+  readonly explanation: RewardExplanation | null;
+  /** Lines after the rules' explanation (the first-qualifying-event rule). */
+  readonly notes: readonly string[];
 }
 
 /** The conversion identity of an event. A lesson's id is a source id, not a payment id. */
@@ -160,8 +170,25 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       origin.held !== null
         ? nothing('not_customer_payment', recorded.referral, [`the host marked the payment ${origin.held}; no operator marked the conversion eligible`], [reasonOfOrigin(origin.held)])
         : await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null, instrument);
-    const { rewards, booked, ...decision } = { ...decided, explanation: [...origin.explanation, ...decided.explanation] };
+    const { rewards, booked, evaluated, ...decision } = { ...decided, explanation: [...origin.explanation, ...decided.explanation] };
     const outcome = await recordOutcome(deps, t, recorded, decision, rewards);
+    await insertDecisionRecord(deps.sequelize, t, {
+      conversionId,
+      eventType: event.type,
+      occurredAt: new Date(occurredAtOf(event)),
+      programKey: decision.programKey,
+      programVersion: decision.programVersion,
+      referralId: recorded.referral?.id ?? null,
+      referrerUserId: recorded.referral?.referrerUserId ?? null,
+      refereeUserId: recorded.referral?.refereeUserId ?? null,
+      code: decision.code,
+      ruleIndex: decision.rule?.index ?? null,
+      facts: evaluated?.facts ?? null,
+      explanation: evaluated?.explanation ?? null,
+      notes: evaluated ? [...origin.explanation, ...evaluated.notes] : decision.explanation,
+      rewards,
+      recordedAt: (deps.clock ?? (() => new Date()))(),
+    });
     const reportsSale = event.type === 'payment.succeeded' && product.reportsSales && isSale(event) && origin.held === null;
     const works = reportsSale ? await saleReportWork(deps, t, event, recorded, conversionId, product) : [];
     const queued = await enqueueWork(deps.sequelize, t, works);
@@ -329,12 +356,14 @@ async function decideReward(
   const occurredAt = new Date(occurredAtOf(event));
   const evaluation = pinned.compiled.evaluateReward(event.type, facts, { at: occurredAt });
   const explanation = formatEvaluation(evaluation);
+  const evaluated: Evaluated = { facts, explanation: evaluation.explanation ?? null, notes: [] };
   const base = {
     programKey: pinned.key,
     programVersion: pinned.version,
     rule: evaluation.rule ? { index: evaluation.rule.index, description: evaluation.rule.description } : null,
     explanation,
     reasons: [] as string[],
+    evaluated,
   };
   if (evaluation.code !== 'rewarded') {
     const reasons = evaluation.code === 'no_rule_matched' ? reasonsOfEvaluation(evaluation) : [];
@@ -347,7 +376,8 @@ async function decideReward(
     // event of the same referral waits for this one and then sees its rewards here.
     const others = await otherRewardedConversions(deps.sequelize, { programKey: pinned.key, referralId: referral.id, exceptConversionId: conversionId }, { transaction: t });
     if (others.length > 0) {
-      return { ...base, code: 'not_first_qualifying_event', reasons: fallbackReasons('not_first_qualifying_event'), rewards: [], booked: false, explanation: [...explanation, `an earlier event of this referral was already rewarded (${others[0]})`] };
+      const note = `an earlier event of this referral was already rewarded (${others[0]})`;
+      return { ...base, code: 'not_first_qualifying_event', reasons: fallbackReasons('not_first_qualifying_event'), rewards: [], booked: false, explanation: [...explanation, note], evaluated: { ...evaluated, notes: [note] } };
     }
   }
   const outcomes = roleOutcomes(document, evaluation, occurredAt);

@@ -15,6 +15,8 @@ export const rewardingErrorCatalog = {
   monthly_price_mismatch: { kind: 'rule_violation', retryable: false, meaning: "the host's monthlyPrice disagrees with the product's price table (the table is the source of truth)" },
   currency_mismatch: { kind: 'rule_violation', retryable: false, meaning: "the payment's currency is not the product's" },
   reward_above_maximum: { kind: 'rule_violation', retryable: false, meaning: "a money reward would exceed the product's maximum per reward" },
+  program_invalid: { kind: 'rule_violation', retryable: false, meaning: 'a draft program document has problems (each one an issue with its path in the document)' },
+  program_key_mismatch: { kind: 'rule_violation', retryable: false, meaning: 'a draft previewed for a program is not a version of it (another key or product)' },
   conversion_not_found: { kind: 'not_found', retryable: false, meaning: 'no conversion has this id ({provider}:{sourceId})' },
   event_exists_with_different_content: { kind: 'conflict', retryable: false, meaning: "the event's identity was recorded with other content; the first recording stands" },
   delivery_not_restartable: { kind: 'conflict', retryable: false, meaning: 'the failed delivery has no recorded workflow start to run again (it was queued before the outbox existed)' },

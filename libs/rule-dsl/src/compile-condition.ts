@@ -1,17 +1,5 @@
-import {
-  type Datatype,
-  instantMs as importedInstantMs,
-  type ParsedLiteral,
-  parseInstant as importedParseInstant,
-  parseLiteral,
-} from './datatypes';
-import {
-  compareDecimals as importedCompareDecimals,
-  type Decimal,
-  decimalFromNumber as importedDecimalFromNumber,
-  exactNumberFromText as importedExactNumberFromText,
-  parseDecimal as importedParseDecimal,
-} from './decimal';
+import { type Datatype, instantMs, type ParsedLiteral, parseInstant, parseLiteral } from './datatypes';
+import { compareDecimals, type Decimal, decimalFromNumber, exactNumberFromText, parseDecimal } from './decimal';
 import { RuleDslError } from './errors';
 import { type BranchTrace, type ComparisonTrace, CONDITION_OUTCOMES, type ConditionOutcome, type ConditionTrace, type GroupOutcome } from './explain';
 import { type FactCatalog, type FactDefinition, type FactSet, lookupFact } from './fact-catalog';
@@ -39,15 +27,6 @@ import {
  * A missing fact therefore never turns into a match through a negation.
  */
 
-// Module-local bindings for functions called per evaluation: some module transforms (esbuild,
-// SWC) turn imported bindings into getter calls, which cost more than the calls themselves.
-const instantMs = importedInstantMs;
-const parseInstant = importedParseInstant;
-const compareDecimals = importedCompareDecimals;
-const decimalFromNumber = importedDecimalFromNumber;
-const exactNumberFromText = importedExactNumberFromText;
-const parseDecimal = importedParseDecimal;
-
 export const NOT_MATCHED = 0;
 export const MATCHED = 1;
 export const FACT_MISSING = 2;
@@ -62,30 +41,8 @@ export type Test = (facts: FactSet, at: number) => number;
 /** A fact value's outcome code against the condition's operator and expected value. */
 type Check = (value: unknown) => number;
 
-/** JS source for the well-typed case of a check, over the value variable `v` (see generated-conjunction.ts). */
-export interface InlineSource {
-  /** True when `v` has the shape the fast expression handles; other values go through the check. */
-  readonly guard: string;
-  /** True when the condition matches, for a `v` that passed the guard. */
-  readonly matched: string;
-}
-
-/** One member of a flat AND: its closure, and for comparisons what generated code needs to inline it. */
-export interface Conjunct {
-  readonly test: Test;
-  readonly comparison?: {
-    readonly clock: boolean;
-    readonly segments: readonly string[];
-    readonly check: Check;
-    /** Given a way to reference constants from generated code, the inline source; absent when only the check applies. */
-    readonly inline?: (constant: (value: unknown) => string) => InlineSource;
-  };
-}
-
-/** Builds the test of a flat AND: composed closures, or generated code (see CompileOptions). */
-export type Conjoin = (conjuncts: readonly Conjunct[]) => Test;
-
-export const conjoinClosures: Conjoin = (conjuncts) => allOf(conjuncts.map((c) => c.test));
+/** Builds the test of a flat AND (see CompiledCondition.conjuncts). */
+export const conjoin = (conjuncts: readonly Test[]): Test => allOf(conjuncts);
 
 export interface CompiledCondition {
   readonly test: Test;
@@ -94,7 +51,7 @@ export interface CompiledCondition {
    * predicate, that branch's conjuncts. AND is associative in three-valued logic too, so parents
    * splice these in and evaluate one flat conjunction instead of a tree of calls.
    */
-  readonly conjuncts: readonly Conjunct[];
+  readonly conjuncts: readonly Test[];
   /** The explaining path; `atText` is the evaluation instant as ISO text, computed once per evaluation. */
   readonly trace: (facts: FactSet, at: number, atText: string) => ConditionTrace;
 }
@@ -358,49 +315,6 @@ export function compileCheck(fact: FactDefinition, operator: Operator, literal: 
   throw new RuleDslError('program_invalid', `${fact.path} ${operator} cannot take a ${literal.datatype}`);
 }
 
-const JS_OPERATORS: Partial<Record<Operator, string>> = { eq: '===', neq: '!==', lt: '<', lte: '<=', gt: '>', gte: '>=' };
-
-/**
- * The inline source of a check, for the kinds where it is short and obviously equal to the check
- * for well-typed values: ints, strings and bools compared with a literal, membership, truth tests,
- * clock instants, and number facts against decimals a double represents exactly. Anything else
- * (and any value failing the guard) goes through the check closure itself.
- */
-export function inlineSourceFor(
-  fact: FactDefinition,
-  operator: Operator,
-  literal: ParsedLiteral | undefined,
-): ((constant: (value: unknown) => string) => InlineSource) | undefined {
-  if (operator === 'is_true' || operator === 'is_false') {
-    const matched = operator === 'is_true' ? 'v === true' : 'v === false';
-    return () => ({ guard: 'typeof v === "boolean"', matched });
-  }
-  if (!literal) return undefined;
-  const js = JS_OPERATORS[operator];
-  if (operator === 'in' || operator === 'not_in') {
-    if (literal.datatype !== 'list[int]' && literal.datatype !== 'list[string]') return undefined;
-    const guard = fact.datatype === 'int' ? 'Number.isSafeInteger(v)' : 'typeof v === "string"';
-    const members = new Set<unknown>(literal.value);
-    return (constant) => ({ guard, matched: `${operator === 'not_in' ? '!' : ''}${constant(members)}.has(v)` });
-  }
-  if (!js) return undefined;
-  switch (literal.datatype) {
-    case 'int':
-      return () => ({ guard: 'typeof v === "number" && Number.isSafeInteger(v)', matched: `v ${js} ${String(literal.value)}` });
-    case 'string':
-    case 'bool':
-      return () => ({ guard: `typeof v === "${typeof literal.value}"`, matched: `v ${js} ${JSON.stringify(literal.value)}` });
-    case 'datetime':
-      return fact.clock ? () => ({ guard: 'true', matched: `v ${js} ${String(literal.value)}` }) : undefined;
-    case 'decimal': {
-      const fast = literal.value.fast;
-      return fast === undefined ? undefined : (constant) => ({ guard: 'typeof v === "number" && Number.isFinite(v)', matched: `v ${js} ${constant(fast)}` });
-    }
-    default:
-      return undefined;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Three-valued groups.
 
@@ -481,7 +395,7 @@ export function traceOutcomeCode(trace: ConditionTrace): number {
 interface CompiledPredicate {
   readonly test: Test;
   /** For a one-branch predicate, the flattened conjuncts of its branch. */
-  readonly branchConjuncts: readonly Conjunct[] | undefined;
+  readonly branchConjuncts: readonly Test[] | undefined;
   readonly trace: (facts: FactSet, at: number, atText: string) => { branches: BranchTrace[]; matchedBranch: number | null; outcome: number };
 }
 
@@ -494,7 +408,6 @@ export class ConditionCompiler {
   constructor(
     private readonly program: ProgramDocument,
     private readonly catalog: FactCatalog,
-    readonly conjoin: Conjoin = conjoinClosures,
   ) {
     program.terms.forEach((term, index) => this.terms.set(term.name, { term, index }));
   }
@@ -524,8 +437,6 @@ export class ConditionCompiler {
     const test = compileTest(fact, check);
     const term = condition.term;
     const subject = fact.path;
-    const inline = inlineSourceFor(fact, operator, literal);
-    const comparison = { clock: fact.clock === true, segments: fact.path.split('.'), check, ...(inline ? { inline } : {}) };
     // One object literal per shape (no spreads): explanations are built per evaluation.
     const kind = 'comparison';
     const traceOf: (outcome: ConditionOutcome, actual: unknown) => ComparisonTrace =
@@ -536,7 +447,7 @@ export class ConditionCompiler {
           : (outcome, actual) => ({ kind, path, outcome, subject, operator, expected, term, actual });
     return {
       test,
-      conjuncts: [{ test, comparison }],
+      conjuncts: [test],
       trace: (facts, at, atText) => {
         const raw = read(facts, at);
         return traceOf(CONDITION_OUTCOMES[check(raw)] ?? 'unknown', fact.clock ? atText : actualValue(raw, fact));
@@ -561,7 +472,7 @@ export class ConditionCompiler {
       : predicate.test;
     return {
       test,
-      conjuncts: negate || predicate.branchConjuncts === undefined ? [{ test }] : predicate.branchConjuncts,
+      conjuncts: negate || predicate.branchConjuncts === undefined ? [test] : predicate.branchConjuncts,
       trace: (facts, at, atText) => {
         const { branches, matchedBranch, outcome } = predicate.trace(facts, at, atText);
         const negated = !negate ? outcome : outcome === MATCHED ? NOT_MATCHED : outcome === NOT_MATCHED ? MATCHED : UNKNOWN;
@@ -581,7 +492,7 @@ export class ConditionCompiler {
     const branches = term.branches.map((branch, b) => this.compileAll(branch, `terms[${entry.index}].branches[${b}]`));
     this.compiling.delete(name);
     const conjunctions = branches.map((branch) => branch.flatMap((condition) => condition.conjuncts));
-    const test = anyOf(conjunctions.map(this.conjoin));
+    const test = anyOf(conjunctions.map(conjoin));
     const compiled: CompiledPredicate = {
       test,
       branchConjuncts: conjunctions.length === 1 ? conjunctions[0] : undefined,

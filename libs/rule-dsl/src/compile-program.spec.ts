@@ -5,10 +5,8 @@ import { deepFreeze } from './fixtures/deep-freeze';
 import { exampleCatalogs, examplePrograms } from './fixtures';
 
 // Loose catalogs: these tests feed deliberately malformed fact sets.
-const kiloPass = compileProgramOrThrow(examplePrograms.kiloPass, exampleCatalogs.kiloPass as FactCatalog, { evaluator: 'closures' });
-const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, exampleCatalogs.challengeRewards as FactCatalog, { evaluator: 'closures' });
-const kiloPassGenerated = compileProgramOrThrow(examplePrograms.kiloPass, exampleCatalogs.kiloPass as FactCatalog, { evaluator: 'generated' });
-const challengeGenerated = compileProgramOrThrow(examplePrograms.challengeRewards, exampleCatalogs.challengeRewards as FactCatalog, { evaluator: 'generated' });
+const kiloPass = compileProgramOrThrow(examplePrograms.kiloPass, exampleCatalogs.kiloPass as FactCatalog);
+const challenge = compileProgramOrThrow(examplePrograms.challengeRewards, exampleCatalogs.challengeRewards as FactCatalog);
 
 const kiloFacts = (overrides: Record<string, unknown> = {}): FactSet => ({
   subscription: { tier: 'tier_49', interval: 'monthly', kind: 'personal', monthly_price: { amountMinor: 4900, currency: 'USD' } },
@@ -50,7 +48,7 @@ describe('evaluateReward', () => {
   });
 
   it('treats a fact set that is not an object as one where every fact is missing, and a missing instant as invalid', () => {
-    for (const program of [kiloPass, kiloPassGenerated]) {
+    for (const program of [kiloPass]) {
       expect(program.evaluateReward('payment.succeeded', null as unknown as FactSet, { at: '2025-06-01T00:00:00Z' }).code).toBe('facts_invalid');
       expect(program.evaluateEligibility(undefined as unknown as FactSet, { at: '2025-06-01T00:00:00Z', explain: false }).code).toBe('facts_invalid');
       expect(program.evaluateEligibility({}, undefined as never).code).toBe('evaluation_time_invalid');
@@ -80,7 +78,7 @@ describe('evaluateReward', () => {
     for (let cents = 4000; cents < 6500; cents++) {
       const expected = { type: 'money', amount: { amountMinor: Math.floor((cents * 125 + 500) / 1000), currency: 'USD' } };
       for (const usd of [cents / 100, (cents / 100).toFixed(2)]) {
-        const result = challengeGenerated.evaluateReward('lesson.completed', { lesson: { usd_amount: usd } }, { at, explain: false });
+        const result = challenge.evaluateReward('lesson.completed', { lesson: { usd_amount: usd } }, { at, explain: false });
         expect(result.grants[0]?.reward).toEqual(expected);
       }
     }
@@ -95,7 +93,7 @@ describe('evaluateReward', () => {
   });
 });
 
-describe('fast, explaining and generated paths', () => {
+describe('fast and explaining paths', () => {
   /** Deterministic pseudo-random choices. */
   function chooser(seed: number) {
     let state = seed;
@@ -124,44 +122,16 @@ describe('fast, explaining and generated paths', () => {
         },
         payment: { sequence: maybe(pick(1, 2)) },
       };
-      for (const [program, generated, facts, event] of [
-        [challenge, challengeGenerated, lessonFacts, pick('lesson.completed', 'lesson.booked') as string],
-        [kiloPass, kiloPassGenerated, kiloFactSet, 'payment.succeeded'],
+      for (const [program, facts, event] of [
+        [challenge, lessonFacts, pick('lesson.completed', 'lesson.booked') as string],
+        [kiloPass, kiloFactSet, 'payment.succeeded'],
       ] as const) {
         const explained = program.evaluateReward(event, facts, { at });
         const fast = program.evaluateReward(event, facts, { at, explain: false });
         expect({ code: fast.code, rule: fast.rule, grants: fast.grants }).toEqual({ code: explained.code, rule: explained.rule, grants: explained.grants });
-        expect(generated.evaluateReward(event, facts, { at, explain: false })).toEqual(fast);
         const eligibility = program.evaluateEligibility(facts, { at, explain: false });
         expect(eligibility.code).toBe(program.evaluateEligibility(facts, { at }).code);
-        expect(generated.evaluateEligibility(facts, { at, explain: false })).toEqual(eligibility);
       }
     }
-  });
-});
-
-describe('the generated evaluator', () => {
-  it('is the default where code generation is allowed, and closures are used when asked for', () => {
-    expect(compileProgramOrThrow(examplePrograms.kiloPass, exampleCatalogs.kiloPass as FactCatalog).evaluator).toBe('generated');
-    expect(kiloPassGenerated.evaluator).toBe('generated');
-    expect(kiloPass.evaluator).toBe('closures');
-  });
-
-  it('falls back to closures where code generation is forbidden (strict Content Security Policy)', async () => {
-    const realFunction = globalThis.Function;
-    await jest.isolateModulesAsync(async () => {
-      // A fresh module registry, loaded after the global is replaced, as on such a page.
-      globalThis.Function = function forbidden() {
-        throw new EvalError('Code generation from strings disallowed for this context');
-      } as unknown as FunctionConstructor;
-      try {
-        const isolated = await import('./compile-program');
-        const program = isolated.compileProgramOrThrow(examplePrograms.kiloPass, exampleCatalogs.kiloPass as FactCatalog, { evaluator: 'generated' });
-        expect(program.evaluator).toBe('closures');
-        expect(program.evaluateReward('payment.succeeded', kiloFacts(), { at: '2025-06-01T00:00:00Z' }).code).toBe('rewarded');
-      } finally {
-        globalThis.Function = realFunction;
-      }
-    });
   });
 });

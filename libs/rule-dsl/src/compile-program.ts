@@ -1,21 +1,19 @@
 import {
+  actualValue,
   andOutcome,
-  compileReader,
-  type Conjoin,
-  conjoinClosures,
-  type Conjunct,
-  type Reader,
   type CompiledCondition,
+  compileReader,
   ConditionCompiler,
+  conjoin,
   groupOutcome,
-  MATCHED as MATCHED_CODE,
-  NOT_MATCHED as NOT_MATCHED_CODE,
+  MATCHED,
+  NOT_MATCHED,
+  type Reader,
   type Test,
   traceOutcomeCode,
-  actualValue,
 } from './compile-condition';
-import { parseInstant as importedParseInstant } from './datatypes';
-import { type Decimal, exactNumberFromText as importedExactNumberFromText, formatDecimal, parseDecimal as importedParseDecimal, toDecimal } from './decimal';
+import { parseInstant } from './datatypes';
+import { type Decimal, exactNumberFromText, formatDecimal, parseDecimal, toDecimal } from './decimal';
 import { RuleDslError } from './errors';
 import {
   type EligibilityCode,
@@ -28,33 +26,10 @@ import {
 } from './evaluation';
 import { type EligibilityExplanation, type RewardComputationTrace, type RewardExplanation, type RuleTrace, type WindowTrace } from './explain';
 import { type FactCatalog, type FactDeclarations, type FactDefinition, type FactSet, type FactSetFor, lookupFact } from './fact-catalog';
-import { CURRENCY_PATTERN as IMPORTED_CURRENCY_PATTERN, minorUnitDigits, percentRate } from './money';
+import { CURRENCY_PATTERN, minorUnitDigits, percentRate } from './money';
 import { type Problem } from './problems';
 import { type ProgramDocument, type RewardRule } from './program.schema';
-import { canGenerateCode, conjoinGenerated, conjunctionStatements, Constants, generateFunction, generateReader } from './generated-conjunction';
 import { validateProgram } from './validate-program';
-
-// Module-local copies of bindings used on every evaluation: some module transforms (esbuild, SWC)
-// turn imported bindings into getter calls, which would cost more than the work itself.
-const MATCHED = MATCHED_CODE;
-const NOT_MATCHED = NOT_MATCHED_CODE;
-const parseInstant = importedParseInstant;
-const exactNumberFromText = importedExactNumberFromText;
-const parseDecimal = importedParseDecimal;
-const CURRENCY_PATTERN = IMPORTED_CURRENCY_PATTERN;
-
-/** How to compile. */
-export interface CompileOptions {
-  /**
-   * - `generated` (default): each flat AND of conditions becomes one generated function
-   *   (`new Function`, constants passed in, nothing from the document spliced in unquoted), about
-   *   twice as fast as closures on hot paths; falls back to closures by itself where code
-   *   generation is not allowed (a strict Content Security Policy, a locked-down sandbox).
-   * - `closures`: conditions become composed closures; no code generation at all.
-   * Decisions and explanations are the same either way (the conformance suite runs both).
-   */
-  readonly evaluator?: 'closures' | 'generated';
-}
 
 /** A program turned into functions, ready to evaluate fact sets. */
 export interface CompiledProgram<F extends FactDeclarations = FactDeclarations> {
@@ -63,8 +38,6 @@ export interface CompiledProgram<F extends FactDeclarations = FactDeclarations> 
   readonly catalog: FactCatalog<F>;
   readonly key: string;
   readonly trigger: string;
-  /** Which evaluator the conditions were compiled to (see CompileOptions). */
-  readonly evaluator: 'closures' | 'generated';
   /** The schedule in epoch milliseconds: inviting in [startAtMs, frozenAtMs), rewards in [startAtMs, endAtMs). */
   readonly window: { readonly startAtMs: number; readonly frozenAtMs: number; readonly endAtMs: number };
   /** At referral creation: is the inviting window open at `at`, and do ALL eligibility conditions match? */
@@ -77,19 +50,19 @@ export type CompileResult<F extends FactDeclarations = FactDeclarations> =
   | { readonly ok: true; readonly program: CompiledProgram<F> }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
-/** Validates a document against the catalog and, when valid, compiles it. */
+/**
+ * Validates a document against the catalog and, when valid, compiles it into composed closures.
+ * (A second evaluator generating code with `new Function` was removed in issue 18: `npm run
+ * bench:preview` showed evaluation is a few percent of a decision read from PostgreSQL, so its
+ * speed-up did not pay for a second code path.)
+ */
 export function compileProgram<F extends FactDeclarations>(
   document: unknown,
   catalog: FactCatalog<F>,
-  options: CompileOptions = {},
 ): CompileResult<F> {
   const validation = validateProgram(document, catalog);
   if (!validation.ok) return { ok: false, problems: validation.problems };
-  const generated = (options.evaluator ?? 'generated') === 'generated' && canGenerateCode();
-  const strategy: Strategy = generated
-    ? { evaluator: 'generated', conjoin: conjoinGenerated, reader: (fact) => generateReader(fact.path.split('.'), fact.clock === true) }
-    : { evaluator: 'closures', conjoin: conjoinClosures, reader: compileReader };
-  return { ok: true, program: compileValidated(validation.program, catalog, strategy) };
+  return { ok: true, program: compileValidated(validation.program, catalog) };
 }
 
 /**
@@ -100,9 +73,8 @@ export function compileProgram<F extends FactDeclarations>(
 export function compileProgramOrThrow<F extends FactDeclarations>(
   document: unknown,
   catalog: FactCatalog<F>,
-  options: CompileOptions = {},
 ): CompiledProgram<F> {
-  const result = compileProgram(document, catalog, options);
+  const result = compileProgram(document, catalog);
   if (result.ok) return result.program;
   const summary = result.problems.map((p) => `${p.code} at ${p.path || '(document)'}`).join('; ');
   throw new RuleDslError('program_invalid', `program is invalid: ${summary}`, result.problems);
@@ -120,7 +92,7 @@ interface CompiledRule {
   readonly description: string;
   readonly conditions: readonly CompiledCondition[];
   /** The rule's conditions as one flat AND. */
-  readonly conjuncts: readonly Conjunct[];
+  readonly conjuncts: readonly Test[];
   readonly test: Test;
   /** Fast path: the finished evaluation (shared frozen object when the reward is a constant). */
   readonly decide: (facts: FactSet, at: number) => RewardEvaluation;
@@ -157,16 +129,8 @@ function atMsOf(at: Date | string | undefined): number {
   return typeof at === 'string' ? (parseInstant(at) ?? Number.NaN) : Number.NaN;
 }
 
-/** How conditions and fact reads become functions. */
-interface Strategy {
-  readonly evaluator: 'closures' | 'generated';
-  readonly conjoin: Conjoin;
-  readonly reader: (fact: FactDefinition) => Reader;
-}
-
-function compileValidated<F extends FactDeclarations>(document: ProgramDocument, catalog: FactCatalog<F>, strategy: Strategy): CompiledProgram<F> {
-  const { conjoin, evaluator } = strategy;
-  const compiler = new ConditionCompiler(document, catalog, conjoin);
+function compileValidated<F extends FactDeclarations>(document: ProgramDocument, catalog: FactCatalog<F>): CompiledProgram<F> {
+  const compiler = new ConditionCompiler(document, catalog);
   const { key: programKey, trigger, schedule } = document;
   const startAtMs = parseInstant(schedule.startAt) ?? Number.NaN;
   const frozenAtMs = parseInstant(schedule.frozenAt) ?? Number.NaN;
@@ -187,7 +151,7 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
   // Rewards.
   const rewardResult = (code: RewardCode, rule: { index: number; description: string } | null = null): RewardEvaluation =>
     freeze({ code, rewarded: false, programKey, rule, grants: freeze([]) });
-  const rules = document.rewardRules.map((rule, index) => compileRule(rule, index, compiler, catalog, strategy.reader, programKey, rewardResult));
+  const rules = document.rewardRules.map((rule, index) => compileRule(rule, index, compiler, catalog, compileReader, programKey, rewardResult));
   const ruleTests = rules.map((rule) => rule.test);
   const ruleCount = rules.length;
   const TRIGGER_MISMATCH = rewardResult('trigger_mismatch');
@@ -195,11 +159,10 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
   const NO_RULE_MATCHED = rewardResult('no_rule_matched');
   const REWARD_TIME_INVALID = rewardResult('evaluation_time_invalid');
 
-  // The decision-only paths: a loop over closures, or one generated function per program.
-  const eligibilityConjuncts = eligibility.flatMap((c) => c.conjuncts);
-  let decideEligibility = (facts: FactSet, atMs: number): EligibilityEvaluation =>
+  // The decision-only paths: a loop over the rules' closures.
+  const decideEligibility = (facts: FactSet, atMs: number): EligibilityEvaluation =>
     atMs >= startAtMs && atMs < frozenAtMs ? byOutcome(eligibilityTest(facts, atMs)) : OUTSIDE_INVITING;
-  let decideReward = (eventType: string, facts: FactSet, atMs: number): RewardEvaluation => {
+  const decideReward = (eventType: string, facts: FactSet, atMs: number): RewardEvaluation => {
     if (eventType !== trigger) return TRIGGER_MISMATCH;
     if (!(atMs >= startAtMs && atMs < endAtMs)) return OUTSIDE_REWARDS;
     for (let i = 0; i < ruleCount; i++) {
@@ -210,41 +173,6 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
     }
     return NO_RULE_MATCHED;
   };
-  if (evaluator === 'generated') {
-    const k = new Constants();
-    decideEligibility = generateFunction(
-      'decideEligibility',
-      'facts, at',
-      [
-        `if (!(at >= ${String(startAtMs)} && at < ${String(frozenAtMs)})) return ${k.ref(OUTSIDE_INVITING)};`,
-        'let o, v, r, u = false;',
-        ...conjunctionStatements(eligibilityConjuncts, k, `return ${k.ref(NOT_MET)};`),
-        `return u ? ${k.ref(ELIGIBILITY_FACTS_INVALID)} : ${k.ref(ELIGIBLE)};`,
-      ],
-      k,
-    );
-    const r = new Constants();
-    decideReward = generateFunction(
-      'decideReward',
-      'eventType, facts, at',
-      [
-        `if (eventType !== ${JSON.stringify(trigger)}) return ${r.ref(TRIGGER_MISMATCH)};`,
-        `if (!(at >= ${String(startAtMs)} && at < ${String(endAtMs)})) return ${r.ref(OUTSIDE_REWARDS)};`,
-        'let o, v, r, u;',
-        // First match: each rule is a labeled block its first false condition breaks out of.
-        ...rules.flatMap((rule) => [
-          `rule${rule.index}: {`,
-          'u = false;',
-          ...conjunctionStatements(rule.conjuncts, r, `break rule${rule.index};`),
-          `return u ? ${r.ref(rule.factsInvalid)} : ${rule.constant ? r.ref(rule.constant) : `${r.ref(rule.decide)}(facts, at)`};`,
-          '}',
-        ]),
-        `return ${r.ref(NO_RULE_MATCHED)};`,
-      ],
-      r,
-    );
-  }
-
   const windowTrace = (name: 'inviting' | 'rewards', at: string, open: boolean): WindowTrace => ({
     name,
     from: schedule.startAt,
@@ -258,7 +186,6 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
     catalog,
     key: programKey,
     trigger,
-    evaluator,
     window: freeze({ startAtMs, frozenAtMs, endAtMs }),
 
     evaluateEligibility(factSet: FactSetFor<F, 'eligibility'>, options: EvaluationOptions): EligibilityEvaluation {
@@ -329,7 +256,7 @@ function compileRule(
   const ruleRef = freeze({ index, description: rule.description });
   const factsInvalid = rewardResult('facts_invalid', ruleRef);
   const conjuncts = conditions.flatMap((c) => c.conjuncts);
-  const base = { index, description: rule.description, conditions, conjuncts, test: compiler.conjoin(conjuncts), factsInvalid };
+  const base = { index, description: rule.description, conditions, conjuncts, test: conjoin(conjuncts), factsInvalid };
   const spec = rule.reward;
 
   if (spec.type !== 'percent') {

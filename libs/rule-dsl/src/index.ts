@@ -76,7 +76,7 @@ export { PROBLEM_CODES, type Problem, type ProblemCode } from './problems';
 export { validateProgram, type ValidationResult } from './validate-program';
 
 // Compilation and evaluation
-export { compileProgram, compileProgramOrThrow, type CompileOptions, type CompileResult, type CompiledProgram } from './compile-program';
+export { compileProgram, compileProgramOrThrow, type CompileResult, type CompiledProgram } from './compile-program';
 export {
   ELIGIBILITY_CODES,
   REWARD_CODES,

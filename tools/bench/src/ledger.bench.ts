@@ -26,7 +26,7 @@ import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput } 
 import { outboxMigrations } from '@referrals/outbox';
 import { loadProductRegistry } from '@referrals/products';
 import { createProgramStore, programsMigrations } from '@referrals/programs';
-import { recordQualifyingEvent, referralFacts, type RewardingDeps } from '@referrals/rewarding';
+import { recordQualifyingEvent, referralFacts, rewardingMigrations, type RewardingDeps } from '@referrals/rewarding';
 import { examplePrograms } from '@referrals/rule-dsl';
 // The dev-stack's package entry (the lint rule refuses relative paths into another project).
 import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     await onServer(stack.databaseUrl, (c) => c.query(`CREATE DATABASE "${databaseName}"`));
     const databaseUrl = withDatabase(stack.databaseUrl, databaseName);
     sequelize = createSequelize({ databaseUrl, poolMax: CLIENTS });
-    await migrateUp(sequelize, [dbMigrations, ledgerMigrations, programsMigrations, attributionMigrations, outboxMigrations]);
+    await migrateUp(sequelize, [dbMigrations, ledgerMigrations, programsMigrations, attributionMigrations, outboxMigrations, rewardingMigrations]);
     await sequelize.query(
       'CREATE TABLE bench_bare_inserts (id bigserial PRIMARY KEY, client int NOT NULL, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
     );

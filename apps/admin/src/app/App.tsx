@@ -5,6 +5,7 @@ import { Editor } from './Editor';
 import { type ProductView, type ProgramForm, documentPath, documentToForm, emptyProgram, formToDocument, setProducts } from './form';
 import { History } from './History';
 import { OtherScreen, ScreenNav, screenOf } from './screens';
+import { Preview } from './Preview';
 import { Simulate } from './Simulate';
 
 interface ProgramVersion {
@@ -277,6 +278,7 @@ function ProgramScreen({ programKey, view }: { programKey: string; view: View })
               {problemCount > 0 ? ` (${problemCount} problem${problemCount === 1 ? '' : 's'}, shown next to their fields)` : ''}
             </output>
           </section>
+          {!isNew && <Preview programKey={programKey} form={form} />}
         </form>
       )}
     </main>

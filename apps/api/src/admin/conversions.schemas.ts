@@ -27,6 +27,30 @@ export const markEligibleResponseSchema = z
   })
   .meta({ id: 'ConversionEligibilityMark' });
 
+const storedRewardSchema = z.object({
+  role: z.enum(['referrer', 'referee']),
+  status: z.string().meta({ description: 'pending, earned, cap_limited, disqualified, ... as decided' }),
+  kind: z.string().nullable(),
+  amountMinor: z.int().nullable(),
+  unit: z.string().nullable().meta({ description: 'The currency (money), day/week/month or credit' }),
+});
+
+export const decisionRecordViewSchema = z
+  .object({
+    eventType: z.string(),
+    occurredAt: z.string(),
+    programKey: z.string().nullable(),
+    programVersion: z.int().nullable(),
+    code: z.string().meta({ description: 'The decision code (rewarded, no_rule_matched, not_attributed_to_referral, ...)' }),
+    rule: z.object({ index: z.int(), description: z.string() }).nullable().meta({ description: 'The rule that decided' }),
+    facts: z.record(z.string(), z.unknown()).nullable().meta({ description: 'The exact facts the rules saw; null when the decision came before the rules' }),
+    explanation: z.unknown().meta({ description: 'Structured: the window, each rule tried, each condition with subject, operator, expected and actual value' }),
+    lines: z.array(z.string()).meta({ description: 'The decision in words, one line per fact of the matter' }),
+    rewards: z.array(storedRewardSchema).meta({ description: 'What the decision granted or recorded as not granted, as decided' }),
+    recordedAt: z.string(),
+  })
+  .meta({ id: 'DecisionRecord' });
+
 export const conversionViewSchema = z
   .object({
     id: z.string(),
@@ -47,6 +71,7 @@ export const conversionViewSchema = z
       .meta({ description: 'Every touch of the user for the product, oldest first: valid, expired, not_accepted, after_conversion' }),
     referralId: z.string().nullable(),
     outcome: conversionOutcomeViewSchema.nullable().meta({ description: 'What rewarding decided and why; null when it never decided this conversion' }),
+    decision: decisionRecordViewSchema.nullable().meta({ description: 'The decision record: what the rules saw and said, stored with the decision (not re-run); null when none was recorded' }),
     recordedAt: z.string(),
     rewards: z.array(rewardViewSchema).meta({ description: 'The rewards it granted, or recorded as not granted (cap_limited, disqualified)' }),
   })

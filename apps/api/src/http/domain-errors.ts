@@ -50,6 +50,7 @@ export const HTTP_STATUS_BY_CODE = {
   program_retired: 409,
   // A well-formed request that the rules refuse.
   program_invalid: 422,
+  program_key_mismatch: 422,
   program_product_changed: 422,
   // Money from the price table (rewarding): nothing was written.
   tier_unknown: 422,

@@ -27,6 +27,7 @@ describe('OpenAPI document and docs page', () => {
         'GET /v1/admin/programs admin',
         'POST /v1/admin/programs admin',
         'POST /v1/admin/programs/check admin',
+        'POST /v1/admin/programs/{key}/preview admin',
         'GET /v1/admin/programs/{key} admin',
         'PUT /v1/admin/programs/{key} admin',
         'GET /v1/admin/programs/{key}/versions admin',

@@ -45,6 +45,7 @@ export const NON_RETRYABLE_BY_CODE = {
   delivery_not_restartable: true,
   program_retired: true,
   program_invalid: true,
+  program_key_mismatch: true,
   program_product_changed: true,
   transaction_must_have_two_entries: true,
   debits_must_equal_credits: true,

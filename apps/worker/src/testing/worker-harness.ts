@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { attributionMigrations, createReferralCodeRegistry } from '@referrals/attribution';
 import { dbMigrations } from '@referrals/db';
 import { useTestDatabase } from '@referrals/db/testing';
@@ -10,7 +13,7 @@ import { loadProductRegistry } from '@referrals/products';
 import { examplePrograms } from '@referrals/rule-dsl';
 import { type IssuanceFacts, type WorkerActivities, type WorkflowSettings } from '@referrals/workflows';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { type Sequelize } from 'sequelize';
 import { createActivities } from '../activities';
 import { bundleWorkflows } from '../workflow-bundle';
@@ -79,6 +82,8 @@ export interface WorkerHarnessOptions {
   impactTimeoutMs?: number;
   /** Fault injection: activities to run in place of the real ones (they may call the real ones). */
   activityOverrides?: (real: WorkerActivities) => Partial<WorkerActivities>;
+  /** Load the bundle from a file (`{ codePath }`), as the production worker does with WORKFLOW_BUNDLE_PATH. */
+  bundleFromFile?: boolean;
 }
 
 export function useWorkerHarness(options: WorkerHarnessOptions = {}): WorkerHarness {
@@ -86,7 +91,7 @@ export function useWorkerHarness(options: WorkerHarnessOptions = {}): WorkerHarn
   const taskQueue = `test-${randomUUID()}`;
   const settings = { ...testSettings, ...options.settings };
   let impact: ImpactTestHarness | undefined;
-  let bundle: WorkflowBundleWithSourceMap | undefined;
+  let bundle: WorkflowBundleOption | undefined;
   let nativeConnection: NativeConnection | undefined;
   let connection: Connection | undefined;
   let client: Client | undefined;
@@ -130,7 +135,14 @@ export function useWorkerHarness(options: WorkerHarnessOptions = {}): WorkerHarn
     await db.sequelize.query(`ALTER SEQUENCE ledger_rewards_id_seq RESTART WITH ${firstRewardId}`);
     await saveKiloPassProgram(db.sequelize);
     impact = await startImpactTestHarness(options.impactTimeoutMs ? { client: { timeoutMs: options.impactTimeoutMs } } : {});
-    bundle = await bundleWorkflows(options.workflowsPath);
+    const built = await bundleWorkflows(options.workflowsPath);
+    if (options.bundleFromFile) {
+      const codePath = path.join(mkdtempSync(path.join(tmpdir(), 'workflow-bundle-')), 'workflow-bundle.js');
+      writeFileSync(codePath, built.code);
+      bundle = { codePath };
+    } else {
+      bundle = built;
+    }
     const address = process.env['TEMPORAL_ADDRESS'] ?? '';
     nativeConnection = await NativeConnection.connect({ address });
     connection = await Connection.connect({ address });

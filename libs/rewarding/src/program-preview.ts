@@ -1,0 +1,355 @@
+import { type ProgramStore } from '@referrals/programs';
+import { compileProgram, type CompiledProgram, formatEvaluation, type RewardEvaluation, type RewardExplanation } from '@referrals/rule-dsl';
+import { queryRows } from '@referrals/sql';
+import { type Sequelize, Transaction } from 'sequelize';
+import { personalIdRestorer, restoreExplanation, type StoredReward } from './decision-records';
+import { RewardingError } from './rewarding.errors';
+
+/*
+ * Program-change preview (issue 18): what would a draft (or a stored version) have decided for
+ * every recorded qualifying event of its program in a time range? Re-decides each event from its
+ * decision record (the exact facts the rules saw), in time order, with the draft's referrer cap and
+ * first-qualifying-event limit applied the way the ledger applies them, and compares with what was
+ * decided then. Read-only: one READ ONLY, REPEATABLE READ transaction (one snapshot), rows streamed
+ * in keyset batches; nothing is written anywhere.
+ */
+
+export interface PreviewDeps {
+  readonly sequelize: Sequelize;
+  readonly programs: Pick<ProgramStore, 'catalogs' | 'check' | 'get' | 'getVersion' | 'compile'>;
+}
+
+export interface PreviewRequest {
+  readonly programKey: string;
+  /** A draft document of the program, or: */
+  readonly document?: unknown;
+  /** a stored version of it. */
+  readonly version?: number;
+  /** [from, to): event times. */
+  readonly from: Date;
+  readonly to: Date;
+  /** How many changed and cap-limited events to show (default 20). */
+  readonly sampleSize?: number;
+  /** Rows per read (default 5000). */
+  readonly batchSize?: number;
+  /** Called after each batch with the events re-decided so far (progress of long ranges). */
+  readonly onProgress?: (eventsSoFar: number) => void;
+}
+
+/** One side (now, or the draft) of an event. */
+export interface PreviewSide {
+  code: string;
+  rule: number | null;
+  rewards: StoredReward[];
+  explanation: RewardExplanation | null;
+  lines: string[];
+}
+
+export interface PreviewChange {
+  conversionId: string;
+  occurredAt: string;
+  now: PreviewSide;
+  draft: PreviewSide;
+}
+
+export interface PreviewCounts {
+  now: number;
+  draft: number;
+}
+
+export interface ProgramPreview {
+  program: { key: string; product: string; draftVersion: number | null };
+  range: { from: string; to: string };
+  /** Recorded qualifying events of the program in the range. */
+  events: number;
+  /** Of those, events decided by the rules (with facts): the ones a draft can change. */
+  reDecided: number;
+  rewarded: PreviewCounts;
+  /** Granted money (pending/earned at decision time), both roles, in minor units per currency. */
+  amountMinorByCurrency: Record<string, PreviewCounts>;
+  /** Events per rule that decided them (rewarded, zero amount, facts invalid), by rule index. */
+  byRule: { now: { index: number; description: string; events: number }[]; draft: { index: number; description: string; events: number }[] };
+  /** Events whose referrer reward is (or would be) cap_limited. */
+  capLimited: PreviewCounts;
+  /** The first cap-limited events of the draft, in time order. */
+  capLimitedEvents: { conversionId: string; occurredAt: string; referralId: string | null }[];
+  /** Events whose code, rule or rewards change. */
+  changed: number;
+  /** The first changed events, in time order, with both explanations. */
+  changes: PreviewChange[];
+}
+
+interface RecordRow {
+  conversion_id: string;
+  event_type: string;
+  occurred_at: Date;
+  referral_id: string | null;
+  referrer_user_id: string | null;
+  referee_user_id: string | null;
+  decision_code: string;
+  rule_index: number | null;
+  facts: Record<string, unknown> | null;
+  rewards: StoredReward[];
+}
+
+const GRANTED = new Set(['pending', 'earned']);
+const MONEY = new Set(['fixed', 'percent']);
+const DEFAULT_SAMPLE = 20;
+const DEFAULT_BATCH = 5000;
+
+/** The columns preview reads, in time order after (occurred_at, conversion_id) = ($3, $4): also what the bench's bare read reads. */
+export const PREVIEW_BATCH_SQL = `SELECT conversion_id, event_type, occurred_at, referral_id, referrer_user_id, referee_user_id, decision_code, rule_index, facts, rewards
+  FROM rewarding_decision_records
+ WHERE program_key = $1 AND occurred_at < $2 AND (occurred_at, conversion_id) > ($3, $4)
+ ORDER BY occurred_at, conversion_id
+ LIMIT $5`;
+
+/** Streams the decision records of a program in [from, to), in time order, batch by batch. */
+export async function* decisionRecordBatches(
+  sequelize: Sequelize,
+  t: Transaction,
+  programKey: string,
+  from: Date,
+  to: Date,
+  batchSize = DEFAULT_BATCH,
+): AsyncGenerator<RecordRow[]> {
+  // Keyset: strictly after the last row seen; the first batch starts just before `from`.
+  let afterAt = new Date(from.getTime() - 1);
+  let afterId = '\uffff';
+  for (;;) {
+    const rows = await queryRows<RecordRow>(sequelize, t, PREVIEW_BATCH_SQL, [programKey, to, afterAt, afterId, batchSize], { direct: true });
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < batchSize) return;
+    const last = rows[rows.length - 1] as RecordRow;
+    afterAt = last.occurred_at;
+    afterId = last.conversion_id;
+  }
+}
+
+/** Runs `work` in a READ ONLY, REPEATABLE READ transaction: one snapshot, and PostgreSQL refuses any write. */
+export async function inReadOnlySnapshot<T>(sequelize: Sequelize, work: (t: Transaction) => Promise<T>): Promise<T> {
+  return sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, async (t) => {
+    await sequelize.query('SET TRANSACTION READ ONLY', { transaction: t });
+    return work(t);
+  });
+}
+
+/** The program version to preview: a draft document of the program (validated), or a stored version. */
+async function draftProgram(deps: PreviewDeps, request: PreviewRequest): Promise<{ compiled: CompiledProgram; version: number | null }> {
+  const current = await deps.programs.get(request.programKey); // program_not_found when there is none
+  if (request.version !== undefined) {
+    const stored = await deps.programs.getVersion(request.programKey, request.version);
+    return { compiled: deps.programs.compile(stored).compiled, version: stored.version };
+  }
+  const check = deps.programs.check(request.document);
+  if (!check.ok) {
+    throw new RewardingError(check.code, `the draft is invalid: ${check.problems.length} problem(s)`, { issues: check.problems.map((p) => ({ ...p })) });
+  }
+  if (check.program.key !== request.programKey || check.program.product !== current.product) {
+    const path = check.program.key !== request.programKey ? 'key' : 'product';
+    throw new RewardingError('program_key_mismatch', `the draft must be a version of program "${request.programKey}" (${current.product})`, {
+      issues: [{ code: 'program_key_mismatch', path, message: `is "${String(check.program[path])}"; expected "${path === 'key' ? request.programKey : current.product}"` }],
+    });
+  }
+  // Compiled here, not through the store: its cache is keyed by stored (key, version).
+  const catalog = deps.programs.catalogs.get(check.program.product);
+  const compiled = catalog ? compileProgram(check.program, catalog) : undefined;
+  if (!compiled?.ok) throw new RewardingError('program_invalid', 'the draft does not compile against its product\'s catalog');
+  return { compiled: compiled.program, version: null };
+}
+
+/** Rewards of a draft evaluation, as the ledger would record them (cap applied by the caller). */
+function draftRewards(evaluation: RewardEvaluation): StoredReward[] {
+  return evaluation.grants.map((grant) => {
+    const status = grant.initialStatus;
+    const reward = grant.reward;
+    if (reward.type === 'money') return { role: grant.beneficiary, status, kind: 'money', amountMinor: reward.amount.amountMinor, unit: reward.amount.currency };
+    if (reward.type === 'free_period') return { role: grant.beneficiary, status, kind: 'free_period', amountMinor: reward.count, unit: reward.unit };
+    return { role: grant.beneficiary, status, kind: 'credits', amountMinor: reward.credits, unit: 'credit' };
+  });
+}
+
+const isMoney = (r: StoredReward): boolean => (r.kind === 'money' || MONEY.has(r.kind ?? '')) && r.unit !== null;
+const sameRewards = (a: readonly StoredReward[], b: readonly StoredReward[]): boolean =>
+  a.length === b.length && a.every((r, i) => r.role === b[i]?.role && r.status === b[i]?.status && r.amountMinor === b[i]?.amountMinor && r.unit === b[i]?.unit);
+
+function addAmounts(totals: Record<string, PreviewCounts>, rewards: readonly StoredReward[], side: 'now' | 'draft'): void {
+  for (const r of rewards) {
+    if (!GRANTED.has(r.status) || !isMoney(r) || r.amountMinor === null) continue;
+    const unit = r.unit as string;
+    const entry = (totals[unit] ??= { now: 0, draft: 0 });
+    entry[side] += r.amountMinor;
+  }
+}
+
+const referrerCapLimited = (rewards: readonly StoredReward[]): boolean => rewards.some((r) => r.role === 'referrer' && r.status === 'cap_limited');
+
+/**
+ * The referrer slots and rewarded referrals of the program before `from`, as decided then: the
+ * ledger's cap counter and first-event rule carry them into the range.
+ */
+async function historyBefore(sequelize: Sequelize, t: Transaction, programKey: string, from: Date): Promise<{ slots: Map<string, number>; rewardedReferrals: Set<string> }> {
+  const rows = await queryRows<{ referral_id: string | null; referrer_user_id: string | null; referrer_granted: boolean }>(
+    sequelize,
+    t,
+    `SELECT referral_id, referrer_user_id,
+            EXISTS (SELECT 1 FROM jsonb_array_elements(rewards) r WHERE r->>'role' = 'referrer' AND r->>'status' IN ('pending', 'earned')) AS referrer_granted
+       FROM rewarding_decision_records
+      WHERE program_key = $1 AND occurred_at < $2 AND decision_code = 'rewarded'`,
+    [programKey, from],
+    { direct: true },
+  );
+  const slots = new Map<string, number>();
+  const rewardedReferrals = new Set<string>();
+  for (const row of rows) {
+    if (row.referral_id !== null) rewardedReferrals.add(String(row.referral_id));
+    if (row.referrer_granted && row.referrer_user_id !== null) slots.set(row.referrer_user_id, (slots.get(row.referrer_user_id) ?? 0) + 1);
+  }
+  return { slots, rewardedReferrals };
+}
+
+/**
+ * What the draft (or stored version) would have decided for every recorded qualifying event of its
+ * program in [from, to), against what was decided. Never writes.
+ */
+export async function previewProgramChange(deps: PreviewDeps, request: PreviewRequest): Promise<ProgramPreview> {
+  const { compiled: draft, version } = await draftProgram(deps, request);
+  const sampleSize = request.sampleSize ?? DEFAULT_SAMPLE;
+  const restore = personalIdRestorer(draft.catalog);
+  const cap = draft.document.limits.referrerRewardCap ?? null;
+  const firstOnly = draft.document.limits.firstQualifyingEventOnly === true;
+  const nowDescriptions = new Map<number, string>();
+
+  const preview: ProgramPreview = {
+    program: { key: draft.key, product: draft.document.product, draftVersion: version },
+    range: { from: request.from.toISOString(), to: request.to.toISOString() },
+    events: 0,
+    reDecided: 0,
+    rewarded: { now: 0, draft: 0 },
+    amountMinorByCurrency: {},
+    byRule: { now: [], draft: [] },
+    capLimited: { now: 0, draft: 0 },
+    capLimitedEvents: [],
+    changed: 0,
+    changes: [],
+  };
+  const nowByRule = new Map<number, number>();
+  const draftByRule = new Map<number, number>();
+
+  await inReadOnlySnapshot(deps.sequelize, async (t) => {
+    const history = cap !== null || firstOnly ? await historyBefore(deps.sequelize, t, request.programKey, request.from) : { slots: new Map<string, number>(), rewardedReferrals: new Set<string>() };
+    for await (const rows of decisionRecordBatches(deps.sequelize, t, request.programKey, request.from, request.to, request.batchSize)) {
+      for (const row of rows) {
+        preview.events += 1;
+        const nowRewards = row.rewards;
+        if (row.decision_code === 'rewarded') preview.rewarded.now += 1;
+        if (row.rule_index !== null) nowByRule.set(row.rule_index, (nowByRule.get(row.rule_index) ?? 0) + 1);
+        if (referrerCapLimited(nowRewards)) preview.capLimited.now += 1;
+        addAmounts(preview.amountMinorByCurrency, nowRewards, 'now');
+        if (row.facts === null) {
+          // Decided before the rules (attribution, referral, origin...): no draft changes that.
+          if (row.decision_code === 'rewarded') preview.rewarded.draft += 1;
+          addAmounts(preview.amountMinorByCurrency, nowRewards, 'draft');
+          continue;
+        }
+        preview.reDecided += 1;
+        const facts = row.facts;
+        restore(facts, row.referrer_user_id, row.referee_user_id);
+        const at = row.occurred_at;
+        const evaluation = draft.evaluateReward(row.event_type, facts, { at, explain: false });
+        let code: string = evaluation.code;
+        let rewards: StoredReward[] = [];
+        const referralId = row.referral_id === null ? null : String(row.referral_id);
+        if (evaluation.code === 'rewarded') {
+          if (firstOnly && referralId !== null && history.rewardedReferrals.has(referralId)) {
+            code = 'not_first_qualifying_event';
+          } else {
+            rewards = draftRewards(evaluation);
+            if (referralId !== null) history.rewardedReferrals.add(referralId);
+            const referrer = rewards.find((r) => r.role === 'referrer');
+            if (referrer && cap !== null && row.referrer_user_id !== null) {
+              const used = history.slots.get(row.referrer_user_id) ?? 0;
+              if (used >= cap) referrer.status = 'cap_limited';
+              else history.slots.set(row.referrer_user_id, used + 1);
+            }
+          }
+        }
+        if (code === 'rewarded') preview.rewarded.draft += 1;
+        if (evaluation.rule) draftByRule.set(evaluation.rule.index, (draftByRule.get(evaluation.rule.index) ?? 0) + 1);
+        if (referrerCapLimited(rewards)) {
+          preview.capLimited.draft += 1;
+          if (preview.capLimitedEvents.length < sampleSize) preview.capLimitedEvents.push({ conversionId: row.conversion_id, occurredAt: at.toISOString(), referralId });
+        }
+        addAmounts(preview.amountMinorByCurrency, rewards, 'draft');
+        const draftRule = evaluation.rule?.index ?? null;
+        const changed = code !== row.decision_code || draftRule !== row.rule_index || !sameRewards(normalized(nowRewards), rewards);
+        if (!changed) continue;
+        preview.changed += 1;
+        if (preview.changes.length < sampleSize) preview.changes.push(await changeOf(deps, t, draft, row, facts, { code, rule: draftRule, rewards }, nowDescriptions));
+      }
+      request.onProgress?.(preview.events);
+    }
+    if (nowByRule.size > 0) await ruleDescriptions(deps, t, request.programKey, nowByRule, nowDescriptions);
+  });
+
+  preview.byRule = {
+    now: [...nowByRule].sort(([a], [b]) => a - b).map(([index, events]) => ({ index, description: nowDescriptions.get(index) ?? '', events })),
+    draft: [...draftByRule].sort(([a], [b]) => a - b).map(([index, events]) => ({ index, description: draft.document.rewardRules[index]?.description ?? '', events })),
+  };
+  return preview;
+}
+
+/** Stored ledger kinds (fixed, percent) compare as money with the draft's. */
+const normalized = (rewards: readonly StoredReward[]): StoredReward[] => rewards.map((r) => (MONEY.has(r.kind ?? '') ? { ...r, kind: 'money' } : r));
+
+/** Both sides of a changed event, with both explanations (the stored one, and the draft's, computed again with explanation). */
+async function changeOf(
+  deps: PreviewDeps,
+  t: Transaction,
+  draft: CompiledProgram,
+  row: RecordRow,
+  facts: Record<string, unknown>,
+  decided: { code: string; rule: number | null; rewards: StoredReward[] },
+  nowDescriptions: Map<number, string>,
+): Promise<PreviewChange> {
+  const [stored] = await queryRows<{ explanation: RewardExplanation | null; notes: string[]; program_key: string }>(
+    deps.sequelize,
+    t,
+    'SELECT explanation, notes, program_key FROM rewarding_decision_records WHERE conversion_id = $1',
+    [row.conversion_id],
+    { direct: true },
+  );
+  const nowExplanation = stored?.explanation ? restoreExplanation(stored.explanation, facts) : null;
+  for (const rule of nowExplanation?.rules ?? []) if (!nowDescriptions.has(rule.index)) nowDescriptions.set(rule.index, rule.description);
+  const nowLines = [
+    ...(stored?.notes ?? []),
+    ...(nowExplanation ? formatEvaluation({ code: 'no_rule_matched', rewarded: false, programKey: draft.key, rule: null, grants: [], explanation: nowExplanation }).slice(1) : []),
+  ];
+  const explained = draft.evaluateReward(row.event_type, facts, { at: row.occurred_at });
+  const draftLines = formatEvaluation(explained).slice(1);
+  if (decided.code === 'not_first_qualifying_event') draftLines.push('an earlier event of this referral was rewarded (under the draft)');
+  if (referrerCapLimited(decided.rewards)) draftLines.push(`the referrer's reward is cap_limited: the draft's referrer cap (${String(draft.document.limits.referrerRewardCap)}) was reached`);
+  return {
+    conversionId: row.conversion_id,
+    occurredAt: row.occurred_at.toISOString(),
+    now: { code: row.decision_code, rule: row.rule_index, rewards: row.rewards, explanation: nowExplanation, lines: [`decision: ${row.decision_code}`, ...nowLines] },
+    draft: { code: decided.code, rule: decided.rule, rewards: decided.rewards, explanation: explained.explanation ?? null, lines: [`decision: ${decided.code}`, ...draftLines] },
+  };
+}
+
+/** Descriptions of the rules the events were decided by (from one stored explanation per rule index not seen yet). */
+async function ruleDescriptions(deps: PreviewDeps, t: Transaction, programKey: string, byRule: Map<number, number>, descriptions: Map<number, string>): Promise<void> {
+  for (const index of byRule.keys()) {
+    if (descriptions.has(index)) continue;
+    const [row] = await queryRows<{ description: string | null }>(
+      deps.sequelize,
+      t,
+      `SELECT r->>'description' AS description FROM rewarding_decision_records, jsonb_array_elements(explanation->'rules') r
+        WHERE program_key = $1 AND rule_index = $2 AND (r->>'index')::int = $2 LIMIT 1`,
+      [programKey, index],
+      { direct: true },
+    );
+    descriptions.set(index, row?.description ?? '');
+  }
+}
