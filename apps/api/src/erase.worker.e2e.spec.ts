@@ -76,6 +76,7 @@ describe('Erase a user, end to end with the worker (issue 15)', () => {
       // The referee's reward and the referrer's, which names its referee.
       ledger_rewards: { anonymized: 2 },
       ledger_issuances: { anonymized: 1 },
+      rewarding_decision_records: { anonymized: 1 },
     });
     expect(erased.body.erasure).toMatchObject({ requestedBy: 'operator:dpo', reason: 'data subject request DSR-1', counts: erased.body.tables });
     expect(JSON.stringify(erased.body)).not.toContain(referee);

@@ -5,6 +5,7 @@ import { pseudonymizeLedgerUser } from '@referrals/ledger';
 import { eraseUserOutbox } from '@referrals/outbox';
 import { allowErasureInTransaction, erasedUserPseudonym, type ErasureCounts, lockBusinessKey, type UserErasureInput } from '@referrals/sql';
 import { type Sequelize, type Transaction } from 'sequelize';
+import { eraseUserDecisionRecords } from './decision-record-erasure';
 
 /**
  * One erasure step per table-owning lib: each knows its own tables and what of them must go
@@ -18,6 +19,7 @@ const ERASURE_STEPS: readonly ErasureStep[] = [
   pseudonymizeLedgerUser, // accounts, rewards, caps, issuances: amounts stay, ids become the pseudonym
   eraseUserOutbox, // Temporal work naming the user
   eraseUserIdempotentAnswers, // stored answers to retried requests
+  eraseUserDecisionRecords, // rewarding's decision records: kept, the user's id replaced by the pseudonym
 ];
 
 export interface UserErasureDeps {
