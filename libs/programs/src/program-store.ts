@@ -7,7 +7,7 @@ import { type ProgramVersion, type ProgramVersionSummary } from './program-rows'
 import { ProgramError } from './programs.errors';
 import { type ListProgramsFilter, type SaveProgramInput } from './programs.schemas';
 import { retireProgramInTransaction, type RetireProgramInput, type RetireProgramResult } from './retire-program';
-import { saveProgram, type SaveProgramResult } from './save-program';
+import { activeAtPriority, priorityConflict, saveProgram, type SaveProgramResult } from './save-program';
 import { checkProgram, type SaveCheck } from './validate-for-save';
 
 export interface ProgramStoreDeps {
@@ -27,6 +27,11 @@ export interface ProgramStore {
   readonly catalogs: CatalogRegistry;
   /** Dry run of a save: every problem, nothing stored. */
   check(document: unknown): SaveCheck;
+  /**
+   * `check` plus what a save would also refuse from the stored programs: an ACTIVE document whose
+   * priority another active program of its product holds (`priority_conflict` at `priority`).
+   */
+  checkForSave(document: unknown): Promise<SaveCheck>;
   save(input: SaveProgramInput): Promise<SaveProgramResult>;
   /** The current version; `program_not_found` when there is none. */
   get(key: string): Promise<ProgramVersion>;
@@ -87,6 +92,17 @@ export function createProgramStore(deps: ProgramStoreDeps): ProgramStore {
   return {
     catalogs,
     check: (document) => checkProgram(catalogs, document),
+    async checkForSave(document) {
+      const check = checkProgram(catalogs, document);
+      const doc = (typeof document === 'object' && document !== null ? document : {}) as Record<string, unknown>;
+      const { key, product, priority, status } = doc;
+      if (status !== 'active' || typeof key !== 'string' || typeof product !== 'string' || typeof priority !== 'number' || !Number.isSafeInteger(priority)) return check;
+      if (check.ok === false && check.code === 'product_unknown') return check;
+      const other = await activeAtPriority(sequelize, undefined, { key, product, priority });
+      if (!other) return check;
+      const conflict = priorityConflict({ key, product, priority }, other).issues;
+      return { ok: false, code: check.ok ? 'priority_conflict' : check.code, problems: [...(check.ok ? [] : check.problems), ...conflict] };
+    },
     save: (input) => saveProgram({ sequelize, catalogs, clock }, input),
     get: (key) => getProgram(sequelize, key),
     find: (key, options = {}) => findProgram(sequelize, key, options.transaction),

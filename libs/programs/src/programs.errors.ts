@@ -42,6 +42,11 @@ export const programErrorCatalog = {
     retryable: false,
     meaning: 'another active program of the same product has the same priority; change the priority or the status of one of them',
   },
+  program_unchanged: {
+    kind: 'rule_violation',
+    retryable: false,
+    meaning: 'the document is the current version\'s: a save with no change would only add a version; change something or keep the current one',
+  },
   program_product_changed: {
     kind: 'rule_violation',
     retryable: false,

@@ -90,6 +90,7 @@ async function saveInTransaction(deps: SaveProgramDeps, t: Transaction, save: Pl
     [document.key],
   );
   const currentVersion = program?.current_version ?? 0;
+  let currentHash: string | undefined;
 
   if (program && currentVersion > 0) {
     const [current] = await queryRows<ProgramVersionRow>(
@@ -98,6 +99,7 @@ async function saveInTransaction(deps: SaveProgramDeps, t: Transaction, save: Pl
       `SELECT ${VERSION_COLUMNS} FROM program_versions v WHERE v.program_key = $1 AND v.version = $2`,
       [document.key, currentVersion],
     );
+    currentHash = current?.content_hash;
     const retry = save.expectedVersion === undefined || save.expectedVersion === currentVersion - 1;
     if (current && retry && current.content_hash === save.hash && current.author === save.author && current.change_note === save.changeNote) {
       return { ...toProgramVersion(current), replayed: true };
@@ -119,6 +121,13 @@ async function saveInTransaction(deps: SaveProgramDeps, t: Transaction, save: Pl
         details: { programKey: document.key, expectedVersion: save.expectedVersion, currentVersion },
       },
     );
+  }
+  if (save.expectedVersion !== undefined && currentHash === save.hash) {
+    // Not a retry (caught above) but the same document again: refused, so History lists changes only.
+    throw new ProgramError('program_unchanged', `program "${document.key}" version ${currentVersion} already is this document: nothing to save`, {
+      issues: [{ code: 'program_unchanged', path: 'document', message: `is the same as version ${currentVersion}; change something before saving` }],
+      details: { programKey: document.key, currentVersion },
+    });
   }
   if (program && program.product !== document.product) {
     throw new ProgramError(
@@ -178,7 +187,7 @@ async function saveInTransaction(deps: SaveProgramDeps, t: Transaction, save: Pl
 }
 
 /** The other ACTIVE program of the document's product at its priority, if any. */
-async function activeAtPriority(sequelize: Sequelize, t: Transaction | undefined, document: ProgramDocument): Promise<string | undefined> {
+export async function activeAtPriority(sequelize: Sequelize, t: Transaction | undefined, document: Pick<ProgramDocument, 'key' | 'product' | 'priority'>): Promise<string | undefined> {
   const rows = await queryRows<{ key: string }>(
     sequelize,
     t,
@@ -188,7 +197,7 @@ async function activeAtPriority(sequelize: Sequelize, t: Transaction | undefined
   return rows[0]?.key;
 }
 
-function priorityConflict(document: ProgramDocument, other: string | undefined): ProgramError {
+export function priorityConflict(document: Pick<ProgramDocument, 'key' | 'product' | 'priority'>, other: string | undefined): ProgramError {
   return new ProgramError(
     'priority_conflict',
     `active program "${other ?? '(another program)'}" of product "${document.product}" already has priority ${document.priority}`,

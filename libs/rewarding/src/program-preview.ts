@@ -144,7 +144,9 @@ async function draftProgram(deps: PreviewDeps, request: PreviewRequest): Promise
   }
   const check = deps.programs.check(request.document);
   if (!check.ok) {
-    throw new RewardingError(check.code, `the draft is invalid: ${check.problems.length} problem(s)`, { issues: check.problems.map((p) => ({ ...p })) });
+    // The synchronous check never reports priority_conflict (that needs the stored programs); its type shares the save check's codes.
+    const code = check.code === 'priority_conflict' ? 'program_invalid' : check.code;
+    throw new RewardingError(code, `the draft is invalid: ${check.problems.length} problem(s)`, { issues: check.problems.map((p) => ({ ...p })) });
   }
   if (check.program.key !== request.programKey || check.program.product !== current.product) {
     const path = check.program.key !== request.programKey ? 'key' : 'product';

@@ -97,7 +97,8 @@ export function formatEvaluation(evaluation: EligibilityEvaluation | RewardEvalu
   lines.push(`event ${event.actual}${event.matched ? '' : ` (the trigger is ${event.expected})`}`);
   if (explanation.window) lines.push(formatWindow(explanation.window));
   for (const rule of explanation.rules) {
-    lines.push(`rule ${rule.index} "${rule.description}": ${rule.outcome.replace('_', ' ')}`, ...formatTraces(rule.conditions, 1));
+    // Rules and branches are numbered from 1 in every line people read, as the admin console numbers them.
+    lines.push(`rule ${rule.index + 1} "${rule.description}": ${rule.outcome.replace('_', ' ')}`, ...formatTraces(rule.conditions, 1));
   }
   if (explanation.reward) lines.push(formatRewardComputation(explanation.reward));
   return lines;

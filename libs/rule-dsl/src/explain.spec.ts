@@ -34,7 +34,7 @@ describe('formatEvaluation', () => {
 
   it('shows the reward computation of a matched rule', () => {
     const result = challenge.evaluateReward('lesson.completed', { lesson: { usd_amount: '45.30' } }, { at: '2025-10-01T00:00:00Z' });
-    expect(formatEvaluation(result)).toContain('reward of rule 0: 12.5% of lesson.usd_amount ("45.30"): computed = 5.66 USD');
+    expect(formatEvaluation(result)).toContain('reward of rule 1: 12.5% of lesson.usd_amount ("45.30"): computed = 5.66 USD');
   });
 
   it('says why the event was not evaluated', () => {

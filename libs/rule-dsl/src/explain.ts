@@ -144,10 +144,10 @@ export function formatTraces(traces: readonly ConditionTrace[], depth = 0): stri
       lines.push(`${pad}${trace.subject} ${trace.operator}${expected}: ${OUTCOME_TEXT[trace.outcome]} (actual ${showValue(trace.actual)}) [${trace.path}]`);
       continue;
     }
-    const branch = trace.matchedBranch === null ? '' : `, branch ${trace.matchedBranch} matched`;
+    const branch = trace.matchedBranch === null ? '' : `, branch ${trace.matchedBranch + 1} matched`;
     lines.push(`${pad}${trace.negate ? 'not ' : ''}${trace.predicate}: ${trace.outcome.replace('_', ' ')}${branch} [${trace.path}]`);
     for (const b of trace.branches) {
-      lines.push(`${pad}  branch ${b.index}: ${b.outcome.replace('_', ' ')}`);
+      lines.push(`${pad}  branch ${b.index + 1}: ${b.outcome.replace('_', ' ')}`);
       lines.push(...formatTraces(b.conditions, depth + 2));
     }
   }
@@ -160,7 +160,7 @@ export function formatWindow(window: WindowTrace): string {
 
 export function formatRewardComputation(trace: RewardComputationTrace): string {
   const amount = trace.amount ? ` = ${formatMoney(trace.amount)}` : '';
-  if (trace.type !== 'percent') return `reward of rule ${trace.ruleIndex} (${trace.type}): ${trace.outcome}${amount}`;
+  if (trace.type !== 'percent') return `reward of rule ${trace.ruleIndex + 1} (${trace.type}): ${trace.outcome}${amount}`;
   const percent = trace.percent === undefined ? '?' : formatDecimal(toDecimal(trace.percent) ?? { units: 0n, scale: 0 });
-  return `reward of rule ${trace.ruleIndex}: ${percent}% of ${trace.of ?? '?'} (${showValue(trace.base)}): ${trace.outcome}${amount}`;
+  return `reward of rule ${trace.ruleIndex + 1}: ${percent}% of ${trace.of ?? '?'} (${showValue(trace.base)}): ${trace.outcome}${amount}`;
 }

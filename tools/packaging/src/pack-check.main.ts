@@ -3,7 +3,8 @@
  * workspace, the way another service would use them.
  *
  * 1. builds every packed lib to `dist` (nx, cached);
- * 2. packs each with `npm pack` into a throwaway folder outside the workspace;
+ * 2. stages each as published (manifest `publishConfig` lifted: main, types, exports into `dist`)
+ *    and packs it with `npm pack` into a throwaway folder outside the workspace;
  * 3. installs the tarballs there with `npm install --prefer-offline` (third-party dependencies
  *    from the npm cache or the registry; `@referrals/*` only from the tarballs, never the registry);
  * 4. typechecks and compiles the small programs of tools/packaging/smoke against the installed
@@ -93,6 +94,24 @@ async function bundleForBrowser(dir: string, entry: string, logLevel: 'warn' | '
   return path.join(outDir, 'smoke.browser.mjs');
 }
 
+/**
+ * Copies a built lib to `stage/<lib>` as it is published: its `files` and a manifest whose
+ * `publishConfig` (main, types, exports pointing into `dist`) is lifted to the top. Inside the
+ * workspace the manifests point at the TypeScript sources, so Jest global setups, tsx and the
+ * workflow bundler resolve `@referrals/*` without a build; `npm pack` alone does not apply
+ * `publishConfig`, hence this step.
+ */
+function stageForPacking(lib: string, stageRoot: string): string {
+  const from = path.join(ROOT, 'libs', lib);
+  const to = path.join(stageRoot, lib);
+  mkdirSync(to, { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(from, 'package.json'), 'utf8')) as Record<string, unknown> & { files?: string[]; publishConfig?: Record<string, unknown> };
+  const { publishConfig, ...rest } = manifest;
+  writeFileSync(path.join(to, 'package.json'), `${JSON.stringify({ ...rest, ...(publishConfig ?? {}) }, null, 2)}\n`);
+  for (const entry of manifest.files ?? ['dist']) if (existsSync(path.join(from, entry))) cpSync(path.join(from, entry), path.join(to, entry), { recursive: true });
+  return to;
+}
+
 async function main(): Promise<void> {
   if (!process.env['DATABASE_URL']) throw new Error('DATABASE_URL is not set (run through `npm run libs:pack-check`, which starts a stack)');
   const present = PACKED_WHEN_PRESENT.filter((lib) => existsSync(path.join(ROOT, 'libs', lib, 'package.json')));
@@ -112,7 +131,7 @@ async function main(): Promise<void> {
     const tarballs = path.join(dir, 'tarballs');
     mkdirSync(tarballs);
     const packed = JSON.parse(
-      run('npm', ['pack', '--json', '--pack-destination', tarballs, ...libs.map((lib) => `./libs/${lib}`)], { cwd: ROOT, capture: true }),
+      run('npm', ['pack', '--json', '--pack-destination', tarballs, ...libs.map((lib) => stageForPacking(lib, path.join(dir, 'stage')))], { cwd: ROOT, capture: true }),
     ) as { name: string; filename: string; entryCount: number; size: number }[];
     for (const p of packed) console.log(`${p.name}: ${p.filename} (${p.entryCount} files, ${(p.size / 1024).toFixed(0)} kB)`);
 

@@ -1,5 +1,7 @@
 import { type Phase, UNARY_OPERATORS, type Operator, subjectDatatypeLabel } from './labels';
-import { type ConditionForm, type ProgramForm, compatibleTerms, emptyCondition, factsFor, operatorsFor, predicateNames, subjectDatatype } from './form';
+import { type ConditionForm, type ProgramForm, compatibleTerms, emptyCondition, factsFor, moveItem, operatorsFor, predicateNames, subjectDatatype } from './form';
+import { DragHandle, ReorderButtons, dropProps } from './Reorder';
+import { operatorWords, pathWords } from './words';
 import { Problem } from './Problem';
 
 interface Props {
@@ -20,11 +22,15 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
   const facts = factsFor(form.product, phase);
   const set = (i: number, patch: Partial<ConditionForm>) => onChange(conditions.map((c, j) => (j === i ? { ...c, ...patch } : c)));
   const predicates = predicateNames(form, selfName);
+  const move = (from: number, to: number) => onChange(moveItem(conditions, from, to));
   return (
     <table className="conditions" data-path={path}>
       <caption>{caption}</caption>
       <thead>
         <tr>
+          <th>
+            <span className="visually-hidden">Order</span>
+          </th>
           <th>Subject</th>
           <th>Operator</th>
           <th>Value (literal)</th>
@@ -41,11 +47,18 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
           const unary = UNARY_OPERATORS.includes(c.operator as Operator);
           const terms = compatibleTerms(form, c.subject, c.operator);
           const offered = facts.some((f) => f.path === c.subject);
+          // Labels in the screen's words ("Eligibility condition 2: operator"), never internal paths.
+          const label = (part: string) => pathWords(`${p}.${part}`, form);
           return (
-            <tr key={i} data-condition={p}>
-              <td>
+            <tr key={i} data-condition={p} {...dropProps(path, i, move)}>
+              <td className="order">
+                <DragHandle group={path} index={i} label={`condition ${i + 1}`} />
+                {i + 1}
+                <ReorderButtons label={`condition ${i + 1}`} index={i} count={conditions.length} onMove={move} />
+              </td>
+              <td data-label="Subject">
                 <select
-                  aria-label={`Subject ${p}`}
+                  aria-label={label('subject')}
                   data-path={`${p}.subject`}
                   value={c.kind === 'predicate' ? '' : c.subject}
                   disabled={c.kind === 'predicate'}
@@ -63,39 +76,39 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 <Problem problems={problems} path={`${p}.subject`} />
                 <Problem problems={problems} path={p} />
               </td>
-              <td>
+              <td data-label="Operator">
                 <select
-                  aria-label={`Operator ${p}`}
+                  aria-label={label('operator')}
                   data-path={`${p}.operator`}
                   value={c.operator}
                   disabled={c.kind === 'predicate' || c.subject === ''}
                   onChange={(e) => set(i, { operator: e.target.value, term: '' })}
                 >
                   <option value="">—</option>
-                  {c.operator !== '' && !operators.includes(c.operator as Operator) && <option value={c.operator}>{c.operator} (invalid)</option>}
+                  {c.operator !== '' && !operators.includes(c.operator as Operator) && <option value={c.operator}>{operatorWords(c.operator)} (invalid)</option>}
                   {operators.map((op) => (
                     <option key={op} value={op}>
-                      {op}
+                      {operatorWords(op)}
                     </option>
                   ))}
                 </select>
                 <Problem problems={problems} path={`${p}.operator`} />
               </td>
-              <td>
+              <td data-label="Value">
                 <input
-                  aria-label={`Value ${p}`}
+                  aria-label={label('value')}
                   data-path={`${p}.value`}
-                  type={datatype === 'datetime' && !c.operator.includes('in') ? 'datetime-local' : datatype === 'int' && !['in', 'not_in'].includes(c.operator) ? 'number' : 'text'}
-                  placeholder={['in', 'not_in'].includes(c.operator) ? 'comma-separated' : ''}
+                  type={datatype === 'int' && !['in', 'not_in'].includes(c.operator) ? 'number' : 'text'}
+                  placeholder={['in', 'not_in'].includes(c.operator) ? 'comma-separated' : datatype === 'datetime' ? 'YYYY-MM-DD HH:MM' : ''}
                   value={c.value}
                   disabled={c.kind === 'predicate' || unary || c.term !== ''}
                   onChange={(e) => set(i, { value: e.target.value })}
                 />
                 <Problem problems={problems} path={`${p}.value`} />
               </td>
-              <td>
+              <td data-label="Value term">
                 <select
-                  aria-label={`Value term ${p}`}
+                  aria-label={label('term')}
                   data-path={`${p}.term`}
                   value={c.term}
                   disabled={c.kind === 'predicate' || unary || c.operator === ''}
@@ -111,9 +124,9 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 </select>
                 <Problem problems={problems} path={`${p}.term`} />
               </td>
-              <td>
+              <td data-label="Predicate">
                 <select
-                  aria-label={`Predicate ${p}`}
+                  aria-label={label('predicate')}
                   data-path={`${p}.predicate`}
                   value={c.kind === 'predicate' ? c.predicate : ''}
                   onChange={(e) =>
@@ -135,8 +148,8 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
                 )}
                 <Problem problems={problems} path={`${p}.predicate`} />
               </td>
-              <td>
-                <button type="button" aria-label={`Remove condition ${p}`} onClick={() => onChange(conditions.filter((_, j) => j !== i))}>
+              <td data-label="Remove">
+                <button type="button" aria-label={`Remove ${pathWords(p, form)}`} onClick={() => onChange(conditions.filter((_, j) => j !== i))}>
                   ✕
                 </button>
               </td>
@@ -146,7 +159,7 @@ export function ConditionsTable({ form, phase, path, conditions, onChange, probl
       </tbody>
       <tfoot>
         <tr>
-          <td colSpan={6}>
+          <td colSpan={7}>
             <button type="button" data-add={path} onClick={() => onChange([...conditions, emptyCondition()])}>
               + Add condition
             </button>

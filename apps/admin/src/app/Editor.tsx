@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { BENEFICIARIES, DATATYPES, FREE_PERIOD_UNITS, FULFILMENT_KINDS, INITIAL_REWARD_STATUSES, PROGRAM_STATUSES, type Datatype } from '@referrals/rule-dsl';
 import { ConditionsTable } from './ConditionsTable';
-import { type ProgramForm, type RuleForm, type TermForm, catalogFor, productKeys, emptyCondition, emptyRule, emptyTerm, factsFor, offsetNote } from './form';
+import { type ProgramForm, type RuleForm, type TermForm, catalogFor, productKeys, emptyCondition, emptyRule, emptyTerm, factsFor, moveItem, offsetNote } from './form';
+import { DateTimeInput } from './DateTimeInput';
+import { DragHandle, ReorderButtons, dropProps } from './Reorder';
 import { Problem } from './Problem';
 
 interface Props {
@@ -9,6 +11,10 @@ interface Props {
   setForm(next: ProgramForm): void;
   problems: Record<string, string[]>;
   serverOffsetMs: number | null;
+  /** Status is chosen when creating; afterwards it changes only through the confirmed actions (activate, pause, retire). */
+  isNew: boolean;
+  /** A problem the operator clicked: its term or rule is expanded and its field focused. */
+  reveal: { path: string; n: number } | null;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -20,7 +26,7 @@ const nowUtc = () => {
 };
 
 /** The editable sections of the "Change referral program" screen. */
-export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
+export function Editor({ form, setForm, problems, serverOffsetMs, isNew, reveal }: Props) {
   const [openTerms, setOpenTerms] = useState<Record<number, boolean>>({});
   const [openRules, setOpenRules] = useState<Record<number, boolean>>({});
   const set = (patch: Partial<ProgramForm>) => setForm({ ...form, ...patch });
@@ -29,6 +35,47 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
   const catalog = catalogFor(form.product);
   const numericFacts = factsFor(form.product, 'reward').filter((f) => ['int', 'decimal', 'money'].includes(f.datatype));
   const note = serverOffsetMs === null ? null : offsetNote(serverOffsetMs);
+  const moveTerm = (from: number, to: number) => {
+    set({ terms: moveItem(form.terms, from, to) });
+    setOpenTerms({ ...openTerms, [from]: openTerms[to] === true, [to]: openTerms[from] === true });
+  };
+  const moveRule = (from: number, to: number) => {
+    set({ rewardRules: moveItem(form.rewardRules, from, to) });
+    setOpenRules({ ...openRules, [from]: openRules[to] === true, [to]: openRules[from] === true });
+  };
+
+  // A clicked problem inside a collapsed term or rule expands it, then its field gets the focus.
+  useEffect(() => {
+    if (!reveal) return;
+    const term = /^terms\[(\d+)\]/.exec(reveal.path);
+    const rule = /^rewardRules\[(\d+)\]/.exec(reveal.path);
+    if (term) setOpenTerms((o) => ({ ...o, [Number(term[1])]: true }));
+    if (rule) setOpenRules((o) => ({ ...o, [Number(rule[1])]: true }));
+    // The expanded rows render on a later frame: look for the field a few frames, then settle for its nearest container.
+    let frame = 0;
+    let tries = 0;
+    const focus = () => {
+      const exact = document.querySelector<HTMLElement>(`[data-path="${CSS.escape(reveal.path)}"]`);
+      if (!exact && tries++ < 30) {
+        frame = requestAnimationFrame(focus);
+        return;
+      }
+      let path = reveal.path;
+      for (;;) {
+        const target = document.querySelector<HTMLElement>(`[data-path="${CSS.escape(path)}"]`);
+        if (target) {
+          target.scrollIntoView({ block: 'center' });
+          (target.matches('input, select, button') ? target : target.querySelector<HTMLElement>('input, select, button'))?.focus();
+          return;
+        }
+        const shorter = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+        if (shorter === path || shorter === '') return;
+        path = shorter;
+      }
+    };
+    frame = requestAnimationFrame(focus);
+    return () => cancelAnimationFrame(frame);
+  }, [reveal]);
 
   const text = (label: string, path: string, value: string, onChange: (v: string) => void, type = 'text', extra?: string) => (
     <label className="field">
@@ -39,21 +86,27 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
     </label>
   );
 
-  const datetime = (label: string, key: 'startAt' | 'frozenAt' | 'endAt', hint: string) => (
-    <div className="datetime">
-      <label>
-        <span>{label} (UTC) </span>
-        <input aria-label={label} data-path={`schedule.${key}`} type="datetime-local" value={form[key]} onChange={(e) => set({ [key]: e.target.value })} />
-      </label>
-      <button type="button" onClick={() => set({ [key]: todayUtc() })}>
-        Today
-      </button>
-      <button type="button" onClick={() => set({ [key]: nowUtc() })}>
-        Now
-      </button>
-      <small>{hint}</small>
-      <Problem problems={problems} path={`schedule.${key}`} />
-    </div>
+  /** A schedule date as the reference shows it: a start_date / frozen_date / end_date row of Defined terms. */
+  const scheduleRow = (name: string, label: string, key: 'startAt' | 'frozenAt' | 'endAt', hint: string) => (
+    <tr key={name} data-term={name} className="schedule-term">
+      <td />
+      <td data-label="Name">
+        <code>{name}</code>
+        <small className="description"> — {hint}</small>
+      </td>
+      <td data-label="Kind">value</td>
+      <td data-label="Datatype">datetime</td>
+      <td data-label="Value">
+        <div className="datetime">
+          <DateTimeInput label={label} path={`schedule.${key}`} value={form[key]} onChange={(v) => set({ [key]: v })} />
+          <button type="button" title="Today 00:00 UTC (Shift+click: now)" onClick={(e) => set({ [key]: e.shiftKey ? nowUtc() : todayUtc() })}>
+            Today
+          </button>
+        </div>
+        <Problem problems={problems} path={`schedule.${key}`} />
+      </td>
+      <td />
+    </tr>
   );
 
   return (
@@ -73,16 +126,18 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
             </select>
             <Problem problems={problems} path="product" />
           </label>
-          <label className="field">
-            <span>Status</span>
-            <select aria-label="Status" data-path="status" value={form.status} onChange={(e) => set({ status: e.target.value as ProgramForm['status'] })}>
-              {/* `retired` is set only by the retire operation (it cancels open rewards); shown, not offered. */}
-              {PROGRAM_STATUSES.filter((s) => s !== 'retired' || form.status === 'retired').map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
-            <Problem problems={problems} path="status" />
-          </label>
+          {isNew && (
+            <label className="field">
+              <span>Status</span>
+              <select aria-label="Status" data-path="status" value={form.status} onChange={(e) => set({ status: e.target.value as ProgramForm['status'] })}>
+                {/* `retired` is set only by the retire operation (it cancels open rewards); shown, not offered. */}
+                {PROGRAM_STATUSES.filter((s) => s !== 'retired' || form.status === 'retired').map((s) => (
+                  <option key={s}>{s}</option>
+                ))}
+              </select>
+              <Problem problems={problems} path="status" />
+            </label>
+          )}
           {text('Priority', 'priority', form.priority, (v) => set({ priority: v }), 'number', 'Lower number = higher priority')}
         </div>
       </section>
@@ -90,10 +145,10 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
       <section aria-labelledby="sec-schedule">
         <h2 id="sec-schedule">Schedule</h2>
         {note && <p className="note" data-clock-offset>{note}</p>}
-        <p className="hint">Times are UTC. start → frozen: inviting allowed; start → end: rewards apply.</p>
-        {datetime('Start', 'startAt', 'start_date: inviting and rewards open')}
-        {datetime('Frozen', 'frozenAt', 'frozen_date — inviting closes; existing invitees can still earn rewards until end_date')}
-        {datetime('End', 'endAt', 'end_date — rewards close')}
+        <p className="hint">
+          Times are UTC (<code>YYYY-MM-DD HH:MM</code>). start → frozen: inviting allowed; start → end: rewards apply. The dates are the <code>start_date</code>,{' '}
+          <code>frozen_date</code> and <code>end_date</code> rows of Defined terms below.
+        </p>
         <Problem problems={problems} path="schedule" />
       </section>
 
@@ -117,13 +172,20 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
             </tr>
           </thead>
           <tbody>
+            {scheduleRow('start_date', 'Start', 'startAt', 'inviting and rewards open')}
+            {scheduleRow('frozen_date', 'Frozen', 'frozenAt', 'inviting closes; existing invitees can still earn rewards until end_date')}
+            {scheduleRow('end_date', 'End', 'endAt', 'rewards close')}
             {form.terms.map((t, i) => {
               const p = `terms[${i}]`;
               const open = openTerms[i] === true;
               return (
-                <tr key={i} data-term={t.name}>
-                  <td>{i + 1}</td>
-                  <td>
+                <tr key={i} data-term={t.name} {...dropProps('terms', i, moveTerm)}>
+                  <td data-label="Order">
+                    <DragHandle group="terms" index={i} label={`term ${i + 1}`} />
+                    {i + 1}
+                    <ReorderButtons label={`term ${i + 1}`} index={i} count={form.terms.length} onMove={moveTerm} />
+                  </td>
+                  <td data-label="Name">
                     {t.kind === 'predicate' && <span className="pill">predicate</span>}
                     <input aria-label={`Term name ${i + 1}`} data-path={`${p}.name`} value={t.name} onChange={(e) => setTerm(i, { name: e.target.value })} />
                     <Problem problems={problems} path={`${p}.name`} />
@@ -136,13 +198,13 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
                       onChange={(e) => setTerm(i, { description: e.target.value })}
                     />
                   </td>
-                  <td>
+                  <td data-label="Kind">
                     <select aria-label={`Term kind ${i + 1}`} data-path={`${p}.kind`} value={t.kind} onChange={(e) => setTerm(i, { kind: e.target.value as TermForm['kind'] })}>
                       <option value="value">value</option>
                       <option value="predicate">predicate</option>
                     </select>
                   </td>
-                  <td>
+                  <td data-label="Datatype">
                     {t.kind === 'value' ? (
                       <select aria-label={`Term datatype ${i + 1}`} data-path={`${p}.datatype`} value={t.datatype} onChange={(e) => setTerm(i, { datatype: e.target.value as Datatype })}>
                         {DATATYPES.map((d) => (
@@ -153,7 +215,7 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
                       'bool'
                     )}
                   </td>
-                  <td>
+                  <td data-label="Value">
                     {t.kind === 'value' ? (
                       <>
                         {t.datatype === 'bool' ? (
@@ -166,8 +228,8 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
                           <input
                             aria-label={`Term value ${i + 1}`}
                             data-path={`${p}.value`}
-                            type={t.datatype === 'datetime' ? 'datetime-local' : t.datatype === 'int' ? 'number' : 'text'}
-                            placeholder={t.datatype.startsWith('list') ? 'comma-separated' : t.datatype === 'money' ? '12.50 USD' : ''}
+                            type={t.datatype === 'int' ? 'number' : 'text'}
+                            placeholder={t.datatype.startsWith('list') ? 'comma-separated' : t.datatype === 'money' ? '12.50 USD' : t.datatype === 'datetime' ? 'YYYY-MM-DD HH:MM' : ''}
                             value={t.value}
                             onChange={(e) => setTerm(i, { value: e.target.value })}
                           />
@@ -181,12 +243,23 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
                           {open ? '▾' : '▸'} {t.branches.length} branch{t.branches.length === 1 ? '' : 'es'}
                         </button>
                         <Problem problems={problems} path={`${p}.branches`} />
-                        {!open && Object.keys(problems).some((k) => k.startsWith(`${p}.branches[`)) && <span className="problem">problems in these branches: expand the term</span>}
+                        {!open && Object.keys(problems).some((k) => k.startsWith(`${p}.branches[`)) && (
+                          <button type="button" className="problem" onClick={() => setOpenTerms({ ...openTerms, [i]: true })}>
+                            Problems in these branches: show them
+                          </button>
+                        )}
                         {open && (
                           <div className="branches">
                             <p>matches if ANY branch matches</p>
                             {t.branches.map((b, bi) => (
-                              <div key={bi} className="branch">
+                              <div key={bi} className="branch" {...dropProps(`${p}.branches`, bi, (from, to) => setTerm(i, { branches: moveItem(t.branches, from, to) }))}>
+                                <DragHandle group={`${p}.branches`} index={bi} label={`branch ${bi + 1}`} />
+                                <ReorderButtons
+                                  label={`branch ${bi + 1} of ${t.name || `term ${i + 1}`}`}
+                                  index={bi}
+                                  count={t.branches.length}
+                                  onMove={(from, to) => setTerm(i, { branches: moveItem(t.branches, from, to) })}
+                                />
                                 <ConditionsTable
                                   form={form}
                                   phase="any"
@@ -273,9 +346,13 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
               const p = `rewardRules[${i}]`;
               const open = openRules[i] === true;
               return (
-                <tr key={i} data-rule={i}>
-                  <td>{i + 1}</td>
-                  <td>
+                <tr key={i} data-rule={i} {...dropProps('rewardRules', i, moveRule)}>
+                  <td data-label="Order">
+                    <DragHandle group="rewardRules" index={i} label={`rule ${i + 1}`} />
+                    {i + 1}
+                    <ReorderButtons label={`rule ${i + 1}`} index={i} count={form.rewardRules.length} onMove={moveRule} />
+                  </td>
+                  <td data-label="Reward type">
                     <select aria-label={`Reward type ${i + 1}`} data-path={`${p}.reward.type`} value={r.rewardType} onChange={(e) => setRule(i, { rewardType: e.target.value as RuleForm['rewardType'] })}>
                       <option value="fixed">fixed</option>
                       <option value="percent">percent</option>
@@ -291,7 +368,7 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
                       </select>
                     </label>
                   </td>
-                  <td>
+                  <td data-label="Amount">
                     {r.rewardType === 'fixed' && (
                       <>
                         <input aria-label={`Amount ${i + 1}`} data-path={`${p}.reward.amount`} type="number" step="0.01" value={r.amount} onChange={(e) => setRule(i, { amount: e.target.value })} />
@@ -329,18 +406,18 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
                       <Problem key={k} problems={problems} path={`${p}.reward.${k}`} />
                     ))}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <select aria-label={`Initial status ${i + 1}`} data-path={`${p}.initialStatus`} value={r.initialStatus} onChange={(e) => setRule(i, { initialStatus: e.target.value as RuleForm['initialStatus'] })}>
                       {INITIAL_REWARD_STATUSES.map((s) => (
                         <option key={s}>{s}</option>
                       ))}
                     </select>
                   </td>
-                  <td>
+                  <td data-label="Description">
                     <input aria-label={`Rule description ${i + 1}`} data-path={`${p}.description`} value={r.description} onChange={(e) => setRule(i, { description: e.target.value })} />
                     <Problem problems={problems} path={`${p}.description`} />
                   </td>
-                  <td>
+                  <td data-label="Conditions">
                     <button type="button" aria-expanded={open} aria-label={`${open ? 'Collapse' : 'Expand'} rule ${i + 1}`} onClick={() => setOpenRules({ ...openRules, [i]: !open })}>
                       {open ? '▾' : '▸'} {r.conditions.length} condition{r.conditions.length === 1 ? '' : 's'}
                     </button>
@@ -358,7 +435,11 @@ export function Editor({ form, setForm, problems, serverOffsetMs }: Props) {
                         onChange={(next) => setRule(i, { conditions: next })}
                       />
                     )}
-                    {!open && Object.keys(problems).some((k) => k.startsWith(`${p}.conditions`)) && <span className="problem">problems in these conditions: expand the rule</span>}
+                    {!open && Object.keys(problems).some((k) => k.startsWith(`${p}.conditions`)) && (
+                      <button type="button" className="problem" onClick={() => setOpenRules({ ...openRules, [i]: true })}>
+                        Problems in these conditions: show them
+                      </button>
+                    )}
                   </td>
                 </tr>
               );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { type ApiErrorBody, call } from './api';
+import { go } from './navigation';
 
 interface VersionRow {
   version: number;
@@ -60,6 +61,7 @@ export function History({ programKey }: { programKey: string }) {
             <th>Author</th>
             <th>Time</th>
             <th>Change note</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -74,6 +76,13 @@ export function History({ programKey }: { programKey: string }) {
                 <time dateTime={v.createdAt}>{new Date(v.createdAt).toISOString().replace('T', ' ').slice(0, 19)} UTC</time>
               </td>
               <td>{v.changeNote}</td>
+              <td>
+                {!v.current && (
+                  <button type="button" aria-label={`Open version ${v.version} in the editor`} onClick={() => go(programKey, 'edit', { extra: { restore: String(v.version) } })}>
+                    Open to restore…
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -191,8 +191,20 @@ export function isoToInput(iso: string): string {
 
 /** `2025-09-01T00:00` (UTC) -> `2025-09-01T00:00:00Z`; empty stays empty (a required-field problem). */
 export function inputToIso(value: string): string {
-  if (!value) return '';
-  return value.length === 16 ? `${value}:00Z` : `${value.replace(/Z$/, '')}Z`;
+  // The date fields are text (one tab stop): `2025-09-01 00:00` and `2025-09-01T00:00` both read.
+  const v = value.trim().replace(' ', 'T');
+  if (!v) return '';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return `${v}T00:00:00Z`;
+  return v.length === 16 ? `${v}:00Z` : `${v.replace(/Z$/, '')}Z`;
+}
+
+/** Moves one item of a list (reordering rules, terms, branches, conditions). */
+export function moveItem<T>(list: readonly T[], from: number, to: number): T[] {
+  if (to < 0 || to >= list.length || from === to) return [...list];
+  const next = [...list];
+  const [item] = next.splice(from, 1);
+  if (item !== undefined) next.splice(to, 0, item);
+  return next;
 }
 
 function literalToText(value: Literal, datatype: Datatype | undefined): string {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@referrals/db/testing';
+import { type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '../../../..');
 export const ADMIN_KEY = 'admin-e2e-key-0123456789abcdef0123';
@@ -107,4 +108,11 @@ export async function apiCall(api: ApiProcess, method: string, path: string, bod
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Save as the operator does: the Save button opens the diff (and the active-program warning), its confirm button stores. */
+export async function saveThroughDialog(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Save…' }).click();
+  await page.locator('dialog[open] [data-save-diff]').waitFor();
+  await page.locator('dialog[open] button.primary').click();
 }

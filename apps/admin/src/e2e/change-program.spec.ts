@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type Condition, type ProgramDocument, examplePrograms } from '@referrals/rule-dsl';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { documentToForm } from '../app/form';
-import { ADMIN_KEY, ARTIFACTS, CHROMIUM, type ApiProcess, apiCall, buildConsole, requireChromium, startApi } from './api-process';
+import { ADMIN_KEY, ARTIFACTS, CHROMIUM, type ApiProcess, apiCall, buildConsole, requireChromium, saveThroughDialog, startApi } from './api-process';
 
 jest.setTimeout(180_000);
 
@@ -117,7 +117,7 @@ describe('admin console: Change referral program (Chromium)', () => {
     await page.fill(sel('limits.attributionWindowDays'), String(fixture.limits.attributionWindowDays));
     await page.selectOption(sel('fulfilment.kind'), fixture.fulfilment.kind);
     await page.fill(sel('changeNote'), 'launch the student challenge');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saveThroughDialog(page);
     await page.waitForURL(/program=challenge-based-rewards-student/);
     await page.getByText('(tutoring - active) · version 1').waitFor();
 
@@ -137,8 +137,12 @@ describe('admin console: Change referral program (Chromium)', () => {
 
   it('offers no contains for a datetime subject, and no lesson fact in Eligibility', async () => {
     const operators = await page.locator(`${sel('terms[3].branches[0][0].operator')} option`).allTextContents();
-    expect(operators).toEqual(expect.arrayContaining(['lt', 'gte']));
+    // Operators read as words; their codes are the options' values.
+    expect(operators).toEqual(expect.arrayContaining(['is less than', 'is at least']));
     expect(operators).not.toContain('contains');
+    const codes = await page.locator(`${sel('terms[3].branches[0][0].operator')} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(codes).toEqual(expect.arrayContaining(['lt', 'gte']));
+    expect(codes).not.toContain('contains');
     const subjects = await page.locator(`${sel('eligibility[0].subject')} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(subjects).toContain('advocate.user_id');
     expect(subjects.filter((s) => s.startsWith('lesson.'))).toEqual([]);
@@ -154,7 +158,7 @@ describe('admin console: Change referral program (Chromium)', () => {
       await page.getByRole('button', { name: 'Expand rule 1' }).click();
       await page.fill(sel('rewardRules[0].conditions[1].value'), threshold);
       await page.fill(sel('changeNote'), note);
-      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await saveThroughDialog(page);
       await page.getByText(`Saved version ${version}`).waitFor();
       await page.getByRole('button', { name: 'Collapse rule 1' }).click();
     }
@@ -208,7 +212,7 @@ describe('admin console: Change referral program (Chromium)', () => {
     await page.fill(fact('lesson.usd_amount'), '30.00');
     await page.getByRole('button', { name: 'Run simulation' }).click();
     await page.getByText('rule 2: Base challenge reward').waitFor();
-    expect((await page.locator('[data-explanation] li.failed').allTextContents()).join('\n')).toMatch(/lesson\.usd_amount gte "?42\.50"?: not matched \(actual "?30\.00"?\)/);
+    expect((await page.locator('[data-explanation] li.failed').allTextContents()).join('\n')).toMatch(/lesson\.usd_amount is at least \(gte\) "?42\.50"?: not matched \(actual "?30\.00"?\)/);
 
     // An advocate on the blocklist: eligibility matches nothing; the failed condition with expected and actual.
     await page.selectOption('[aria-label="Phase"]', 'eligibility');
@@ -217,7 +221,7 @@ describe('admin console: Change referral program (Chromium)', () => {
     await page.getByRole('button', { name: 'Run simulation' }).click();
     await page.locator('[data-decision="conditions_not_met"]').waitFor();
     const failed = await page.locator('[data-explanation] li.failed').allTextContents();
-    expect(failed.join('\n')).toMatch(/advocate\.user_id not_in challenge_user_blocklist.*not matched \(actual 4242\)/);
+    expect(failed.join('\n')).toMatch(/advocate\.user_id is not one of \(not_in\) challenge_user_blocklist.*not matched \(actual 4242\)/);
     await shot('simulate');
   });
 
@@ -228,7 +232,7 @@ describe('admin console: Change referral program (Chromium)', () => {
     await page.getByText('Challenge Based Rewards (student) (copy) (tutoring - draft)').waitFor();
     expect(await page.inputValue(sel('key'))).toBe(`${fixture.key}-copy`);
     await page.fill(sel('changeNote'), 'a copy for the next term');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saveThroughDialog(page);
     await page.waitForURL(/program=challenge-based-rewards-student-copy/);
     const copy = await apiCall(api, 'GET', `/v1/admin/programs/${fixture.key}-copy`);
     expect(copy.body).toMatchObject({ version: 1, status: 'draft', name: 'Challenge Based Rewards (student) (copy)' });
@@ -255,7 +259,7 @@ describe('admin console: Change referral program (Chromium)', () => {
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await page.locator('[data-problem-for="eligibility[0].subject"]').waitFor();
     await page.fill(sel('changeNote'), 'should not be stored');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saveThroughDialog(page);
     await page.getByText('Not saved:').first().waitFor();
     const problem = page.locator('[data-problem-for="eligibility[0].subject"]');
     await problem.waitFor();

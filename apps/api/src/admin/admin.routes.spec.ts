@@ -42,7 +42,15 @@ describe('admin: programs', () => {
   it('checks a draft without storing it, listing every problem with its path', async () => {
     const draft = { ...program(), key: 'draft-one', eligibility: [{ subject: 'payment.sequence', operator: 'eq', value: 1 }] };
     const res = await api.post('/v1/admin/programs/check', 'admin', { document: draft }).expect(200);
-    expect(res.body).toMatchObject({ ok: false, code: 'program_invalid', problems: [expect.objectContaining({ code: 'fact_phase_invalid', path: 'eligibility[0].subject' })] });
+    // The draft is active at the stored program's priority: Check says so too, as Save would (issue 17 item 2).
+    expect(res.body).toMatchObject({
+      ok: false,
+      code: 'program_invalid',
+      problems: [
+        expect.objectContaining({ code: 'fact_phase_invalid', path: 'eligibility[0].subject' }),
+        { code: 'priority_conflict', path: 'priority', message: 'is taken by active program "kilo-pass-referrals"' },
+      ],
+    });
     await api.get('/v1/admin/programs/draft-one', 'admin').expect(404);
   });
 });

@@ -138,13 +138,13 @@ export function programRoutes(routes: ApiRoutes, services: ApiServices): void {
     method: 'post',
     path: '/v1/admin/programs/check',
     operationId: 'checkProgram',
-    summary: 'Check a program document: every problem with its path; nothing stored',
+    summary: 'Check a program document: every problem with its path (a priority held by another active program included); nothing stored',
     tags,
     roles: ['admin'],
     body: checkProgramRequestSchema,
     response: { status: 200, description: 'ok, or every problem', schema: checkProgramResponseSchema },
     async handler({ body }) {
-      const check = programs.check(body.document);
+      const check = await programs.checkForSave(body.document);
       return { body: check.ok ? { ok: true, code: null, problems: [] } : { ok: false, code: check.code, problems: check.problems.map((p) => ({ ...p })) } };
     },
   });

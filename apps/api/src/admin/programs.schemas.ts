@@ -69,7 +69,7 @@ export const diffResponseSchema = z
 export const checkProgramResponseSchema = z
   .object({
     ok: z.boolean(),
-    code: z.enum(['product_unknown', 'program_invalid']).nullable(),
+    code: z.enum(['product_unknown', 'program_invalid', 'priority_conflict']).nullable(),
     problems: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })),
   })
   .meta({ id: 'ProgramCheck' });

@@ -52,6 +52,7 @@ export const HTTP_STATUS_BY_CODE = {
   program_invalid: 422,
   program_key_mismatch: 422,
   program_product_changed: 422,
+  program_unchanged: 422,
   // Money from the price table (rewarding): nothing was written.
   tier_unknown: 422,
   monthly_price_mismatch: 422,

@@ -47,6 +47,7 @@ export const NON_RETRYABLE_BY_CODE = {
   program_invalid: true,
   program_key_mismatch: true,
   program_product_changed: true,
+  program_unchanged: true,
   transaction_must_have_two_entries: true,
   debits_must_equal_credits: true,
   ledger_invariant_broken: true,
