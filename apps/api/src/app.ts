@@ -9,6 +9,7 @@ import { opsRoutes } from './admin/ops.router';
 import { rewardRoutes } from './admin/rewards.router';
 import { scheduleRoutes } from './admin/schedules.router';
 import { simulateRoutes } from './admin/simulate.router';
+import { userErasureRoutes } from './admin/user-erasure.router';
 import { userRoutes } from './admin/users.router';
 import { ApiKeyring } from './auth/api-keys';
 import { issuanceRoutes } from './billing/issuances.router';
@@ -66,6 +67,7 @@ export const API_ROUTES: readonly ((routes: ApiRoutes, services: ApiServices) =>
   conversionRoutes,
   userRoutes,
   opsRoutes,
+  userErasureRoutes,
 ];
 
 /** Builds the Express app from its dependencies; `main.ts` only listens and shuts down. */

@@ -143,7 +143,7 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
 
     // Erasure of the owner (the erasure use case calls this in its transaction).
     const erased = await api.services.sequelize.transaction((t) => api.services.attribution.erasePaymentInstrumentOwner(owner, { transaction: t }));
-    expect(erased).toEqual({ claims: 1 });
+    expect(erased).toMatchObject({ claims: 1 });
     expect(await claims(fingerprint)).toEqual([{ user_id: null, method_type: 'card', source_payment_id: `in_survivor_${api.run}` }]);
     const { referee: afterErasure } = await referKiloPass(api, 'aftererasure');
     const res = await pay(kiloPayment(afterErasure, `in_aftererasure_${api.run}`, card(fingerprint)));

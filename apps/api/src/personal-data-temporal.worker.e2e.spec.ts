@@ -3,7 +3,8 @@ import { fakeSaasquatchCookie } from '@referrals/impact-client/testing';
 import { getParticipantRegistration } from '@referrals/impact-sync';
 import { type ReportConversionResult, workflowIds } from '@referrals/workflows';
 import { KILO_PASS_PROGRAM, kiloPayment } from './testing/kilo-pass-fixtures';
-import { eventually, referredKiloPassSubscriber, useWorkerE2e, type WorkerE2e } from './testing/worker-e2e';
+import { referredKiloPassSubscriber, useWorkerE2e } from './testing/worker-e2e';
+import { flowHistories } from './testing/workflow-histories';
 
 /**
  * Issue 15 item 3: Temporal histories cannot be erased and whoever operates Temporal reads them, so
@@ -56,41 +57,3 @@ describe('No personal data in Temporal histories, end to end with the worker (is
     expect(history).not.toContain(email);
   }, 90_000);
 });
-
-/**
- * Every workflow this file's worker ran (its own task queue), once `expected` shows in Temporal's
- * visibility store: workflow id → every payload of its history (inputs, results, activity
- * arguments and results, signals), memo and search attributes, decoded as text.
- */
-async function flowHistories(e2e: WorkerE2e, expected: readonly string[]): Promise<Map<string, string>> {
-  const client = e2e.api.temporal;
-  const ids = await eventually(
-    async () => {
-      const listed: string[] = [];
-      for await (const execution of client.workflow.list({ query: `TaskQueue = '${e2e.api.taskQueue}'` })) listed.push(execution.workflowId);
-      return expected.every((w) => listed.includes(w)) ? [...new Set(listed)] : undefined;
-    },
-    20_000,
-    'the visibility store to list the flow',
-  );
-  const out = new Map<string, string>();
-  for (const workflowId of ids) {
-    const handle = client.workflow.getHandle(workflowId);
-    const history = await handle.fetchHistory();
-    const info = await handle.describe();
-    out.set(workflowId, [...payloadTexts(history.events), JSON.stringify(info.memo ?? {}), JSON.stringify(info.typedSearchAttributes.getAll())].join('\n'));
-  }
-  return out;
-}
-
-/** Every payload of a history as text (Temporal stores them as JSON bytes). */
-function payloadTexts(node: unknown, out: string[] = []): string[] {
-  if (node instanceof Uint8Array) {
-    out.push(Buffer.from(node).toString('utf8'));
-  } else if (Array.isArray(node)) {
-    for (const item of node) payloadTexts(item, out);
-  } else if (node !== null && typeof node === 'object') {
-    for (const value of Object.values(node)) payloadTexts(value, out);
-  }
-  return out;
-}

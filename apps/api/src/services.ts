@@ -2,7 +2,7 @@ import { type Attribution, createAttribution, type EligibilityFactsProvider } fr
 import { type ImpactClient } from '@referrals/impact-client';
 import { createProgramStore, type ProgramStore } from '@referrals/programs';
 import { type FactSet } from '@referrals/rule-dsl';
-import { hostFacts, referralFacts, type RewardingDeps } from '@referrals/rewarding';
+import { hostFacts, referralFacts, type RewardingDeps, type UserErasureDeps } from '@referrals/rewarding';
 import { type StartOverrides } from '@referrals/workflows';
 import { type Sequelize } from 'sequelize';
 import { DEV_PAYMENT_INSTRUMENT_HASH_SECRET } from './config';
@@ -24,6 +24,8 @@ export interface ApiServices {
    * each is one transaction whose Temporal work leaves through the outbox. The api never calls Temporal.
    */
   readonly rewarding: RewardingDeps;
+  /** Erasure and recorded deletions (issue 15): the tombstone secret keys email digests and pseudonyms. */
+  readonly privacy: UserErasureDeps;
   /** Task queue for workflow starts (the worker's TEMPORAL_TASK_QUEUE). */
   readonly startOverrides: StartOverrides;
   readonly metrics: ApiMetrics;
@@ -107,6 +109,7 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
       ...(options.maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs: options.maxFutureSkewMs }),
       paymentInstrumentHashSecret: options.paymentInstrumentHashSecret ?? DEV_PAYMENT_INSTRUMENT_HASH_SECRET,
     },
+    privacy: { sequelize: options.sequelize, emailHashSecret: options.emailHashSecret, clock },
     startOverrides,
     metrics: options.metrics,
     clock,

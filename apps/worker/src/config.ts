@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, hostPortVar, logLevelVar, optionalVar, parseEnv, postgresUrlVar } from '@referrals/config';
 import { impactConfigFromEnv, type ImpactConfig } from '@referrals/impact-client';
 import { loadProductRegistry, type ProductRegistry } from '@referrals/products';
-import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, DEFAULT_DELIVERY_MAX_AGE_MS, TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
+import { DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS, DEFAULT_DELIVERY_MAX_AGE_MS, DEFAULT_TOUCH_RETENTION_DAYS, TASK_QUEUE, type WorkflowSettings } from '@referrals/workflows';
 import { z } from 'zod';
 import { type ImpactPollingSettings } from './activities';
 
@@ -84,6 +84,11 @@ export const workerEnvSchema = z.object({
   /** How often the ledger's invariants are verified (verifyLedger; the result shows in ops and /metrics). */
   VERIFY_LEDGER_INTERVAL_MS: positiveIntVar(HOUR_MS),
   BACKFILL_REDEMPTIONS_BATCH_SIZE: positiveIntVar(100),
+  /** Retention (issue 15): touches that never attributed anything are deleted this many days after capture. */
+  TOUCH_RETENTION_DAYS: positiveIntVar(DEFAULT_TOUCH_RETENTION_DAYS),
+  PURGE_TOUCHES_INTERVAL_MS: positiveIntVar(24 * HOUR_MS),
+  PURGE_TOUCHES_BATCH_SIZE: positiveIntVar(1_000),
+  PURGE_TOUCHES_MAX_BATCHES: positiveIntVar(20),
 });
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
@@ -123,6 +128,9 @@ export function workflowSettingsOf(config: WorkerEnv): WorkflowSettings {
     expireBatchSize: Math.min(config.EXPIRE_REWARDS_BATCH_SIZE, 5_000),
     expireMaxBatches: config.EXPIRE_REWARDS_MAX_BATCHES,
     backfillBatchSize: config.BACKFILL_REDEMPTIONS_BATCH_SIZE,
+    touchRetentionDays: config.TOUCH_RETENTION_DAYS,
+    purgeTouchesBatchSize: Math.min(config.PURGE_TOUCHES_BATCH_SIZE, 10_000),
+    purgeTouchesMaxBatches: config.PURGE_TOUCHES_MAX_BATCHES,
   };
 }
 
@@ -144,6 +152,7 @@ export interface ScheduleIntervals {
   expireRewardsMs: number;
   backfillRedemptionsMs: number;
   verifyLedgerMs: number;
+  purgeTouchesMs: number;
 }
 
 export function scheduleIntervalsOf(config: WorkerEnv): ScheduleIntervals {
@@ -151,5 +160,6 @@ export function scheduleIntervalsOf(config: WorkerEnv): ScheduleIntervals {
     expireRewardsMs: config.EXPIRE_REWARDS_INTERVAL_MS,
     backfillRedemptionsMs: config.BACKFILL_REDEMPTIONS_INTERVAL_MS,
     verifyLedgerMs: config.VERIFY_LEDGER_INTERVAL_MS,
+    purgeTouchesMs: config.PURGE_TOUCHES_INTERVAL_MS,
   };
 }

@@ -19,7 +19,7 @@ describe('worker schedules', () => {
   // Every scenario touches the ledger: the books and the rewards must agree after each.
   afterEach(() => expectLedgerSound(h.sequelize));
   const idPrefix = `${uniqueId('test')}-`;
-  const intervals = { expireRewardsMs: 60 * 60_000, backfillRedemptionsMs: 60 * 60_000, verifyLedgerMs: 60 * 60_000 };
+  const intervals = { expireRewardsMs: 60 * 60_000, backfillRedemptionsMs: 60 * 60_000, verifyLedgerMs: 60 * 60_000, purgeTouchesMs: 60 * 60_000 };
 
   afterAll(async () => {
     for (const id of Object.values(scheduleIds)) await h.client.schedule.getHandle(`${idPrefix}${id}`).delete().catch(() => undefined);
@@ -27,12 +27,13 @@ describe('worker schedules', () => {
 
   it('are created at boot and updated in place on the next boot (idempotent)', async () => {
     const first = await ensureSchedules(h.client, { taskQueue: h.taskQueue, intervals, idPrefix });
-    expect(first.map((s) => s.action)).toEqual(['created', 'created', 'created']);
+    expect(first.map((s) => s.action)).toEqual(['created', 'created', 'created', 'created']);
     const second = await ensureSchedules(h.client, { taskQueue: h.taskQueue, intervals: { ...intervals, expireRewardsMs: 30 * 60_000 }, idPrefix });
     expect(second).toEqual([
       { scheduleId: `${idPrefix}expire-rewards`, action: 'updated' },
       { scheduleId: `${idPrefix}backfill-redemptions`, action: 'updated' },
       { scheduleId: `${idPrefix}verify-ledger`, action: 'updated' },
+      { scheduleId: `${idPrefix}purge-touches`, action: 'updated' },
     ]);
     const described = await h.client.schedule.getHandle(`${idPrefix}expire-rewards`).describe();
     expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 30 * 60_000 })]);

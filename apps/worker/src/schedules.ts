@@ -40,6 +40,12 @@ function scheduleDefinitions(options: EnsureSchedulesOptions): ScheduleOptions[]
       'starts redemption workflows of applied rewards that have none',
     ),
     define(scheduleIds.verifyLedger, workflowTypes.verifyLedger, options.intervals.verifyLedgerMs, "verifies the ledger's invariants; the result shows in ops and /metrics"),
+    define(
+      scheduleIds.purgeTouches,
+      workflowTypes.purgeTouches,
+      options.intervals.purgeTouchesMs,
+      'deletes touches older than TOUCH_RETENTION_DAYS that never attributed anything',
+    ),
   ];
 }
 

@@ -115,7 +115,7 @@ export interface Attribution {
   /** Whether the user's first positive monthly settlement used an instrument another account claimed (no welcome promo, rule 179). */
   firstSettlementInstrumentClaimed(input: WelcomePromoInstrumentInput, options?: JoinTransaction): Promise<boolean>;
   /** Erasure: nulls the user's reference on claims and uses, keeps the claims (rule 182). */
-  erasePaymentInstrumentOwner(userId: string, options: Required<JoinTransaction>): Promise<{ claims: number }>;
+  erasePaymentInstrumentOwner(userId: string, options: Required<JoinTransaction>): Promise<{ claims: number; uses: number }>;
 }
 
 export interface ReferralCodeRegistryDeps {

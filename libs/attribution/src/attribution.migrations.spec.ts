@@ -63,6 +63,7 @@ describe('attribution migrations', () => {
       'attribution/202612031230-create-attribution-conversion-eligibility-marks',
       'programs/202612031300-programs-retired-status',
       'attribution/202612031600-create-payment-instrument-claims',
+      'attribution/202612031700-attribution-user-erasure-and-retention',
     ]);
     expect(await paymentInstrumentTables(db.sequelize)).toEqual(['payment_instrument_claims', 'payment_instrument_uses']);
     expect(await tables(db.sequelize)).toEqual([
@@ -75,11 +76,13 @@ describe('attribution migrations', () => {
       'attribution_signups',
       'attribution_subscription_payments',
       'attribution_touches',
+      'attribution_user_erasures',
     ]);
   });
 
   it('go down step by step with data in every table, and up again', async () => {
     await fill(db.sequelize);
+    expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031700-attribution-user-erasure-and-retention']);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['attribution/202612031600-create-payment-instrument-claims']);
     expect(await paymentInstrumentTables(db.sequelize)).toEqual([]);
     expect(await migrateDown(db.sequelize, sources)).toEqual(['programs/202612031300-programs-retired-status']);
@@ -94,7 +97,7 @@ describe('attribution migrations', () => {
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'attribution_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, sources)).toHaveLength(10);
+    expect(await migrateUp(db.sequelize, sources)).toHaveLength(11);
     await fill(db.sequelize);
   });
 });

@@ -314,6 +314,87 @@ const addSignupBeforeTouchReason: Migration = {
 };
 
 /**
+ * Issue 15: a user's erasure (GDPR) deletes or anonymizes rows these tables keep immutable. The
+ * guards let a change through only inside a transaction that set `referrals.erasure` (the erasure
+ * use case, `allowErasureInTransaction`); everywhere else they refuse as before. The audit of each
+ * erasure holds who asked, why, when and the per-table counts, never the erased user's id or email
+ * (`subject` is the user's pseudonym, so a second erase finds the first).
+ */
+const allowErasure = sqlMigration(
+  '202612031700-attribution-user-erasure-and-retention',
+  `
+  CREATE OR REPLACE FUNCTION attribution_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF current_setting('referrals.erasure', true) = 'on' THEN
+      RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    RAISE EXCEPTION '% rows are immutable', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+  END $$;
+
+  CREATE OR REPLACE FUNCTION attribution_touches_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF current_setting('referrals.erasure', true) = 'on' THEN
+      RETURN NEW;
+    END IF;
+    IF ROW(NEW.id, NEW.kind, NEW.anonymous_id, NEW.product, NEW.program_key, NEW.saasquatch_cookie, NEW.referral_code,
+           NEW.click_id, NEW.metadata, NEW.landing_path, NEW.status, NEW.truncated, NEW.touched_at, NEW.touched_minute,
+           NEW.dedupe_key)
+       IS DISTINCT FROM ROW(OLD.id, OLD.kind, OLD.anonymous_id, OLD.product, OLD.program_key, OLD.saasquatch_cookie,
+           OLD.referral_code, OLD.click_id, OLD.metadata, OLD.landing_path, OLD.status, OLD.truncated, OLD.touched_at,
+           OLD.touched_minute, OLD.dedupe_key)
+       OR (OLD.user_id IS NOT NULL AND NEW.user_id IS DISTINCT FROM OLD.user_id)
+       OR (OLD.sale_attributed_at IS NOT NULL AND NEW.sale_attributed_at IS NULL) THEN
+      RAISE EXCEPTION 'touch %: captured facts never change; the owner is set once and a sale attribution is never cleared', OLD.id
+        USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN NEW;
+  END $$;
+
+  CREATE TABLE attribution_user_erasures (
+    id bigserial PRIMARY KEY,
+    subject text NOT NULL CHECK (subject ~ '^erased:[0-9a-f]{64}$'),
+    requested_by text NOT NULL CHECK (length(requested_by) BETWEEN 1 AND 200),
+    reason text NOT NULL CHECK (length(reason) BETWEEN 1 AND 1000),
+    counts jsonb NOT NULL CHECK (jsonb_typeof(counts) = 'object'),
+    erased_at timestamptz NOT NULL
+  );
+  CREATE INDEX attribution_user_erasures_subject ON attribution_user_erasures (subject, id);
+
+  -- Retention (deleteUnattributedTouches) and erasure find a touch's referral and won conversions by index.
+  CREATE INDEX attribution_referrals_touch ON attribution_referrals (touch_id);
+  CREATE INDEX attribution_conversions_winning_touch ON attribution_conversions (winning_touch_id) WHERE winning_touch_id IS NOT NULL;
+  CREATE INDEX attribution_touches_retention ON attribution_touches (touched_at, id) WHERE sale_attributed_conversion_id IS NULL;
+  CREATE TRIGGER attribution_user_erasures_immutable BEFORE UPDATE OR DELETE ON attribution_user_erasures
+    FOR EACH ROW EXECUTE FUNCTION attribution_refuse_change();
+  `,
+  `
+  DROP INDEX attribution_touches_retention;
+  DROP INDEX attribution_conversions_winning_touch;
+  DROP INDEX attribution_referrals_touch;
+  DROP TABLE attribution_user_erasures;
+  CREATE OR REPLACE FUNCTION attribution_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION '% rows are immutable', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+  END $$;
+  CREATE OR REPLACE FUNCTION attribution_touches_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF ROW(NEW.id, NEW.kind, NEW.anonymous_id, NEW.product, NEW.program_key, NEW.saasquatch_cookie, NEW.referral_code,
+           NEW.click_id, NEW.metadata, NEW.landing_path, NEW.status, NEW.truncated, NEW.touched_at, NEW.touched_minute,
+           NEW.dedupe_key)
+       IS DISTINCT FROM ROW(OLD.id, OLD.kind, OLD.anonymous_id, OLD.product, OLD.program_key, OLD.saasquatch_cookie,
+           OLD.referral_code, OLD.click_id, OLD.metadata, OLD.landing_path, OLD.status, OLD.truncated, OLD.touched_at,
+           OLD.touched_minute, OLD.dedupe_key)
+       OR (OLD.user_id IS NOT NULL AND NEW.user_id IS DISTINCT FROM OLD.user_id)
+       OR (OLD.sale_attributed_at IS NOT NULL AND NEW.sale_attributed_at IS NULL) THEN
+      RAISE EXCEPTION 'touch %: captured facts never change; the owner is set once and a sale attribution is never cleared', OLD.id
+        USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN NEW;
+  END $$;
+  `,
+);
+
+/**
  * The payment-instrument guard (Kilo rules 176-184): one welcome promo and one referral conversion
  * per reusable payment instrument. A claim is one row per (product, instrument digest): the
  * digest is an HMAC of the provider's fingerprint under a server secret, never the fingerprint.
@@ -372,5 +453,15 @@ const createPaymentInstrumentClaims = sqlMigration(
 
 export const attributionMigrations: MigrationSource = {
   owner: 'attribution',
-  migrations: [createTouches, createReferrals, createConversions, addSignupBeforeTouchReason, createSubscriptionPayments, createConversionOutcomes, createEligibilityMarks, createPaymentInstrumentClaims],
+  migrations: [
+    createTouches,
+    createReferrals,
+    createConversions,
+    addSignupBeforeTouchReason,
+    createSubscriptionPayments,
+    createConversionOutcomes,
+    createEligibilityMarks,
+    createPaymentInstrumentClaims,
+    allowErasure,
+  ],
 };

@@ -48,13 +48,32 @@ export interface TombstoneDeps {
  */
 export async function recordAccountDeletion(deps: TombstoneDeps, input: RecordAccountDeletionInput): Promise<void> {
   const { email } = parseInput(recordAccountDeletionSchema, input, 'recordAccountDeletion');
-  await queryRows(
-    deps.sequelize,
-    undefined,
-    'INSERT INTO attribution_deleted_accounts (email_hash, deleted_at) VALUES ($1, $2) ON CONFLICT (email_hash) DO NOTHING RETURNING email_hash',
-    [hashEmail(deps.emailHashSecret, deps.normalizeEmail(email)), deps.clock()],
-  );
+  await writeDeletionTombstones(deps.sequelize, undefined, { ...deps, now: deps.clock() }, [email]);
 }
+
+/**
+ * Writes the deleted-account digest of each email (HMAC of the normalized form) in the caller's
+ * transaction, so a later signup with any spelling of it is `deleted_account`. Answers how many
+ * digests were new (0 when every one was recorded before).
+ */
+export async function writeDeletionTombstones(
+  sequelize: Sequelize,
+  transaction: Transaction | undefined,
+  deps: { emailHashSecret: string; normalizeEmail: (email: string) => string; now: Date },
+  emails: readonly string[],
+): Promise<number> {
+  const hashes = [...new Set(emails.map((e) => hashEmail(deps.emailHashSecret, deps.normalizeEmail(e))))];
+  if (hashes.length === 0) return 0;
+  const rows = await queryRows<{ email_hash: string }>(
+    sequelize,
+    transaction,
+    `INSERT INTO attribution_deleted_accounts (email_hash, deleted_at) SELECT h, $2 FROM unnest($1::text[]) AS h
+     ON CONFLICT (email_hash) DO NOTHING RETURNING email_hash`,
+    [hashes, deps.now],
+  );
+  return rows.length;
+}
+
 
 export async function isDeletedAccount(deps: Omit<TombstoneDeps, 'clock'>, email: string, transaction?: Transaction): Promise<boolean> {
   const rows = await queryRows<{ email_hash: string }>(

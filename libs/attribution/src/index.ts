@@ -104,3 +104,7 @@ export {
 export {
   attributionMigrations,
 } from './attribution.migrations';
+
+// Erasure (issue 15): attribution's step, the tombstones it writes and its audit
+export { deleteUnattributedTouches, eraseUserAttribution, listUserErasures, recordUserErasure, type UserErasureAudit } from './user-erasure';
+export { writeDeletionTombstones } from './email-tombstones';

@@ -150,9 +150,9 @@ export async function firstSettlementInstrumentClaimed(sequelize: Sequelize, inp
  * claims stay (a new account paying with the instrument is still `already_claimed`). In the
  * caller's transaction; answers how many claims the user held.
  */
-export async function erasePaymentInstrumentOwner(sequelize: Sequelize, t: Transaction, userId: string): Promise<{ claims: number }> {
+export async function erasePaymentInstrumentOwner(sequelize: Sequelize, t: Transaction, userId: string): Promise<{ claims: number; uses: number }> {
   const id = parseInput(idSchema, userId, 'erasePaymentInstrumentOwner');
   const claims = await queryRows(sequelize, t, 'UPDATE payment_instrument_claims SET user_id = NULL WHERE user_id = $1 RETURNING product', [id]);
-  await queryRows(sequelize, t, 'UPDATE payment_instrument_uses SET user_id = NULL WHERE user_id = $1 RETURNING provider', [id]);
-  return { claims: claims.length };
+  const uses = await queryRows(sequelize, t, 'UPDATE payment_instrument_uses SET user_id = NULL WHERE user_id = $1 RETURNING provider', [id]);
+  return { claims: claims.length, uses: uses.length };
 }

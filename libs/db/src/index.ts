@@ -24,3 +24,4 @@ export {
   type IdempotencyLookup,
 } from './idempotency-store';
 export { logSafeError, sqlStateOf } from '@referrals/sql';
+export { eraseUserIdempotentAnswers } from './idempotency-erasure';

@@ -54,3 +54,4 @@ export {
   type DeliveryOverview,
   type ListDeliveriesFilter,
 } from './read-models';
+export { eraseUserImpactSync, storedEmailsOfUser } from './user-erasure';

@@ -86,3 +86,4 @@ export {
 export { inLedgerTransaction, type JoinTransaction } from './ledger-sql';
 export { verifyLedger, type LedgerViolation, type LedgerViolationCode } from './verify-ledger';
 export { lastLedgerVerification, runLedgerVerification, type LedgerVerification } from './ledger-verifications';
+export { pseudonymizeLedgerUser } from './user-erasure';

@@ -45,8 +45,10 @@ describe('ledger migrations', () => {
       'ledger/202612030700-create-ledger-verifications',
       'ledger/202612031000-create-ledger-issuance-outcomes',
       'ledger/202612031220-add-ledger-rewards-source-tier',
+      'ledger/202612031710-ledger-allow-user-erasure',
     ]);
     expect(await tables(db.sequelize)).toHaveLength(12);
+    expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202612031710-ledger-allow-user-erasure']);
     expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202612031220-add-ledger-rewards-source-tier']);
     expect(await migrateDown(db.sequelize, [ledgerMigrations])).toEqual(['ledger/202612031000-create-ledger-issuance-outcomes']);
     expect(await tables(db.sequelize)).toHaveLength(11);
@@ -59,12 +61,12 @@ describe('ledger migrations', () => {
     expect(await tables(db.sequelize)).toEqual([]);
     const functions = await db.sequelize.query("SELECT proname FROM pg_proc WHERE proname LIKE 'ledger_%'", { type: QueryTypes.SELECT });
     expect(functions).toEqual([]);
-    expect(await migrateUp(db.sequelize, [ledgerMigrations])).toHaveLength(6);
+    expect(await migrateUp(db.sequelize, [ledgerMigrations])).toHaveLength(7);
   });
 
   it('down works with data in the tables', async () => {
     await grantRewards(db.sequelize, grantInput());
-    expect(await migrateDown(db.sequelize, [ledgerMigrations], { to: 0 })).toHaveLength(6);
+    expect(await migrateDown(db.sequelize, [ledgerMigrations], { to: 0 })).toHaveLength(7);
     expect(await tables(db.sequelize)).toEqual([]);
     await migrateUp(db.sequelize, [ledgerMigrations]);
   });

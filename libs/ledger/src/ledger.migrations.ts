@@ -509,8 +509,121 @@ const createLedgerVerifications = sqlMigration(
   'DROP TABLE ledger_verifications;',
 );
 
+/**
+ * Issue 15: a user's erasure keeps every amount and entry but replaces the user's id by a stable
+ * pseudonym (`erased:<hmac>`) in accounts, rewards, caps, issuances and free-text history. The
+ * history guards let an UPDATE through only inside a transaction that set `referrals.erasure`
+ * (`allowErasureInTransaction`); DELETE and TRUNCATE stay refused, always.
+ */
+const allowErasure: Migration = {
+  name: '202612031710-ledger-allow-user-erasure',
+  async up({ sequelize }) {
+    await sequelize.query(`
+      CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' AND current_setting('referrals.erasure', true) = 'on' THEN
+          RETURN NEW;
+        END IF;
+        RAISE EXCEPTION '% rows are immutable: record a new row (a correcting transaction) instead', TG_TABLE_NAME
+          USING ERRCODE = 'restrict_violation';
+      END $$;
+      CREATE OR REPLACE FUNCTION ledger_accounts_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' AND current_setting('referrals.erasure', true) = 'on' THEN
+          RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'ledger account %: it is never deleted and only its posted totals may change', OLD.id
+          USING ERRCODE = 'restrict_violation';
+      END $$;
+      CREATE OR REPLACE FUNCTION ledger_issuance_outcome_final() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF OLD.status = 'decided' AND current_setting('referrals.erasure', true) IS DISTINCT FROM 'on' THEN
+          RAISE EXCEPTION 'issuance % was decided: its outcome is final', OLD.issuance_id USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE OR REPLACE FUNCTION ledger_rewards_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          RAISE EXCEPTION 'ledger_rewards rows are never deleted' USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF current_setting('referrals.erasure', true) = 'on' THEN
+          RETURN NEW;
+        END IF;
+        IF ROW(NEW.id, NEW.program_key, NEW.program_version, NEW.product, NEW.source_conversion_id, NEW.source_referral_id,
+               NEW.referrer_id, NEW.referee_id, NEW.role, NEW.beneficiary_id, NEW.kind, NEW.amount_minor, NEW.percent,
+               NEW.base_minor, NEW.unit, NEW.earned_at, NEW.expires_at, NEW.decision_reason, NEW.referrer_cap,
+               NEW.content_hash, NEW.created_at)
+           IS DISTINCT FROM
+           ROW(OLD.id, OLD.program_key, OLD.program_version, OLD.product, OLD.source_conversion_id, OLD.source_referral_id,
+               OLD.referrer_id, OLD.referee_id, OLD.role, OLD.beneficiary_id, OLD.kind, OLD.amount_minor, OLD.percent,
+               OLD.base_minor, OLD.unit, OLD.earned_at, OLD.expires_at, OLD.decision_reason, OLD.referrer_cap,
+               OLD.content_hash, OLD.created_at) THEN
+          RAISE EXCEPTION 'reward %: only its status and consumption may change', OLD.id USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF OLD.consumed_by_issuance_id IS NOT NULL
+           AND ROW(NEW.consumed_by_issuance_id, NEW.applied_at) IS DISTINCT FROM ROW(OLD.consumed_by_issuance_id, OLD.applied_at) THEN
+          RAISE EXCEPTION 'reward %: what consumed it is permanent', OLD.id USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF NEW.status IS DISTINCT FROM OLD.status AND NOT ledger_reward_transition_allowed(OLD.status, NEW.status) THEN
+          RAISE EXCEPTION 'reward %: % -> % is not in the transition table', OLD.id, OLD.status, NEW.status
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_reward_transition_allowed';
+        END IF;
+        RETURN NEW;
+      END $$;
+    `);
+  },
+  async down({ sequelize }) {
+    await sequelize.query(`
+      CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '% rows are immutable: record a new row (a correcting transaction) instead', TG_TABLE_NAME
+          USING ERRCODE = 'restrict_violation';
+      END $$;
+      CREATE OR REPLACE FUNCTION ledger_accounts_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'ledger account %: it is never deleted and only its posted totals may change', OLD.id
+          USING ERRCODE = 'restrict_violation';
+      END $$;
+      CREATE OR REPLACE FUNCTION ledger_issuance_outcome_final() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF OLD.status = 'decided' THEN
+          RAISE EXCEPTION 'issuance % was decided: its outcome is final', OLD.issuance_id USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE OR REPLACE FUNCTION ledger_rewards_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          RAISE EXCEPTION 'ledger_rewards rows are never deleted' USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF ROW(NEW.id, NEW.program_key, NEW.program_version, NEW.product, NEW.source_conversion_id, NEW.source_referral_id,
+               NEW.referrer_id, NEW.referee_id, NEW.role, NEW.beneficiary_id, NEW.kind, NEW.amount_minor, NEW.percent,
+               NEW.base_minor, NEW.unit, NEW.earned_at, NEW.expires_at, NEW.decision_reason, NEW.referrer_cap,
+               NEW.content_hash, NEW.created_at)
+           IS DISTINCT FROM
+           ROW(OLD.id, OLD.program_key, OLD.program_version, OLD.product, OLD.source_conversion_id, OLD.source_referral_id,
+               OLD.referrer_id, OLD.referee_id, OLD.role, OLD.beneficiary_id, OLD.kind, OLD.amount_minor, OLD.percent,
+               OLD.base_minor, OLD.unit, OLD.earned_at, OLD.expires_at, OLD.decision_reason, OLD.referrer_cap,
+               OLD.content_hash, OLD.created_at) THEN
+          RAISE EXCEPTION 'reward %: only its status and consumption may change', OLD.id USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF OLD.consumed_by_issuance_id IS NOT NULL
+           AND ROW(NEW.consumed_by_issuance_id, NEW.applied_at) IS DISTINCT FROM ROW(OLD.consumed_by_issuance_id, OLD.applied_at) THEN
+          RAISE EXCEPTION 'reward %: what consumed it is permanent', OLD.id USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF NEW.status IS DISTINCT FROM OLD.status AND NOT ledger_reward_transition_allowed(OLD.status, NEW.status) THEN
+          RAISE EXCEPTION 'reward %: % -> % is not in the transition table', OLD.id, OLD.status, NEW.status
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_reward_transition_allowed';
+        END IF;
+        RETURN NEW;
+      END $$;
+    `);
+  },
+};
+
 /** Pass to `migrateUp(sequelize, [..., ledgerMigrations])` (from `@referrals/db`). */
 export const ledgerMigrations: MigrationSource = {
   owner: 'ledger',
-  migrations: [createBooks, createRewards, indexRewardsByReferral, createLedgerVerifications, createIssuanceOutcomes, addRewardSourceTier],
+  migrations: [createBooks, createRewards, indexRewardsByReferral, createLedgerVerifications, createIssuanceOutcomes, addRewardSourceTier, allowErasure],
 };

@@ -14,3 +14,4 @@ export {
 } from './outbox-messages';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type WorkflowStarterClient } from './outbox-relay';
 export { finishScheduleRun, getScheduleRun, queueScheduleRun, type ScheduleRun } from './schedule-runs';
+export { eraseUserOutbox } from './user-erasure';

@@ -55,6 +55,7 @@ export { requeueFailedDelivery, type RequeuedDelivery } from './delivery-requeue
 export { assertProgramNotRetired, retireProgram, type ProgramRetirement } from './program-retirement';
 export { applyFreePeriodAtRenewal, type RenewalAnswer, type RenewalDueEvent } from './renewal-events';
 export { queueScheduleRun } from './schedule-runs';
+export { eraseUser, recordAccountDeletionElsewhere, type EraseUserInput, type UserErasure, type UserErasureDeps } from './user-erasure';
 export {
   readUserActivity,
   trackingPreview,

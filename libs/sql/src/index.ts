@@ -3,3 +3,13 @@ export { canonicalJson, contentHash } from './content-hash';
 export { pgErrorOf, RETRYABLE_SQLSTATES, sqlStateOf } from './pg-error';
 export { logSafeError } from './log-safe-error';
 export { lockBusinessKey, queryRows, type QueryRowsOptions } from './query-rows';
+export {
+  allowErasureInTransaction,
+  countedChange,
+  erasedUserPseudonym,
+  jsonStringLiteral,
+  userIdTokenPattern,
+  type ErasureCounts,
+  type TableErasure,
+  type UserErasureInput,
+} from './user-erasure';

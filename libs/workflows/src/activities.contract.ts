@@ -154,6 +154,8 @@ export interface MaintenanceActivities {
   runLedgerVerification(input: Record<string, never>): Promise<VerifyLedgerResult>;
   /** Writes an operator-requested run's result to `schedule_runs` (once; a replay changes nothing). */
   recordScheduleRun(input: { runId: string; result: Record<string, unknown> }): Promise<void>;
+  /** Attribution `deleteUnattributedTouches`: one batch of touches older than `retentionDays` that never attributed anything. */
+  purgeStaleTouchBatch(input: { retentionDays: number; batchSize: number }): Promise<{ deleted: number; hasMore: boolean }>;
   /** Applied rewards with no redemption delivery recorded, oldest first, at most `limit`. */
   findRewardsWithoutRedemption(input: { limit: number }): Promise<AppliedRewardView[]>;
 }

@@ -26,7 +26,9 @@ export {
 export {
   DEFAULT_DELIVERY_HEARTBEAT_TIMEOUT_MS,
   DEFAULT_DELIVERY_MAX_AGE_MS,
+  DEFAULT_TOUCH_RETENTION_DAYS,
   deliveryHeartbeatTimeoutMs,
+  touchRetentionOf,
   retryDelayMs,
   type RetrySettings,
   type WorkflowSettings,
@@ -80,6 +82,8 @@ export {
   type ExpireRewardsInput,
   type ExpireRewardsResult,
   type ExpireRewardsWorkflow,
+  type PurgeTouchesInput,
+  type PurgeTouchesResult,
   type VerifyLedgerInput,
   type VerifyLedgerResult,
 } from './contracts/schedules.contract';

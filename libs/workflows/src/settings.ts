@@ -45,6 +45,25 @@ export interface WorkflowSettings {
   expireMaxBatches: number;
   /** Redemption workflows one backfill run starts at most. */
   backfillBatchSize: number;
+  /**
+   * Retention of touches that never attributed anything (days), and the purge's batch size and
+   * batches per run; absent in settings recorded before they existed (see `touchRetentionOf`).
+   */
+  touchRetentionDays?: number;
+  purgeTouchesBatchSize?: number;
+  purgeTouchesMaxBatches?: number;
+}
+
+/** Touches that never attributed anything are kept this long when the settings name no period. */
+export const DEFAULT_TOUCH_RETENTION_DAYS = 90;
+
+/** The retention knobs of the touch purge, with defaults for settings that predate them. */
+export function touchRetentionOf(settings: Pick<WorkflowSettings, 'touchRetentionDays' | 'purgeTouchesBatchSize' | 'purgeTouchesMaxBatches'>) {
+  return {
+    retentionDays: settings.touchRetentionDays ?? DEFAULT_TOUCH_RETENTION_DAYS,
+    batchSize: settings.purgeTouchesBatchSize ?? 1_000,
+    maxBatches: settings.purgeTouchesMaxBatches ?? 20,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ export const workflowTypes = {
   expireRewards: 'expireRewards',
   backfillRedemptions: 'backfillRedemptions',
   verifyLedger: 'verifyLedgerBooks',
+  purgeTouches: 'purgeStaleTouches',
   stackCheck: 'stackCheck',
 } as const;
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 const scheduleNames = Object.values(scheduleIds) as [(typeof scheduleIds)[keyof typeof scheduleIds], ...(typeof scheduleIds)[keyof typeof scheduleIds][]];
 
 export const scheduleNameParamsSchema = z.strictObject({
-  name: z.enum(scheduleNames).meta({ description: 'A schedule the worker runs: expire-rewards, backfill-redemptions, verify-ledger' }),
+  name: z.enum(scheduleNames).meta({ description: 'A schedule the worker runs: expire-rewards, backfill-redemptions, verify-ledger, purge-touches' }),
 });
 export const runScheduleRequestSchema = z
   .strictObject({ requestedBy: z.string().trim().min(1).max(200).meta({ description: 'Who asks (`operator:jane`), kept with the run' }) })
@@ -22,7 +22,7 @@ export const scheduleRunSchema = z
     result: z
       .record(z.string(), z.unknown())
       .nullable()
-      .meta({ description: 'What the run changed, as its workflow returned it (expire-rewards: expired, expiredRewardIds; backfill-redemptions: rewardIds, started)' }),
+      .meta({ description: 'What the run changed, as its workflow returned it (expire-rewards: expired, expiredRewardIds; backfill-redemptions: rewardIds, started; purge-touches: deleted, retentionDays)' }),
     finishedAt: z.string().nullable(),
   })
   .meta({ id: 'ScheduleRun' });

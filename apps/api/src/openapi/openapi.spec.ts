@@ -48,6 +48,8 @@ describe('OpenAPI document and docs page', () => {
         'GET /v1/admin/ops/deliveries admin',
         'GET /v1/admin/ops/deliveries/{kind}/{businessId}/attempts admin',
         'POST /v1/admin/ops/deliveries/{kind}/{businessId}/requeue admin',
+        'POST /v1/admin/users/{userId}/erase admin',
+        'POST /v1/users/deletions storefront',
       ].sort(),
     );
     const payment = doc.paths['/v1/events/payment-succeeded']!['post']!;

@@ -1,3 +1,4 @@
+import { deleteUnattributedTouches } from '@referrals/attribution';
 import { findWorkWithoutDelivery } from '@referrals/impact-sync';
 import { finishScheduleRun } from '@referrals/outbox';
 import {
@@ -73,6 +74,9 @@ export function createLedgerActivities(deps: ActivityDeps): IssuanceBonusActivit
           usageThresholdCrossedAt: input.usageThresholdCrossedAt === null ? null : new Date(input.usageThresholdCrossedAt),
         });
       }),
+
+    purgeStaleTouchBatch: ({ retentionDays, batchSize }) =>
+      withBusinessErrors(() => deleteUnattributedTouches(sequelize, { olderThan: new Date(deps.clock().getTime() - retentionDays * 86_400_000), limit: batchSize })),
 
     expireRewardBatch: ({ batchSize }) =>
       withBusinessErrors(async () => {

@@ -258,6 +258,21 @@ const cases: Record<string, () => Promise<void>> = {
     await h.client.workflow.execute(workflowTypes.verifyLedger, { taskQueue: h.taskQueue, workflowId, args: [{}] });
     await save('verifyLedgerBooks-sound', workflowId);
   },
+  // Retention: three anonymous touches captured 100 days ago that attributed nothing, deleted in two batches of two.
+  'purgeStaleTouches-two-batches': async () => {
+    const touchedAt = new Date(Date.now() - 100 * 86_400_000);
+    touchedAt.setUTCSeconds(0, 0);
+    for (let i = 0; i < 3; i++) {
+      await h.sequelize.query(
+        `INSERT INTO attribution_touches (kind, anonymous_id, product, status, touched_at, touched_minute, dedupe_key)
+         VALUES ('affiliate', $1, $2, 'accepted', $3, $3, encode(sha256(convert_to($1, 'UTF8')), 'hex'))`,
+        { bind: [uniqueId('anon'), KILO_PASS.product, touchedAt] },
+      );
+    }
+    const workflowId = `purge-touches-${randomUUID()}`;
+    await h.client.workflow.execute(workflowTypes.purgeTouches, { taskQueue: h.taskQueue, workflowId, args: [{ batchSize: 2 }] });
+    await save('purgeStaleTouches-two-batches', workflowId);
+  },
   // Starts the missing redemption of an applied reward as a child workflow.
   'backfillRedemptions-started-one': async () => {
     const reward = await appliedReward();

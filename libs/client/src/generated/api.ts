@@ -462,6 +462,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/users/{userId}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a user's personal data (GDPR): deleted or anonymized in every table, audited, idempotent
+         * @description One transaction: touches, signups, referrals as referee, conversions, Advocate participants, queued Impact requests, outbox rows and stored answers naming the user are deleted; ledger rows, delivery records and referrals the user made keep their amounts and history with the user id replaced by a stable pseudonym; the deleted-account digest of every known email is written. A second call finds nothing left (nothingToDo) and writes nothing.
+         *
+         *     Roles: admin.
+         */
+        post: operations["eraseUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/adverse-payment": {
         parameters: {
             query?: never;
@@ -696,6 +718,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/deletions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an account the host deleted: a later signup with its email is disqualified deleted_account
+         * @description The email is hashed on arrival (HMAC-SHA-256 of its normalized form under EMAIL_HASH_SECRET) and never stored or logged. Idempotent.
+         *
+         *     Roles: storefront.
+         */
+        post: operations["recordAccountDeletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/widget-tokens": {
         parameters: {
             query?: never;
@@ -720,6 +764,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountDeletionRecorded: {
+            /** @description The digest was there before (a retry, or an earlier erase): nothing was written */
+            alreadyRecorded: boolean;
+            /** @enum {boolean} */
+            recorded: true;
+        };
         AdversePaymentNotice: {
             /** @enum {string} */
             kind: "refund" | "chargeback" | "fraud_mark" | "early_fraud_warning_refund";
@@ -983,6 +1033,14 @@ export interface components {
         DeliveryList: {
             deliveries: components["schemas"]["Delivery"][];
             nextAfterId: string | null;
+        };
+        EraseUserRequest: {
+            /** @description Emails of the account the engine may not hold (it tombstones the ones it holds anyway); hashed, never stored */
+            emails?: string[];
+            /** @description Why (the data subject's request, a ticket id): the audit's why. Write no personal data here. */
+            reason: string;
+            /** @description Who asks (`operator:jane`): the audit's who (an admin key names a role, not a person) */
+            requestedBy: string;
         };
         ErrorResponse: {
             error: {
@@ -1755,6 +1813,10 @@ export interface components {
                 workflowId: string;
             }[];
         };
+        RecordAccountDeletionRequest: {
+            /** @description The deleted account's email: hashed on arrival (HMAC of its normalized form), never stored or logged */
+            email: string;
+        };
         Referral: {
             /** @description Why (the reasons of its decided conversions; of the rewarding one once one rewarded, e.g. referrer_cap_reached) */
             conversionReasons: string[];
@@ -1952,7 +2014,7 @@ export interface components {
             id: string;
             requestedAt: string;
             requestedBy: string;
-            /** @description What the run changed, as its workflow returned it (expire-rewards: expired, expiredRewardIds; backfill-redemptions: rewardIds, started) */
+            /** @description What the run changed, as its workflow returned it (expire-rewards: expired, expiredRewardIds; backfill-redemptions: rewardIds, started; purge-touches: deleted, retentionDays) */
             result: {
                 [key: string]: unknown;
             } | null;
@@ -2167,6 +2229,48 @@ export interface components {
             /** @description Newest first; tracking values shortened */
             touches: components["schemas"]["UserTouch"][];
             userId: string;
+        };
+        UserErasure: {
+            /** @description The audit row of this call (null when nothing was done) */
+            erasure: {
+                counts: {
+                    [key: string]: {
+                        anonymized: number;
+                        deleted: number;
+                    };
+                };
+                erasedAt: string;
+                id: string;
+                reason: string;
+                requestedBy: string;
+            } | null;
+            /** @description True when nothing of the user was left (unknown, or erased before): nothing was written */
+            nothingToDo: boolean;
+            /** @description Earlier erasures of this user, oldest first */
+            previousErasures: components["schemas"]["UserErasureAudit"][];
+            /** @description `erased:<hmac>`: what the ledger and the delivery records name instead of the user */
+            pseudonym: string;
+            /** @description Per table: rows deleted and rows anonymized by this call */
+            tables: {
+                [key: string]: {
+                    anonymized: number;
+                    deleted: number;
+                };
+            };
+            /** @description Deleted-account email digests written by this call */
+            tombstonesWritten: number;
+        };
+        UserErasureAudit: {
+            counts: {
+                [key: string]: {
+                    anonymized: number;
+                    deleted: number;
+                };
+            };
+            erasedAt: string;
+            id: string;
+            reason: string;
+            requestedBy: string;
         };
         UserSummary: {
             balances: {
@@ -3874,8 +3978,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A schedule the worker runs: expire-rewards, backfill-redemptions, verify-ledger */
-                name: "expire-rewards" | "backfill-redemptions" | "verify-ledger";
+                /** @description A schedule the worker runs: expire-rewards, backfill-redemptions, verify-ledger, purge-touches */
+                name: "expire-rewards" | "backfill-redemptions" | "verify-ledger" | "purge-touches";
             };
             cookie?: never;
         };
@@ -4087,6 +4191,87 @@ export interface operations {
             };
             /** @description The key belongs to another role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is not configured or not reachable (database_unavailable comes with Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    eraseUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The host's user id to erase */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EraseUserRequest"];
+            };
+        };
+        responses: {
+            /** @description What was erased, per table (all zero when nothing was left) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserErasure"];
+                };
+            };
+            /** @description Invalid request: every problem with its path (body.amount.minor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an unknown one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The key belongs to another role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A Content-Encoding (identity, gzip, deflate, br are understood) or charset (utf-8) the api cannot decode */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5051,6 +5236,84 @@ export interface operations {
             };
             /** @description The key belongs to another role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is not configured or not reachable (database_unavailable comes with Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recordAccountDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordAccountDeletionRequest"];
+            };
+        };
+        responses: {
+            /** @description The deletion is recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeletionRecorded"];
+                };
+            };
+            /** @description Invalid request: every problem with its path (body.amount.minor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an unknown one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The key belongs to another role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A Content-Encoding (identity, gzip, deflate, br are understood) or charset (utf-8) the api cannot decode */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -47,6 +47,24 @@ export interface VerifyLedgerResult {
   violationCodes: string[];
 }
 
+/** Input of the scheduled `purgeStaleTouches` workflow (retention, issue 15 item 5). */
+export interface PurgeTouchesInput {
+  /** Touches one transaction deletes at most, and how many batches one run takes (defaults from the worker's settings). */
+  batchSize?: number;
+  maxBatches?: number;
+  /** Set when an operator asked for this run (`schedule_runs`): the workflow records its result there. */
+  runId?: string;
+}
+
+export interface PurgeTouchesResult {
+  /** Touches deleted: captured more than `retentionDays` ago and never attributed anything. */
+  deleted: number;
+  retentionDays: number;
+  batches: number;
+  /** True when the run stopped at maxBatches with stale touches left (the next run continues). */
+  hasMore: boolean;
+}
+
 export type ExpireRewardsWorkflow = (input?: ExpireRewardsInput) => Promise<ExpireRewardsResult>;
 export type BackfillRedemptionsWorkflow = (input?: BackfillRedemptionsInput) => Promise<BackfillRedemptionsResult>;
 
@@ -55,6 +73,7 @@ export const scheduleIds = {
   expireRewards: 'expire-rewards',
   backfillRedemptions: 'backfill-redemptions',
   verifyLedger: 'verify-ledger',
+  purgeTouches: 'purge-touches',
 } as const;
 
 export type ScheduleName = (typeof scheduleIds)[keyof typeof scheduleIds];
@@ -64,6 +83,7 @@ export const scheduleWorkflowTypes = {
   'expire-rewards': 'expireRewards',
   'backfill-redemptions': 'backfillRedemptions',
   'verify-ledger': 'verifyLedgerBooks',
+  'purge-touches': 'purgeStaleTouches',
 } as const satisfies Record<ScheduleName, string>;
 
 /** How many ids a run's result lists at most (the counts are always complete). */

@@ -5,4 +5,4 @@ export { decideIssuanceBonus } from './issuance-bonus.workflow';
 export { redeemReward } from './reward-redemption.workflow';
 export { registerParticipant } from './participant-registration.workflow';
 export { reportConversion, reverseConversion } from './conversion-report.workflow';
-export { backfillRedemptions, expireRewards, verifyLedgerBooks } from './scheduled.workflows';
+export { backfillRedemptions, expireRewards, purgeStaleTouches, verifyLedgerBooks } from './scheduled.workflows';

@@ -4,9 +4,12 @@ import {
   type ExpireRewardsInput,
   type ExpireRewardsResult,
   MAX_LISTED_IDS,
+  type PurgeTouchesInput,
+  type PurgeTouchesResult,
   type VerifyLedgerInput,
   type VerifyLedgerResult,
 } from '../contracts/schedules.contract';
+import { touchRetentionOf } from '../settings';
 import { ledger, loadWorkflowSettings } from './activity-proxies';
 import { startRedemption } from './start-redemption';
 
@@ -30,7 +33,7 @@ export async function expireRewards(input: ExpireRewardsInput = {}): Promise<Exp
 }
 
 /** An operator-requested run (`runId`) writes its result to PostgreSQL before returning it. */
-async function recorded<R extends ExpireRewardsResult | BackfillRedemptionsResult | VerifyLedgerResult>(runId: string | undefined, result: R): Promise<R> {
+async function recorded<R extends ExpireRewardsResult | BackfillRedemptionsResult | VerifyLedgerResult | PurgeTouchesResult>(runId: string | undefined, result: R): Promise<R> {
   if (runId !== undefined) await ledger.recordScheduleRun({ runId, result: { ...result } });
   return result;
 }
@@ -59,4 +62,23 @@ export async function backfillRedemptions(input: BackfillRedemptionsInput = {}):
  */
 export async function verifyLedgerBooks(input: VerifyLedgerInput = {}): Promise<VerifyLedgerResult> {
   return recorded(input.runId, await ledger.runLedgerVerification({}));
+}
+
+/**
+ * Scheduled (daily by default; retention, issue 15 item 5): deletes touches older than the
+ * retention period (TOUCH_RETENTION_DAYS, 90 days) that never attributed anything, one
+ * transaction per batch, until none is due or the run's batch budget is spent.
+ */
+export async function purgeStaleTouches(input: PurgeTouchesInput = {}): Promise<PurgeTouchesResult> {
+  const retention = touchRetentionOf(await loadWorkflowSettings());
+  const batchSize = input.batchSize ?? retention.batchSize;
+  const maxBatches = input.maxBatches ?? retention.maxBatches;
+  let deleted = 0;
+  for (let batches = 1; ; batches++) {
+    const batch = await ledger.purgeStaleTouchBatch({ retentionDays: retention.retentionDays, batchSize });
+    deleted += batch.deleted;
+    if (!batch.hasMore || batches >= maxBatches) {
+      return recorded(input.runId, { deleted, retentionDays: retention.retentionDays, batches, hasMore: batch.hasMore });
+    }
+  }
 }
