@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@referrals/db/testing';
-import { type Page } from 'playwright-core';
+import { type Browser, type Page, chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '../../../..');
 export const ADMIN_KEY = 'admin-e2e-key-0123456789abcdef0123';
@@ -11,6 +11,23 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, 'apps/admin/test-artifacts');
 
 /** Fails loudly (never skips) when the browser the acceptance tests need is absent. */
+/** Headless Chromium as every console test runs it (no sandbox: CI runs as root). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Opens the console and signs in with the admin key, until the program list shows. */
+export async function signIn(page: Page, api: ApiProcess): Promise<void> {
+  await page.goto(`${api.url}/admin/`);
+  await page.getByLabel('Admin API key').fill(ADMIN_KEY);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Referral programs' }).waitFor();
+}
+
 export function requireChromium(): void {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (.ci/run does) — the admin console browser tests cannot run without it`);

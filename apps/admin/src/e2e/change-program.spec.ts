@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Condition, type ProgramDocument, examplePrograms } from '@referrals/rule-dsl';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { documentToForm } from '../app/form';
-import { ADMIN_KEY, ARTIFACTS, CHROMIUM, type ApiProcess, apiCall, buildConsole, requireChromium, saveThroughDialog, startApi } from './api-process';
+import { ARTIFACTS, type ApiProcess, apiCall, buildConsole, requireChromium, saveThroughDialog, startApi, launchChromium, signIn } from './api-process';
 
 jest.setTimeout(180_000);
 
@@ -24,16 +24,9 @@ describe('admin console: Change referral program (Chromium)', () => {
     buildConsole();
     mkdirSync(ARTIFACTS, { recursive: true });
     api = await startApi();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${api.url}/admin/`);
-    await page.getByLabel('Admin API key').fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Referral programs' }).waitFor();
+    await signIn(page, api);
   });
 
   afterAll(async () => {

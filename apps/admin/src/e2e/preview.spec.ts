@@ -1,7 +1,7 @@
 import { examplePrograms } from '@referrals/rule-dsl';
 import pg from 'pg';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { ADMIN_KEY, CHROMIUM, type ApiProcess, apiCall, buildConsole, requireChromium, startApi } from './api-process';
+import { type Browser, type Page } from 'playwright-core';
+import { type ApiProcess, apiCall, buildConsole, requireChromium, startApi, launchChromium, signIn } from './api-process';
 
 jest.setTimeout(180_000);
 
@@ -43,12 +43,9 @@ describe('admin console: preview a draft on past events (Chromium)', () => {
     } finally {
       await db.end();
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${api.url}/admin/`);
-    await page.getByLabel('Admin API key').fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Referral programs' }).waitFor();
+    await signIn(page, api);
   });
 
   afterAll(async () => {

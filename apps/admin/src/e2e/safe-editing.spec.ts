@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ProgramDocument, examplePrograms } from '@referrals/rule-dsl';
-import { type Browser, type Dialog, type Page, chromium } from 'playwright-core';
-import { ADMIN_KEY, ARTIFACTS, CHROMIUM, ROOT, type ApiProcess, apiCall, buildConsole, requireChromium, saveThroughDialog, startApi } from './api-process';
+import { type Browser, type Dialog, type Page } from 'playwright-core';
+import { ADMIN_KEY, ARTIFACTS, ROOT, type ApiProcess, apiCall, buildConsole, requireChromium, saveThroughDialog, startApi, launchChromium } from './api-process';
 
 jest.setTimeout(Number(process.env["ADMIN_E2E_TIMEOUT_MS"] ?? 180_000));
 
@@ -61,11 +61,7 @@ describe('admin console: safe editing, validation in words, reorder, layout (Chr
     buildConsole();
     mkdirSync(ARTIFACTS, { recursive: true });
     api = await startApi({ API_KEYS_STOREFRONT: STOREFRONT_KEY });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { ensureDelivery, recordDeliveryAttempt } from '@referrals/impact-sync';
 import { applyRewardToIssuance, runLedgerVerification } from '@referrals/ledger';
 import { examplePrograms } from '@referrals/rule-dsl';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { ADMIN_KEY, ARTIFACTS, CHROMIUM, type ApiProcess, apiCall, buildConsole, requireChromium, startApi } from './api-process';
+import { type Browser, type Page } from 'playwright-core';
+import { ARTIFACTS, type ApiProcess, apiCall, buildConsole, requireChromium, startApi, launchChromium, signIn } from './api-process';
 
 jest.setTimeout(180_000);
 
@@ -87,17 +87,10 @@ describe('admin console: support and operations (Chromium)', () => {
     await recordDeliveryAttempt(sync, { kind: 'reward_redemption', businessId: reviewRewardId, attempt: 1, outcome: 'failed', error: { code: 'bad_request', message: 'Invalid amount', httpStatus: 400 } });
     await runLedgerVerification(sync);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${api.url}/admin/`);
-    await page.getByLabel('Admin API key').fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Referral programs' }).waitFor();
+    await signIn(page, api);
   });
 
   afterAll(async () => {

@@ -18,7 +18,8 @@ import { TcpProxy } from '../testing/tcp-proxy';
 describe('database unavailable (issue 14, item 4)', () => {
   const db = useTestDatabase(allMigrationSources);
 
-  it('answers 503 database_unavailable with Retry-After while PostgreSQL is unreachable, on reads and on billing writes, and serves again once it is back', async () => {
+  /** The app on a connection that goes through a TCP proxy the test can cut (PostgreSQL "unreachable"). */
+  async function appBehindProxy() {
     const target = new URL(db.databaseUrl);
     const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.open();
@@ -33,6 +34,11 @@ describe('database unavailable (issue 14, item 4)', () => {
       emailHashSecret: 'test-email-hash-secret-0123456789',
     });
     const app = createApp({ logger: pino({ level: 'silent' }), readinessChecks: [], services, keyring: new ApiKeyring(Object.fromEntries(Object.entries(TEST_KEYS).map(([r, k]) => [r, [k]]))) });
+    return { proxy, sequelize, app };
+  }
+
+  it('answers 503 database_unavailable with Retry-After while PostgreSQL is unreachable, on reads and on billing writes, and serves again once it is back', async () => {
+    const { proxy, sequelize, app } = await appBehindProxy();
     const as = (role: keyof typeof TEST_KEYS) => `Bearer ${TEST_KEYS[role]}`;
     try {
       await request(app).get('/v1/admin/programs').set('authorization', as('admin')).expect(200);
@@ -51,20 +57,7 @@ describe('database unavailable (issue 14, item 4)', () => {
   }, 30_000);
 
   it('the typed client rides out the outage: it retries the 503 after its Retry-After and the payment is booked once when PostgreSQL is back', async () => {
-    const target = new URL(db.databaseUrl);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.open();
-    const viaProxy = new URL(db.databaseUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    const sequelize = createSequelize({ databaseUrl: viaProxy.toString(), connectTimeoutMs: 1_000 });
-    const services = createApiServices({
-      sequelize,
-      impact: createImpactClient({ config: parseImpactConfig({}), logger: pino({ level: 'silent' }) }),
-      metrics: createApiMetrics(),
-      emailHashSecret: 'test-email-hash-secret-0123456789',
-    });
-    const app = createApp({ logger: pino({ level: 'silent' }), readinessChecks: [], services, keyring: new ApiKeyring(Object.fromEntries(Object.entries(TEST_KEYS).map(([r, k]) => [r, [k]]))) });
+    const { proxy, sequelize, app } = await appBehindProxy();
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
