@@ -141,9 +141,9 @@ describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', ()
     const { referee: afterRefund } = await referKiloPass(api, 'afterrefund');
     expect((await pay(kiloPayment(afterRefund, `in_afterrefund_${api.run}`, card(fingerprint)))).body.decision.code).toBe('payment_instrument_already_claimed');
 
-    // Erasure of the owner (the erasure use case calls this in its transaction).
-    const erased = await api.services.sequelize.transaction((t) => api.services.attribution.erasePaymentInstrumentOwner(owner, { transaction: t }));
-    expect(erased).toMatchObject({ claims: 1 });
+    // The owner is erased through the admin endpoint: the user reference leaves the claim, the claim stays.
+    const erased = await api.post(`/v1/admin/users/${owner}/erase`, 'admin', { requestedBy: 'operator:dpo', reason: 'data subject request' }).expect(200);
+    expect(erased.body.tables['payment_instrument_claims']).toEqual({ deleted: 0, anonymized: 1 });
     expect(await claims(fingerprint)).toEqual([{ user_id: null, method_type: 'card', source_payment_id: `in_survivor_${api.run}` }]);
     const { referee: afterErasure } = await referKiloPass(api, 'aftererasure');
     const res = await pay(kiloPayment(afterErasure, `in_aftererasure_${api.run}`, card(fingerprint)));

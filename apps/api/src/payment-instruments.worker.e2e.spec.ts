@@ -59,7 +59,7 @@ describe('payment-instrument guard and the welcome promo end to end (issue 16)',
     for (const o of others) {
       // The normal monthly ramp, like a returning subscriber: the usage bonus decides.
       expect(o).toMatchObject({ decision: 'usage_bonus', item: { itemKind: 'bonus' }, facts: { paymentInstrumentAlreadyClaimed: true } });
-      expect(o.reason).toContain('the payment method already received the introductory bonus on another account [179]');
+      expect(o.reason).toContain('the payment method already received the introductory bonus on another account [178]');
       expect(JSON.stringify(o)).not.toContain(fingerprint);
     }
     // Referral rewards: both roles of the one eligible conversion, nothing for the 19 others.
@@ -76,7 +76,7 @@ describe('payment-instrument guard and the welcome promo end to end (issue 16)',
     await api
       .post('/v1/events/adverse-payment', 'billing', { noticeId: e2e.id('refund-owner'), provider: 'stripe', sourcePaymentId: e2e.id('in-erased-owner'), product: 'kilo_pass', kind: 'refund', occurredAt: new Date().toISOString() })
       .expect(200);
-    await api.db.sequelize.transaction((t) => api.services.attribution.erasePaymentInstrumentOwner(owner, { transaction: t }));
+    await api.post(`/v1/admin/users/${owner}/erase`, 'admin', { requestedBy: 'operator:dpo', reason: 'data subject request' }).expect(200);
 
     const newcomer = e2e.id('newcomer');
     const paid = await pay(kiloPayment(newcomer, e2e.id('in-newcomer'), card(fingerprint)));

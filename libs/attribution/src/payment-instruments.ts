@@ -16,7 +16,7 @@ export const PAYMENT_INSTRUMENT_OUTCOMES = [
   'claimed',
   /** The instrument was claimed before by the same user (a renewal, a second subscription). */
   'own_claim',
-  /** Another account (or an erased one) claimed the instrument first: no welcome promo, not an eligible conversion [179]. */
+  /** Another account (or an erased one) claimed the instrument first: no welcome promo, not an eligible conversion [178, 179]. */
   'already_claimed',
   /** A reusable instrument on a settlement that claims nothing (zero value, team, annual renewal) [177]. */
   'not_claiming',

@@ -51,7 +51,7 @@ describe('money from the source of truth (issue 12, item 5)', () => {
 
   it('refuses a money reward above the maximum per reward, and leaves free periods and credits alone', () => {
     const outcome = (amountMinor: number, kind: 'fixed' | 'credits') =>
-      ({ role: 'referrer', decision: 'grant', kind, amountMinor, unit: kind === 'fixed' ? 'USD' : 'credit', initialStatus: 'pending', expiresAt: null, reason: 'rule 0' }) as const;
+      ({ role: 'referrer', decision: 'grant', kind, amountMinor, unit: kind === 'fixed' ? 'USD' : 'credit', initialStatus: 'pending', expiresAt: null, reason: 'rule 1' }) as const;
     const capped = { ...kiloPass, maxRewardMinor: 1000 };
     expect(() => checkRewardMaximum(payment(), capped, [outcome(1000, 'fixed')])).not.toThrow();
     expect(refusal(() => checkRewardMaximum(payment(), capped, [outcome(1001, 'fixed')]))).toMatchObject({ code: 'reward_above_maximum' });

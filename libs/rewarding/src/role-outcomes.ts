@@ -38,7 +38,8 @@ export function roleOutcomes(document: ProgramDocument, evaluation: RewardEvalua
   if (!rule || !evaluation.rewarded) return [];
   const expiryDays = document.limits.pendingExpiryDays;
   const expiresAt = expiryDays ? new Date(earnedAt.getTime() + expiryDays * DAY_MS) : null;
-  const reason = `rule ${evaluation.rule?.index ?? 0}: ${rule.description}`.slice(0, 1000);
+  // Rules are numbered from 1 wherever an operator reads them (explanations, Simulate, the support view).
+  const reason = `rule ${(evaluation.rule?.index ?? 0) + 1}: ${rule.description}`.slice(0, 1000);
   return evaluation.grants.map((grant: RewardGrant): RoleOutcome => {
     const common = { role: grant.beneficiary, decision: 'grant' as const, initialStatus: grant.initialStatus, expiresAt, reason };
     const reward = grant.reward;
