@@ -70,21 +70,32 @@ async function isClaimingSettlement(sequelize: Sequelize, t: Transaction, p: z.o
 }
 
 /**
- * The atomic claim: INSERT ... ON CONFLICT DO NOTHING, then the owner. Two concurrent first
- * payments with one instrument: the second INSERT waits for the first transaction, finds its row
- * and reads its owner (READ COMMITTED: the next statement sees the committed claim).
+ * The atomic claim, and its use recorded, in ONE statement on the common path (a first use of the
+ * instrument): INSERT ... ON CONFLICT DO NOTHING into the claims, and the use row with outcome
+ * `claimed` only when that insert took. When it did not (the instrument is claimed already), the
+ * owner is read by a NEXT statement: under READ COMMITTED a concurrent first payment's claim, which
+ * the INSERT waited for, is visible to the next statement but not to the snapshot of this one.
+ * Returns null when the claim was not made (the caller reads the owner and records the use).
  */
-async function claim(sequelize: Sequelize, t: Transaction, p: z.output<typeof recordPaymentInstrumentSchema>, hash: string, now: Date): Promise<PaymentInstrumentOutcome> {
-  const inserted = await queryRows(
+async function claimAndRecordUse(sequelize: Sequelize, t: Transaction, p: z.output<typeof recordPaymentInstrumentSchema>, hash: string, now: Date): Promise<'claimed' | null> {
+  const rows = await queryRows(
     sequelize,
     t,
-    `INSERT INTO payment_instrument_claims (product, instrument_hash, method_type, user_id, provider, source_payment_id, claimed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (product, instrument_hash) DO NOTHING RETURNING instrument_hash`,
-    [p.product, hash, p.methodType, p.userId, p.provider, p.sourcePaymentId, now],
+    `WITH claimed AS (
+       INSERT INTO payment_instrument_claims (product, instrument_hash, method_type, user_id, provider, source_payment_id, claimed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (product, instrument_hash) DO NOTHING RETURNING instrument_hash
+     )
+     INSERT INTO payment_instrument_uses (provider, source_payment_id, product, user_id, method_type, positive_monthly, paid_at, outcome, recorded_at)
+     SELECT $5, $6, $1, $4, $3, $8::boolean, $9::timestamptz, 'claimed', $7 FROM claimed
+     ON CONFLICT (provider, source_payment_id) DO NOTHING RETURNING provider`,
+    [p.product, hash, p.methodType, p.userId, p.provider, p.sourcePaymentId, now, positiveMonthlyOf(p), p.paidAt],
     { direct: true, prepare: true },
   );
-  if (inserted.length > 0) return 'claimed';
-  return (await claimOwner(sequelize, t, p.product, hash)) === p.userId ? 'own_claim' : 'already_claimed';
+  return rows.length > 0 ? 'claimed' : null;
+}
+
+function positiveMonthlyOf(p: z.output<typeof recordPaymentInstrumentSchema>): boolean {
+  return p.amountMinor > 0 && p.interval === 'monthly' && p.kind === 'personal';
 }
 
 async function claimOwner(sequelize: Sequelize, t: Transaction, product: string, hash: string): Promise<string | null> {
@@ -105,19 +116,19 @@ async function claimOwner(sequelize: Sequelize, t: Transaction, product: string,
  */
 export async function recordPaymentInstrument(sequelize: Sequelize, t: Transaction, input: RecordPaymentInstrumentInput, now: Date): Promise<PaymentInstrumentOutcome> {
   const p = parseInput(recordPaymentInstrumentSchema, input, 'recordPaymentInstrument');
-  const positiveMonthly = p.amountMinor > 0 && p.interval === 'monthly' && p.kind === 'personal';
   let outcome: PaymentInstrumentOutcome;
   if (p.unresolved) outcome = 'unresolved';
   else if (!p.reusable) outcome = 'not_reusable';
   else if (p.instrumentHash === null) outcome = 'no_fingerprint';
   else if (!(await isClaimingSettlement(sequelize, t, p))) outcome = 'not_claiming';
-  else outcome = await claim(sequelize, t, p, p.instrumentHash, now);
+  else if ((await claimAndRecordUse(sequelize, t, p, p.instrumentHash, now)) === 'claimed') return 'claimed';
+  else outcome = (await claimOwner(sequelize, t, p.product, p.instrumentHash)) === p.userId ? 'own_claim' : 'already_claimed';
   await queryRows(
     sequelize,
     t,
     `INSERT INTO payment_instrument_uses (provider, source_payment_id, product, user_id, method_type, positive_monthly, paid_at, outcome, recorded_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (provider, source_payment_id) DO NOTHING RETURNING provider`,
-    [p.provider, p.sourcePaymentId, p.product, p.userId, p.methodType, positiveMonthly, p.paidAt, outcome, now],
+    [p.provider, p.sourcePaymentId, p.product, p.userId, p.methodType, positiveMonthlyOf(p), p.paidAt, outcome, now],
     { direct: true, prepare: true },
   );
   return outcome;
