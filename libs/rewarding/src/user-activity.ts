@@ -1,7 +1,9 @@
 import { type Attribution, type Referral, type Touch } from '@referrals/attribution';
 import { listRewards, type Reward } from '@referrals/ledger';
+import { conversionKeyString } from '@referrals/config';
 import { type Sequelize } from 'sequelize';
-import { conversionRecordOf, type ConversionRecord } from './conversion-records';
+import { conversionRecordOf, type ConversionRecord, type ReadConversionDeps } from './conversion-records';
+import { readDecisionRecord } from './decision-records';
 
 /** At most this many of each list: a support lookup reads one user's pages, never a table. */
 export const USER_ACTIVITY_LIMIT = 200;
@@ -49,6 +51,8 @@ export interface UserActivity {
 export interface ReadUserActivityDeps {
   readonly sequelize: Sequelize;
   readonly attribution: Pick<Attribution, 'listTouches' | 'listReferrals' | 'listConversions' | 'conversionOutcome'>;
+  /** The products' fact catalogs, to read the decision records back (as `readConversion` does). */
+  readonly programs?: ReadConversionDeps['programs'];
 }
 
 /**
@@ -92,13 +96,17 @@ export async function readUserActivity(deps: ReadUserActivityDeps, userId: strin
     attribution.listConversions({ userId, limit: USER_ACTIVITY_LIMIT }),
     listRewards(deps.sequelize, { beneficiaryId: userId, limit: USER_ACTIVITY_LIMIT }),
   ]);
-  const outcomes = await Promise.all(conversions.map((c) => attribution.conversionOutcome(c.id)));
+  const [outcomes, decisions] = await Promise.all([
+    Promise.all(conversions.map((c) => attribution.conversionOutcome(c.id))),
+    // "Why did this user get nothing?" answered from the record of each decision, not by re-running it.
+    Promise.all(conversions.map((c) => readDecisionRecord(deps.sequelize, conversionKeyString({ provider: c.provider, sourceId: c.sourceId }), (product) => deps.programs?.catalogs.get(product), c.product))),
+  ]);
   return {
     userId,
     touches: touches.slice(-USER_ACTIVITY_LIMIT).reverse().map(touchRecord),
     referred,
     referrals,
-    conversions: conversions.map((c, i) => conversionRecordOf(c, outcomes[i] ?? null)),
+    conversions: conversions.map((c, i) => conversionRecordOf(c, outcomes[i] ?? null, decisions[i] ?? null)),
     rewards,
   };
 }

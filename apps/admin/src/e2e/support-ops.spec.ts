@@ -128,6 +128,10 @@ describe('admin console: support and operations (Chromium)', () => {
     await expect(referred.textContent()).resolves.toContain('qualified');
     const conversion = page.locator(`[data-conversion="stripe:${sourcePaymentId}"]`);
     await expect(conversion.locator('[data-winner]').textContent()).resolves.toMatch(/^referral touch \d+$/);
+    // The decision as recorded when it was made (issue 18): program version and the rules' words.
+    const decision = (await conversion.locator('[data-decision]').textContent()) ?? '';
+    expect(decision).toContain(`${PROGRAM} v1`);
+    expect(decision).toMatch(/rule 1/);
     const touches = page.locator('section', { has: page.getByRole('heading', { name: /^Touches/ }) });
     await expect(touches.textContent()).resolves.toContain(`${code.slice(0, 6)}…`);
     // The tracking value is never shown in full.

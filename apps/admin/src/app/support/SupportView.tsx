@@ -47,6 +47,8 @@ interface ConversionView {
   winningTouch: { id: string; kind: string } | null;
   verdicts: { touchId: string; kind: string; verdict: string }[];
   outcome: { decisionCode: string; rewarded: boolean; reasons: string[] } | null;
+  /** The decision as recorded when it was made (program version, facts, each condition): read, not re-run. */
+  decision: { programKey: string | null; programVersion: number | null; lines: string[] } | null;
 }
 
 interface UserActivity {
@@ -169,6 +171,19 @@ function ConversionCard({ c }: { c: ConversionView }) {
           <>
             <dt>Reasons</dt>
             <dd>{c.outcome.reasons.map(words).join(', ')}</dd>
+          </>
+        )}
+        {c.decision && (
+          <>
+            <dt>Decision</dt>
+            <dd data-decision>
+              {c.decision.programKey ? `${c.decision.programKey} v${c.decision.programVersion ?? '?'}` : 'before any program'}
+              <ul className="decision-lines">
+                {c.decision.lines.map((line, i) => (
+                  <li key={i}>{line}</li>
+                ))}
+              </ul>
+            </dd>
           </>
         )}
       </dl>
