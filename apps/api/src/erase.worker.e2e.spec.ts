@@ -149,10 +149,15 @@ describe('Erase a user, end to end with the worker (issue 15)', () => {
   });
 
   it('an unknown user: 200, nothing to do, nothing written', async () => {
-    const state = await databaseFingerprint(api.db.sequelize);
+    // The worker may still be delivering the earlier tests' Impact work (its delivery rows and attempts
+    // change on their own): those two tables are compared apart, by the rows naming this user (none).
+    const workerWritten = ['impact_sync_deliveries', 'impact_sync_attempts'];
+    const withoutWorkerTables = (f: Record<string, string>) => Object.fromEntries(Object.entries(f).filter(([table]) => !workerWritten.includes(table)));
+    const state = withoutWorkerTables(await databaseFingerprint(api.db.sequelize));
     const res = await erase(id('nobody')).expect(200);
     expect(res.body).toMatchObject({ nothingToDo: true, tombstonesWritten: 0, erasure: null, previousErasures: [] });
-    expect(await databaseFingerprint(api.db.sequelize)).toEqual(state);
+    expect(withoutWorkerTables(await databaseFingerprint(api.db.sequelize))).toEqual(state);
+    expect(await columnsHolding(api.db.sequelize, [id('nobody')])).toEqual([]);
   });
 
   it('[167] a deletion made elsewhere (storefront): the email is hashed, never stored, and a later signup with it is deleted_account; billing keys get 403', async () => {
