@@ -1,7 +1,11 @@
-import { type Datatype, instantMs, type ParsedLiteral, parseInstant, parseLiteral } from './datatypes';
-import { compareDecimals, type Decimal, decimalFromNumber, exactNumberFromText, parseDecimal } from './decimal';
+import { type Datatype, type ParsedLiteral } from './datatypes';
+import * as datatypesModule from './datatypes';
+import { type Decimal } from './decimal';
+import * as decimalModule from './decimal';
 import { RuleDslError } from './errors';
-import { type BranchTrace, type ComparisonTrace, CONDITION_OUTCOMES, type ConditionOutcome, type ConditionTrace, type GroupOutcome } from './explain';
+import * as instantsModule from './instants';
+import { type BranchTrace, type ComparisonTrace, type ConditionOutcome, type ConditionTrace, type GroupOutcome } from './explain';
+import * as explainModule from './explain';
 import { type FactCatalog, type FactDefinition, type FactSet, lookupFact } from './fact-catalog';
 import { type Operator, valueDatatypeFor } from './operators';
 import {
@@ -15,6 +19,13 @@ import {
   SCHEDULE_TERMS,
   type Term,
 } from './program.schema';
+
+
+// Imported bindings read once (see compile-program.ts: under tsx and Jest each read is a getter call).
+const { instantMs, parseInstant, parseLiteral } = datatypesModule;
+const { compareDecimals, decimalFromNumber, exactNumberFromText, parseDecimal } = decimalModule;
+const { instantText } = instantsModule;
+const { CONDITION_OUTCOMES } = explainModule;
 
 /*
  * Compilation of conditions into closures. Everything a document says is resolved here, once:
@@ -122,7 +133,7 @@ export function compileTest(fact: FactDefinition, check: Check): Test {
 /** A fact value as an explanation shows it: JSON-compatible, instants as ISO strings, absent as null. */
 export function actualValue(value: unknown, fact: FactDefinition): unknown {
   if (value === undefined || value === null) return null;
-  if (fact.clock && typeof value === 'number') return new Date(value).toISOString();
+  if (fact.clock && typeof value === 'number') return instantText(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   return value;
 }
@@ -371,12 +382,20 @@ export function anyOf(tests: readonly Test[]): Test {
   };
 }
 
-/** The AND of outcomes already computed (explanations evaluate every condition). */
-export function andOutcome(outcomes: readonly number[]): number {
+/** The traces of conditions, in order (a plain loop: explanations are built per evaluation). */
+export function traceAll(conditions: readonly CompiledCondition[], facts: FactSet, at: number, atText: string): ConditionTrace[] {
+  const traces = new Array<ConditionTrace>(conditions.length);
+  for (let i = 0; i < conditions.length; i++) traces[i] = (conditions[i] as CompiledCondition).trace(facts, at, atText);
+  return traces;
+}
+
+/** The AND of conditions already traced (explanations evaluate every condition). */
+export function andOfTraces(traces: readonly ConditionTrace[]): number {
   let result = MATCHED;
-  for (const outcome of outcomes) {
-    if (outcome === NOT_MATCHED) return NOT_MATCHED;
-    if (outcome !== MATCHED) result = UNKNOWN;
+  for (let i = 0; i < traces.length; i++) {
+    const outcome = (traces[i] as ConditionTrace).outcome;
+    if (outcome === 'not_matched') return NOT_MATCHED;
+    if (outcome !== 'matched') result = UNKNOWN;
   }
   return result;
 }
@@ -385,9 +404,6 @@ export function groupOutcome(outcome: number): GroupOutcome {
   return outcome === MATCHED ? 'matched' : outcome === NOT_MATCHED ? 'not_matched' : 'unknown';
 }
 
-export function traceOutcomeCode(trace: ConditionTrace): number {
-  return trace.outcome === 'matched' ? MATCHED : trace.outcome === 'not_matched' ? NOT_MATCHED : UNKNOWN;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Conditions of a program.
@@ -499,14 +515,15 @@ export class ConditionCompiler {
       trace: (facts, at, atText) => {
         let matchedBranch: number | null = null;
         let outcome = NOT_MATCHED;
-        const traces = branches.map((branch, index): BranchTrace => {
-          const conditions = branch.map((condition) => condition.trace(facts, at, atText));
-          const branchOutcome = andOutcome(conditions.map(traceOutcomeCode));
+        const traces = new Array<BranchTrace>(branches.length);
+        for (let index = 0; index < branches.length; index++) {
+          const conditions = traceAll(branches[index] as CompiledCondition[], facts, at, atText);
+          const branchOutcome = andOfTraces(conditions);
           if (branchOutcome === MATCHED && matchedBranch === null) matchedBranch = index;
           if (branchOutcome === MATCHED) outcome = MATCHED;
           else if (branchOutcome !== NOT_MATCHED && outcome !== MATCHED) outcome = UNKNOWN;
-          return { index, outcome: groupOutcome(branchOutcome), conditions };
-        });
+          traces[index] = { index, outcome: groupOutcome(branchOutcome), conditions };
+        }
         return { branches: traces, matchedBranch, outcome };
       },
     };

@@ -1,20 +1,10 @@
-import {
-  actualValue,
-  andOutcome,
-  type CompiledCondition,
-  compileReader,
-  ConditionCompiler,
-  conjoin,
-  groupOutcome,
-  MATCHED,
-  NOT_MATCHED,
-  type Reader,
-  type Test,
-  traceOutcomeCode,
-} from './compile-condition';
-import { parseInstant } from './datatypes';
-import { type Decimal, exactNumberFromText, formatDecimal, parseDecimal, toDecimal } from './decimal';
+import { type CompiledCondition, type ConditionCompiler, type Reader, type Test } from './compile-condition';
+import * as conditionModule from './compile-condition';
+import * as datatypesModule from './datatypes';
+import { type Decimal } from './decimal';
+import * as decimalModule from './decimal';
 import { RuleDslError } from './errors';
+import * as instantsModule from './instants';
 import {
   type EligibilityCode,
   type EligibilityEvaluation,
@@ -26,10 +16,21 @@ import {
 } from './evaluation';
 import { type EligibilityExplanation, type RewardComputationTrace, type RewardExplanation, type RuleTrace, type WindowTrace } from './explain';
 import { type FactCatalog, type FactDeclarations, type FactDefinition, type FactSet, type FactSetFor, lookupFact } from './fact-catalog';
-import { CURRENCY_PATTERN, minorUnitDigits, percentRate } from './money';
+import * as moneyModule from './money';
 import { type Problem } from './problems';
 import { type ProgramDocument, type RewardRule } from './program.schema';
 import { validateProgram } from './validate-program';
+
+/*
+ * Under tsx and Jest (CommonJS made from these modules), every read of an imported binding calls a
+ * getter; on the per-evaluation paths that was a tenth of an explained evaluation. The bindings are
+ * read once, here.
+ */
+const { actualValue, andOfTraces, compileReader, ConditionCompiler: Compiler, conjoin, groupOutcome, MATCHED, NOT_MATCHED, traceAll } = conditionModule;
+const { parseInstant } = datatypesModule;
+const { exactNumberFromText, formatDecimal, parseDecimal, toDecimal } = decimalModule;
+const { instantText } = instantsModule;
+const { CURRENCY_PATTERN, minorUnitDigits, percentRate } = moneyModule;
 
 /** A program turned into functions, ready to evaluate fact sets. */
 export interface CompiledProgram<F extends FactDeclarations = FactDeclarations> {
@@ -90,6 +91,8 @@ type RewardOutcome =
 interface CompiledRule {
   readonly index: number;
   readonly description: string;
+  /** `{ index, description }`, frozen: shared by every evaluation this rule decides. */
+  readonly ref: { readonly index: number; readonly description: string };
   readonly conditions: readonly CompiledCondition[];
   /** The rule's conditions as one flat AND. */
   readonly conjuncts: readonly Test[];
@@ -130,7 +133,7 @@ function atMsOf(at: Date | string | undefined): number {
 }
 
 function compileValidated<F extends FactDeclarations>(document: ProgramDocument, catalog: FactCatalog<F>): CompiledProgram<F> {
-  const compiler = new ConditionCompiler(document, catalog);
+  const compiler = new Compiler(document, catalog);
   const { key: programKey, trigger, schedule } = document;
   const startAtMs = parseInstant(schedule.startAt) ?? Number.NaN;
   const frozenAtMs = parseInstant(schedule.frozenAt) ?? Number.NaN;
@@ -158,6 +161,8 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
   const OUTSIDE_REWARDS = rewardResult('outside_reward_window');
   const NO_RULE_MATCHED = rewardResult('no_rule_matched');
   const REWARD_TIME_INVALID = rewardResult('evaluation_time_invalid');
+  /** The explanation's event part when the trigger matched (frozen, shared: explanations are built per evaluation). */
+  const TRIGGERED = freeze({ expected: trigger, actual: trigger, matched: true });
 
   // The decision-only paths: a loop over the rules' closures.
   const decideEligibility = (facts: FactSet, atMs: number): EligibilityEvaluation =>
@@ -194,11 +199,11 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
       if (atMs !== atMs) return ELIGIBILITY_TIME_INVALID;
       if (options.explain === false) return decideEligibility(facts, atMs);
       const open = atMs >= startAtMs && atMs < frozenAtMs;
-      const at = new Date(atMs).toISOString();
+      const at = instantText(atMs);
       const window = windowTrace('inviting', at, open);
       if (!open) return explainedEligibility(OUTSIDE_INVITING, { at, window, conditions: [] });
-      const conditions = eligibility.map((c) => c.trace(facts, atMs, at));
-      return explainedEligibility(byOutcome(andOutcome(conditions.map(traceOutcomeCode))), { at, window, conditions });
+      const conditions = traceAll(eligibility, facts, atMs, at);
+      return explainedEligibility(byOutcome(andOfTraces(conditions)), { at, window, conditions });
     },
 
     evaluateReward(eventType: string, factSet: FactSetFor<F, 'reward'>, options: EvaluationOptions): RewardEvaluation {
@@ -209,21 +214,21 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
       const triggered = eventType === trigger;
       const open = atMs >= startAtMs && atMs < endAtMs;
 
-      const at = new Date(atMs).toISOString();
-      const event = { expected: trigger, actual: eventType, matched: triggered };
+      const at = instantText(atMs);
+      const event = triggered ? TRIGGERED : { expected: trigger, actual: eventType, matched: false };
       if (!triggered) return explainedReward(TRIGGER_MISMATCH, { at, event, rules: [] });
       const window = windowTrace('rewards', at, open);
       if (!open) return explainedReward(OUTSIDE_REWARDS, { at, event, window, rules: [] });
       const traces: RuleTrace[] = [];
       for (const rule of rules) {
-        const conditions = rule.conditions.map((c) => c.trace(facts, atMs, at));
-        const outcome = andOutcome(conditions.map(traceOutcomeCode));
+        const conditions = traceAll(rule.conditions, facts, atMs, at);
+        const outcome = andOfTraces(conditions);
         traces.push({ index: rule.index, description: rule.description, outcome: groupOutcome(outcome), conditions });
         if (outcome === NOT_MATCHED) continue;
         if (outcome !== MATCHED) return explainedReward(rule.factsInvalid, { at, event, window, rules: traces });
         const computed = rule.computeTraced(facts, atMs);
         const explanation = { at, event, window, rules: traces, reward: computed.trace };
-        const ruleRef = { index: rule.index, description: rule.description };
+        const ruleRef = rule.ref;
         if (computed.kind === 'granted') {
           return { code: 'rewarded', rewarded: true, programKey, rule: ruleRef, grants: computed.grants, explanation };
         }
@@ -256,7 +261,7 @@ function compileRule(
   const ruleRef = freeze({ index, description: rule.description });
   const factsInvalid = rewardResult('facts_invalid', ruleRef);
   const conjuncts = conditions.flatMap((c) => c.conjuncts);
-  const base = { index, description: rule.description, conditions, conjuncts, test: conjoin(conjuncts), factsInvalid };
+  const base = { index, description: rule.description, ref: ruleRef, conditions, conjuncts, test: conjoin(conjuncts), factsInvalid };
   const spec = rule.reward;
 
   if (spec.type !== 'percent') {
@@ -288,16 +293,22 @@ function compileRule(
 
   const [first = 'referrer', second] = beneficiariesOf(rule);
   const { initialStatus } = rule;
-  const rewarded = (amountMinor: number, currency: string): RewardEvaluation => {
-    const reward: GrantedReward = { type: 'money', amount: { amountMinor, currency } };
-    const grants: readonly RewardGrant[] = second
+  const moneyGrants = (amount: { amountMinor: number; currency: string }): readonly RewardGrant[] => {
+    const reward: GrantedReward = { type: 'money', amount };
+    return second
       ? [
           { beneficiary: first, initialStatus, reward },
           { beneficiary: second, initialStatus, reward },
         ]
       : [{ beneficiary: first, initialStatus, reward }];
-    return { code: 'rewarded', rewarded: true, programKey, rule: ruleRef, grants };
   };
+  const rewarded = (amountMinor: number, currency: string): RewardEvaluation => ({
+    code: 'rewarded',
+    rewarded: true,
+    programKey,
+    rule: ruleRef,
+    grants: moneyGrants({ amountMinor, currency }),
+  });
 
   return {
     ...base,
@@ -318,7 +329,7 @@ function compileRule(
       const amount = { amountMinor, currency: currencyOf(raw) };
       if (amountMinor === 0) return { kind: 'zero', trace: { ruleIndex: index, type: 'percent', of, base, percent: percentText, outcome: 'zero', amount } };
       const trace: RewardComputationTrace = { ruleIndex: index, type: 'percent', of, base, percent: percentText, outcome: 'computed', amount };
-      return { kind: 'granted', grants: rewarded(amountMinor, amount.currency).grants, trace };
+      return { kind: 'granted', grants: moneyGrants(amount), trace };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { type Decimal, exactNumberOf, toDecimal } from './decimal';
 import { CURRENCY_PATTERN, isMoney, type Money } from './money';
+import { canonicalInstantMs } from './instants';
 
 /** The datatypes of facts, terms and literals. */
 export const DATATYPES = ['bool', 'int', 'decimal', 'money', 'string', 'datetime', 'list[int]', 'list[string]'] as const;
@@ -66,6 +67,9 @@ const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?
 
 /** Epoch milliseconds of an ISO 8601 instant with an offset, or undefined. */
 export function parseInstant(text: string): number | undefined {
+  // The canonical form (toISOString's, the usual fact) without the pattern and Date.parse.
+  const canonical = canonicalInstantMs(text);
+  if (canonical !== undefined) return canonical;
   if (!INSTANT_PATTERN.test(text)) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;

@@ -110,6 +110,23 @@ describe('exactNumberFromText', () => {
     for (const text of ['', '-', '5.', '.5', '1.2.3', '+1', '1e3', ' 1', '1_000', '0x1']) expect(exactNumberFromText(text)).toBeUndefined();
   });
 
+  it('computes the same double as Number(text), without parsing twice (sampled, -0 included)', () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const texts = ['-0', '-0.00', '0.1', '0.3', '999999999999999', '9.99999999999999', '0.00000000000001'];
+    for (let i = 0; i < 20_000; i++) {
+      const digits = String(next()) + String(next());
+      const length = 1 + (next() % 15);
+      const body = digits.slice(0, length);
+      const dot = next() % (length + 1);
+      const text = dot === 0 || dot === length ? body : `${body.slice(0, dot)}.${body.slice(dot)}`;
+      texts.push(next() % 2 === 0 ? text : `-${text}`);
+    }
+    const taken = texts.filter((text) => exactNumberFromText(text) !== undefined);
+    expect(taken.length).toBeGreaterThan(15_000);
+    expect(taken.filter((text) => !Object.is(exactNumberFromText(text), Number(text)))).toEqual([]);
+  });
+
   it('agrees with the exact parser on every short decimal it accepts (sampled)', () => {
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);

@@ -223,7 +223,9 @@ async function main(): Promise<void> {
       PAYMENT_INSTRUMENT_HASH_SECRET: 'bench-instrument-hash-secret-0123456789',
       BARE_PORT: String(barePort),
     };
-    children.push(spawnNode('api', ['apps/api/src/main.ts'], childEnv));
+    // BENCH_API_PROFILE_DIR: a V8 CPU profile of the api process (open it in Chrome DevTools).
+    const profile = process.env['BENCH_API_PROFILE_DIR'];
+    children.push(spawnNode('api', [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), 'apps/api/src/main.ts'], childEnv));
     children.push(spawnNode('bare', ['tools/bench/src/api.bench.ts', '--bare-server'], childEnv));
     const api = `http://127.0.0.1:${apiPort}`;
     const bare = `http://127.0.0.1:${barePort}`;
@@ -295,8 +297,11 @@ async function main(): Promise<void> {
     console.log(`PostgreSQL ${redactDatabaseUrl(databaseUrl)} (${stack.started.postgres ? 'embedded' : 'DATABASE_URL'}), Temporal ${stack.temporalAddress}`);
     console.log(`${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per workload, api LOG_LEVEL=${LOG_LEVEL}`);
     const results: Record<Name, Measured[]> = { 'bare noop': [], 'bare insert': [], 'touch capture': [], 'payment.succeeded': [], 'payment + card fp': [] };
+    // BENCH_API_WORKLOADS: a comma-separated subset (the bare routes always run: they are the baseline).
+    const only = process.env['BENCH_API_WORKLOADS']?.split(',').map((w) => w.trim());
+    const chosen = (Object.keys(workloads) as Name[]).filter((name) => !only || name.startsWith('bare') || only.includes(name));
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const name of Object.keys(workloads) as Name[]) {
+      for (const name of chosen) {
         const measured = await workloads[name](SECONDS);
         results[name].push(measured);
         console.log(

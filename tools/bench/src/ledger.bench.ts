@@ -23,6 +23,7 @@ import { createSequelize, migrateUp, redactDatabaseUrl, withDatabase } from '@re
 import { createAttribution, attributionMigrations, type Attribution } from '@referrals/attribution';
 import { dbMigrations } from '@referrals/db';
 import { grantRewards, ledgerMigrations, verifyLedger, type GrantRewardsInput } from '@referrals/ledger';
+import { impactSyncMigrations } from '@referrals/impact-sync';
 import { outboxMigrations } from '@referrals/outbox';
 import { loadProductRegistry } from '@referrals/products';
 import { createProgramStore, programsMigrations } from '@referrals/programs';
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
     await onServer(stack.databaseUrl, (c) => c.query(`CREATE DATABASE "${databaseName}"`));
     const databaseUrl = withDatabase(stack.databaseUrl, databaseName);
     sequelize = createSequelize({ databaseUrl, poolMax: CLIENTS });
-    await migrateUp(sequelize, [dbMigrations, ledgerMigrations, programsMigrations, attributionMigrations, outboxMigrations, rewardingMigrations]);
+    await migrateUp(sequelize, [dbMigrations, ledgerMigrations, programsMigrations, attributionMigrations, impactSyncMigrations, outboxMigrations, rewardingMigrations]);
     await sequelize.query(
       'CREATE TABLE bench_bare_inserts (id bigserial PRIMARY KEY, client int NOT NULL, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
     );
