@@ -211,6 +211,38 @@ describe('decision records and program-change preview (issue 18)', () => {
     expect(res.body.changed).toBe(lessons.slice(0, 50).filter((l) => l.usdAmount in ENHANCED_NOW).length);
   });
 
+  it('streams its progress as lines of JSON when asked (Accept: application/x-ndjson), then the same result; a refusal before the first line stays a JSON error', async () => {
+    const draft = mutable();
+    (draft.rewardRules[0] as { reward: { percent: string } }).reward.percent = '15';
+    const ndjson = (body: object) =>
+      api
+        .post(`/v1/admin/programs/${PROGRAM}/preview`, 'admin', body)
+        .set('accept', 'application/x-ndjson')
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => done(null, text));
+        });
+    const streamed = await ndjson({ document: draft, ...RANGE }).expect(200);
+    expect(streamed.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = (streamed.body as string).trim().split('\n').map((line) => JSON.parse(line) as { type: string; events?: number; total?: number; preview?: unknown });
+    const progress = lines.filter((l) => l.type === 'progress');
+    // Counted first (0 of the total), then after each batch, never going back, ending at the total.
+    expect(progress[0]).toEqual({ type: 'progress', events: 0, total: lessons.length });
+    expect(progress.at(-1)).toEqual({ type: 'progress', events: lessons.length, total: lessons.length });
+    expect(progress.every((p, i) => i === 0 || (p.events ?? 0) >= (progress[i - 1]?.events ?? 0))).toBe(true);
+    expect(lines.at(-1)?.type).toBe('result');
+    const plain = await preview(draft).expect(200);
+    expect(lines.at(-1)?.preview).toEqual(plain.body);
+
+    const invalid = { ...mutable(), key: 'another-program' };
+    const refused = await api.post(`/v1/admin/programs/${PROGRAM}/preview`, 'admin', { document: invalid, ...RANGE }).set('accept', 'application/x-ndjson').expect(422);
+    expect(refused.headers['content-type']).toMatch(/^application\/json/);
+    expect(refused.body.error.code).toBe('program_key_mismatch');
+  });
+
   it('refuses bad requests with a code and a path, and other roles', async () => {
     const invalid = mutable() as unknown as Record<string, unknown>;
     invalid['trigger'] = 'payment.succeeded';

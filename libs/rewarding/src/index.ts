@@ -30,6 +30,7 @@ export {
   PREVIEW_BATCH_SQL,
   type PreviewChange,
   type PreviewDeps,
+  type PreviewProgress,
   type PreviewRequest,
   type PreviewSide,
   type ProgramPreview,

@@ -32,8 +32,18 @@ export interface PreviewRequest {
   readonly sampleSize?: number;
   /** Rows per read (default 5000). */
   readonly batchSize?: number;
-  /** Called after each batch with the events re-decided so far (progress of long ranges). */
-  readonly onProgress?: (eventsSoFar: number) => void;
+  /**
+   * Called once the range is counted, and after each batch: the events re-decided so far of the
+   * range's total (progress of long ranges). The count is only taken when this is given.
+   */
+  readonly onProgress?: (progress: PreviewProgress) => void;
+}
+
+export interface PreviewProgress {
+  /** Events re-decided so far. */
+  readonly events: number;
+  /** Recorded events of the program in the range (same snapshot). */
+  readonly total: number;
 }
 
 /** One side (now, or the draft) of an event. */
@@ -104,7 +114,12 @@ export const PREVIEW_BATCH_SQL = `SELECT conversion_id, event_type, occurred_at,
  ORDER BY occurred_at, conversion_id
  LIMIT $5`;
 
-/** Streams the decision records of a program in [from, to), in time order, batch by batch. */
+/**
+ * Streams the decision records of a program in [from, to), in time order, batch by batch. The next
+ * batch is asked for as soon as a batch arrives, before the caller works on it: PostgreSQL reads
+ * and sends batch n+1 while Node decides batch n (one connection, one snapshot; node-postgres
+ * queues the statements).
+ */
 export async function* decisionRecordBatches(
   sequelize: Sequelize,
   t: Transaction,
@@ -113,17 +128,20 @@ export async function* decisionRecordBatches(
   to: Date,
   batchSize = DEFAULT_BATCH,
 ): AsyncGenerator<RecordRow[]> {
+  const batchAfter = (afterAt: Date, afterId: string) => queryRows<RecordRow>(sequelize, t, PREVIEW_BATCH_SQL, [programKey, to, afterAt, afterId, batchSize], { direct: true });
   // Keyset: strictly after the last row seen; the first batch starts just before `from`.
-  let afterAt = new Date(from.getTime() - 1);
-  let afterId = '\uffff';
-  for (;;) {
-    const rows = await queryRows<RecordRow>(sequelize, t, PREVIEW_BATCH_SQL, [programKey, to, afterAt, afterId, batchSize], { direct: true });
-    if (rows.length === 0) return;
-    yield rows;
-    if (rows.length < batchSize) return;
-    const last = rows[rows.length - 1] as RecordRow;
-    afterAt = last.occurred_at;
-    afterId = last.conversion_id;
+  let next: Promise<RecordRow[]> | null = batchAfter(new Date(from.getTime() - 1), '\uffff');
+  try {
+    while (next) {
+      const rows: RecordRow[] = await next;
+      next = null;
+      const last = rows[rows.length - 1];
+      if (rows.length === batchSize && last) next = batchAfter(last.occurred_at, last.conversion_id);
+      if (rows.length > 0) yield rows;
+    }
+  } finally {
+    // A caller that stops early (or fails) leaves no statement running behind its back.
+    await next?.catch(() => undefined);
   }
 }
 
@@ -187,6 +205,18 @@ function addAmounts(totals: Record<string, PreviewCounts>, rewards: readonly Sto
 
 const referrerCapLimited = (rewards: readonly StoredReward[]): boolean => rewards.some((r) => r.role === 'referrer' && r.status === 'cap_limited');
 
+/** Recorded events of the program in [from, to), for progress. */
+async function countRecords(sequelize: Sequelize, t: Transaction, programKey: string, from: Date, to: Date): Promise<number> {
+  const [row] = await queryRows<{ total: string }>(
+    sequelize,
+    t,
+    'SELECT count(*) AS total FROM rewarding_decision_records WHERE program_key = $1 AND occurred_at >= $2 AND occurred_at < $3',
+    [programKey, from, to],
+    { direct: true },
+  );
+  return Number(row?.total ?? 0);
+}
+
 /**
  * The referrer slots and rewarded referrals of the program before `from`, as decided then: the
  * ledger's cap counter and first-event rule carry them into the range.
@@ -240,6 +270,8 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
   const draftByRule = new Map<number, number>();
 
   await inReadOnlySnapshot(deps.sequelize, async (t) => {
+    const total = request.onProgress ? await countRecords(deps.sequelize, t, request.programKey, request.from, request.to) : 0;
+    request.onProgress?.({ events: 0, total });
     const history = cap !== null || firstOnly ? await historyBefore(deps.sequelize, t, request.programKey, request.from) : { slots: new Map<string, number>(), rewardedReferrals: new Set<string>() };
     for await (const rows of decisionRecordBatches(deps.sequelize, t, request.programKey, request.from, request.to, request.batchSize)) {
       for (const row of rows) {
@@ -290,7 +322,7 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
         preview.changed += 1;
         if (preview.changes.length < sampleSize) preview.changes.push(await changeOf(deps, t, draft, row, facts, { code, rule: draftRule, rewards }, nowDescriptions));
       }
-      request.onProgress?.(preview.events);
+      request.onProgress?.({ events: preview.events, total });
     }
     if (nowByRule.size > 0) await ruleDescriptions(deps, t, request.programKey, nowByRule, nowDescriptions);
   });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { type ApiErrorBody, call } from './api';
+import { type ApiErrorBody, callStreamed } from './api';
 import { type ProgramForm, formToDocument, inputToIso } from './form';
 
 interface Counts {
@@ -31,10 +31,21 @@ const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} 
 const rewardsText = (side: Side) =>
   side.rewards.length === 0 ? 'nothing' : side.rewards.map((r) => `${r.role} ${r.amountMinor ?? ''} ${r.unit ?? ''} (${r.status})`).join(', ');
 
+/** One line of the streamed preview (Accept: application/x-ndjson). */
+type PreviewLine =
+  | { type: 'progress'; events: number; total: number }
+  | { type: 'result'; preview: PreviewAnswer }
+  | ({ type: 'error' } & ApiErrorBody);
+
+const count = (n: number) => n.toLocaleString('en-US');
+const errorText = (body: ApiErrorBody, status?: number) =>
+  `${body.error?.message ?? `HTTP ${status ?? ''}`} ${(body.error?.details ?? []).map((d) => `${d.path}: ${d.message}`).join('; ')}`;
+
 /**
  * Preview next to Save: what the draft on screen would have decided for the program's recorded
  * qualifying events in a range (default the last 90 days), against what was decided. Read-only
- * (POST /v1/admin/programs/{key}/preview); long ranges show the time spent while the api works.
+ * (POST /v1/admin/programs/{key}/preview, streamed): long ranges show how many of the range's
+ * events are re-decided so far, and the time spent.
  */
 export function Preview({ programKey, form }: { programKey: string; form: ProgramForm }) {
   const [from, setFrom] = useState(() => toInput(Date.now() - 90 * DAY_MS));
@@ -43,6 +54,8 @@ export function Preview({ programKey, form }: { programKey: string; form: Progra
   const [error, setError] = useState('');
   const [startedAt, setStartedAt] = useState<number | null>(null);
   const [elapsed, setElapsed] = useState(0);
+  const [progress, setProgress] = useState<{ events: number; total: number } | null>(null);
+  const [took, setTook] = useState<number | null>(null);
 
   useEffect(() => {
     if (startedAt === null) return;
@@ -53,16 +66,28 @@ export function Preview({ programKey, form }: { programKey: string; form: Progra
   async function run() {
     setError('');
     setAnswer(null);
+    setProgress(null);
+    setTook(null);
     setElapsed(0);
-    setStartedAt(Date.now());
+    const started = Date.now();
+    setStartedAt(started);
     try {
-      const res = await call<PreviewAnswer & ApiErrorBody>('POST', `/v1/admin/programs/${encodeURIComponent(programKey)}/preview`, {
-        document: formToDocument(form),
-        from: inputToIso(from),
-        to: inputToIso(to),
-      });
-      if (res.status === 200) setAnswer(res.body);
-      else setError(`${res.body.error?.message ?? `HTTP ${res.status}`} ${(res.body.error?.details ?? []).map((d) => `${d.path}: ${d.message}`).join('; ')}`);
+      const refused = await callStreamed(
+        'POST',
+        `/v1/admin/programs/${encodeURIComponent(programKey)}/preview`,
+        { document: formToDocument(form), from: inputToIso(from), to: inputToIso(to) },
+        (line) => {
+          const l = line as PreviewLine;
+          if (l.type === 'progress') setProgress({ events: l.events, total: l.total });
+          else if (l.type === 'result') {
+            setAnswer(l.preview);
+            setTook((Date.now() - started) / 1000);
+          } else setError(errorText(l));
+        },
+      );
+      if (refused) setError(errorText(refused.body, refused.status));
+    } catch (e) {
+      setError(`the preview stopped: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       setStartedAt(null);
     }
@@ -84,7 +109,13 @@ export function Preview({ programKey, form }: { programKey: string; form: Progra
       </button>
       {startedAt !== null && (
         <p role="status" data-preview-progress>
-          Re-deciding recorded events… {elapsed} s
+          {progress === null ? 'Counting recorded events…' : `Re-deciding recorded events: ${count(progress.events)} of ${count(progress.total)}`} ({elapsed} s)
+          {progress !== null && progress.total > 0 && <progress aria-label="Preview progress" max={progress.total} value={progress.events} />}
+        </p>
+      )}
+      {startedAt === null && took !== null && progress !== null && (
+        <p data-preview-done>
+          {count(progress.events)} of {count(progress.total)} recorded events re-decided in {took.toFixed(1)} s
         </p>
       )}
       {error && <p className="problem">{error}</p>}

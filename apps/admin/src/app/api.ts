@@ -31,3 +31,43 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   const date = res.headers.get('date');
   return { status: res.status, body: parsed as T, serverDate: date ? new Date(date) : null };
 }
+
+/**
+ * A call whose answer streams as lines of JSON (`Accept: application/x-ndjson`): each line goes to
+ * `onLine` as it arrives, and the answer is null. An answer that is not a stream (a refusal,
+ * answered before any line) comes back as from `call`.
+ */
+export async function callStreamed(method: string, path: string, body: unknown, onLine: (line: unknown) => void): Promise<ApiAnswer<ApiErrorBody> | null> {
+  const res = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${storedKey()}`, 'content-type': 'application/json', accept: 'application/x-ndjson' },
+    body: JSON.stringify(body),
+  });
+  const date = res.headers.get('date');
+  if (!(res.headers.get('content-type') ?? '').startsWith('application/x-ndjson') || !res.body) {
+    const text = await res.text();
+    let parsed: ApiErrorBody = {};
+    try {
+      parsed = text ? (JSON.parse(text) as ApiErrorBody) : {};
+    } catch {
+      parsed = { error: { code: 'not_json', message: `HTTP ${res.status}: ${text.slice(0, 200)}` } };
+    }
+    return { status: res.status, body: parsed, serverDate: date ? new Date(date) : null };
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) pending += value;
+    let newline = pending.indexOf('\n');
+    while (newline >= 0) {
+      const line = pending.slice(0, newline).trim();
+      pending = pending.slice(newline + 1);
+      if (line) onLine(JSON.parse(line));
+      newline = pending.indexOf('\n');
+    }
+    if (done) break;
+  }
+  if (pending.trim()) onLine(JSON.parse(pending));
+  return null;
+}

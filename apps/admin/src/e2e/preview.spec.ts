@@ -60,8 +60,21 @@ describe('admin console: preview a draft on past events (Chromium)', () => {
     await page.fill('[data-path="rewardRules[0].reward.percent"]', '15');
     await page.fill('[aria-label="Preview from"]', '2025-09-01T00:00');
     await page.fill('[aria-label="Preview to"]', '2026-01-01T00:00');
+    // Every text the progress display shows while the api streams (it may be brief on 208 events).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressTexts: string[] }).progressTexts = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-preview-progress]')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     await page.locator('[data-preview-result]').waitFor();
+    const progressTexts = await page.evaluate(() => (window as unknown as { progressTexts: string[] }).progressTexts);
+    expect(progressTexts.length).toBeGreaterThan(0);
+    for (const text of progressTexts) expect(text).toMatch(new RegExp(`^(Counting recorded events…|Re-deciding recorded events: [0-9,]+ of ${LESSONS.length}) \\(\\d+ s\\)$`));
+    expect(await page.locator('[data-preview-done]').textContent()).toMatch(new RegExp(`^${LESSONS.length} of ${LESSONS.length} recorded events re-decided in \\d+\\.\\d s$`));
     const row = async (name: string) => ((await page.locator(`[data-preview-result] tr[data-row="${name}"]`).textContent()) ?? '').replace(/\s+/g, ' ');
     const total = (key: 'now' | 'draft') => (LESSONS.reduce((sum, l) => sum + l[key], 0) / 100).toFixed(2);
     expect(await row('events')).toContain(String(LESSONS.length));

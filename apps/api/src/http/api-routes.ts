@@ -34,11 +34,18 @@ export interface HandlerContext<P, Q, B> {
   res: Response;
 }
 
-export interface HandlerAnswer<R> {
+export type HandlerAnswer<R> = JsonAnswer<R> | StreamedAnswer;
+
+export interface JsonAnswer<R> {
   status?: number;
   body: R;
   /** The body was read back from the idempotency store (jsonb): it is put back in schema order. */
   stored?: boolean;
+}
+
+/** The handler wrote the answer itself (a stream the caller asked for); nothing is left to send. */
+export interface StreamedAnswer {
+  streamed: true;
 }
 
 export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends z.ZodType> {
@@ -70,6 +77,8 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+/** run()'s answer when the handler streamed its own. */
+const STREAMED = Symbol('streamed');
 
 /**
  * Registers endpoints twice from ONE description: in the Express router (auth, validation,
@@ -100,6 +109,7 @@ export class ApiRoutes {
       const run = async () => {
         try {
           const answer = await spec.handler({ ...parsed, role: roleOf(res), req, res });
+          if ('streamed' in answer) return STREAMED;
           return { status: answer.status ?? spec.response.status, body: answer.stored ? this.inSchemaOrder(spec, answer.body) : (answer.body as unknown) };
         } catch (error) {
           rethrowAsApiError(error, { prefix: spec.domainPathPrefix ?? 'body' });
@@ -122,13 +132,18 @@ export class ApiRoutes {
             conflictCode: 'idempotency_key_reused',
             conflictMessage: 'this Idempotency-Key was used with another request body; use a new key for a new request',
           },
-          run,
+          async () => {
+            const answer = await run();
+            if (answer === STREAMED) throw new Error(`${spec.operationId} streamed an answer that an Idempotency-Key would have to store`);
+            return answer;
+          },
         );
         if (answer.replayed) res.setHeader('idempotent-replayed', 'true');
         res.status(answer.status).json(this.inSchemaOrder(spec, answer.body));
         return;
       }
       const answer = await run();
+      if (answer === STREAMED) return;
       res.status(answer.status).json(answer.body);
     });
     return this;

@@ -225,7 +225,7 @@ export interface paths {
         put?: never;
         /**
          * What a draft (or a stored version) would have decided for the program's recorded qualifying events in a time range; nothing is written
-         * @description Every decision record of the program in [from, to) is decided again with the draft, in time order, with the draft's referrer cap and first-qualifying-event limit applied as the ledger would (slots and rewarded referrals before `from` count). Answers the counts now vs the draft, granted money per currency, events per rule, cap-limited events, and the first changed events with both explanations. Read-only: one read-only snapshot; the ledger and every other table are untouched.
+         * @description Every decision record of the program in [from, to) is decided again with the draft, in time order, with the draft's referrer cap and first-qualifying-event limit applied as the ledger would (slots and rewarded referrals before `from` count). Answers the counts now vs the draft, granted money per currency, events per rule, cap-limited events, and the first changed events with both explanations. Read-only: one read-only snapshot; the ledger and every other table are untouched. With `Accept: application/x-ndjson` the answer is streamed as lines of JSON: `{"type":"progress","events":n,"total":t}` when the range is counted and after each batch of events, then `{"type":"result","preview":{…}}` (this document's 200 body), or `{"type":"error","error":{…}}` if the work stops after the first line. Anything refused before the first line answers the usual JSON error.
          *
          *     Roles: admin.
          */
