@@ -83,7 +83,7 @@ export async function recordConversionOutcome(
              SELECT * FROM attribution_conversion_outcomes WHERE conversion_id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)) o
        JOIN attribution_conversions c ON c.id = o.conversion_id`,
     [o.conversionId, o.referralId, o.decisionCode, o.rewarded, reasons, recordedAt],
-    { direct: true },
+    { direct: true, prepare: true },
   );
   const [row] = rows;
   if (!row) throw new Error('conversion outcome: INSERT ... RETURNING returned no row');

@@ -82,7 +82,7 @@ export async function eligibilityMarkOf(sequelize: Sequelize, key: { provider: s
     t,
     'SELECT * FROM attribution_conversion_eligibility_marks WHERE provider = $1 AND source_payment_id = $2',
     [key.provider, key.sourceId],
-    { direct: true },
+    { direct: true, prepare: true },
   );
   return row ? toMark(row) : null;
 }

@@ -64,7 +64,7 @@ async function isClaimingSettlement(sequelize: Sequelize, t: Transaction, p: z.o
       WHERE user_id = $1 AND product = $2 AND billing_interval = 'yearly' AND subscription_kind = 'personal' AND amount_minor > 0
         AND (provider, source_payment_id) <> ($3, $4) AND paid_at <= $5 LIMIT 1`,
     [p.userId, p.product, p.provider, p.sourcePaymentId, p.paidAt],
-    { direct: true },
+    { direct: true, prepare: true },
   );
   return earlier.length === 0;
 }

@@ -114,7 +114,7 @@ export async function referralOf(
     `SELECT ${REFERRAL_COLUMNS} FROM attribution_referrals WHERE product = $1 AND referee_user_id = $2`,
     [product, refereeUserId],
     // In a transaction: on its connection directly (the qualifying-event hot path).
-    { direct: true },
+    { direct: true, prepare: true },
   );
   return row ? toReferral(row) : null;
 }

@@ -116,7 +116,7 @@ export async function recordSubscriptionPayment(
       WHERE user_id = $1 AND product = $2 AND subscription_key <> $3 AND (started_at < $4 OR paid_at < $5)
       ORDER BY started_at, paid_at LIMIT 1`,
     [p.userId, p.product, key, p.startedAt, p.paidAt],
-    { direct: true },
+    { direct: true, prepare: true },
   );
   await queryRows(
     sequelize,
@@ -127,7 +127,7 @@ export async function recordSubscriptionPayment(
      ON CONFLICT (provider, source_payment_id) DO NOTHING RETURNING provider`,
     [p.provider, p.sourcePaymentId, p.product, p.userId, key, p.tier, p.interval, p.kind, p.startedAt, p.paidAt, p.sequence, p.amountMinor, p.currency,
       p.hostStatesEarlier, recordedAt],
-    { direct: true },
+    { direct: true, prepare: true },
   );
   if (earlier) {
     return { earlierSubscription: { source: 'recorded', subscriptionKey: earlier.subscription_key, interval: earlier.billing_interval, startedAt: earlier.started_at } };

@@ -259,13 +259,13 @@ export async function touchesOfUser(
     `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE user_id = $1 AND product = $2 ORDER BY touched_at, id${options.lock ? ' FOR UPDATE' : ''}`,
     [userId, product],
     // In a transaction: on its connection directly (the qualifying-event hot path).
-    { direct: true },
+    { direct: true, prepare: true },
   );
   return rows.map(toTouch);
 }
 
 export async function touchById(sequelize: Sequelize, transaction: Transaction | undefined, id: string): Promise<Touch | null> {
-  const [row] = await queryRows<TouchRow>(sequelize, transaction, `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE id = $1`, [id], { direct: true });
+  const [row] = await queryRows<TouchRow>(sequelize, transaction, `SELECT ${TOUCH_COLUMNS} FROM attribution_touches WHERE id = $1`, [id], { direct: true, prepare: true });
   return row ? toTouch(row) : null;
 }
 

@@ -24,7 +24,7 @@ export async function lookupIdempotencyKey(
     transaction,
     'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
     [scope, key],
-    { direct: true },
+    { direct: true, prepare: true },
   );
   const row = rows[0];
   if (!row) return { kind: 'new' };
@@ -46,7 +46,7 @@ export async function storeIdempotentAnswer(
     transaction,
     `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING scope`,
     [entry.scope, entry.key, entry.requestHash, entry.status, JSON.stringify(entry.body ?? null)],
-    { direct: true },
+    { direct: true, prepare: true },
   );
 }
 

@@ -39,7 +39,7 @@ export async function saveParticipantRequest(
     `INSERT INTO impact_sync_participant_requests (program_key, user_id, product, details, requested_at)
      VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (program_key, user_id) DO NOTHING`,
     [request.programKey, request.userId, request.product, JSON.stringify(request.details), request.now],
-    { direct: true },
+    { direct: true, prepare: true },
   );
   const stored = await participantRequestOf(sequelize, request.programKey, request.userId, { transaction });
   if (!stored) throw new Error('saveParticipantRequest: the request vanished right after it was stored');

@@ -43,7 +43,7 @@ export async function saveSaleRequest(
     `INSERT INTO impact_sync_sale_requests (provider, source_payment_id, product, user_id, customer_email, click_id, requested_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (provider, source_payment_id) DO NOTHING`,
     [request.provider, request.sourcePaymentId, request.product, request.userId, request.customerEmail, request.clickId, request.now],
-    { direct: true },
+    { direct: true, prepare: true },
   );
 }
 

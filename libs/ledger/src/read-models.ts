@@ -197,6 +197,7 @@ export async function otherRewardedConversions(
     `SELECT DISTINCT source_conversion_id FROM ledger_rewards
       WHERE source_referral_id = $1 AND program_key = $2 AND source_conversion_id <> $3`,
     [input.referralId, input.programKey, input.exceptConversionId],
+    { prepare: true },
   );
   return rows.map((r) => r.source_conversion_id);
 }

@@ -35,6 +35,7 @@ export async function retiredProgramKeys(sequelize: Sequelize, transaction: Tran
   if (keys.length === 0) return new Set();
   const rows = await queryRows<{ key: string }>(sequelize, transaction, "SELECT key FROM programs WHERE key = ANY($1::text[]) AND status = 'retired'", [[...new Set(keys)]], {
     direct: true,
+    prepare: true,
   });
   return new Set(rows.map((r) => r.key));
 }

@@ -67,5 +67,5 @@ export async function queryRows<T extends object>(
  * unrelated work wait a moment.
  */
 export async function lockBusinessKey(sequelize: Sequelize, transaction: Transaction, key: string): Promise<void> {
-  await queryRows(sequelize, transaction, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [key], { direct: true });
+  await queryRows(sequelize, transaction, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [key], { direct: true, prepare: true });
 }
