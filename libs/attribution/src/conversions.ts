@@ -11,7 +11,7 @@ import {
   type RecordConversionInput,
 } from './attribution.schemas';
 import { contentHash, pgErrorOf, queryRows } from '@referrals/sql';
-import { idOrNull, lockKey } from './attribution-sql';
+import { idOrNull, lockKeys } from './attribution-sql';
 import { type Referral, referralOf } from './referrals';
 import { type AttributionReason, type AttributionWinner, resolveAttribution, type TouchVerdict } from './resolve-attribution';
 import { type Touch, touchById, touchesOfUser } from './touches';
@@ -177,8 +177,8 @@ type ParsedConversion = ReturnType<typeof recordConversionSchema.parse>;
 
 async function recordInTransaction(deps: ConversionDeps, t: Transaction, request: ParsedConversion, hash: string): Promise<RecordConversionResult> {
   const { sequelize } = deps;
-  await lockKey(sequelize, t, `conversion:${request.provider}:${request.sourceId}`);
-  await lockKey(sequelize, t, `user:${request.product}:${request.userId}`);
+  // The conversion, then the (product, user) pair: the order every caller takes them in.
+  await lockKeys(sequelize, t, [`conversion:${request.provider}:${request.sourceId}`, `user:${request.product}:${request.userId}`]);
 
   const [existing] = await queryRows<ConversionRow>(
     sequelize,

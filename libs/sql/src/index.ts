@@ -2,7 +2,7 @@ export { sqlMigration, type Migration, type MigrationContext, type MigrationSour
 export { canonicalJson, contentHash } from './content-hash';
 export { pgErrorOf, RETRYABLE_SQLSTATES, sqlStateOf } from './pg-error';
 export { logSafeError } from './log-safe-error';
-export { lockBusinessKey, queryRows, type QueryRowsOptions } from './query-rows';
+export { lockBusinessKey, lockBusinessKeys, queryRows, type QueryRowsOptions } from './query-rows';
 export {
   allowErasureInTransaction,
   countedChange,

@@ -69,3 +69,18 @@ export async function queryRows<T extends object>(
 export async function lockBusinessKey(sequelize: Sequelize, transaction: Transaction, key: string): Promise<void> {
   await queryRows(sequelize, transaction, 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [key], { direct: true, prepare: true });
 }
+
+/**
+ * Several business-key locks in ONE round trip, taken in the order given (callers keep one order
+ * everywhere, so two transactions never wait for each other crosswise). The ordinality keeps the
+ * array's order: PostgreSQL evaluates a volatile call in the select list after the ORDER BY.
+ */
+export async function lockBusinessKeys(sequelize: Sequelize, transaction: Transaction, keys: readonly string[]): Promise<void> {
+  await queryRows(
+    sequelize,
+    transaction,
+    'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) AS locked FROM unnest($1::text[]) WITH ORDINALITY AS keys(k, n) ORDER BY n',
+    [keys],
+    { direct: true, prepare: true },
+  );
+}
