@@ -1,4 +1,4 @@
-import { contentHash, queryRows } from '@referrals/sql';
+import { contentHash, queryRows, type SqlWrite } from '@referrals/sql';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
 /** What a stored idempotency key says about a new request carrying it. */
@@ -41,13 +41,16 @@ export async function storeIdempotentAnswer(
   entry: { scope: string; key: string; requestHash: string; status: number; body: unknown },
   transaction: Transaction,
 ): Promise<void> {
-  await queryRows(
-    sequelize,
-    transaction,
-    `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING scope`,
-    [entry.scope, entry.key, entry.requestHash, entry.status, JSON.stringify(entry.body ?? null)],
-    { direct: true, prepare: true },
-  );
+  const write = idempotentAnswerWrite(entry);
+  await queryRows(sequelize, transaction, write.text, write.values, { direct: true, prepare: true });
+}
+
+/** storeIdempotentAnswer's INSERT, not yet run (to go with other writes: runWritesTogether). */
+export function idempotentAnswerWrite(entry: { scope: string; key: string; requestHash: string; status: number; body: unknown }): SqlWrite {
+  return {
+    text: 'INSERT INTO idempotency_keys (scope, key, request_hash, response_status, response_body) VALUES ($1, $2, $3, $4, $5::jsonb)',
+    values: [entry.scope, entry.key, entry.requestHash, entry.status, JSON.stringify(entry.body ?? null)],
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ export {
   lookupIdempotencyKey,
   saveIdempotentResponse,
   storeIdempotentAnswer,
+  idempotentAnswerWrite,
   claimIdempotencyKey,
   releaseIdempotencyClaim,
   type IdempotencyClaim,

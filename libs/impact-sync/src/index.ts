@@ -42,7 +42,7 @@ export {
   type RecordParticipantInput,
 } from './participants';
 export { participantRequestOf, saveParticipantRequest, type ParticipantRequest } from './participant-requests';
-export { saleRequestOf, saveSaleRequest, type SaleRequest } from './sale-requests';
+export { saleRequestOf, saleRequestWrite, type SaleRequest } from './sale-requests';
 export {
   countDeliveries,
   findWorkWithoutDelivery,

@@ -1,3 +1,4 @@
+import { type SqlWrite } from '@referrals/sql';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { queryRows } from './impact-sync-sql';
 
@@ -31,20 +32,16 @@ interface SaleRequestRow {
   requested_at: Date;
 }
 
-/** Stores the request unless one exists for the payment (a redelivered event changes nothing). */
-export async function saveSaleRequest(
-  sequelize: Sequelize,
-  transaction: Transaction,
-  request: Omit<SaleRequest, 'requestedAt'> & { readonly now: Date },
-): Promise<void> {
-  await queryRows(
-    sequelize,
-    transaction,
-    `INSERT INTO impact_sync_sale_requests (provider, source_payment_id, product, user_id, customer_email, click_id, requested_at)
+/**
+ * The INSERT of a payment's SALE request, run with the payment's other writes (runWritesTogether):
+ * stores the request unless one exists for the payment (a redelivered event changes nothing).
+ */
+export function saleRequestWrite(request: Omit<SaleRequest, 'requestedAt'> & { readonly now: Date }): SqlWrite {
+  return {
+    text: `INSERT INTO impact_sync_sale_requests (provider, source_payment_id, product, user_id, customer_email, click_id, requested_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (provider, source_payment_id) DO NOTHING`,
-    [request.provider, request.sourcePaymentId, request.product, request.userId, request.customerEmail, request.clickId, request.now],
-    { direct: true, prepare: true },
-  );
+    values: [request.provider, request.sourcePaymentId, request.product, request.userId, request.customerEmail, request.clickId, request.now],
+  };
 }
 
 /** The stored request of a payment, or null (reports queued before requests were stored). */

@@ -1,4 +1,4 @@
-import { contentHash, queryRows } from '@referrals/sql';
+import { contentHash, queryRows, type SqlWrite } from '@referrals/sql';
 import { type Sequelize, type Transaction } from 'sequelize';
 
 /**
@@ -84,24 +84,35 @@ export function dedupeKeyOf(work: OutboxWork): string {
  * through the commit's flush), which cost every qualifying event its group commit; measured with
  * `npm run bench:ledger`. The relays poll a partial index of due rows instead (250 ms by default).
  */
-export async function enqueueWork(sequelize: Sequelize, transaction: Transaction, works: readonly OutboxWork[]): Promise<{ workflowType: string; workflowId: string }[]> {
-  if (works.length === 0) return [];
+export async function enqueueWork(sequelize: Sequelize, transaction: Transaction, works: readonly OutboxWork[]): Promise<QueuedWork[]> {
+  const write = outboxWrite(works);
+  if (write) await queryRows(sequelize, transaction, write.text, write.values, { direct: true });
+  return queuedWorks(works);
+}
+
+export interface QueuedWork {
+  workflowType: string;
+  workflowId: string;
+}
+
+/** What enqueueWork answers for these works (the relay starts them by these ids after commit). */
+export const queuedWorks = (works: readonly OutboxWork[]): QueuedWork[] => works.map((w) => ({ workflowType: w.workflowType, workflowId: w.options.workflowId }));
+
+/** enqueueWork's INSERT, not yet run (to go with the event's other writes: runWritesTogether); null for no work. */
+export function outboxWrite(works: readonly OutboxWork[]): SqlWrite | null {
+  if (works.length === 0) return null;
   const values: unknown[] = [];
   const tuples = works.map((work, i) => {
     values.push(work.kind, work.workflowType, work.options.workflowId, JSON.stringify(work.options), dedupeKeyOf(work));
     const p = i * 5;
     return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::jsonb, $${p + 5})`;
   });
-  await queryRows(
-    sequelize,
-    transaction,
-    `INSERT INTO outbox_messages (kind, workflow_type, workflow_id, options, dedupe_key)
+  return {
+    text: `INSERT INTO outbox_messages (kind, workflow_type, workflow_id, options, dedupe_key)
        VALUES ${tuples.join(', ')}
-       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+       ON CONFLICT (dedupe_key) DO NOTHING`,
     values,
-    { direct: true },
-  );
-  return works.map((w) => ({ workflowType: w.workflowType, workflowId: w.options.workflowId }));
+  };
 }
 
 export interface OutboxBacklog {

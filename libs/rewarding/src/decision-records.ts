@@ -6,8 +6,8 @@ import {
   type RewardCode,
   type RewardExplanation,
 } from '@referrals/rule-dsl';
-import { queryRows } from '@referrals/sql';
-import { type Sequelize, type Transaction } from 'sequelize';
+import { queryRows, type SqlWrite } from '@referrals/sql';
+import { type Sequelize } from 'sequelize';
 import { type RewardRecord } from './records';
 
 /*
@@ -135,13 +135,11 @@ const INSERT = `INSERT INTO rewarding_decision_records
    decision_code, rule_index, facts, explanation, notes, rewards, recorded_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14::jsonb, $15)`;
 
-/** One INSERT in the event's transaction. */
-export async function insertDecisionRecord(sequelize: Sequelize, t: Transaction, record: DecisionRecordInput): Promise<void> {
-  await queryRows(
-    sequelize,
-    t,
-    INSERT,
-    [
+/** The decision record's INSERT, run with the event's other writes (runWritesTogether) in the event's transaction. */
+export function decisionRecordWrite(record: DecisionRecordInput): SqlWrite {
+  return {
+    text: INSERT,
+    values: [
       record.conversionId,
       record.eventType,
       record.occurredAt,
@@ -158,8 +156,7 @@ export async function insertDecisionRecord(sequelize: Sequelize, t: Transaction,
       JSON.stringify(storedRewards(record.rewards)),
       record.recordedAt,
     ],
-    { direct: true, prepare: true },
-  );
+  };
 }
 
 interface DecisionRecordRow {

@@ -1,16 +1,16 @@
 import { type Attribution, type ConversionOutcome, type PaymentInstrumentOutcome, type EarlierSubscription, type RecordConversionResult, type Referral } from '@referrals/attribution';
-import { hashRequestBody, lookupIdempotencyKey, storeIdempotentAnswer } from '@referrals/db';
+import { hashRequestBody, idempotentAnswerWrite, lookupIdempotencyKey } from '@referrals/db';
 import { grantRewards, inLedgerTransaction, otherRewardedConversions } from '@referrals/ledger';
-import { enqueueWork, type OutboxWork } from '@referrals/outbox';
+import { outboxWrite, type OutboxWork, queuedWorks } from '@referrals/outbox';
 import { type PinnedProgram, type ProgramStore } from '@referrals/programs';
 import { formatEvaluation, type RewardExplanation } from '@referrals/rule-dsl';
-import { lockBusinessKey } from '@referrals/sql';
-import { saveSaleRequest } from '@referrals/impact-sync';
+import { lockBusinessKey, runWritesTogether, type SqlWrite } from '@referrals/sql';
+import { saleRequestWrite } from '@referrals/impact-sync';
 import { type SaleAttribution, startOptions, type StartOverrides, workflowTypes } from '@referrals/workflows';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { conversionKeyString, type ConversionKey } from '@referrals/config';
 import { type DecisionCode } from './decision-codes';
-import { insertDecisionRecord } from './decision-records';
+import { decisionRecordWrite } from './decision-records';
 import { checkDeclaredFacts } from './declared-facts';
 import { fallbackReasons, reasonOfOrigin, reasonsOfAttribution, reasonsOfEvaluation, reasonsOfRewards } from './eligibility-reasons';
 import { checkEventTimes, qualifyingEventTimes } from './event-times';
@@ -172,7 +172,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
         : await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null, instrument);
     const { rewards, booked, evaluated, ...decision } = { ...decided, explanation: [...origin.explanation, ...decided.explanation] };
     const outcome = await recordOutcome(deps, t, recorded, decision, rewards);
-    await insertDecisionRecord(deps.sequelize, t, {
+    const decisionRecord = decisionRecordWrite({
       conversionId,
       eventType: event.type,
       occurredAt: new Date(occurredAtOf(event)),
@@ -190,8 +190,9 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       recordedAt: (deps.clock ?? (() => new Date()))(),
     });
     const reportsSale = event.type === 'payment.succeeded' && product.reportsSales && isSale(event) && origin.held === null;
-    const works = reportsSale ? await saleReportWork(deps, t, event, recorded, conversionId, product) : [];
-    const queued = await enqueueWork(deps.sequelize, t, works);
+    const sale = reportsSale ? await saleReport(deps, t, event, recorded, conversionId, product) : null;
+    const works = sale?.works ?? [];
+    const queued = queuedWorks(works);
     const { conversion, referral } = recorded;
     const winningTouch = conversion.winningTouchId && conversion.winningTouchKind ? { id: conversion.winningTouchId, kind: conversion.winningTouchKind } : null;
     const answer: QualifyingEventAnswer = {
@@ -203,7 +204,13 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       rewards,
       workflows: queued.map((w) => ({ type: w.workflowType, workflowId: w.workflowId })),
     };
-    await storeIdempotentAnswer(deps.sequelize, { scope, key: conversionId, requestHash, status: 200, body: answer }, t);
+    // The event's last writes (decision record, SALE request, outbox row, stored answer) go as one statement.
+    await runWritesTogether(deps.sequelize, t, [
+      decisionRecord,
+      sale?.request ?? null,
+      outboxWrite(works),
+      idempotentAnswerWrite({ scope, key: conversionId, requestHash, status: 200, body: answer }),
+    ]);
     return { answer, replayed: false, booked: booked ? rewards : [] };
   });
 }
@@ -406,15 +413,19 @@ async function decideReward(
   return { ...base, code: 'rewarded', reasons: reasonsOfRewards(rewards), rewards, booked: !granted.replayed };
 }
 
-/** The SALE report: the referral SALE (affiliate SALE suppressed) or the affiliate SALE with its click id. */
-async function saleReportWork(
+/**
+ * The SALE report: the referral SALE (affiliate SALE suppressed) or the affiliate SALE with its
+ * click id, as its outbox work and its stored request (written by the caller with the event's
+ * other writes); null when nobody's SALE is reported.
+ */
+async function saleReport(
   deps: RewardingDeps,
   t: Transaction,
   event: Extract<QualifyingEvent, { type: 'payment.succeeded' }>,
   recorded: RecordConversionResult,
   conversionId: string,
   product: RewardingProduct,
-): Promise<OutboxWork[]> {
+): Promise<{ works: OutboxWork[]; request: SqlWrite } | null> {
   const { conversion, touch, referral } = recorded;
   let attribution: SaleAttribution;
   let clickId: string | null = null;
@@ -424,11 +435,11 @@ async function saleReportWork(
     attribution = { winner: 'affiliate' };
     clickId = touch.clickId;
   } else {
-    return [];
+    return null;
   }
   // The email and the click id stay in PostgreSQL: the report activity reads them there, so the
   // workflow input (a Temporal history nobody can erase) carries ids only.
-  await saveSaleRequest(deps.sequelize, t, {
+  const request = saleRequestWrite({
     provider: event.provider,
     sourcePaymentId: event.sourcePaymentId,
     product: product.product,
@@ -454,7 +465,7 @@ async function saleReportWork(
     },
     deps.startOverrides,
   );
-  return [{ kind: 'start', workflowType: workflowTypes.conversionReport, options }];
+  return { works: [{ kind: 'start', workflowType: workflowTypes.conversionReport, options }], request };
 }
 
 /** The click id of the oldest valid affiliate touch the referral beat (its SALE is suppressed). */
