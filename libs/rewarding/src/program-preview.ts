@@ -98,8 +98,11 @@ interface RecordRow {
   referee_user_id: string | null;
   decision_code: string;
   rule_index: number | null;
-  facts: Record<string, unknown> | null;
+  /** False for events decided before the rules (no facts recorded). */
+  has_facts: boolean;
   rewards: StoredReward[];
+  /** The projected facts: `f0`... one per path asked for (JSON value, or null when absent). */
+  [fact: `f${number}`]: unknown;
 }
 
 const GRANTED = new Set(['pending', 'earned']);
@@ -107,12 +110,35 @@ const MONEY = new Set(['fixed', 'percent']);
 const DEFAULT_SAMPLE = 20;
 const DEFAULT_BATCH = 5000;
 
-/** The columns preview reads, in time order after (occurred_at, conversion_id) = ($3, $4): also what the bench's bare read reads. */
-export const PREVIEW_BATCH_SQL = `SELECT conversion_id, event_type, occurred_at, referral_id, referrer_user_id, referee_user_id, decision_code, rule_index, facts, rewards
+/**
+ * The columns preview reads, in time order after (occurred_at, conversion_id) = ($3, $4): the
+ * record's decision and, of its facts, only the paths the draft can read (`$6`... as text arrays,
+ * `f0`...): a rule reads a few facts of a record's dozen, and reading and parsing the rest was most
+ * of a preview event's cost. Also what the bench's bare read reads.
+ */
+export function previewBatchSql(factPathCount: number): string {
+  const facts = Array.from({ length: factPathCount }, (_, i) => `, facts #> $${6 + i}::text[] AS f${i}`).join('');
+  return `SELECT conversion_id, event_type, occurred_at, referral_id, referrer_user_id, referee_user_id, decision_code, rule_index,
+       facts IS NOT NULL AS has_facts, rewards${facts}
   FROM rewarding_decision_records
  WHERE program_key = $1 AND occurred_at < $2 AND (occurred_at, conversion_id) > ($3, $4)
  ORDER BY occurred_at, conversion_id
  LIMIT $5`;
+}
+
+/** The fact set of a row read with previewBatchSql: the projected paths that are present. */
+export function projectedFacts(row: RecordRow, factPaths: readonly (readonly string[])[]): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (let i = 0; i < factPaths.length; i++) {
+    const value = row[`f${i}`];
+    if (value === null || value === undefined) continue;
+    const path = factPaths[i] as readonly string[];
+    let node = facts;
+    for (let s = 0; s < path.length - 1; s++) node = (node[path[s] as string] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1] as string] = value;
+  }
+  return facts;
+}
 
 /**
  * Streams the decision records of a program in [from, to), in time order, batch by batch. The next
@@ -123,12 +149,12 @@ export const PREVIEW_BATCH_SQL = `SELECT conversion_id, event_type, occurred_at,
 export async function* decisionRecordBatches(
   sequelize: Sequelize,
   t: Transaction,
-  programKey: string,
-  from: Date,
-  to: Date,
+  range: { programKey: string; from: Date; to: Date; factPaths: readonly (readonly string[])[] },
   batchSize = DEFAULT_BATCH,
 ): AsyncGenerator<RecordRow[]> {
-  const batchAfter = (afterAt: Date, afterId: string) => queryRows<RecordRow>(sequelize, t, PREVIEW_BATCH_SQL, [programKey, to, afterAt, afterId, batchSize], { direct: true });
+  const { programKey, from, to, factPaths } = range;
+  const sql = previewBatchSql(factPaths.length);
+  const batchAfter = (afterAt: Date, afterId: string) => queryRows<RecordRow>(sequelize, t, sql, [programKey, to, afterAt, afterId, batchSize, ...factPaths], { direct: true });
   // Keyset: strictly after the last row seen; the first batch starts just before `from`.
   let next: Promise<RecordRow[]> | null = batchAfter(new Date(from.getTime() - 1), '\uffff');
   try {
@@ -252,6 +278,7 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
   const cap = draft.document.limits.referrerRewardCap ?? null;
   const firstOnly = draft.document.limits.firstQualifyingEventOnly === true;
   const nowDescriptions = new Map<number, string>();
+  const factPaths = draft.rewardFactPaths.map((path) => path.split('.'));
 
   const preview: ProgramPreview = {
     program: { key: draft.key, product: draft.document.product, draftVersion: version },
@@ -273,7 +300,8 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
     const total = request.onProgress ? await countRecords(deps.sequelize, t, request.programKey, request.from, request.to) : 0;
     request.onProgress?.({ events: 0, total });
     const history = cap !== null || firstOnly ? await historyBefore(deps.sequelize, t, request.programKey, request.from) : { slots: new Map<string, number>(), rewardedReferrals: new Set<string>() };
-    for await (const rows of decisionRecordBatches(deps.sequelize, t, request.programKey, request.from, request.to, request.batchSize)) {
+    const range = { programKey: request.programKey, from: request.from, to: request.to, factPaths };
+    for await (const rows of decisionRecordBatches(deps.sequelize, t, range, request.batchSize)) {
       for (const row of rows) {
         preview.events += 1;
         const nowRewards = row.rewards;
@@ -281,14 +309,14 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
         if (row.rule_index !== null) nowByRule.set(row.rule_index, (nowByRule.get(row.rule_index) ?? 0) + 1);
         if (referrerCapLimited(nowRewards)) preview.capLimited.now += 1;
         addAmounts(preview.amountMinorByCurrency, nowRewards, 'now');
-        if (row.facts === null) {
+        if (!row.has_facts) {
           // Decided before the rules (attribution, referral, origin...): no draft changes that.
           if (row.decision_code === 'rewarded') preview.rewarded.draft += 1;
           addAmounts(preview.amountMinorByCurrency, nowRewards, 'draft');
           continue;
         }
         preview.reDecided += 1;
-        const facts = row.facts;
+        const facts = projectedFacts(row, factPaths);
         restore(facts, row.referrer_user_id, row.referee_user_id);
         const at = row.occurred_at;
         const evaluation = draft.evaluateReward(row.event_type, facts, { at, explain: false });
@@ -320,7 +348,7 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
         const changed = code !== row.decision_code || draftRule !== row.rule_index || !sameRewards(normalized(nowRewards), rewards);
         if (!changed) continue;
         preview.changed += 1;
-        if (preview.changes.length < sampleSize) preview.changes.push(await changeOf(deps, t, draft, row, facts, { code, rule: draftRule, rewards }, nowDescriptions));
+        if (preview.changes.length < sampleSize) preview.changes.push(await changeOf(deps, t, draft, row, restore, { code, rule: draftRule, rewards }, nowDescriptions));
       }
       request.onProgress?.({ events: preview.events, total });
     }
@@ -343,17 +371,20 @@ async function changeOf(
   t: Transaction,
   draft: CompiledProgram,
   row: RecordRow,
-  facts: Record<string, unknown>,
+  restore: ReturnType<typeof personalIdRestorer>,
   decided: { code: string; rule: number | null; rewards: StoredReward[] },
   nowDescriptions: Map<number, string>,
 ): Promise<PreviewChange> {
-  const [stored] = await queryRows<{ explanation: RewardExplanation | null; notes: string[]; program_key: string }>(
+  // The whole record (the batch read only the facts the draft reads): both explanations show every fact.
+  const [stored] = await queryRows<{ explanation: RewardExplanation | null; notes: string[]; program_key: string; facts: Record<string, unknown> }>(
     deps.sequelize,
     t,
-    'SELECT explanation, notes, program_key FROM rewarding_decision_records WHERE conversion_id = $1',
+    'SELECT explanation, notes, program_key, facts FROM rewarding_decision_records WHERE conversion_id = $1',
     [row.conversion_id],
     { direct: true },
   );
+  const facts = stored?.facts ?? {};
+  restore(facts, row.referrer_user_id, row.referee_user_id);
   const nowExplanation = stored?.explanation ? restoreExplanation(stored.explanation, facts) : null;
   for (const rule of nowExplanation?.rules ?? []) if (!nowDescriptions.has(rule.index)) nowDescriptions.set(rule.index, rule.description);
   const nowLines = [

@@ -65,6 +65,8 @@ export interface CompiledCondition {
   readonly conjuncts: readonly Test[];
   /** The explaining path; `atText` is the evaluation instant as ISO text, computed once per evaluation. */
   readonly trace: (facts: FactSet, at: number, atText: string) => ConditionTrace;
+  /** Paths of the facts it reads (through predicates too), clock facts left out. */
+  readonly factPaths: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,7 +415,11 @@ interface CompiledPredicate {
   /** For a one-branch predicate, the flattened conjuncts of its branch. */
   readonly branchConjuncts: readonly Test[] | undefined;
   readonly trace: (facts: FactSet, at: number, atText: string) => { branches: BranchTrace[]; matchedBranch: number | null; outcome: number };
+  readonly factPaths: readonly string[];
 }
+
+/** The paths of several conditions, each once, in first-read order. */
+export const factPathsOf = (conditions: readonly { readonly factPaths: readonly string[] }[]): string[] => [...new Set(conditions.flatMap((c) => c.factPaths))];
 
 /** Compiles the conditions of one (validated) program. */
 export class ConditionCompiler {
@@ -464,6 +470,7 @@ export class ConditionCompiler {
     return {
       test,
       conjuncts: [test],
+      factPaths: fact.clock ? [] : [fact.path],
       trace: (facts, at, atText) => {
         const raw = read(facts, at);
         return traceOf(CONDITION_OUTCOMES[check(raw)] ?? 'unknown', fact.clock ? atText : actualValue(raw, fact));
@@ -489,6 +496,7 @@ export class ConditionCompiler {
     return {
       test,
       conjuncts: negate || predicate.branchConjuncts === undefined ? [test] : predicate.branchConjuncts,
+      factPaths: predicate.factPaths,
       trace: (facts, at, atText) => {
         const { branches, matchedBranch, outcome } = predicate.trace(facts, at, atText);
         const negated = !negate ? outcome : outcome === MATCHED ? NOT_MATCHED : outcome === NOT_MATCHED ? MATCHED : UNKNOWN;
@@ -512,6 +520,7 @@ export class ConditionCompiler {
     const compiled: CompiledPredicate = {
       test,
       branchConjuncts: conjunctions.length === 1 ? conjunctions[0] : undefined,
+      factPaths: factPathsOf(branches.flat()),
       trace: (facts, at, atText) => {
         let matchedBranch: number | null = null;
         let outcome = NOT_MATCHED;

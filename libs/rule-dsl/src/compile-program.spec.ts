@@ -135,3 +135,46 @@ describe('fast and explaining paths', () => {
     }
   });
 });
+
+describe('rewardFactPaths: the facts a reward evaluation can read', () => {
+  /** Only the given paths of a fact set (what preview reads from a decision record). */
+  const project = (facts: FactSet, paths: readonly string[]): FactSet => {
+    const out: Record<string, unknown> = {};
+    for (const path of paths) {
+      const segments = path.split('.');
+      let from: unknown = facts;
+      for (const s of segments) from = typeof from === 'object' && from !== null ? (from as Record<string, unknown>)[s] : undefined;
+      if (from === undefined) continue;
+      let to = out;
+      for (const s of segments.slice(0, -1)) to = (to[s] ??= {}) as Record<string, unknown>;
+      to[segments.at(-1) as string] = from;
+    }
+    return out;
+  };
+
+  it('names the conditions\' facts (through predicates) and percent bases, never the clock', () => {
+    expect([...challenge.rewardFactPaths].sort()).toEqual(['lesson.usd_amount']);
+    expect(kiloPass.rewardFactPaths.length).toBeGreaterThan(0);
+    expect(kiloPass.rewardFactPaths).not.toContain('now');
+  });
+
+  it('a fact set holding only those facts decides and explains exactly as the whole one', () => {
+    const at = new Date('2025-10-01T12:00:00Z');
+    const lessons = ['25.00', '40.00', '45.30', 'abc', 12, null].map((usd, i) => ({
+      referral: { created_at: '2025-09-01T12:00:00.000Z' },
+      invitee: { signed_up_at: '2025-09-01T12:00:00.000Z', country: 'US', user_id: 7001 },
+      advocate: { user_id: 5001, toggles: ['student_challenge_2025'] },
+      lesson: { id: `l-${i}`, usd_amount: usd, duration_minutes: 50, sequence: i + 1, is_trial: i % 2 === 0, completed_at: at.toISOString() },
+      event: { sequence: i + 1 },
+    }));
+    for (const facts of lessons) {
+      const projected = project(facts, challenge.rewardFactPaths);
+      expect(challenge.evaluateReward('lesson.completed', projected, { at })).toEqual(challenge.evaluateReward('lesson.completed', facts, { at }));
+    }
+    const payments = [kiloFacts(), kiloFacts({ payment: { sequence: 2, amount: { amountMinor: 2450, currency: 'USD' } } }), kiloFacts({ subscription: { tier: 'tier_19', interval: 'yearly', kind: 'team' } })];
+    for (const facts of payments) {
+      const projected = project(facts, kiloPass.rewardFactPaths);
+      expect(kiloPass.evaluateReward('payment.succeeded', projected, { at })).toEqual(kiloPass.evaluateReward('payment.succeeded', facts, { at }));
+    }
+  });
+});

@@ -26,7 +26,7 @@ import { validateProgram } from './validate-program';
  * getter; on the per-evaluation paths that was a tenth of an explained evaluation. The bindings are
  * read once, here.
  */
-const { actualValue, andOfTraces, compileReader, ConditionCompiler: Compiler, conjoin, groupOutcome, MATCHED, NOT_MATCHED, traceAll } = conditionModule;
+const { actualValue, andOfTraces, compileReader, ConditionCompiler: Compiler, conjoin, factPathsOf, groupOutcome, MATCHED, NOT_MATCHED, traceAll } = conditionModule;
 const { parseInstant } = datatypesModule;
 const { exactNumberFromText, formatDecimal, parseDecimal, toDecimal } = decimalModule;
 const { instantText } = instantsModule;
@@ -45,6 +45,11 @@ export interface CompiledProgram<F extends FactDeclarations = FactDeclarations> 
   evaluateEligibility(facts: FactSetFor<F, 'eligibility'>, options: EvaluationOptions): EligibilityEvaluation;
   /** At a trigger event: which reward, if any; the first rule whose conditions ALL match wins. */
   evaluateReward(eventType: string, facts: FactSetFor<F, 'reward'>, options: EvaluationOptions): RewardEvaluation;
+  /**
+   * Paths of every fact evaluateReward can read (conditions, predicates, percent bases; not the
+   * clock): a fact set holding only these decides and explains exactly as the whole one does.
+   */
+  readonly rewardFactPaths: readonly string[];
 }
 
 export type CompileResult<F extends FactDeclarations = FactDeclarations> =
@@ -104,6 +109,8 @@ interface CompiledRule {
   /** Explaining path: the reward computation with its trace. */
   readonly computeTraced: (facts: FactSet, at: number) => RewardOutcome;
   readonly factsInvalid: RewardEvaluation;
+  /** Paths of the facts its conditions and its reward read. */
+  readonly factPaths: readonly string[];
 }
 
 /** A decision with its explanation (explicit fields: spreading the frozen decision is slow). */
@@ -192,6 +199,7 @@ function compileValidated<F extends FactDeclarations>(document: ProgramDocument,
     key: programKey,
     trigger,
     window: freeze({ startAtMs, frozenAtMs, endAtMs }),
+    rewardFactPaths: freeze([...new Set(rules.flatMap((rule) => rule.factPaths))]),
 
     evaluateEligibility(factSet: FactSetFor<F, 'eligibility'>, options: EvaluationOptions): EligibilityEvaluation {
       const facts = factsOf(factSet);
@@ -261,7 +269,7 @@ function compileRule(
   const ruleRef = freeze({ index, description: rule.description });
   const factsInvalid = rewardResult('facts_invalid', ruleRef);
   const conjuncts = conditions.flatMap((c) => c.conjuncts);
-  const base = { index, description: rule.description, ref: ruleRef, conditions, conjuncts, test: conjoin(conjuncts), factsInvalid };
+  const base = { index, description: rule.description, ref: ruleRef, factPaths: factPathsOf(conditions), conditions, conjuncts, test: conjoin(conjuncts), factsInvalid };
   const spec = rule.reward;
 
   if (spec.type !== 'percent') {
@@ -312,6 +320,7 @@ function compileRule(
 
   return {
     ...base,
+    factPaths: baseFact.clock ? base.factPaths : [...new Set([...base.factPaths, baseFact.path])],
     decide: (facts, at) => {
       const raw = read(facts, at);
       const amountMinor = amountOf(raw);

@@ -24,7 +24,7 @@ import { exitOnConfigError, parseEnv } from '@referrals/config';
 import { createSequelize, dbMigrations, migrateUp, redactDatabaseUrl, withDatabase } from '@referrals/db';
 import { loadProductRegistry } from '@referrals/products';
 import { createProgramStore, programsMigrations } from '@referrals/programs';
-import { decisionRecordBatches, inReadOnlySnapshot, previewProgramChange, rewardingMigrations } from '@referrals/rewarding';
+import { decisionRecordBatches, inReadOnlySnapshot, previewProgramChange, projectedFacts, rewardingMigrations } from '@referrals/rewarding';
 import { compileProgramOrThrow, type CompiledProgram, examplePrograms, type FactSet, type ProgramDocument } from '@referrals/rule-dsl';
 import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
 import { jreEngineFor, jreFacts } from './rules/json-rules-engine';
@@ -114,12 +114,16 @@ async function fill(sequelize: Sequelize, program: CompiledProgram, events: read
   await sequelize.query('ANALYZE rewarding_decision_records');
 }
 
-/** The bare read: the preview's batches in the preview's snapshot, each row touched, nothing decided. */
-async function bareRead(sequelize: Sequelize, key: string): Promise<number> {
+/**
+ * The bare read: the preview's batches (the same columns, the same facts of the draft's) in the
+ * preview's snapshot, each row's fact set built, nothing decided.
+ */
+async function bareRead(sequelize: Sequelize, key: string, factPaths: readonly string[]): Promise<number> {
   let touched = 0;
+  const paths = factPaths.map((path) => path.split('.'));
   await inReadOnlySnapshot(sequelize, async (t) => {
-    for await (const rows of decisionRecordBatches(sequelize, t, key, FROM, TO)) {
-      for (const row of rows) if (row.facts !== null && row.rewards.length >= 0) touched += 1;
+    for await (const rows of decisionRecordBatches(sequelize, t, { programKey: key, from: FROM, to: TO, factPaths: paths })) {
+      for (const row of rows) if (row.has_facts && row.rewards.length >= 0 && projectedFacts(row, paths)) touched += 1;
     }
   });
   return touched;
@@ -277,7 +281,8 @@ async function main(): Promise<void> {
     const draft = draftOf(stored);
 
     const previewOnce = () => previewProgramChange({ sequelize: sequelize as Sequelize, programs }, { programKey: stored.key, document: draft, from: FROM, to: TO });
-    await bareRead(sequelize, stored.key); // warm-up: caches, plans, JIT
+    const draftFacts = compileProgramOrThrow(draft, catalog).rewardFactPaths;
+    await bareRead(sequelize, stored.key, draftFacts); // warm-up: caches, plans, JIT
     const warm = await previewOnce();
     console.log(
       `preview: ${warm.events} events, rewarded now ${warm.rewarded.now} / draft ${warm.rewarded.draft}, USD now ${warm.amountMinorByCurrency['USD']?.now} / draft ${warm.amountMinorByCurrency['USD']?.draft}, ` +
@@ -290,7 +295,7 @@ async function main(): Promise<void> {
     const bareCpu: number[] = [];
     const previewCpu: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const read = await timed(pids, () => bareRead(sequelize as Sequelize, stored.key));
+      const read = await timed(pids, () => bareRead(sequelize as Sequelize, stored.key, draftFacts));
       const decided = await timed(pids, previewOnce);
       if (read.result !== EVENTS || decided.result.events !== EVENTS) throw new Error(`read ${read.result} / previewed ${decided.result.events} of ${EVENTS}`);
       bare.push(EVENTS / read.seconds);
