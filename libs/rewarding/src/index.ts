@@ -27,8 +27,6 @@ export {
   decisionRecordBatches,
   inReadOnlySnapshot,
   previewProgramChange,
-  previewBatchSql,
-  projectedFacts,
   type PreviewChange,
   type PreviewDeps,
   type PreviewProgress,

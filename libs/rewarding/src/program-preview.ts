@@ -98,10 +98,15 @@ interface RecordRow {
   referee_user_id: string | null;
   decision_code: string;
   rule_index: number | null;
-  /** False for events decided before the rules (no facts recorded). */
-  has_facts: boolean;
+  /** Of the recorded facts, the paths asked for; null for events decided before the rules (no facts recorded). */
+  facts: Record<string, unknown> | null;
   rewards: StoredReward[];
-  /** The projected facts: `f0`... one per path asked for (JSON value, or null when absent). */
+}
+
+/** A row as previewBatchSql reads it: the projected facts in `f0`... (JSON value, or null when absent); `facts` is built from them. */
+interface ProjectedRow extends Omit<RecordRow, 'facts'> {
+  has_facts: boolean;
+  facts?: Record<string, unknown> | null;
   [fact: `f${number}`]: unknown;
 }
 
@@ -116,7 +121,7 @@ const DEFAULT_BATCH = 5000;
  * `f0`...): a rule reads a few facts of a record's dozen, and reading and parsing the rest was most
  * of a preview event's cost. Also what the bench's bare read reads.
  */
-export function previewBatchSql(factPathCount: number): string {
+function previewBatchSql(factPathCount: number): string {
   const facts = Array.from({ length: factPathCount }, (_, i) => `, facts #> $${6 + i}::text[] AS f${i}`).join('');
   return `SELECT conversion_id, event_type, occurred_at, referral_id, referrer_user_id, referee_user_id, decision_code, rule_index,
        facts IS NOT NULL AS has_facts, rewards${facts}
@@ -127,7 +132,7 @@ export function previewBatchSql(factPathCount: number): string {
 }
 
 /** The fact set of a row read with previewBatchSql: the projected paths that are present. */
-export function projectedFacts(row: RecordRow, factPaths: readonly (readonly string[])[]): Record<string, unknown> {
+function projectedFacts(row: ProjectedRow, factPaths: readonly (readonly string[])[]): Record<string, unknown> {
   const facts: Record<string, unknown> = {};
   for (let i = 0; i < factPaths.length; i++) {
     const value = row[`f${i}`];
@@ -149,12 +154,17 @@ export function projectedFacts(row: RecordRow, factPaths: readonly (readonly str
 export async function* decisionRecordBatches(
   sequelize: Sequelize,
   t: Transaction,
-  range: { programKey: string; from: Date; to: Date; factPaths: readonly (readonly string[])[] },
+  range: { programKey: string; from: Date; to: Date; factPaths: readonly string[] },
   batchSize = DEFAULT_BATCH,
 ): AsyncGenerator<RecordRow[]> {
-  const { programKey, from, to, factPaths } = range;
+  const { programKey, from, to } = range;
+  const factPaths = range.factPaths.map((path) => path.split('.'));
   const sql = previewBatchSql(factPaths.length);
-  const batchAfter = (afterAt: Date, afterId: string) => queryRows<RecordRow>(sequelize, t, sql, [programKey, to, afterAt, afterId, batchSize, ...factPaths], { direct: true });
+  const batchAfter = async (afterAt: Date, afterId: string): Promise<RecordRow[]> => {
+    const rows = await queryRows<ProjectedRow>(sequelize, t, sql, [programKey, to, afterAt, afterId, batchSize, ...factPaths], { direct: true });
+    for (const row of rows) row.facts = row.has_facts ? projectedFacts(row, factPaths) : null;
+    return rows as RecordRow[];
+  };
   // Keyset: strictly after the last row seen; the first batch starts just before `from`.
   let next: Promise<RecordRow[]> | null = batchAfter(new Date(from.getTime() - 1), '\uffff');
   try {
@@ -278,7 +288,6 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
   const cap = draft.document.limits.referrerRewardCap ?? null;
   const firstOnly = draft.document.limits.firstQualifyingEventOnly === true;
   const nowDescriptions = new Map<number, string>();
-  const factPaths = draft.rewardFactPaths.map((path) => path.split('.'));
 
   const preview: ProgramPreview = {
     program: { key: draft.key, product: draft.document.product, draftVersion: version },
@@ -300,7 +309,7 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
     const total = request.onProgress ? await countRecords(deps.sequelize, t, request.programKey, request.from, request.to) : 0;
     request.onProgress?.({ events: 0, total });
     const history = cap !== null || firstOnly ? await historyBefore(deps.sequelize, t, request.programKey, request.from) : { slots: new Map<string, number>(), rewardedReferrals: new Set<string>() };
-    const range = { programKey: request.programKey, from: request.from, to: request.to, factPaths };
+    const range = { programKey: request.programKey, from: request.from, to: request.to, factPaths: draft.rewardFactPaths };
     for await (const rows of decisionRecordBatches(deps.sequelize, t, range, request.batchSize)) {
       for (const row of rows) {
         preview.events += 1;
@@ -309,14 +318,14 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
         if (row.rule_index !== null) nowByRule.set(row.rule_index, (nowByRule.get(row.rule_index) ?? 0) + 1);
         if (referrerCapLimited(nowRewards)) preview.capLimited.now += 1;
         addAmounts(preview.amountMinorByCurrency, nowRewards, 'now');
-        if (!row.has_facts) {
+        if (row.facts === null) {
           // Decided before the rules (attribution, referral, origin...): no draft changes that.
           if (row.decision_code === 'rewarded') preview.rewarded.draft += 1;
           addAmounts(preview.amountMinorByCurrency, nowRewards, 'draft');
           continue;
         }
         preview.reDecided += 1;
-        const facts = projectedFacts(row, factPaths);
+        const facts = row.facts;
         restore(facts, row.referrer_user_id, row.referee_user_id);
         const at = row.occurred_at;
         const evaluation = draft.evaluateReward(row.event_type, facts, { at, explain: false });

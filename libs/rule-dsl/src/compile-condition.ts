@@ -20,7 +20,6 @@ import {
   type Term,
 } from './program.schema';
 
-
 // Imported bindings read once (see compile-program.ts: under tsx and Jest each read is a getter call).
 const { instantMs, parseInstant, parseLiteral } = datatypesModule;
 const { compareDecimals, decimalFromNumber, exactNumberFromText, parseDecimal } = decimalModule;
@@ -405,7 +404,6 @@ export function andOfTraces(traces: readonly ConditionTrace[]): number {
 export function groupOutcome(outcome: number): GroupOutcome {
   return outcome === MATCHED ? 'matched' : outcome === NOT_MATCHED ? 'not_matched' : 'unknown';
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Conditions of a program.

@@ -62,6 +62,9 @@ export function decimalFromNumber(value: number): Decimal | undefined {
   return parseDecimal(String(value));
 }
 
+/** 10^0 .. 10^15, all exact doubles. */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
 /**
  * The JS number whose shortest form is exactly this decimal text, when the text is a plain decimal
  * (`-?digits(.digits)?`) of at most 15 digits (`"45.30"` -> 45.3): every such decimal survives
@@ -70,9 +73,6 @@ export function decimalFromNumber(value: number): Decimal | undefined {
  * Undefined otherwise (longer or exponent forms go through `parseDecimal`). A character loop, not a
  * regular expression: this runs per evaluation.
  */
-/** 10^0 .. 10^15, all exact doubles. */
-const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i);
-
 export function exactNumberFromText(text: string): number | undefined {
   const length = text.length;
   const negative = text.charCodeAt(0) === 45; /* - */

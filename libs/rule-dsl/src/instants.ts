@@ -78,8 +78,8 @@ function digits(text: string, from: number, count: number): number {
 }
 
 /**
- * Epoch milliseconds of the canonical form `YYYY-MM-DDTHH:MM:SS.sssZ` (what toISOString and
- * PostgreSQL's JSON write), or undefined when the text is in any other form or names a day past
+ * Epoch milliseconds of the canonical form `YYYY-MM-DDTHH:MM:SS.sssZ` (what toISOString writes,
+ * so what the engine's facts carry), or undefined when the text is in any other form or names a day past
  * the 28th (V8 rolls `02-30` over; the caller leaves such text to Date.parse, which decides).
  */
 export function canonicalInstantMs(text: string): number | undefined {

@@ -21,6 +21,11 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     headers: { authorization: `Bearer ${storedKey()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  return answerOf<T>(res);
+}
+
+/** A whole JSON answer (a body that is not JSON becomes a `not_json` error). */
+async function answerOf<T>(res: Response): Promise<ApiAnswer<T>> {
   const text = await res.text();
   let parsed: unknown = {};
   try {
@@ -43,17 +48,7 @@ export async function callStreamed(method: string, path: string, body: unknown, 
     headers: { authorization: `Bearer ${storedKey()}`, 'content-type': 'application/json', accept: 'application/x-ndjson' },
     body: JSON.stringify(body),
   });
-  const date = res.headers.get('date');
-  if (!(res.headers.get('content-type') ?? '').startsWith('application/x-ndjson') || !res.body) {
-    const text = await res.text();
-    let parsed: ApiErrorBody = {};
-    try {
-      parsed = text ? (JSON.parse(text) as ApiErrorBody) : {};
-    } catch {
-      parsed = { error: { code: 'not_json', message: `HTTP ${res.status}: ${text.slice(0, 200)}` } };
-    }
-    return { status: res.status, body: parsed, serverDate: date ? new Date(date) : null };
-  }
+  if (!(res.headers.get('content-type') ?? '').startsWith('application/x-ndjson') || !res.body) return answerOf<ApiErrorBody>(res);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let pending = '';
   for (;;) {
