@@ -108,16 +108,21 @@ function mapComparisons(explanation: RewardExplanation, actualOf: (subject: stri
 /**
  * The id facts a catalog declares, as setters: `restore(facts, referrerUserId, refereeUserId)`
  * puts them back into a stored fact set the way `referralFacts` set them (ints for int catalogs).
- * Built once per catalog: preview calls it for every event.
+ * Built once per catalog: preview calls it for every event, for only the fact paths its draft
+ * reads (`onlyPaths`; none of them, often).
  */
-export function personalIdRestorer(catalog: FactCatalog): (facts: Record<string, unknown>, referrerUserId: string | null, refereeUserId: string | null) => void {
+export function personalIdRestorer(
+  catalog: FactCatalog,
+  onlyPaths?: readonly string[],
+): (facts: Record<string, unknown>, referrerUserId: string | null, refereeUserId: string | null) => void {
   const setters = Object.entries(PERSONAL_ID_FACTS).flatMap(([path, role]) => {
     const fact = lookupFact(catalog, path);
-    if (!fact) return [];
+    if (!fact || (onlyPaths && !onlyPaths.includes(path))) return [];
     const [head, leaf] = path.split('.') as [string, string];
     const asInt = fact.datatype === 'int';
     return [{ head, leaf, role, asInt }];
   });
+  if (setters.length === 0) return () => undefined;
   return (facts, referrerUserId, refereeUserId) => {
     for (const { head, leaf, role, asInt } of setters) {
       const id = role === 'referrer' ? referrerUserId : refereeUserId;

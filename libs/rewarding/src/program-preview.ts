@@ -1,6 +1,6 @@
 import { type ProgramStore } from '@referrals/programs';
 import { compileProgram, type CompiledProgram, formatEvaluation, type RewardEvaluation, type RewardExplanation } from '@referrals/rule-dsl';
-import { queryRows } from '@referrals/sql';
+import { fastTimestamptzTypes, queryRows } from '@referrals/sql';
 import { type Sequelize, Transaction } from 'sequelize';
 import { personalIdRestorer, restoreExplanation, type StoredReward } from './decision-records';
 import { RewardingError } from './rewarding.errors';
@@ -103,46 +103,60 @@ interface RecordRow {
   rewards: StoredReward[];
 }
 
-/** A row as previewBatchSql reads it: the projected facts in `f0`... (JSON value, or null when absent); `facts` is built from them. */
-interface ProjectedRow extends Omit<RecordRow, 'facts'> {
-  has_facts: boolean;
-  facts?: Record<string, unknown> | null;
-  [fact: `f${number}`]: unknown;
-}
-
 const GRANTED = new Set(['pending', 'earned']);
 const MONEY = new Set(['fixed', 'percent']);
 const DEFAULT_SAMPLE = 20;
 const DEFAULT_BATCH = 5000;
 
 /**
- * The columns preview reads, in time order after (occurred_at, conversion_id) = ($3, $4): the
- * record's decision and, of its facts, only the paths the draft can read (`$6`... as text arrays,
- * `f0`...): a rule reads a few facts of a record's dozen, and reading and parsing the rest was most
- * of a preview event's cost. Also what the bench's bare read reads.
+ * The columns preview reads, in time order, as arrays (`rowMode: 'array'`, in this order): the
+ * record's decision and, of its facts, only the paths the draft can read (`$5`... as text arrays):
+ * a rule reads a few facts of a record's dozen, and reading and parsing the rest was most of a
+ * preview event's cost. Also what the bench's bare read reads.
+ *
+ * Keyset: the first batch starts at `from`; each next one after the last record seen, named by its
+ * conversion id (`$2`) so that PostgreSQL compares its own exact occurred_at (microseconds), not
+ * the millisecond a Date holds: a record sharing the millisecond is neither skipped nor read twice.
  */
-function previewBatchSql(factPathCount: number): string {
-  const facts = Array.from({ length: factPathCount }, (_, i) => `, facts #> $${6 + i}::text[] AS f${i}`).join('');
+function previewBatchSql(factPathCount: number, after: boolean): string {
+  const facts = Array.from({ length: factPathCount }, (_, i) => `, facts #> $${5 + i}::text[]`).join('');
+  const start = after
+    ? '(occurred_at, conversion_id) > (SELECT occurred_at, conversion_id FROM rewarding_decision_records WHERE conversion_id = $2)'
+    : 'occurred_at >= $2';
   return `SELECT conversion_id, event_type, occurred_at, referral_id, referrer_user_id, referee_user_id, decision_code, rule_index,
-       facts IS NOT NULL AS has_facts, rewards${facts}
+       facts IS NOT NULL, rewards${facts}
   FROM rewarding_decision_records
- WHERE program_key = $1 AND occurred_at < $2 AND (occurred_at, conversion_id) > ($3, $4)
+ WHERE program_key = $1 AND ${start} AND occurred_at < $3
  ORDER BY occurred_at, conversion_id
- LIMIT $5`;
+ LIMIT $4`;
 }
 
-/** The fact set of a row read with previewBatchSql: the projected paths that are present. */
-function projectedFacts(row: ProjectedRow, factPaths: readonly (readonly string[])[]): Record<string, unknown> {
-  const facts: Record<string, unknown> = {};
-  for (let i = 0; i < factPaths.length; i++) {
-    const value = row[`f${i}`];
-    if (value === null || value === undefined) continue;
-    const path = factPaths[i] as readonly string[];
-    let node = facts;
-    for (let s = 0; s < path.length - 1; s++) node = (node[path[s] as string] ??= {}) as Record<string, unknown>;
-    node[path[path.length - 1] as string] = value;
+/** A row read with previewBatchSql as the record it is, its facts built from the projected paths that are present. */
+function recordOf(row: unknown[], factPaths: readonly (readonly string[])[]): RecordRow {
+  let facts: Record<string, unknown> | null = null;
+  if (row[8] === true) {
+    facts = {};
+    for (let i = 0; i < factPaths.length; i++) {
+      const value = row[10 + i];
+      if (value === null || value === undefined) continue;
+      const path = factPaths[i] as readonly string[];
+      let node = facts;
+      for (let s = 0; s < path.length - 1; s++) node = (node[path[s] as string] ??= {}) as Record<string, unknown>;
+      node[path[path.length - 1] as string] = value;
+    }
   }
-  return facts;
+  return {
+    conversion_id: row[0] as string,
+    event_type: row[1] as string,
+    occurred_at: row[2] as Date,
+    referral_id: row[3] as string | null,
+    referrer_user_id: row[4] as string | null,
+    referee_user_id: row[5] as string | null,
+    decision_code: row[6] as string,
+    rule_index: row[7] as number | null,
+    facts,
+    rewards: row[9] as StoredReward[],
+  };
 }
 
 /**
@@ -159,20 +173,19 @@ export async function* decisionRecordBatches(
 ): AsyncGenerator<RecordRow[]> {
   const { programKey, from, to } = range;
   const factPaths = range.factPaths.map((path) => path.split('.'));
-  const sql = previewBatchSql(factPaths.length);
-  const batchAfter = async (afterAt: Date, afterId: string): Promise<RecordRow[]> => {
-    const rows = await queryRows<ProjectedRow>(sequelize, t, sql, [programKey, to, afterAt, afterId, batchSize, ...factPaths], { direct: true });
-    for (const row of rows) row.facts = row.has_facts ? projectedFacts(row, factPaths) : null;
-    return rows as RecordRow[];
+  const firstSql = previewBatchSql(factPaths.length, false);
+  const nextSql = previewBatchSql(factPaths.length, true);
+  const batch = async (sql: string, start: Date | string): Promise<RecordRow[]> => {
+    const rows = await queryRows<unknown[]>(sequelize, t, sql, [programKey, start, to, batchSize, ...factPaths], { direct: true, rowMode: 'array', types: fastTimestamptzTypes });
+    return rows.map((row) => recordOf(row, factPaths));
   };
-  // Keyset: strictly after the last row seen; the first batch starts just before `from`.
-  let next: Promise<RecordRow[]> | null = batchAfter(new Date(from.getTime() - 1), '\uffff');
+  let next: Promise<RecordRow[]> | null = batch(firstSql, from);
   try {
     while (next) {
       const rows: RecordRow[] = await next;
       next = null;
       const last = rows[rows.length - 1];
-      if (rows.length === batchSize && last) next = batchAfter(last.occurred_at, last.conversion_id);
+      if (rows.length === batchSize && last) next = batch(nextSql, last.conversion_id);
       if (rows.length > 0) yield rows;
     }
   } finally {
@@ -227,8 +240,20 @@ function draftRewards(evaluation: RewardEvaluation): StoredReward[] {
 }
 
 const isMoney = (r: StoredReward): boolean => (r.kind === 'money' || MONEY.has(r.kind ?? '')) && r.unit !== null;
-const sameRewards = (a: readonly StoredReward[], b: readonly StoredReward[]): boolean =>
-  a.length === b.length && a.every((r, i) => r.role === b[i]?.role && r.status === b[i]?.status && r.amountMinor === b[i]?.amountMinor && r.unit === b[i]?.unit);
+/**
+ * The same rewards: role, status, amount and unit, in order. The kind is not compared: the ledger
+ * stores money as fixed or percent where the draft says money, and the unit (a currency, a period
+ * unit, credit) already tells the kinds apart.
+ */
+function sameRewards(stored: readonly StoredReward[], draft: readonly StoredReward[]): boolean {
+  if (stored.length !== draft.length) return false;
+  for (let i = 0; i < stored.length; i++) {
+    const a = stored[i] as StoredReward;
+    const b = draft[i] as StoredReward;
+    if (a.role !== b.role || a.status !== b.status || a.amountMinor !== b.amountMinor || a.unit !== b.unit) return false;
+  }
+  return true;
+}
 
 function addAmounts(totals: Record<string, PreviewCounts>, rewards: readonly StoredReward[], side: 'now' | 'draft'): void {
   for (const r of rewards) {
@@ -284,6 +309,8 @@ async function historyBefore(sequelize: Sequelize, t: Transaction, programKey: s
 export async function previewProgramChange(deps: PreviewDeps, request: PreviewRequest): Promise<ProgramPreview> {
   const { compiled: draft, version } = await draftProgram(deps, request);
   const sampleSize = request.sampleSize ?? DEFAULT_SAMPLE;
+  // The ids the draft reads, for deciding; changeOf puts all of them back for the explanations.
+  const restoreRead = personalIdRestorer(draft.catalog, draft.rewardFactPaths);
   const restore = personalIdRestorer(draft.catalog);
   const cap = draft.document.limits.referrerRewardCap ?? null;
   const firstOnly = draft.document.limits.firstQualifyingEventOnly === true;
@@ -326,12 +353,12 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
         }
         preview.reDecided += 1;
         const facts = row.facts;
-        restore(facts, row.referrer_user_id, row.referee_user_id);
+        restoreRead(facts, row.referrer_user_id, row.referee_user_id);
         const at = row.occurred_at;
         const evaluation = draft.evaluateReward(row.event_type, facts, { at, explain: false });
         let code: string = evaluation.code;
         let rewards: StoredReward[] = [];
-        const referralId = row.referral_id === null ? null : String(row.referral_id);
+        const referralId = row.referral_id;
         if (evaluation.code === 'rewarded') {
           if (firstOnly && referralId !== null && history.rewardedReferrals.has(referralId)) {
             code = 'not_first_qualifying_event';
@@ -354,7 +381,7 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
         }
         addAmounts(preview.amountMinorByCurrency, rewards, 'draft');
         const draftRule = evaluation.rule?.index ?? null;
-        const changed = code !== row.decision_code || draftRule !== row.rule_index || !sameRewards(normalized(nowRewards), rewards);
+        const changed = code !== row.decision_code || draftRule !== row.rule_index || !sameRewards(nowRewards, rewards);
         if (!changed) continue;
         preview.changed += 1;
         if (preview.changes.length < sampleSize) preview.changes.push(await changeOf(deps, t, draft, row, restore, { code, rule: draftRule, rewards }, nowDescriptions));
@@ -371,8 +398,6 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
   return preview;
 }
 
-/** Stored ledger kinds (fixed, percent) compare as money with the draft's. */
-const normalized = (rewards: readonly StoredReward[]): StoredReward[] => rewards.map((r) => (MONEY.has(r.kind ?? '') ? { ...r, kind: 'money' } : r));
 
 /** Both sides of a changed event, with both explanations (the stored one, and the draft's, computed again with explanation). */
 async function changeOf(

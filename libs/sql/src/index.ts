@@ -3,6 +3,7 @@ export { canonicalJson, contentHash } from './content-hash';
 export { pgErrorOf, RETRYABLE_SQLSTATES, sqlStateOf } from './pg-error';
 export { logSafeError } from './log-safe-error';
 export { lockBusinessKey, lockBusinessKeys, queryRows, type QueryRowsOptions } from './query-rows';
+export { fastTimestamptzTypes, timestamptzFromText, type PgTypeParsers } from './timestamptz-text';
 export { runWritesTogether, type SqlWrite } from './sql-writes';
 export {
   allowErasureInTransaction,
