@@ -18,7 +18,9 @@ describe('timestamptzFromText: PostgreSQL timestamptz text to Date without regul
       return queryRows<{ text: string; ms: string }>(db.sequelize, t, `SELECT v::text AS text, floor(extract(epoch FROM v) * 1000)::int8::text AS ms FROM (${sql}) AS s(v)`, [], { direct: true });
     });
 
-  const randomInstants = `SELECT timestamptz '1901-12-14 00:00:00+00' + random() * (timestamptz '2199-12-31 00:00:00+00' - timestamptz '1901-12-14 00:00:00+00') FROM generate_series(1, 4000)`;
+  // Spread over three centuries, then (in time order, as preview reads them) over three days around a change of year.
+  const randomInstants = `SELECT timestamptz '1901-12-14 00:00:00+00' + random() * (timestamptz '2199-12-31 00:00:00+00' - timestamptz '1901-12-14 00:00:00+00') FROM generate_series(1, 2000)
+    UNION ALL (SELECT timestamptz '2025-12-30 12:00:00+00' + random() * interval '3 days' AS v FROM generate_series(1, 2000) ORDER BY v)`;
 
   it.each(['UTC', '+00:00', 'Asia/Kolkata', 'America/St_Johns', 'Europe/Amsterdam', 'Pacific/Chatham', 'America/Los_Angeles'])(
     'gives the server\'s own millisecond (fraction truncated) for random instants with microseconds, written in %s',
@@ -32,7 +34,9 @@ describe('timestamptzFromText: PostgreSQL timestamptz text to Date without regul
 
   it('reads offsets with minutes and seconds (local mean time before standard zones)', async () => {
     const rows = await serverInstants('Europe/Amsterdam', "SELECT timestamptz '1890-06-01 12:00:00.123456+00' UNION ALL SELECT timestamptz '1920-06-01 12:00:00.5+00'");
-    expect(rows.map((r) => r.text)).toEqual(['1890-06-01 12:19:32.123456+00:19:32', '1920-06-01 13:19:32.5+01:19:32']);
+    // The offsets depend on the server's tz database (Amsterdam's own, or Brussels' since 2022): only their form is fixed.
+    expect(rows[0]?.text).toMatch(/^1890-06-01 12:\d\d:\d\d\.123456\+00:\d\d:\d\d$/);
+    expect(rows[1]?.text).toMatch(/^1920-06-01 13:\d\d:\d\d\.5\+01(:\d\d){0,2}$/);
     for (const row of rows) expect((timestamptzFromText(row.text) as Date).getTime()).toBe(Number(row.ms));
   });
 

@@ -123,7 +123,7 @@ function previewBatchSql(factPathCount: number, after: boolean): string {
   const start = after
     ? '(occurred_at, conversion_id) > (SELECT occurred_at, conversion_id FROM rewarding_decision_records WHERE conversion_id = $2)'
     : 'occurred_at >= $2';
-  return `SELECT conversion_id, event_type, occurred_at, referral_id, referrer_user_id, referee_user_id, decision_code, rule_index,
+  return `SELECT conversion_id, event_type, occurred_at, referral_id::text, referrer_user_id, referee_user_id, decision_code, rule_index,
        facts IS NOT NULL, rewards${facts}
   FROM rewarding_decision_records
  WHERE program_key = $1 AND ${start} AND occurred_at < $3

@@ -22,6 +22,18 @@ function digitsAt(text: string, start: number, end: number): number {
   return value;
 }
 
+// Rows read in time order share their day: its start is computed once per day (Date.UTC was half of a parse).
+let cachedDay = '(none yet)';
+let cachedDayMs = 0;
+
+function dayStartMs(text: string, year: number, month: number, day: number): number {
+  if (!text.startsWith(cachedDay)) {
+    cachedDayMs = Date.UTC(year, month - 1, day);
+    cachedDay = text.slice(0, 10);
+  }
+  return cachedDayMs;
+}
+
 /**
  * A timestamptz as PostgreSQL writes it, as a Date, exactly as node-postgres would parse it (the
  * fraction truncated to the millisecond, as a Date holds it).
@@ -38,7 +50,7 @@ export function timestamptzFromText(text: string): Date | number | null {
   const minute = digitsAt(text, 14, 16);
   const second = digitsAt(text, 17, 19);
   // Date.UTC reads years 0-99 as 1900-1999: those (and any part that is not digits) go the slow way.
-  if (year < 1000 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return defaultTimestamptz(text);
+  if (year < 1000 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0) return defaultTimestamptz(text);
   let i = 19;
   let ms = 0;
   if (text.charCodeAt(i) === 46) {
@@ -60,7 +72,7 @@ export function timestamptzFromText(text: string): Date | number | null {
     i += 3;
   }
   if (i !== n || offsetSeconds < 0) return defaultTimestamptz(text);
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const utc = dayStartMs(text, year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
   return new Date(sign === 43 ? utc - offsetSeconds * 1000 : utc + offsetSeconds * 1000);
 }
 

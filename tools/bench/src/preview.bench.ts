@@ -12,8 +12,10 @@
  * A fresh database is created, filled (decision records written as recordQualifyingEvent writes
  * them: the stored program's decision, facts without user ids), measured and dropped. PostgreSQL
  * comes from DATABASE_URL when set, otherwise an embedded one is started by the dev-stack launcher.
- * BENCH_PREVIEW_EVENTS (default 100000), BENCH_PREVIEW_ROUNDS (default 3). Wall-clock rates,
- * best round reported with all rounds printed; timings are printed, never asserted.
+ * BENCH_PREVIEW_EVENTS (default 100000), BENCH_PREVIEW_ROUNDS (default 5), after two warm-up
+ * rounds (V8 keeps optimizing the read and decide loops over the first few 100,000-event runs).
+ * Wall-clock rates, the best and the median round reported with all rounds printed (this machine's
+ * neighbours move a round by a quarter); timings are printed, never asserted.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,7 +33,7 @@ import { jreEngineFor, jreFacts } from './rules/json-rules-engine';
 import { type BenchCase } from './rules/fact-sets';
 
 const EVENTS = Number(process.env['BENCH_PREVIEW_EVENTS'] ?? 100_000);
-const ROUNDS = Number(process.env['BENCH_PREVIEW_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_PREVIEW_ROUNDS'] ?? 5);
 const ADVOCATES = 500;
 const REFERRALS = 20_000;
 const FROM = new Date('2025-09-01T00:00:00Z');
@@ -272,8 +274,8 @@ async function main(): Promise<void> {
     const current = compileProgramOrThrow(stored, catalog);
 
     console.log(`preview bench on ${redactDatabaseUrl(databaseUrl)} (${stack.started.postgres ? 'embedded' : 'DATABASE_URL'}); ${EVENTS.toLocaleString('en-US')} events, ${ROUNDS} rounds`);
-    const events = generateEvents();
-    const filled = await timed([], () => fill(sequelize as Sequelize, current, events));
+    // The generated events are not kept: the measured rounds should not collect garbage around them.
+    const filled = await timed([], () => fill(sequelize as Sequelize, current, generateEvents()));
     console.log(`filled ${EVENTS.toLocaleString('en-US')} decision records in ${filled.seconds.toFixed(1)} s`);
 
     // The draft: the enhanced reward raised to 15%, trial lessons refused, a referrer cap of 150.
@@ -281,7 +283,10 @@ async function main(): Promise<void> {
 
     const previewOnce = () => previewProgramChange({ sequelize: sequelize as Sequelize, programs }, { programKey: stored.key, document: draft, from: FROM, to: TO });
     const draftFacts = compileProgramOrThrow(draft, catalog).rewardFactPaths;
-    await bareRead(sequelize, stored.key, draftFacts); // warm-up: caches, plans, JIT
+    // Warm-up: caches, plans, JIT.
+    await bareRead(sequelize, stored.key, draftFacts);
+    await previewOnce();
+    await bareRead(sequelize, stored.key, draftFacts);
     const warm = await previewOnce();
     console.log(
       `preview: ${warm.events} events, rewarded now ${warm.rewarded.now} / draft ${warm.rewarded.draft}, USD now ${warm.amountMinorByCurrency['USD']?.now} / draft ${warm.amountMinorByCurrency['USD']?.draft}, ` +
@@ -312,15 +317,19 @@ async function main(): Promise<void> {
     const jre = rateInFreshProcess('json-rules-engine');
 
     const best = (xs: number[]) => Math.max(...xs);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
     const previewRate = best(previews);
     const bareRate = best(bare);
     const previewCpuRate = best(previewCpu.filter(Number.isFinite));
     const bareCpuRate = best(bareCpu.filter(Number.isFinite));
     console.log('');
     console.log(`machine load average (1 min): ${loadavg()[0]?.toFixed(1)} on ${String(availableParallelism())} cores: wall rates shrink with it, per-CPU-second rates much less`);
-    console.log(`bare read of the same rows (batches of 5000, one snapshot): ${fmt(bareRate)} rows/s     ${fmt(bareCpuRate)} rows per CPU s (node + PostgreSQL)`);
-    console.log(`preview (read, re-decide, cap, compare):                    ${fmt(previewRate)} events/s   ${fmt(previewCpuRate)} events per CPU s`);
-    console.log(`goal >= 100,000 events/s: ${previewRate >= 100_000 ? 'met' : 'NOT met'} (wall), ${previewCpuRate >= 100_000 ? 'met' : 'NOT met'} (per CPU second)`);
+    console.log(`bare read of the same rows (batches of 5000, one snapshot): ${fmt(bareRate)} rows/s     ${fmt(bareCpuRate)} rows per CPU s (node + PostgreSQL)   median ${fmt(median(bare))} rows/s`);
+    console.log(`preview (read, re-decide, cap, compare):                    ${fmt(previewRate)} events/s   ${fmt(previewCpuRate)} events per CPU s   median ${fmt(median(previews))} events/s`);
+    console.log(
+      `goal >= 100,000 events/s: ${previewRate >= 100_000 ? 'met' : 'NOT met'} (best round, wall), ${median(previews) >= 100_000 ? 'met' : 'NOT met'} (median round), ` +
+        `${previewCpuRate >= 100_000 ? 'met' : 'NOT met'} (per CPU second of node and PostgreSQL together)`,
+    );
     console.log(`ratio preview / bare read: ${(previewRate / bareRate).toFixed(3)} wall, ${(previewCpuRate / bareCpuRate).toFixed(3)} CPU (goal >= 0.5: ${previewRate / bareRate >= 0.5 ? 'met' : 'NOT met'})`);
     console.log('evaluation alone, on the same facts in memory (per CPU second, each engine in a fresh process):');
     console.log(`  rule-dsl, deciding:                 ${fmt(closureRate)} /s`);
