@@ -24,7 +24,7 @@ export {
 export { hashPaymentInstrument, INTRODUCTORY_BONUS_DOES_NOT_APPLY, type PaymentMethodRecord } from './payment-instrument-guard';
 export { conversionOutcomeRecord, referralRecord, rewardRecord, type ConversionOutcomeRecord, type ReferralRecord, type RewardRecord } from './records';
 export {
-  decisionRecordBatches,
+  forEachDecisionRecord,
   inReadOnlySnapshot,
   previewProgramChange,
   type PreviewChange,

@@ -1,5 +1,5 @@
 import { useTestDatabase } from '@referrals/db/testing';
-import { decisionRecordBatches, inReadOnlySnapshot } from './program-preview';
+import { forEachDecisionRecord, inReadOnlySnapshot, type RecordRow } from './program-preview';
 import { rewardingMigrations } from './rewarding.migrations';
 
 /*
@@ -7,7 +7,7 @@ import { rewardingMigrations } from './rewarding.migrations';
  * microseconds, and a Date holds milliseconds: the batches must still hand out every record of
  * the range once, in (occurred_at, conversion_id) order, whatever the batch size.
  */
-describe('decisionRecordBatches: every recorded event of the range once, in time order', () => {
+describe('forEachDecisionRecord: every recorded event of the range once, in time order', () => {
   const db = useTestDatabase([rewardingMigrations]);
 
   // Records sharing a millisecond (microseconds apart, and equal instants told apart by id), one
@@ -39,9 +39,12 @@ describe('decisionRecordBatches: every recorded event of the range once, in time
 
   const read = (batchSize: number, factPaths: string[] = ['lesson.usd_amount']) =>
     inReadOnlySnapshot(db.sequelize, async (t) => {
-      const batches = [];
+      const batches: RecordRow[][] = [[]];
       const range = { programKey: 'p', from: new Date('2026-03-01T10:00:00Z'), to: new Date('2026-03-01T12:00:00Z'), factPaths };
-      for await (const rows of decisionRecordBatches(db.sequelize, t, range, batchSize)) batches.push(rows);
+      const onBatch = () => batches.push([]);
+      const count = await forEachDecisionRecord(t, range, (row) => batches.at(-1)?.push(row), { batchSize, onBatch });
+      batches.pop();
+      expect(batches.flat()).toHaveLength(count);
       return batches;
     });
 

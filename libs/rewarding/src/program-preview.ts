@@ -1,6 +1,6 @@
 import { type ProgramStore } from '@referrals/programs';
 import { compileProgram, type CompiledProgram, formatEvaluation, type RewardEvaluation, type RewardExplanation } from '@referrals/rule-dsl';
-import { fastTimestamptzTypes, queryRows } from '@referrals/sql';
+import { fastTimestamptzTypes, forEachRow, queryRows } from '@referrals/sql';
 import { type Sequelize, Transaction } from 'sequelize';
 import { personalIdRestorer, restoreExplanation, type StoredReward } from './decision-records';
 import { RewardingError } from './rewarding.errors';
@@ -89,7 +89,7 @@ export interface ProgramPreview {
   changes: PreviewChange[];
 }
 
-interface RecordRow {
+export interface RecordRow {
   conversion_id: string;
   event_type: string;
   occurred_at: Date;
@@ -160,37 +160,41 @@ function recordOf(row: unknown[], factPaths: readonly (readonly string[])[]): Re
 }
 
 /**
- * Streams the decision records of a program in [from, to), in time order, batch by batch. The next
- * batch is asked for as soon as a batch arrives, before the caller works on it: PostgreSQL reads
- * and sends batch n+1 while Node decides batch n (one connection, one snapshot; node-postgres
- * queues the statements).
+ * Hands each decision record of a program in [from, to) to `onRecord`, in time order, as it
+ * arrives (forEachRow: no batch is held, and PostgreSQL sends while Node decides), in keyset
+ * batches of `batchSize` (one statement each, so each stays an index scan); `onBatch` hears the
+ * records handed out so far after each. Resolves with their number. `onRecord` must not throw.
  */
-export async function* decisionRecordBatches(
-  sequelize: Sequelize,
+export async function forEachDecisionRecord(
   t: Transaction,
   range: { programKey: string; from: Date; to: Date; factPaths: readonly string[] },
-  batchSize = DEFAULT_BATCH,
-): AsyncGenerator<RecordRow[]> {
+  onRecord: (record: RecordRow) => void,
+  options: { batchSize?: number; onBatch?: (records: number) => void } = {},
+): Promise<number> {
   const { programKey, from, to } = range;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const factPaths = range.factPaths.map((path) => path.split('.'));
   const firstSql = previewBatchSql(factPaths.length, false);
   const nextSql = previewBatchSql(factPaths.length, true);
-  const batch = async (sql: string, start: Date | string): Promise<RecordRow[]> => {
-    const rows = await queryRows<unknown[]>(sequelize, t, sql, [programKey, start, to, batchSize, ...factPaths], { direct: true, rowMode: 'array', types: fastTimestamptzTypes });
-    return rows.map((row) => recordOf(row, factPaths));
-  };
-  let next: Promise<RecordRow[]> | null = batch(firstSql, from);
-  try {
-    while (next) {
-      const rows: RecordRow[] = await next;
-      next = null;
-      const last = rows[rows.length - 1];
-      if (rows.length === batchSize && last) next = batch(nextSql, last.conversion_id);
-      if (rows.length > 0) yield rows;
-    }
-  } finally {
-    // A caller that stops early (or fails) leaves no statement running behind its back.
-    await next?.catch(() => undefined);
+  let records = 0;
+  let after: string | null = null;
+  for (;;) {
+    let last: string | null = null;
+    const read = await forEachRow(
+      t,
+      after === null ? firstSql : nextSql,
+      [programKey, after ?? from, to, batchSize, ...factPaths],
+      (row) => {
+        const record = recordOf(row, factPaths);
+        last = record.conversion_id;
+        onRecord(record);
+      },
+      { types: fastTimestamptzTypes },
+    );
+    records += read;
+    if (read > 0) options.onBatch?.(records);
+    if (read < batchSize || last === null) return records;
+    after = last;
   }
 }
 
@@ -337,57 +341,59 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
     request.onProgress?.({ events: 0, total });
     const history = cap !== null || firstOnly ? await historyBefore(deps.sequelize, t, request.programKey, request.from) : { slots: new Map<string, number>(), rewardedReferrals: new Set<string>() };
     const range = { programKey: request.programKey, from: request.from, to: request.to, factPaths: draft.rewardFactPaths };
-    for await (const rows of decisionRecordBatches(deps.sequelize, t, range, request.batchSize)) {
-      for (const row of rows) {
-        preview.events += 1;
-        const nowRewards = row.rewards;
-        if (row.decision_code === 'rewarded') preview.rewarded.now += 1;
-        if (row.rule_index !== null) nowByRule.set(row.rule_index, (nowByRule.get(row.rule_index) ?? 0) + 1);
-        if (referrerCapLimited(nowRewards)) preview.capLimited.now += 1;
-        addAmounts(preview.amountMinorByCurrency, nowRewards, 'now');
-        if (row.facts === null) {
-          // Decided before the rules (attribution, referral, origin...): no draft changes that.
-          if (row.decision_code === 'rewarded') preview.rewarded.draft += 1;
-          addAmounts(preview.amountMinorByCurrency, nowRewards, 'draft');
-          continue;
-        }
-        preview.reDecided += 1;
-        const facts = row.facts;
-        restoreRead(facts, row.referrer_user_id, row.referee_user_id);
-        const at = row.occurred_at;
-        const evaluation = draft.evaluateReward(row.event_type, facts, { at, explain: false });
-        let code: string = evaluation.code;
-        let rewards: StoredReward[] = [];
-        const referralId = row.referral_id;
-        if (evaluation.code === 'rewarded') {
-          if (firstOnly && referralId !== null && history.rewardedReferrals.has(referralId)) {
-            code = 'not_first_qualifying_event';
-          } else {
-            rewards = draftRewards(evaluation);
-            if (referralId !== null) history.rewardedReferrals.add(referralId);
-            const referrer = rewards.find((r) => r.role === 'referrer');
-            if (referrer && cap !== null && row.referrer_user_id !== null) {
-              const used = history.slots.get(row.referrer_user_id) ?? 0;
-              if (used >= cap) referrer.status = 'cap_limited';
-              else history.slots.set(row.referrer_user_id, used + 1);
-            }
+    // Changed events to show: their explanations need the whole record (a query), read once the
+    // stream is over (the rows arrive in a synchronous callback).
+    const shown: { row: RecordRow; decided: { code: string; rule: number | null; rewards: StoredReward[] } }[] = [];
+    const decide = (row: RecordRow): void => {
+      preview.events += 1;
+      const nowRewards = row.rewards;
+      if (row.decision_code === 'rewarded') preview.rewarded.now += 1;
+      if (row.rule_index !== null) nowByRule.set(row.rule_index, (nowByRule.get(row.rule_index) ?? 0) + 1);
+      if (referrerCapLimited(nowRewards)) preview.capLimited.now += 1;
+      addAmounts(preview.amountMinorByCurrency, nowRewards, 'now');
+      if (row.facts === null) {
+        // Decided before the rules (attribution, referral, origin...): no draft changes that.
+        if (row.decision_code === 'rewarded') preview.rewarded.draft += 1;
+        addAmounts(preview.amountMinorByCurrency, nowRewards, 'draft');
+        return;
+      }
+      preview.reDecided += 1;
+      const facts = row.facts;
+      restoreRead(facts, row.referrer_user_id, row.referee_user_id);
+      const at = row.occurred_at;
+      const evaluation = draft.evaluateReward(row.event_type, facts, { at, explain: false });
+      let code: string = evaluation.code;
+      let rewards: StoredReward[] = [];
+      const referralId = row.referral_id;
+      if (evaluation.code === 'rewarded') {
+        if (firstOnly && referralId !== null && history.rewardedReferrals.has(referralId)) {
+          code = 'not_first_qualifying_event';
+        } else {
+          rewards = draftRewards(evaluation);
+          if (referralId !== null) history.rewardedReferrals.add(referralId);
+          const referrer = rewards.find((r) => r.role === 'referrer');
+          if (referrer && cap !== null && row.referrer_user_id !== null) {
+            const used = history.slots.get(row.referrer_user_id) ?? 0;
+            if (used >= cap) referrer.status = 'cap_limited';
+            else history.slots.set(row.referrer_user_id, used + 1);
           }
         }
-        if (code === 'rewarded') preview.rewarded.draft += 1;
-        if (evaluation.rule) draftByRule.set(evaluation.rule.index, (draftByRule.get(evaluation.rule.index) ?? 0) + 1);
-        if (referrerCapLimited(rewards)) {
-          preview.capLimited.draft += 1;
-          if (preview.capLimitedEvents.length < sampleSize) preview.capLimitedEvents.push({ conversionId: row.conversion_id, occurredAt: at.toISOString(), referralId });
-        }
-        addAmounts(preview.amountMinorByCurrency, rewards, 'draft');
-        const draftRule = evaluation.rule?.index ?? null;
-        const changed = code !== row.decision_code || draftRule !== row.rule_index || !sameRewards(nowRewards, rewards);
-        if (!changed) continue;
-        preview.changed += 1;
-        if (preview.changes.length < sampleSize) preview.changes.push(await changeOf(deps, t, draft, row, restore, { code, rule: draftRule, rewards }, nowDescriptions));
       }
-      request.onProgress?.({ events: preview.events, total });
-    }
+      if (code === 'rewarded') preview.rewarded.draft += 1;
+      if (evaluation.rule) draftByRule.set(evaluation.rule.index, (draftByRule.get(evaluation.rule.index) ?? 0) + 1);
+      if (referrerCapLimited(rewards)) {
+        preview.capLimited.draft += 1;
+        if (preview.capLimitedEvents.length < sampleSize) preview.capLimitedEvents.push({ conversionId: row.conversion_id, occurredAt: at.toISOString(), referralId });
+      }
+      addAmounts(preview.amountMinorByCurrency, rewards, 'draft');
+      const draftRule = evaluation.rule?.index ?? null;
+      const changed = code !== row.decision_code || draftRule !== row.rule_index || !sameRewards(nowRewards, rewards);
+      if (!changed) return;
+      preview.changed += 1;
+      if (shown.length < sampleSize) shown.push({ row, decided: { code, rule: draftRule, rewards } });
+    };
+    await forEachDecisionRecord(t, range, decide, { batchSize: request.batchSize, onBatch: (events) => request.onProgress?.({ events, total }) });
+    for (const { row, decided } of shown) preview.changes.push(await changeOf(deps, t, draft, row, restore, decided, nowDescriptions));
     if (nowByRule.size > 0) await ruleDescriptions(deps, t, request.programKey, nowByRule, nowDescriptions);
   });
 

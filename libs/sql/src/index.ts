@@ -2,6 +2,7 @@ export { sqlMigration, type Migration, type MigrationContext, type MigrationSour
 export { canonicalJson, contentHash } from './content-hash';
 export { pgErrorOf, RETRYABLE_SQLSTATES, sqlStateOf } from './pg-error';
 export { logSafeError } from './log-safe-error';
+export { forEachRow } from './for-each-row';
 export { lockBusinessKey, lockBusinessKeys, queryRows, type QueryRowsOptions } from './query-rows';
 export { fastTimestamptzTypes, timestamptzFromText, type PgTypeParsers } from './timestamptz-text';
 export { runWritesTogether, type SqlWrite } from './sql-writes';

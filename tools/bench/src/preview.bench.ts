@@ -26,7 +26,7 @@ import { exitOnConfigError, parseEnv } from '@referrals/config';
 import { createSequelize, dbMigrations, migrateUp, redactDatabaseUrl, withDatabase } from '@referrals/db';
 import { loadProductRegistry } from '@referrals/products';
 import { createProgramStore, programsMigrations } from '@referrals/programs';
-import { decisionRecordBatches, inReadOnlySnapshot, previewProgramChange, rewardingMigrations } from '@referrals/rewarding';
+import { forEachDecisionRecord, inReadOnlySnapshot, previewProgramChange, rewardingMigrations } from '@referrals/rewarding';
 import { compileProgramOrThrow, type CompiledProgram, examplePrograms, type FactSet, type ProgramDocument } from '@referrals/rule-dsl';
 import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
 import { jreEngineFor, jreFacts } from './rules/json-rules-engine';
@@ -123,9 +123,9 @@ async function fill(sequelize: Sequelize, program: CompiledProgram, events: read
 async function bareRead(sequelize: Sequelize, key: string, factPaths: readonly string[]): Promise<number> {
   let touched = 0;
   await inReadOnlySnapshot(sequelize, async (t) => {
-    for await (const rows of decisionRecordBatches(sequelize, t, { programKey: key, from: FROM, to: TO, factPaths })) {
-      for (const row of rows) if (row.facts !== null && row.rewards.length >= 0) touched += 1;
-    }
+    await forEachDecisionRecord(t, { programKey: key, from: FROM, to: TO, factPaths }, (row) => {
+      if (row.facts !== null && row.rewards.length >= 0) touched += 1;
+    });
   });
   return touched;
 }
