@@ -1,5 +1,7 @@
 import { type ProgramStore } from '@referrals/programs';
 import { type Sequelize } from 'sequelize';
+import { conversionKeyString } from '@referrals/config';
+import { type SqlWrite } from '@referrals/sql';
 import { AttributionError } from './attribution.errors';
 import {
   type AssociateTouchesInput,
@@ -24,6 +26,7 @@ import {
   conversionOutcomeOf,
   listConversionOutcomes,
   type ListConversionOutcomesFilter,
+  newConversionOutcomeWrite,
   recordConversionOutcome,
   type RecordConversionOutcomeInput,
 } from './conversion-outcomes';
@@ -105,6 +108,11 @@ export interface Attribution {
   listSubscriptionPayments(filter: ListSubscriptionPaymentsFilter): Promise<SubscriptionPayment[]>;
   /** Records what a conversion decided (code, reasons), in the caller's transaction; the first recording stands. */
   recordConversionOutcome(input: RecordConversionOutcomeInput, options: Required<JoinTransaction>): Promise<ConversionOutcome>;
+  /**
+   * The outcome of a conversion this transaction recorded (`replayed: false`) as a write to run
+   * with the caller's last writes, and the outcome it records (one round trip fewer per event).
+   */
+  newConversionOutcomeWrite(input: RecordConversionOutcomeInput, conversionKey: ConversionKey): { write: SqlWrite; outcome: ConversionOutcome };
   conversionOutcome(conversionId: string, options?: JoinTransaction): Promise<ConversionOutcome | null>;
   listConversionOutcomes(filter?: ListConversionOutcomesFilter): Promise<ConversionOutcomeListItem[]>;
   /** An operator marks a not-yet-recorded conversion eligible (Kilo rules 69, 173); audited, the first mark stands. */
@@ -177,6 +185,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
     recordSubscriptionPayment: (input, options) => recordSubscriptionPayment(sequelize, options.transaction, input, clock()),
     listSubscriptionPayments: (filter) => listSubscriptionPayments(sequelize, filter),
     recordConversionOutcome: (input, options) => recordConversionOutcome(sequelize, options.transaction, input, clock()),
+    newConversionOutcomeWrite: (input, key) => newConversionOutcomeWrite(input, conversionKeyString(key), clock()),
     conversionOutcome: (conversionId, options) => conversionOutcomeOf(sequelize, conversionId, options?.transaction),
     listConversionOutcomes: (filter) => listConversionOutcomes(sequelize, filter),
     markConversionEligible: (input) => markConversionEligible({ sequelize, clock }, input),

@@ -1,5 +1,5 @@
 import { conversionKeyString } from '@referrals/config';
-import { queryRows } from '@referrals/sql';
+import { queryRows, type SqlWrite } from '@referrals/sql';
 import { type Sequelize, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { parseInput, referralIdSchema } from './attribution.schemas';
@@ -88,6 +88,25 @@ export async function recordConversionOutcome(
   const [row] = rows;
   if (!row) throw new Error('conversion outcome: INSERT ... RETURNING returned no row');
   return toConversionOutcome(row);
+}
+
+/**
+ * The outcome of a conversion recorded in the caller's transaction (recordConversion answered
+ * `replayed: false`, so no outcome of it can exist yet): its INSERT, to run with the caller's
+ * other writes (runWritesTogether), and the outcome that INSERT records. A conversion recorded
+ * before goes through recordConversionOutcome, where the first recording stands.
+ */
+export function newConversionOutcomeWrite(input: RecordConversionOutcomeInput, conversionKey: string, recordedAt: Date): { write: SqlWrite; outcome: ConversionOutcome } {
+  const o = parseInput(recordConversionOutcomeSchema, input, 'recordConversionOutcome');
+  const reasons = [...new Set(o.reasons)];
+  return {
+    write: {
+      text: `INSERT INTO attribution_conversion_outcomes (conversion_id, referral_id, decision_code, rewarded, reasons, recorded_at)
+             VALUES ($1, $2, $3, $4, $5::text[], $6)`,
+      values: [o.conversionId, o.referralId, o.decisionCode, o.rewarded, reasons, recordedAt],
+    },
+    outcome: { conversionId: o.conversionId, conversionKey, referralId: o.referralId, decisionCode: o.decisionCode, rewarded: o.rewarded, reasons, recordedAt },
+  };
 }
 
 /** The recorded outcome of one conversion (by its attribution id), or null. */

@@ -1,4 +1,5 @@
 import { useTestDatabase } from '@referrals/db/testing';
+import { runWritesTogether } from '@referrals/sql';
 import { programsMigrations } from '@referrals/programs';
 import { attributionMigrations } from './attribution.migrations';
 import { buildHarness, DAY_MS, failure, type Harness, uid } from './testing/attribution-fixtures';
@@ -96,6 +97,20 @@ describe('conversion outcomes (Kilo error handling 6, rule 172)', () => {
     expect(await h.attribution.conversionOutcome(conversion.id)).toEqual(recorded);
     // Only outcomes with a referral are listed for ops.
     expect((await h.attribution.listConversionOutcomes({ rewarded: false })).map((o) => o.conversionId)).not.toContain(conversion.id);
+  });
+
+  it('a new conversion\'s outcome, written with the caller\'s last writes, reads back as the outcome it announced', async () => {
+    const userId = uid('user');
+    const { conversion, replayed } = await h.attribution.recordConversion({ provider: 'stripe', sourceId: uid('in'), product: 'kilo_pass', userId, conversionTime: at(0) });
+    expect(replayed).toBe(false);
+    const input = { conversionId: conversion.id, referralId: null, decisionCode: 'not_attributed_to_referral', rewarded: false, reasons: ['no_valid_referral_touch', 'no_valid_referral_touch'] };
+    const { write, outcome } = h.attribution.newConversionOutcomeWrite(input, { provider: 'stripe', sourceId: conversion.sourceId });
+    expect(await h.attribution.conversionOutcome(conversion.id)).toBeNull();
+    await db.sequelize.transaction((t) => runWritesTogether(db.sequelize, t, [write]));
+    expect(outcome).toMatchObject({ conversionKey: `stripe:${conversion.sourceId}`, reasons: ['no_valid_referral_touch'] });
+    expect(await h.attribution.conversionOutcome(conversion.id)).toEqual(outcome);
+    // Written twice, it fails (a conversion recorded before goes through recordConversionOutcome, where the first stands).
+    await expect(db.sequelize.transaction((t) => runWritesTogether(db.sequelize, t, [write]))).rejects.toMatchObject({ code: '23505' });
   });
 
   it('refuses a reason that is not a snake_case code', async () => {

@@ -109,22 +109,19 @@ export async function recordSubscriptionPayment(
 ): Promise<{ earlierSubscription: EarlierSubscription | null }> {
   const p = parseInput(recordSubscriptionPaymentSchema, input, 'recordSubscriptionPayment');
   const key = subscriptionKeyOf(p);
-  const [earlier] = await queryRows<PaymentRow>(
+  // One statement: the payment's INSERT (a CTE) and the earlier subscription's read, which sees the
+  // table as it was before the INSERT (one snapshot), as the read before the INSERT did.
+  const [earlier] = await queryRows<Pick<PaymentRow, 'subscription_key' | 'billing_interval' | 'started_at'>>(
     sequelize,
     t,
-    `SELECT * FROM attribution_subscription_payments
-      WHERE user_id = $1 AND product = $2 AND subscription_key <> $3 AND (started_at < $4 OR paid_at < $5)
+    `WITH inserted AS (
+       INSERT INTO attribution_subscription_payments (provider, source_payment_id, product, user_id, subscription_key, tier,
+         billing_interval, subscription_kind, started_at, paid_at, sequence, amount_minor, currency, host_stated_earlier, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (provider, source_payment_id) DO NOTHING RETURNING provider)
+     SELECT subscription_key, billing_interval, started_at FROM attribution_subscription_payments
+      WHERE user_id = $4 AND product = $3 AND subscription_key <> $5 AND (started_at < $9 OR paid_at < $10)
       ORDER BY started_at, paid_at LIMIT 1`,
-    [p.userId, p.product, key, p.startedAt, p.paidAt],
-    { direct: true, prepare: true },
-  );
-  await queryRows(
-    sequelize,
-    t,
-    `INSERT INTO attribution_subscription_payments (provider, source_payment_id, product, user_id, subscription_key, tier,
-       billing_interval, subscription_kind, started_at, paid_at, sequence, amount_minor, currency, host_stated_earlier, recorded_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-     ON CONFLICT (provider, source_payment_id) DO NOTHING RETURNING provider`,
     [p.provider, p.sourcePaymentId, p.product, p.userId, key, p.tier, p.interval, p.kind, p.startedAt, p.paidAt, p.sequence, p.amountMinor, p.currency,
       p.hostStatesEarlier, recordedAt],
     { direct: true, prepare: true },

@@ -171,7 +171,7 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
         ? nothing('not_customer_payment', recorded.referral, [`the host marked the payment ${origin.held}; no operator marked the conversion eligible`], [reasonOfOrigin(origin.held)])
         : await decideReward(deps, t, event, recorded, conversionId, product, facts, history?.earlierSubscription ?? null, instrument);
     const { rewards, booked, evaluated, ...decision } = { ...decided, explanation: [...origin.explanation, ...decided.explanation] };
-    const outcome = await recordOutcome(deps, t, recorded, decision, rewards);
+    const { outcome, write: outcomeWrite } = await recordOutcome(deps, t, recorded, key, decision, rewards);
     const decisionRecord = decisionRecordWrite({
       conversionId,
       eventType: event.type,
@@ -204,8 +204,9 @@ export async function recordQualifyingEvent(deps: RewardingDeps, event: Qualifyi
       rewards,
       workflows: queued.map((w) => ({ type: w.workflowType, workflowId: w.workflowId })),
     };
-    // The event's last writes (decision record, SALE request, outbox row, stored answer) go as one statement.
+    // The event's last writes (outcome, decision record, SALE request, outbox row, stored answer) go as one statement.
     await runWritesTogether(deps.sequelize, t, [
+      outcomeWrite,
       decisionRecord,
       sale?.request ?? null,
       outboxWrite(works),
@@ -277,15 +278,23 @@ function recordSubscriptionHistory(deps: RewardingDeps, t: Transaction, event: E
 
 /**
  * The decision's code and reasons, stored beside the conversion and on the user's referral (also
- * when a referral touch did not win, e.g. it had expired), in the event's transaction.
+ * when a referral touch did not win, e.g. it had expired), in the event's transaction. For a
+ * conversion this transaction recorded, as a write that goes with the event's last writes; for
+ * one recorded before, at once (its first outcome stands).
  */
-function recordOutcome(deps: RewardingDeps, t: Transaction, recorded: RecordConversionResult, decision: DecisionRecord, rewards: readonly RewardRecord[]): Promise<ConversionOutcome> {
+async function recordOutcome(
+  deps: RewardingDeps,
+  t: Transaction,
+  recorded: RecordConversionResult,
+  key: ConversionKey,
+  decision: DecisionRecord,
+  rewards: readonly RewardRecord[],
+): Promise<{ outcome: ConversionOutcome; write: SqlWrite | null }> {
   const referral = recorded.referral ?? recorded.userReferral;
   const rewarded = decision.code === 'rewarded' && rewards.some((r) => r.status !== 'cap_limited' && r.status !== 'disqualified');
-  return deps.attribution.recordConversionOutcome(
-    { conversionId: recorded.conversion.id, referralId: referral?.id ?? null, decisionCode: decision.code, rewarded, reasons: decision.reasons },
-    { transaction: t },
-  );
+  const input = { conversionId: recorded.conversion.id, referralId: referral?.id ?? null, decisionCode: decision.code, rewarded, reasons: decision.reasons };
+  if (!recorded.replayed) return deps.attribution.newConversionOutcomeWrite(input, key);
+  return { outcome: await deps.attribution.recordConversionOutcome(input, { transaction: t }), write: null };
 }
 
 /**
