@@ -1,5 +1,5 @@
 import { useTestDatabase } from './testing';
-import { fastTimestamptzTypes, queryRows, timestamptzFromText } from '@referrals/sql';
+import { fastTimestamptzTypes, forEachRow, queryRows, timestamptzFromText } from '@referrals/sql';
 import pg from 'pg';
 
 /*
@@ -55,9 +55,10 @@ describe('timestamptzFromText: PostgreSQL timestamptz text to Date without regul
   it('is the parser fastTimestamptzTypes gives node-postgres for timestamptz, and node-postgres\'s own for every other type', async () => {
     expect(fastTimestamptzTypes.getTypeParser(1184, 'text')).toBe(timestamptzFromText);
     expect(fastTimestamptzTypes.getTypeParser(3802, 'text')).toBe(pg.types.getTypeParser(3802, 'text'));
-    const [row] = await db.sequelize.transaction((t) =>
-      queryRows<unknown[]>(db.sequelize, t, `SELECT timestamptz '2026-01-02 03:04:05.678+00', '{"a":1}'::jsonb, 7::int8`, [], { direct: true, rowMode: 'array', types: fastTimestamptzTypes }),
+    const rows: unknown[][] = [];
+    await db.sequelize.transaction((t) =>
+      forEachRow(t, `SELECT timestamptz '2026-01-02 03:04:05.678+00', '{"a":1}'::jsonb, 7::int8`, [], (row) => rows.push(row), { types: fastTimestamptzTypes }),
     );
-    expect(row).toEqual([new Date('2026-01-02T03:04:05.678Z'), { a: 1 }, '7']);
+    expect(rows).toEqual([[new Date('2026-01-02T03:04:05.678Z'), { a: 1 }, '7']]);
   });
 });

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { type PgTypeParsers } from './timestamptz-text';
 
 /** The node-postgres client under a Sequelize transaction (Sequelize sets `connection` on it). */
 interface PgConnection {
-  query(config: { name?: string; text: string; values: unknown[]; rowMode?: 'array'; types?: PgTypeParsers }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 function pgConnectionOf(transaction: Transaction | undefined): PgConnection | undefined {
@@ -39,13 +38,6 @@ export interface QueryRowsOptions {
    * values spliced into the text.
    */
   prepare?: boolean;
-  /**
-   * With `direct`: each row as an array of its column values in select-list order, with no object
-   * per row (node-postgres builds one by copying a template), for reads of many rows that build
-   * their own; and node-postgres's type parsers to use (fastTimestamptzTypes, say).
-   */
-  rowMode?: 'array';
-  types?: PgTypeParsers;
 }
 
 /**
@@ -62,11 +54,9 @@ export async function queryRows<T extends object>(
   const connection = options.direct ? pgConnectionOf(transaction) : undefined;
   if (connection) {
     const values = [...bind];
-    const { rowMode, types } = options;
-    const result = await connection.query(options.prepare ? { name: statementName(sql), text: sql, values, rowMode, types } : { text: sql, values, rowMode, types });
+    const result = await connection.query(options.prepare ? { name: statementName(sql), text: sql, values } : { text: sql, values });
     return result.rows as T[];
   }
-  if (options.rowMode || options.types) throw new Error('queryRows: rowMode and types need a direct query inside a transaction');
   // QueryTypes.SELECT returns the rows of any statement, including INSERT/UPDATE ... RETURNING.
   return sequelize.query<T>(sql, { bind: bind as unknown[], type: QueryTypes.SELECT, transaction });
 }

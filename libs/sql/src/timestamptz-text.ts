@@ -76,11 +76,12 @@ export function timestamptzFromText(text: string): Date | number | null {
   return new Date(sign === 43 ? utc - offsetSeconds * 1000 : utc + offsetSeconds * 1000);
 }
 
-/** node-postgres's per-query type parsers: its own, with timestamptz read by timestamptzFromText. */
+/** node-postgres's per-query type parsers (forEachRow's `types`). */
 export interface PgTypeParsers {
   getTypeParser(oid: number, format?: string): (value: string) => unknown;
 }
 
+/** node-postgres's own type parsers, with timestamptz read by timestamptzFromText. */
 export const fastTimestamptzTypes: PgTypeParsers = {
   getTypeParser: (oid, format) => (oid === TIMESTAMPTZ_OID && format !== 'binary' ? timestamptzFromText : (pg.types.getTypeParser(oid, format as 'text') as (value: string) => unknown)),
 };
