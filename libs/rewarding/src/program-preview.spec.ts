@@ -3,9 +3,10 @@ import { forEachDecisionRecord, inReadOnlySnapshot, type RecordRow } from './pro
 import { rewardingMigrations } from './rewarding.migrations';
 
 /*
- * Preview reads decision records in keyset batches. Event times come from hosts with up to
- * microseconds, and a Date holds milliseconds: the batches must still hand out every record of
- * the range once, in (occurred_at, conversion_id) order, whatever the batch size.
+ * Preview reads decision records in keyset batches. recordQualifyingEvent writes occurred_at from a
+ * Date (milliseconds), but the column holds microseconds (a backfill, a migration, another writer)
+ * and a Date does not: the batches must still hand out every record of the range once, in
+ * (occurred_at, conversion_id) order, whatever the batch size.
  */
 describe('forEachDecisionRecord: every recorded event of the range once, in time order', () => {
   const db = useTestDatabase([rewardingMigrations]);
