@@ -3,9 +3,9 @@ import pg from 'pg';
 /*
  * node-postgres parses every timestamptz with postgres-date: three regular expressions and a
  * parseFloat per value, 5% of a program-change preview's CPU (one timestamptz per recorded event).
- * PostgreSQL writes a timestamptz, in the ISO DateStyle node-postgres asks for, always as
+ * In its default ISO DateStyle PostgreSQL writes a timestamptz as
  * 'YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]'; this reads that form with integer arithmetic and
- * hands anything else (years before 1000, BC, infinity) to postgres-date.
+ * hands anything else (years before 1000, BC, infinity, another DateStyle) to postgres-date.
  */
 
 const TIMESTAMPTZ_OID = 1184;
@@ -22,7 +22,7 @@ function digitsAt(text: string, start: number, end: number): number {
   return value;
 }
 
-// Rows read in time order share their day: its start is computed once per day (Date.UTC was half of a parse).
+// Rows read in time order share their day: its start is computed once per day, not with a Date.UTC per row.
 let cachedDay = '(none yet)';
 let cachedDayMs = 0;
 
