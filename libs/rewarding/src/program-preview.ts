@@ -163,7 +163,8 @@ function recordOf(row: unknown[], factPaths: readonly (readonly string[])[]): Re
  * Hands each decision record of a program in [from, to) to `onRecord`, in time order, as it
  * arrives (forEachRow: no batch is held, and PostgreSQL sends while Node decides), in keyset
  * batches of `batchSize` (one statement each, so each stays an index scan); `onBatch` hears the
- * records handed out so far after each. Resolves with their number. `onRecord` must not throw.
+ * records handed out so far after each. Resolves with their number; if `onRecord` throws, it rejects
+ * with that error once the statement is read (as forEachRow does).
  */
 export async function forEachDecisionRecord(
   t: Transaction,
@@ -403,7 +404,6 @@ export async function previewProgramChange(deps: PreviewDeps, request: PreviewRe
   };
   return preview;
 }
-
 
 /** Both sides of a changed event, with both explanations (the stored one, and the draft's, computed again with explanation). */
 async function changeOf(

@@ -20,8 +20,8 @@ function pgClientOf(transaction: Transaction): PgSubmitter {
  * through young-generation collections, which doubled the CPU of reading many rows), and while
  * `onRow` works the socket is not read, so PostgreSQL waits instead of Node buffering.
  *
- * `onRow` must not throw: if it does, no more rows reach it, the statement is read to its end
- * (the connection stays usable), and the promise rejects with that error.
+ * If `onRow` throws, no more rows reach it, the statement is read to its end (the connection
+ * stays usable), and the promise rejects with that error.
  */
 export function forEachRow(
   transaction: Transaction,
