@@ -13,8 +13,10 @@
  * an embedded one is started (and stopped) by the dev-stack launcher.
  *
  * BENCH_LEDGER_MS sets the measuring time per round and workload (default 3000 ms), and
- * BENCH_LEDGER_ROUNDS the number of rounds (default 3); BENCH_CPU=1 also prints this process's CPU
- * time per operation (the client side of the cost). Timings are printed, never asserted.
+ * BENCH_LEDGER_ROUNDS the number of rounds (default 3). Beside the rates it prints what one
+ * operation of each workload costs (cost-probe.ts): this process's CPU, the PostgreSQL backends'
+ * CPU (when the server runs on this machine), statements sent and WAL written; and the goal as a
+ * CPU budget for one event. Timings are printed, never asserted.
  */
 import pg from 'pg';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -31,6 +33,7 @@ import { recordQualifyingEvent, referralFacts, rewardingMigrations, type Rewardi
 import { examplePrograms } from '@referrals/rule-dsl';
 // The dev-stack's package entry (the lint rule refuses relative paths into another project).
 import { startDevStack, stackEnvSchema, type DevStack } from '@referrals/dev-stack';
+import { createCostProbe, type CostProbe, type OperationCost } from './cost-probe';
 
 const CLIENTS = 8;
 const MEASURE_MS = Number(process.env['BENCH_LEDGER_MS'] ?? 3000);
@@ -145,15 +148,22 @@ async function insertOnce(sequelize: Sequelize, client: number): Promise<void> {
   });
 }
 
-/** Runs `work` in CLIENTS concurrent loops for `ms` and returns operations per second. */
+interface Measured {
+  rate: number;
+  operations: number;
+  cost: OperationCost;
+}
+
+/** Runs `work` in CLIENTS concurrent loops for `ms`: operations per second and the cost of one. */
 async function measure(
   ms: number,
   sequelize: Sequelize,
+  probe: CostProbe,
   work: (sequelize: Sequelize, client: number) => Promise<void>,
-): Promise<number> {
+): Promise<Measured> {
+  await probe.start();
   const deadline = Date.now() + ms;
   const started = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
   const counts = await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       let done = 0;
@@ -165,10 +175,26 @@ async function measure(
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const used = process.cpuUsage(cpu);
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (process.env['BENCH_CPU']) console.log(`    node cpu per op: ${((used.user + used.system) / total).toFixed(0)} µs (${work.name})`);
-  return total / seconds;
+  const operations = counts.reduce((a, b) => a + b, 0);
+  return { rate: operations / seconds, operations, cost: await probe.stop(operations) };
+}
+
+/** The cost of one operation over all rounds (weighted by the operations of each). */
+function meanCost(rounds: readonly Measured[]): OperationCost {
+  const operations = rounds.reduce((a, r) => a + r.operations, 0);
+  const mean = (pick: (c: OperationCost) => number) => rounds.reduce((a, r) => a + pick(r.cost) * r.operations, 0) / Math.max(operations, 1);
+  const postgres = rounds.every((r) => r.cost.postgresCpuUs !== null);
+  return {
+    nodeCpuUs: mean((c) => c.nodeCpuUs),
+    postgresCpuUs: postgres ? mean((c) => c.postgresCpuUs ?? 0) : null,
+    statements: mean((c) => c.statements),
+    walBytes: mean((c) => c.walBytes),
+  };
+}
+
+function costLine(name: string, cost: OperationCost): string {
+  const postgres = cost.postgresCpuUs === null ? '      n/a' : `${cost.postgresCpuUs.toFixed(0).padStart(6)} µs`;
+  return `  ${name.padEnd(20)} ${cost.nodeCpuUs.toFixed(0).padStart(6)} µs  ${postgres}  ${cost.statements.toFixed(1).padStart(10)}  ${cost.walBytes.toFixed(0).padStart(9)}`;
 }
 
 async function onServer<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -218,20 +244,23 @@ async function main(): Promise<void> {
     const bench = await prepareEvents(sequelize, subscribers);
     const eventWork = () => eventOnce(bench);
 
-    await measure(WARMUP_MS, sequelize, eventWork);
-    await measure(WARMUP_MS, sequelize, grantOnce);
-    await measure(WARMUP_MS, sequelize, insertOnce);
+    const probe = await createCostProbe(databaseUrl);
+    await measure(WARMUP_MS, sequelize, probe, eventWork);
+    await measure(WARMUP_MS, sequelize, probe, grantOnce);
+    await measure(WARMUP_MS, sequelize, probe, insertOnce);
 
-    const events: number[] = [];
-    const grants: number[] = [];
-    const inserts: number[] = [];
+    const events: Measured[] = [];
+    const grants: Measured[] = [];
+    const inserts: Measured[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      events.push(await measure(MEASURE_MS, sequelize, eventWork));
-      grants.push(await measure(MEASURE_MS, sequelize, grantOnce));
-      inserts.push(await measure(MEASURE_MS, sequelize, insertOnce));
-      console.log(`  round ${round}: qualifying events/s ${fmt(events.at(-1) ?? 0)}   grants/s ${fmt(grants.at(-1) ?? 0)}   bare inserts/s ${fmt(inserts.at(-1) ?? 0)}`);
+      events.push(await measure(MEASURE_MS, sequelize, probe, eventWork));
+      grants.push(await measure(MEASURE_MS, sequelize, probe, grantOnce));
+      inserts.push(await measure(MEASURE_MS, sequelize, probe, insertOnce));
+      const rate = (xs: Measured[]) => fmt(xs.at(-1)?.rate ?? 0);
+      console.log(`  round ${round}: qualifying events/s ${rate(events)}   grants/s ${rate(grants)}   bare inserts/s ${rate(inserts)}`);
     }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    await probe.close();
+    const mean = (xs: Measured[]) => xs.reduce((a, b) => a + b.rate, 0) / xs.length;
     const eventRate = mean(events);
     const grantRate = mean(grants);
     const insertRate = mean(inserts);
@@ -246,6 +275,23 @@ async function main(): Promise<void> {
     console.log(`ratio qualifying events / bare inserts: ${ratio.toFixed(3)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
     console.log(`ratio grants alone / bare inserts:      ${(grantRate / insertRate).toFixed(3)}`);
     console.log(`verifyLedger after the run: ${violations.length === 0 ? 'sound' : `${violations.length} violations`}`);
+    const eventCost = meanCost(events);
+    const insertCost = meanCost(inserts);
+    console.log('');
+    console.log('cost of one operation (all rounds)   node CPU  PostgreSQL CPU  statements  WAL bytes');
+    console.log(costLine('qualifying event', eventCost));
+    console.log(costLine('ledger grant alone', meanCost(grants)));
+    console.log(costLine('bare insert', insertCost));
+    if (eventCost.postgresCpuUs !== null && insertCost.postgresCpuUs !== null) {
+      // Both workloads keep the machine's cores busy, so their rates go as the inverse of their CPU
+      // per operation: the goal ratio is a CPU budget for the whole event.
+      const insertCpu = insertCost.nodeCpuUs + insertCost.postgresCpuUs;
+      const eventCpu = eventCost.nodeCpuUs + eventCost.postgresCpuUs;
+      console.log(
+        `CPU per qualifying event ${eventCpu.toFixed(0)} µs (node and PostgreSQL); the goal allows about ${(insertCpu / GOAL_RATIO).toFixed(0)} µs ` +
+          `(${GOAL_RATIO}x the bare insert's ${insertCpu.toFixed(0)} µs) on this machine`,
+      );
+    }
     if (violations.length > 0) {
       console.log(violations.slice(0, 5));
       process.exitCode = 1;
