@@ -51,10 +51,17 @@ function processTicks(pid: number): number | null {
   }
 }
 
+/** A WAL position as PostgreSQL writes it (`16/B374D848`: the high and low 32 bits in hex), in bytes. */
+function walPositionOf(lsn: string): bigint {
+  const [high = '0', low = '0'] = lsn.split('/');
+  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
+}
+
 interface Snapshot {
   nodeCpu: NodeJS.CpuUsage;
   statements: number;
-  walLsn: string;
+  /** The server's WAL insert position, in bytes. */
+  walPosition: bigint;
   /** Ticks per backend pid, or null when the server is not on this machine. */
   backends: Map<number, number> | null;
 }
@@ -75,18 +82,16 @@ export async function createCostProbe(databaseUrl: string) {
   countStatements();
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const own = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const ownPid = own.rows[0]?.pid;
 
   async function snapshot(): Promise<Snapshot> {
     const before = statementsSent;
-    const { rows } = await client.query<{ pid: number; lsn: string }>(
-      'SELECT pid, pg_current_wal_lsn()::text AS lsn FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    const { rows } = await client.query<{ lsn: string; pids: number[] }>(
+      `SELECT pg_current_wal_lsn()::text AS lsn,
+              array(SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) AS pids`,
     );
-    const lsn = rows[0]?.lsn ?? (await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn ?? '0/0';
+    const [{ lsn, pids }] = rows as [{ lsn: string; pids: number[] }];
     let backends: Map<number, number> | null = new Map();
-    for (const { pid } of rows) {
-      if (pid === ownPid) continue;
+    for (const pid of pids) {
       const ticks = processTicks(pid);
       if (ticks === null) {
         backends = null;
@@ -94,8 +99,8 @@ export async function createCostProbe(databaseUrl: string) {
       }
       backends.set(pid, ticks);
     }
-    statementsSent = before; // the probe's own queries are not the benchmark's
-    return { nodeCpu: process.cpuUsage(), statements: statementsSent, walLsn: lsn, backends };
+    statementsSent = before; // the probe's own query is not the benchmark's
+    return { nodeCpu: process.cpuUsage(), statements: statementsSent, walPosition: walPositionOf(lsn), backends };
   }
 
   let started: Snapshot | null = null;
@@ -108,7 +113,6 @@ export async function createCostProbe(databaseUrl: string) {
       if (!started) throw new Error('cost probe: stop() before start()');
       const first = started;
       const ended = await snapshot();
-      const wal = await client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::text AS bytes', [ended.walLsn, first.walLsn]);
       const node = process.cpuUsage(first.nodeCpu);
       let postgresTicks: number | null = null;
       if (first.backends && ended.backends) {
@@ -121,7 +125,7 @@ export async function createCostProbe(databaseUrl: string) {
         nodeCpuUs: (node.user + node.system) / per,
         postgresCpuUs: postgresTicks === null ? null : (postgresTicks * 1e6) / clockTicksPerSecond / per,
         statements: (ended.statements - first.statements) / per,
-        walBytes: Number(wal.rows[0]?.bytes ?? 0) / per,
+        walBytes: Number(ended.walPosition - first.walPosition) / per,
       };
     },
     close: () => client.end(),
