@@ -62,6 +62,7 @@ import {
   type Touch,
 } from './touches';
 import { createTouchBatchWriter, type TouchBatchWriterOptions } from './touch-batch-writer';
+import { createTouchProgramLookup } from './touch-program-lookup';
 
 export interface AttributionDeps {
   readonly sequelize: Sequelize;
@@ -164,7 +165,7 @@ export function createAttribution(deps: AttributionDeps): Attribution {
   const { sequelize, programs } = deps;
   const base = { sequelize, programs, clock };
   const codes = createReferralCodeRegistry(base);
-  const capture = { ...base, touchWriter: createTouchBatchWriter(sequelize, deps.touchBatch) };
+  const capture = { ...base, touchWriter: createTouchBatchWriter(sequelize, deps.touchBatch), programLookup: createTouchProgramLookup(sequelize) };
   const tombstones = { sequelize, clock, emailHashSecret: deps.emailHashSecret, normalizeEmail };
 
   return {

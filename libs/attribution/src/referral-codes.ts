@@ -149,15 +149,3 @@ export async function resolveReferrer(
   if (userIds.length > 1) return { outcome: 'ambiguous', userIds };
   return { outcome: 'found', code: toReferralCode(first) };
 }
-
-/** The programs of `product` in which `code` is someone's referral code (a touch's program, when it names none). */
-export async function programsOfCode(sequelize: Sequelize, product: string, code: string): Promise<string[]> {
-  const rows = await queryRows<{ program_key: string }>(
-    sequelize,
-    undefined,
-    `SELECT DISTINCT c.program_key FROM attribution_referral_codes c JOIN programs p ON p.key = c.program_key
-      WHERE c.code = $1 AND p.product = $2 ORDER BY c.program_key`,
-    [code, product],
-  );
-  return rows.map((r) => r.program_key);
-}

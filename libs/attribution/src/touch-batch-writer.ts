@@ -1,5 +1,6 @@
 import { queryRows } from '@referrals/sql';
 import { type Sequelize } from 'sequelize';
+import { createGroupBatcher } from './group-batches';
 import { TOUCH_COLUMNS, type TouchRow } from './touches';
 
 /** One touch ready to insert: the 15 column values in INSERT order (see `TOUCH_INSERT_COLUMNS`). */
@@ -46,19 +47,13 @@ export const TOUCH_INSERT_COLUMNS = [
 const JSONB_COLUMNS = new Set(['metadata', 'truncated']);
 const MAX_BATCH_LIMIT = Math.floor(65_535 / TOUCH_INSERT_COLUMNS.length);
 
-interface Waiting {
-  readonly touch: TouchInsert;
-  resolve(result: TouchWriteResult): void;
-  reject(error: unknown): void;
-}
-
 const identity = (dedupeKey: string, minute: Date) => `${minute.getTime()}|${dedupeKey}`;
 
 /**
  * Group commit for touch capture, the hottest write: touches that arrive while an INSERT is in
  * flight wait for the next one, and go in together as one multi-row INSERT, one round trip and
- * one commit (one WAL flush) for all of them. Alone, a touch is written at once, in the next turn
- * of the event loop, so nothing waits on a timer and the latency at low load is a single insert's.
+ * one commit (one WAL flush) for all of them (`group-batches.ts` does the grouping). Alone, a touch
+ * is written at once, in the next turn of the event loop.
  *
  * Every caller still answers only after its own row is committed, and gets exactly what a single
  * insert would have given: its row, and whether it was new. Per-minute dedupe is the unique
@@ -68,55 +63,14 @@ const identity = (dedupeKey: string, minute: Date) => `${minute.getTime()}|${ded
  */
 export function createTouchBatchWriter(sequelize: Sequelize, options: TouchBatchWriterOptions = {}): TouchBatchWriter {
   const maxBatch = options.maxBatch ?? 200;
-  const maxInFlight = options.maxInFlight ?? 2;
   if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH_LIMIT) {
     throw new RangeError(`maxBatch must be an integer in [1, ${MAX_BATCH_LIMIT}]`);
   }
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError('maxInFlight must be a positive integer');
-
-  const queue: Waiting[] = [];
-  let inFlight = 0;
-  let scheduled = false;
-
-  const pump = () => {
-    scheduled = false;
-    while (queue.length > 0 && inFlight < maxInFlight) {
-      const batch = queue.splice(0, maxBatch);
-      inFlight++;
-      void flush(batch).finally(() => {
-        inFlight--;
-        schedule();
-      });
-    }
-  };
-  // setImmediate, not a microtask: requests whose bodies were parsed in the same turn join one batch.
-  const schedule = () => {
-    if (scheduled || queue.length === 0 || inFlight >= maxInFlight) return;
-    scheduled = true;
-    setImmediate(pump);
-  };
-
-  async function flush(batch: readonly Waiting[]): Promise<void> {
-    try {
-      const results = await insertBatch(sequelize, batch.map((w) => w.touch));
-      batch.forEach((w, i) => w.resolve(results[i] as TouchWriteResult));
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
-        return;
-      }
-      // Isolate the failure: each touch alone, so only the bad one's caller sees an error.
-      await Promise.all(batch.map((w) => flush([w])));
-    }
-  }
-
-  return {
-    write: (touch) =>
-      new Promise<TouchWriteResult>((resolve, reject) => {
-        queue.push({ touch, resolve, reject });
-        schedule();
-      }),
-  };
+  const batcher = createGroupBatcher((touches: readonly TouchInsert[]) => insertBatch(sequelize, touches), {
+    maxBatch,
+    maxInFlight: options.maxInFlight ?? 2,
+  });
+  return { write: (touch) => batcher.submit(touch) };
 }
 
 async function insertBatch(sequelize: Sequelize, touches: readonly TouchInsert[]): Promise<TouchWriteResult[]> {

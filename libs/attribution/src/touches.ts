@@ -11,9 +11,9 @@ import {
 } from './attribution.schemas';
 import { contentHash, queryRows } from '@referrals/sql';
 import { idOrNull } from './attribution-sql';
-import { programsOfCode } from './referral-codes';
 import { sanitizeLandingPath } from './landing-path';
 import { type TouchBatchWriter } from './touch-batch-writer';
+import { type TouchProgramLookup } from './touch-program-lookup';
 import { assessTouch, type TouchStatus } from './tracking-values';
 
 export type TouchKind = 'referral' | 'affiliate';
@@ -106,6 +106,8 @@ export interface TouchDeps {
 export interface CaptureTouchDeps extends TouchDeps {
   /** Inserts touches in groups (one commit for the touches that arrive together). */
   readonly touchWriter: TouchBatchWriter;
+  /** Reads the programs touches name, grouped like the writes. */
+  readonly programLookup: TouchProgramLookup;
 }
 
 export interface CaptureTouchResult {
@@ -190,18 +192,18 @@ export async function captureTouch(deps: CaptureTouchDeps, input: CaptureTouchIn
  * Affiliate touches target the product only.
  */
 async function resolveTouchProgram(
-  deps: Pick<TouchDeps, 'sequelize' | 'programs'>,
+  deps: Pick<CaptureTouchDeps, 'programLookup'>,
   touch: { kind: TouchKind; product: string; programKey: string | undefined; referralCode: string | undefined },
 ): Promise<{ known: boolean; resolved: boolean; key: string | null }> {
   if (touch.programKey !== undefined) {
-    const program = await deps.programs.find(touch.programKey);
+    const program = await deps.programLookup.program(touch.programKey);
     // A retired program takes no new touches (Kilo 69a): refused, nothing stored.
-    if (program !== null && program.product === touch.product && program.status === 'retired') throw programRetired(touch.programKey, 'programKey');
+    if (program !== null && program.product === touch.product && program.retired) throw programRetired(touch.programKey, 'programKey');
     return { known: program !== null && program.product === touch.product, resolved: true, key: null };
   }
   if (touch.kind === 'affiliate') return { known: true, resolved: true, key: null };
   if (touch.referralCode === undefined || touch.referralCode === '') return { known: true, resolved: false, key: null };
-  const programs = await programsOfCode(deps.sequelize, touch.product, touch.referralCode);
+  const programs = await deps.programLookup.programsOfCode(touch.product, touch.referralCode);
   return { known: true, resolved: programs.length > 0, key: programs.length === 1 ? (programs[0] ?? null) : null };
 }
 
