@@ -8,7 +8,7 @@
  * database error is logged from an allowlist: its type, SQLSTATE, constraint, table and column
  * names, and its message and stack with quoted values (`invalid input syntax for type x: "…"`)
  * blanked. Other errors pass through unchanged. Works on an Error and on pino's serialized copy
- * (pino-http hands custom serializers the standard serializer's output).
+ * (the api's logger hands it pino's standard serializer's output).
  */
 export function logSafeError(error: unknown): unknown {
   if (!isDatabaseError(error)) return error;

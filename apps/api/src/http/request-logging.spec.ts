@@ -59,3 +59,33 @@ describe('request logs', () => {
     expect(redactUrl('/x?_saasquatch=abc&utm_source=news&im_ref=def&email=a@b.c')).toBe('/x?_saasquatch=[redacted]&utm_source=news&im_ref=[redacted]&email=[redacted]');
   });
 });
+
+describe('request logs at warn level (the production default for busy apis)', () => {
+  const warnLines: string[] = [];
+  const warnSink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      warnLines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = createLogger('warn', warnSink);
+  const api = useApiHarness({ logger });
+  const requestLines = () => warnLines.filter((line) => line.includes('"msg":"request completed"'));
+
+  it('writes nothing for a 2xx request and binds no request logger to it; a 4xx request writes one warn line with its request id and status', async () => {
+    const child = jest.spyOn(logger, 'child');
+    try {
+      await api.post('/v1/touches', 'storefront', { kind: 'affiliate', anonymousId: 'warn-1', product: 'kilo_pass', clickId: 'warn-click-1' }).expect(201);
+      expect(requestLines()).toEqual([]);
+      // pino serializes a child's bindings when it is made: none is made for a request nothing logs about.
+      expect(child).not.toHaveBeenCalled();
+
+      await api.post('/v1/touches', null, {}).set('x-request-id', 'req-warn-0001').expect(401);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(requestLines()).toHaveLength(1);
+      expect(JSON.parse(requestLines()[0] ?? '{}')).toMatchObject({ level: 40, msg: 'request completed', req: { id: 'req-warn-0001', method: 'POST', url: '/v1/touches' }, res: { statusCode: 401 } });
+    } finally {
+      child.mockRestore();
+    }
+  });
+});
