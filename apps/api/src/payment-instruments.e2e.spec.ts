@@ -1,9 +1,9 @@
 import { hashPaymentInstrument } from '@referrals/rewarding';
 import pino from 'pino';
 import { QueryTypes } from 'sequelize';
-import { Writable } from 'node:stream';
 import { DEV_PAYMENT_INSTRUMENT_HASH_SECRET } from './config';
 import { useApiHarness } from './testing/api-harness';
+import { logLineSink } from './testing/log-lines';
 import { createKiloPassProgram, kiloPayment, referKiloPass } from './testing/kilo-pass-fixtures';
 
 /*
@@ -14,13 +14,7 @@ import { createKiloPassProgram, kiloPayment, referKiloPass } from './testing/kil
  */
 
 describe('payment-instrument guard over HTTP (issue 16, Kilo rules 176-184)', () => {
-  const logLines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
+  const { sink, lines: logLines } = logLineSink();
   const api = useApiHarness({ logger: pino({ level: 'trace' }, sink) });
   beforeAll(() => createKiloPassProgram(api));
 

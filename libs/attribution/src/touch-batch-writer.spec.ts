@@ -2,7 +2,7 @@ import { useTestDatabase } from '@referrals/db/testing';
 import { programsMigrations } from '@referrals/programs';
 import { QueryTypes } from 'sequelize';
 import { attributionMigrations } from './attribution.migrations';
-import { AUTHOR, buildHarness, type Harness, kiloPass, uid } from './testing/attribution-fixtures';
+import { AUTHOR, buildHarness, type Harness, kiloPass, uid, withObservedStatements } from './testing/attribution-fixtures';
 import { createTouchBatchWriter, TOUCH_INSERT_COLUMNS, type TouchInsert } from './touch-batch-writer';
 
 const T0 = '2026-01-05T10:00:00.000Z';
@@ -67,28 +67,17 @@ describe('touch capture group commit (touch-batch-writer)', () => {
   });
 
   it('groups touches that arrive together into one INSERT (batches of at most maxBatch), each committed before its caller hears back', async () => {
-    const statements: string[] = [];
     const writer = createTouchBatchWriter(db.sequelize, { maxBatch: 8, maxInFlight: 1 });
-    // Observes the statements sent (the database still runs every one of them).
-    const send = db.sequelize.query.bind(db.sequelize) as (...args: unknown[]) => Promise<unknown>;
-    const spy = jest.spyOn(db.sequelize, 'query').mockImplementation(((...args: unknown[]) => {
-      statements.push(String(args[0]));
-      return send(...args);
-    }) as never);
-    try {
-      const prefix = uid('group');
-      const minute = new Date(T0);
-      const touch = (i: number) => affiliateInsert(`${prefix}-${i}`, `click-${i}`, (i + 1).toString(16).padStart(64, '0'), minute);
-      const written = await Promise.all(Array.from({ length: 20 }, (_, i) => writer.write(touch(i))));
-      expect(written.every((w) => w.inserted)).toBe(true);
-      const inserts = statements.filter((s) => s.trimStart().startsWith('INSERT INTO attribution_touches'));
-      // 20 touches written in the same turn, 8 per INSERT: 8 + 8 + 4.
-      expect(inserts).toHaveLength(3);
-      expect(inserts.map((s) => (s.match(/\), \(/g)?.length ?? 0) + 1)).toEqual([8, 8, 4]);
-      expect(await touchRows(prefix)).toHaveLength(20);
-    } finally {
-      spy.mockRestore();
-    }
+    const prefix = uid('group');
+    const minute = new Date(T0);
+    const touch = (i: number) => affiliateInsert(`${prefix}-${i}`, `click-${i}`, (i + 1).toString(16).padStart(64, '0'), minute);
+    const { result: written, statements } = await withObservedStatements(db.sequelize, () => Promise.all(Array.from({ length: 20 }, (_, i) => writer.write(touch(i)))));
+    expect(written.every((w) => w.inserted)).toBe(true);
+    const inserts = statements.filter((s) => s.trimStart().startsWith('INSERT INTO attribution_touches'));
+    // 20 touches written in the same turn, 8 per INSERT: 8 + 8 + 4.
+    expect(inserts).toHaveLength(3);
+    expect(inserts.map((s) => (s.match(/\), \(/g)?.length ?? 0) + 1)).toEqual([8, 8, 4]);
+    expect(await touchRows(prefix)).toHaveLength(20);
   });
 
   it('isolates a bad touch: the batch is retried one by one, so only the bad caller fails and the others are stored', async () => {

@@ -1,7 +1,7 @@
 import { useTestDatabase } from '@referrals/db/testing';
 import { programsMigrations } from '@referrals/programs';
 import { attributionMigrations } from './attribution.migrations';
-import { AUTHOR, buildHarness, type Harness, kiloPass, uid } from './testing/attribution-fixtures';
+import { AUTHOR, buildHarness, type Harness, kiloPass, uid, withObservedStatements } from './testing/attribution-fixtures';
 import { createTouchProgramLookup } from './touch-program-lookup';
 
 const T0 = '2026-01-05T10:00:00.000Z';
@@ -24,24 +24,9 @@ describe('touch capture program reads, grouped (touch-program-lookup)', () => {
     await h.attribution.registerReferralCode({ programKey: live, code: 'ONLYLIVE', userId: 'referrer-c' });
   });
 
-  /** The statements sent while `work` runs (the database still runs every one of them). */
-  async function observed<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-    const statements: string[] = [];
-    const send = db.sequelize.query.bind(db.sequelize) as (...args: unknown[]) => Promise<unknown>;
-    const spy = jest.spyOn(db.sequelize, 'query').mockImplementation(((...args: unknown[]) => {
-      statements.push(String(args[0]));
-      return send(...args);
-    }) as never);
-    try {
-      return { result: await work(), statements };
-    } finally {
-      spy.mockRestore();
-    }
-  }
-
   it('[35] answers each lookup of one batch with its own program: product, retired or not, null when unknown', async () => {
     const lookup = createTouchProgramLookup(db.sequelize);
-    const { result, statements } = await observed(() =>
+    const { result, statements } = await withObservedStatements(db.sequelize, () =>
       Promise.all([lookup.program(retired), lookup.program('no-such-program'), lookup.program(live), lookup.program(live)]),
     );
     expect(result).toEqual([{ product: 'kilo_pass', retired: true }, null, { product: 'kilo_pass', retired: false }, { product: 'kilo_pass', retired: false }]);
@@ -50,7 +35,7 @@ describe('touch capture program reads, grouped (touch-program-lookup)', () => {
 
   it('[35] resolves native codes of one batch together: every program of the product holding the code, sorted; none for another product', async () => {
     const lookup = createTouchProgramLookup(db.sequelize);
-    const { result, statements } = await observed(() =>
+    const { result, statements } = await withObservedStatements(db.sequelize, () =>
       Promise.all([
         lookup.programsOfCode('kilo_pass', 'SHARED'),
         lookup.programsOfCode('kilo_pass', 'ONLYLIVE'),
@@ -64,7 +49,7 @@ describe('touch capture program reads, grouped (touch-program-lookup)', () => {
 
   it('[35] 20 concurrent touches naming their program read it in one SELECT, not one each, and are stored accepted', async () => {
     const prefix = uid('named');
-    const { result, statements } = await observed(() =>
+    const { result, statements } = await withObservedStatements(db.sequelize, () =>
       Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           h.attribution.captureTouch({ kind: 'referral', anonymousId: `${prefix}-${i}`, product: 'kilo_pass', programKey: live, referralCode: 'ONLYLIVE' }),

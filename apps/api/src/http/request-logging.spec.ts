@@ -1,15 +1,9 @@
-import { Writable } from 'node:stream';
 import { createLogger } from '../logger';
 import { TEST_KEYS, useApiHarness } from '../testing/api-harness';
+import { logLineSink } from '../testing/log-lines';
 import { redactUrl } from './request-logging';
 
-const lines: string[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _enc, done) {
-    lines.push(chunk.toString('utf8'));
-    done();
-  },
-});
+const { sink, lines } = logLineSink();
 
 describe('request logs', () => {
   const api = useApiHarness({ logger: createLogger('debug', sink) });
@@ -61,13 +55,7 @@ describe('request logs', () => {
 });
 
 describe('request logs at warn level (the production default for busy apis)', () => {
-  const warnLines: string[] = [];
-  const warnSink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      warnLines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
+  const { sink: warnSink, lines: warnLines } = logLineSink();
   const logger = createLogger('warn', warnSink);
   const api = useApiHarness({ logger });
   const requestLines = () => warnLines.filter((line) => line.includes('"msg":"request completed"'));

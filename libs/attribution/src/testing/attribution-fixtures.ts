@@ -132,3 +132,22 @@ export function defined<T>(value: T | null | undefined, what = 'value'): T {
   if (value === null || value === undefined) throw new Error(`${what} is missing`);
   return value;
 }
+
+/**
+ * Runs `work` and returns its result with the statements it sent through Sequelize, in order (the
+ * database still runs every one of them): how the grouping specs count INSERTs and SELECTs.
+ */
+export async function withObservedStatements<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  const send = sequelize.query.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+  const original = sequelize.query;
+  sequelize.query = ((...args: unknown[]) => {
+    statements.push(String(args[0]));
+    return send(...args);
+  }) as typeof sequelize.query;
+  try {
+    return { result: await work(), statements };
+  } finally {
+    sequelize.query = original;
+  }
+}
