@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type RunningPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { type DevFakeImpact, startFakeImpactUnlessCredentials } from './fake-impact';
-import { freePort } from './free-port';
+import { freePort, startOnFreePort } from './free-port';
 import { stackLog } from './log';
 import { type StackEnv } from './stack-env';
-import { type RunningTemporal, startTemporalDevServer, waitForTemporal } from './temporal-dev-server';
+import { type RunningTemporal, startTemporalDevServer, TemporalExitedEarlyError, waitForTemporal } from './temporal-dev-server';
 
 /**
  * `dev`: what `npm start` runs — data kept under DATA_DIR, fixed ports, Temporal with its web UI.
@@ -82,15 +82,20 @@ export async function startDevStack(env: StackEnv, mode: StackMode, options: Sta
       stackLog(`using Temporal at TEMPORAL_ADDRESS=${temporalAddress}`);
       await waitForTemporal(temporalAddress, env.TEMPORAL_NAMESPACE, 30_000);
     } else {
-      temporal = await startTemporalDevServer({
-        port: mode === 'dev' ? env.TEMPORAL_PORT : await freePort(),
-        namespace: env.TEMPORAL_NAMESPACE,
-        ...(mode === 'dev'
-          ? { uiPort: env.TEMPORAL_UI_PORT, dbFile: path.join(env.DATA_DIR, 'temporal', 'temporal.db') }
-          : {}),
-        ...(env.TEMPORAL_CLI_PATH ? { cliPath: env.TEMPORAL_CLI_PATH } : {}),
-        dataDir: env.DATA_DIR,
-      });
+      const startOn = (port: number) =>
+        startTemporalDevServer({
+          port,
+          namespace: env.TEMPORAL_NAMESPACE,
+          ...(mode === 'dev'
+            ? { uiPort: env.TEMPORAL_UI_PORT, dbFile: path.join(env.DATA_DIR, 'temporal', 'temporal.db') }
+            : {}),
+          ...(env.TEMPORAL_CLI_PATH ? { cliPath: env.TEMPORAL_CLI_PATH } : {}),
+          dataDir: env.DATA_DIR,
+        });
+      // A test stack's port may be taken by a parallel one before Temporal binds it: the dev server
+      // then exits at once ("address already in use"), and a new port is tried.
+      temporal =
+        mode === 'dev' ? await startOn(env.TEMPORAL_PORT) : await startOnFreePort(startOn, (error) => error instanceof TemporalExitedEarlyError);
       temporalAddress = temporal.address;
     }
 

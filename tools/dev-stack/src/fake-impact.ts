@@ -1,6 +1,6 @@
 import { impactConfigToEnv } from '@referrals/impact-client';
-import { defaultFakeImpactSeed, type FakeImpactServer, startFakeImpact } from '@referrals/impact-client/testing';
-import { freePort } from './free-port';
+import { defaultFakeImpactSeed, startFakeImpact } from '@referrals/impact-client/testing';
+import { startOnFreePort } from './free-port';
 import { stackLog } from './log';
 
 /**
@@ -30,7 +30,6 @@ export interface DevFakeImpact {
 
 // As `npm run fake-impact`: referral rewards appear a moment after the SALE, as in Impact.
 const REWARD_DELAY_MS = 2_000;
-const LISTEN_ATTEMPTS = 3;
 
 /**
  * The fake Impact server of @referrals/impact-client/testing on a free port, seeded with the
@@ -40,16 +39,10 @@ const LISTEN_ATTEMPTS = 3;
  * codes of an earlier run are never handed to a new participant (attribution would refuse them).
  */
 export async function startDevFakeImpact(userEnv: NodeJS.ProcessEnv): Promise<DevFakeImpact> {
-  let fake: FakeImpactServer | undefined;
-  for (let attempt = 1; !fake; attempt += 1) {
-    const port = await freePort();
-    try {
-      fake = await startFakeImpact({ port, host: '127.0.0.1', seed: defaultFakeImpactSeed, rewardDelayMs: REWARD_DELAY_MS, firstReferralCodeNumber: Date.now() });
-    } catch (error) {
-      // Another process may take the port between freePort() and listen().
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= LISTEN_ATTEMPTS) throw error;
-    }
-  }
+  const fake = await startOnFreePort(
+    (port) => startFakeImpact({ port, host: '127.0.0.1', seed: defaultFakeImpactSeed, rewardDelayMs: REWARD_DELAY_MS, firstReferralCodeNumber: Date.now() }),
+    (error) => (error as NodeJS.ErrnoException).code === 'EADDRINUSE',
+  );
   const config = fake.clientConfig();
   const products = Object.keys(config.products ?? {});
   const running = fake;

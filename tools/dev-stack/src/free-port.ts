@@ -13,6 +13,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Starts something on a port that was free a moment ago. freePort() cannot hold the port for the
+ * server that will listen on it, so another process (a parallel test's stack) may take it in
+ * between: when `portTaken` says that is why `start` failed, it tries again on a new port.
+ */
+export async function startOnFreePort<T>(start: (port: number) => Promise<T>, portTaken: (error: unknown) => boolean, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    try {
+      return await start(port);
+    } catch (error) {
+      if (!portTaken(error) || attempt >= attempts) throw error;
+    }
+  }
+}
+
 /** True when something accepts TCP connections on host:port. */
 export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {

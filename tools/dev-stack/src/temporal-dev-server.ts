@@ -29,6 +29,9 @@ export class TemporalUnavailableError extends Error {
   readonly code = 'temporal_cli_missing';
 }
 
+/** The dev server process ended before it answered (a port another process took, a broken CLI). */
+export class TemporalExitedEarlyError extends Error {}
+
 /** Resolves once the frontend answers for the namespace. */
 export async function waitForTemporal(address: string, namespace: string, timeoutMs: number): Promise<void> {
   await waitFor(
@@ -86,10 +89,14 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   stackLog(`starting Temporal dev server (${cli.path}, from ${cli.from}) on ${address}`);
   const child = spawnTracked('temporal', cli.path, args, { env: process.env });
   const early = child.exited.then((code) => {
-    throw new Error(`Temporal dev server exited with code ${code} before it was ready`);
+    throw new TemporalExitedEarlyError(`Temporal dev server exited with code ${code} before it was ready`);
   });
-  await Promise.race([waitForTemporal(address, options.namespace, 60_000), early]);
+  const ready = waitForTemporal(address, options.namespace, 60_000);
+  // Whichever loses the race must not end as an unhandled rejection: after an early exit the
+  // caller may try again on another port, in the same process.
+  ready.catch(() => undefined);
   early.catch(() => undefined);
+  await Promise.race([ready, early]);
   return { address, ...(uiUrl ? { uiUrl } : {}), stop: () => stopChild(child) };
 }
 
