@@ -20,13 +20,6 @@ export interface TouchProgramLookup {
   programsOfCode(product: string, code: string): Promise<readonly string[]>;
 }
 
-export interface TouchProgramLookupOptions {
-  /** Most lookups in one SELECT. */
-  readonly maxBatch?: number;
-  /** Most SELECTs of each kind in flight at once. */
-  readonly maxInFlight?: number;
-}
-
 interface CodeLookup {
   readonly product: string;
   readonly code: string;
@@ -39,8 +32,10 @@ const byRow = <T extends { n: string | number }>(rows: readonly T[], size: numbe
   return grouped;
 };
 
-export function createTouchProgramLookup(sequelize: Sequelize, options: TouchProgramLookupOptions = {}): TouchProgramLookup {
-  const batching = { maxBatch: options.maxBatch ?? 200, maxInFlight: options.maxInFlight ?? 2 };
+/** As the touch writer's defaults: up to 200 lookups per SELECT, two SELECTs of each kind in flight. */
+const BATCHING = { maxBatch: 200, maxInFlight: 2 };
+
+export function createTouchProgramLookup(sequelize: Sequelize): TouchProgramLookup {
 
   const programs = createGroupBatcher(async (keys: readonly string[]) => {
     const rows = await queryRows<{ n: string; product: string; status: string }>(
@@ -50,7 +45,7 @@ export function createTouchProgramLookup(sequelize: Sequelize, options: TouchPro
       [keys],
     );
     return byRow(rows, keys.length).map(([row]) => (row ? { product: row.product, retired: row.status === 'retired' } : null));
-  }, batching);
+  }, BATCHING);
 
   const codes = createGroupBatcher(async (lookups: readonly CodeLookup[]) => {
     const rows = await queryRows<{ n: string; program_key: string }>(
@@ -64,7 +59,7 @@ export function createTouchProgramLookup(sequelize: Sequelize, options: TouchPro
       [lookups.map((l) => l.code), lookups.map((l) => l.product)],
     );
     return byRow(rows, lookups.length).map((matches) => matches.map((m) => m.program_key));
-  }, batching);
+  }, BATCHING);
 
   return {
     program: (key) => programs.submit(key),

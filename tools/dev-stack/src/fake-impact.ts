@@ -45,14 +45,13 @@ export async function startDevFakeImpact(userEnv: NodeJS.ProcessEnv): Promise<De
   );
   const config = fake.clientConfig();
   const products = Object.keys(config.products ?? {});
-  const running = fake;
   return {
-    url: running.url,
-    port: running.port,
+    url: fake.url,
+    port: fake.port,
     products,
     // The worker reads only the products named in IMPACT_PRODUCTS; a value the user set stays theirs.
     env: { ...impactConfigToEnv(config), ...(userEnv['IMPACT_PRODUCTS']?.trim() ? {} : { IMPACT_PRODUCTS: products.join(',') }) },
-    stop: () => running.close(),
+    stop: () => fake.close(),
   };
 }
 
